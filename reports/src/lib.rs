@@ -1,0 +1,2 @@
+//! Result schema, aggregation, baselines and plots. Populated by the
+//! harness issue.

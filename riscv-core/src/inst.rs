@@ -1,0 +1,243 @@
+//! The decoded form of one instruction: the contract between the decoder
+//! (`decode.rs`) and the executor (`execute.rs`).
+//!
+//! Compressed (RVC) instructions decode to the same `Op` as their 32-bit
+//! expansion, with `len == 2` and `raw` holding the 16-bit encoding.
+//!
+//! Field conventions (fields an op does not use are 0):
+//! - `rd`, `rs1`, `rs2`, `rs3`: register numbers (x or f file as the op says).
+//! - `imm`: sign-extended immediate. Branches/JAL: byte offset. LUI/AUIPC: the
+//!   already-shifted value (imm[31:12] << 12, sign-extended). Shifts: shamt.
+//!   CSR ops: the CSR number (0..4095). FENCE: the raw fm/pred/succ bits.
+//!   UIPI ops: unused.
+//! - CSR immediate forms (`Csrrwi`, `Csrrsi`, `Csrrci`): the 5-bit zimm is in
+//!   `rs1`.
+//! - `rm`: F/D rounding-mode field (funct3); AMO/LR/SC: aq (bit 1) rl (bit 0).
+
+/// Every operation the executor knows. `Illegal` covers reserved and
+/// unimplemented encodings (the executor raises illegal-instruction with
+/// `raw` as tval).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Op {
+    Illegal,
+    // RV64I
+    Lui,
+    Auipc,
+    Jal,
+    Jalr,
+    Beq,
+    Bne,
+    Blt,
+    Bge,
+    Bltu,
+    Bgeu,
+    Lb,
+    Lh,
+    Lw,
+    Ld,
+    Lbu,
+    Lhu,
+    Lwu,
+    Sb,
+    Sh,
+    Sw,
+    Sd,
+    Addi,
+    Slti,
+    Sltiu,
+    Xori,
+    Ori,
+    Andi,
+    Slli,
+    Srli,
+    Srai,
+    Add,
+    Sub,
+    Sll,
+    Slt,
+    Sltu,
+    Xor,
+    Srl,
+    Sra,
+    Or,
+    And,
+    Addiw,
+    Slliw,
+    Srliw,
+    Sraiw,
+    Addw,
+    Subw,
+    Sllw,
+    Srlw,
+    Sraw,
+    Fence,
+    FenceI,
+    Ecall,
+    Ebreak,
+    // Zicsr
+    Csrrw,
+    Csrrs,
+    Csrrc,
+    Csrrwi,
+    Csrrsi,
+    Csrrci,
+    // Privileged
+    Mret,
+    Sret,
+    /// N extension: return from a user-level trap handler.
+    Uret,
+    Wfi,
+    SfenceVma,
+    // M
+    Mul,
+    Mulh,
+    Mulhsu,
+    Mulhu,
+    Div,
+    Divu,
+    Rem,
+    Remu,
+    Mulw,
+    Divw,
+    Divuw,
+    Remw,
+    Remuw,
+    // A (W and D widths)
+    LrW,
+    ScW,
+    AmoswapW,
+    AmoaddW,
+    AmoxorW,
+    AmoandW,
+    AmoorW,
+    AmominW,
+    AmomaxW,
+    AmominuW,
+    AmomaxuW,
+    LrD,
+    ScD,
+    AmoswapD,
+    AmoaddD,
+    AmoxorD,
+    AmoandD,
+    AmoorD,
+    AmominD,
+    AmomaxD,
+    AmominuD,
+    AmomaxuD,
+    // F
+    Flw,
+    Fsw,
+    FmaddS,
+    FmsubS,
+    FnmsubS,
+    FnmaddS,
+    FaddS,
+    FsubS,
+    FmulS,
+    FdivS,
+    FsqrtS,
+    FsgnjS,
+    FsgnjnS,
+    FsgnjxS,
+    FminS,
+    FmaxS,
+    FcvtWS,
+    FcvtWuS,
+    FcvtLS,
+    FcvtLuS,
+    FmvXW,
+    FclassS,
+    FeqS,
+    FltS,
+    FleS,
+    FcvtSW,
+    FcvtSWu,
+    FcvtSL,
+    FcvtSLu,
+    FmvWX,
+    // D
+    Fld,
+    Fsd,
+    FmaddD,
+    FmsubD,
+    FnmsubD,
+    FnmaddD,
+    FaddD,
+    FsubD,
+    FmulD,
+    FdivD,
+    FsqrtD,
+    FsgnjD,
+    FsgnjnD,
+    FsgnjxD,
+    FminD,
+    FmaxD,
+    FcvtSD,
+    FcvtDS,
+    FeqD,
+    FltD,
+    FleD,
+    FclassD,
+    FcvtWD,
+    FcvtWuD,
+    FcvtLD,
+    FcvtLuD,
+    FmvXD,
+    FcvtDW,
+    FcvtDWu,
+    FcvtDL,
+    FcvtDLu,
+    FmvDX,
+    // UINTR: the UIPI instruction's five operations (see UINTR.md).
+    UipiSend,
+    UipiRead,
+    UipiWrite,
+    UipiActivate,
+    UipiDeactivate,
+}
+
+/// One decoded instruction. 16 bytes, cached per block by the executor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecodedInst {
+    pub op: Op,
+    pub rd: u8,
+    pub rs1: u8,
+    pub rs2: u8,
+    pub rs3: u8,
+    pub rm: u8,
+    /// 2 for compressed, 4 otherwise.
+    pub len: u8,
+    pub imm: i32,
+    /// The instruction bits as fetched (16-bit value for compressed).
+    pub raw: u32,
+}
+
+impl DecodedInst {
+    /// An illegal instruction of the given raw bits and length.
+    pub fn illegal(raw: u32, len: u8) -> Self {
+        Self {
+            op: Op::Illegal,
+            rd: 0,
+            rs1: 0,
+            rs2: 0,
+            rs3: 0,
+            rm: 0,
+            len,
+            imm: 0,
+            raw,
+        }
+    }
+}
+
+/// Length in bytes of the instruction whose low 16 bits are `low16`
+/// (RVC when the two low bits are not 0b11). Longer encodings are not
+/// supported and decode as illegal 4-byte instructions.
+pub fn inst_len(low16: u16) -> u8 {
+    if low16 & 3 == 3 {
+        4
+    } else {
+        2
+    }
+}

@@ -1,0 +1,163 @@
+//! What a functional core reports to whoever watches it (a timing model, a
+//! commit logger, a statistics collector).
+//!
+//! The core is generic over `S: TimingSink` and checks `S::ACTIVE` before
+//! building any event, so a run with [`NullSink`] compiles the reporting away
+//! entirely (no per-instruction dynamic call when timing is off).
+
+/// Privilege level an instruction executed at. Generic enough for any ISA with
+/// user / supervisor / machine levels; the numeric values follow the common
+/// 0/1/3 encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Privilege {
+    User = 0,
+    Supervisor = 1,
+    Machine = 3,
+}
+
+impl Privilege {
+    /// Short lowercase name used in stats paths (`user`, `supervisor`, `machine`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Privilege::User => "user",
+            Privilege::Supervisor => "supervisor",
+            Privilege::Machine => "machine",
+        }
+    }
+    /// Index 0..3 for per-mode counter arrays.
+    pub fn index(self) -> usize {
+        match self {
+            Privilege::User => 0,
+            Privilege::Supervisor => 1,
+            Privilege::Machine => 2,
+        }
+    }
+    pub const ALL: [Privilege; 3] = [Privilege::User, Privilege::Supervisor, Privilege::Machine];
+}
+
+/// Coarse instruction class, the unit a CPI table is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InstClass {
+    Alu,
+    Mul,
+    Div,
+    Load,
+    Store,
+    Amo,
+    Branch,
+    Jump,
+    Csr,
+    Fence,
+    /// ecall/ebreak/xRET/wfi and other system instructions.
+    System,
+    FpArith,
+    FpDivSqrt,
+    FpLoad,
+    FpStore,
+    /// A user-interrupt controller operation (send/read/write/activate).
+    Uintr,
+}
+
+/// One retired instruction.
+#[derive(Clone, Copy, Debug)]
+pub struct Retired {
+    pub pc: u64,
+    /// Raw instruction bits (16-bit value for compressed instructions).
+    pub raw: u32,
+    /// Length in bytes (2 or 4).
+    pub len: u8,
+    pub class: InstClass,
+    pub privilege: Privilege,
+    /// For branches and jumps: whether control left the fall-through path.
+    pub taken: bool,
+    /// Next pc after this instruction (branch target if taken).
+    pub next_pc: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessKind {
+    Fetch,
+    Load,
+    Store,
+    /// Atomic read-modify-write (AMO, SC).
+    Amo,
+    /// A page-table walk access made by the MMU on behalf of an instruction.
+    PageWalk,
+}
+
+/// One data memory access of an instruction (after translation).
+#[derive(Clone, Copy, Debug)]
+pub struct MemAccess {
+    pub kind: AccessKind,
+    pub vaddr: u64,
+    pub paddr: u64,
+    pub size: u8,
+    /// Stored value (stores/AMOs) or loaded value (loads).
+    pub data: u64,
+    pub privilege: Privilege,
+}
+
+/// Architectural register file a write went to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegFile {
+    Int,
+    Float,
+}
+
+/// A synchronous exception or an interrupt taken by a hart.
+#[derive(Clone, Copy, Debug)]
+pub struct TrapEvent {
+    pub interrupt: bool,
+    /// Cause code without the interrupt bit.
+    pub cause: u64,
+    pub from: Privilege,
+    pub to: Privilege,
+    pub pc: u64,
+    pub tval: u64,
+}
+
+/// User-level interrupt activity (no privilege change).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UintrEvent {
+    /// A send instruction posted a request; `receiver` is the controller entry.
+    Send { receiver: u16, delivered_to_active: bool },
+    /// The sender-table lookup rejected the send (no effect).
+    SendRejected,
+    /// A user interrupt was taken (redirect to the user trap vector).
+    Delivered,
+    /// A user-mode return (`uret`).
+    Return,
+}
+
+/// Observer of a functional core. All methods default to doing nothing.
+pub trait TimingSink {
+    /// False only for sinks that ignore every event; lets the core skip
+    /// building events at compile time.
+    const ACTIVE: bool = true;
+
+    fn retire(&mut self, _hart: usize, _inst: &Retired) {}
+    fn mem_access(&mut self, _hart: usize, _access: &MemAccess) {}
+    fn reg_write(&mut self, _hart: usize, _file: RegFile, _index: u8, _value: u64) {}
+    fn csr_write(&mut self, _hart: usize, _csr: u16, _value: u64) {}
+    fn trap(&mut self, _hart: usize, _trap: &TrapEvent) {}
+    /// Return from a trap handler (mret/sret) lowering or keeping privilege.
+    fn trap_return(&mut self, _hart: usize, _from: Privilege, _to: Privilege) {}
+    /// Address-space switch (e.g. a write of the page-table base register).
+    fn address_space_switch(&mut self, _hart: usize, _asid: u64) {}
+    /// Translation caches flushed (`all` = whole TLB, else one address/ASID).
+    fn tlb_flush(&mut self, _hart: usize, _vaddr: Option<u64>, _asid: Option<u64>) {}
+    /// A page-table walk completed (translation-cache fill).
+    fn tlb_fill(&mut self, _hart: usize, _vaddr: u64, _fetch: bool, _privilege: Privilege) {}
+    fn uintr(&mut self, _hart: usize, _event: UintrEvent) {}
+    /// The hart stalls waiting for an interrupt (wfi).
+    fn wait_for_interrupt(&mut self, _hart: usize) {}
+}
+
+/// The sink that ignores everything: functional-only runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NullSink;
+
+impl TimingSink for NullSink {
+    const ACTIVE: bool = false;
+}

@@ -1,0 +1,1 @@
+//! Guest programs built for riscv64 by this crate's build script.
