@@ -2,6 +2,10 @@
 //! and nothing about time. It reports what happened to a
 //! [`sim_core::TimingSink`].
 
+pub mod csr;
 pub mod inst;
 pub mod mem;
+pub mod mmu;
+pub mod pmp;
+pub mod privileged;
 pub mod trap;
