@@ -185,17 +185,22 @@ const SUIST_MASK: u64 = (1 << 63) | (0xfff << 44) | ((1 << 44) - 1);
 /// suirs: Enable (63), receiver index (15:0).
 const SUIRS_MASK: u64 = (1 << 63) | 0xffff;
 
+/// misa bit of extension letter `c`.
+const fn ext(c: u8) -> u64 {
+    1 << (c - b'A')
+}
+
 /// misa: MXL = 64 and extensions A C D F I M N S U.
 pub const MISA_RV64GCNSU: u64 = (2 << 62)
-    | (1 << (b'A' - b'A'))
-    | (1 << (b'C' - b'A'))
-    | (1 << (b'D' - b'A'))
-    | (1 << (b'F' - b'A'))
-    | (1 << (b'I' - b'A'))
-    | (1 << (b'M' - b'A'))
-    | (1 << (b'N' - b'A'))
-    | (1 << (b'S' - b'A'))
-    | (1 << (b'U' - b'A'));
+    | ext(b'A')
+    | ext(b'C')
+    | ext(b'D')
+    | ext(b'F')
+    | ext(b'I')
+    | ext(b'M')
+    | ext(b'N')
+    | ext(b'S')
+    | ext(b'U');
 
 /// Counter-enable bit of the `time` counter (mcounteren.TM, needed for
 /// stimecmp in S-mode too).
@@ -420,6 +425,8 @@ impl CsrFile {
 
     /// Reads a CSR with the spec's access checks. `Err(())` means the
     /// instruction is illegal. `mtime` is the platform time (for `time`).
+    // `()` is the contract with the executor: the only error is "illegal".
+    #[allow(clippy::result_unit_err)]
     pub fn read(&self, csr: u16, privilege: Privilege, mtime: u64) -> Result<u64, ()> {
         use num::*;
         if (csr >> 8) & 3 > privilege as u16 {
@@ -518,6 +525,7 @@ impl CsrFile {
     /// Writes a CSR with the spec's access checks and WARL legalisation.
     /// `Err(())` means the instruction is illegal (nonexistent CSR, too
     /// little privilege, read-only CSR, or a gated CSR).
+    #[allow(clippy::result_unit_err)]
     pub fn write(&mut self, csr: u16, value: u64, privilege: Privilege) -> Result<(), ()> {
         use num::*;
         if csr >> 10 == 0b11 {
@@ -996,7 +1004,10 @@ mod tests {
         assert!(c.read(TIME, User, 5).is_err(), "TM not in mcounteren");
         c.write(MCOUNTEREN, u64::MAX, Machine).unwrap();
         assert_eq!(c.read(TIME, User, 1234), Ok(1234));
-        assert!(c.read(HPMCOUNTER3, User, 0).is_err(), "HPM3 not in scounteren");
+        assert!(
+            c.read(HPMCOUNTER3, User, 0).is_err(),
+            "HPM3 not in scounteren"
+        );
         c.write(SCOUNTEREN, u64::MAX, Supervisor).unwrap();
         assert_eq!(c.read(HPMCOUNTER3, User, 0), Ok(0));
         assert_eq!(c.read(MCOUNTEREN, Machine, 0), Ok(0xffff_ffff));

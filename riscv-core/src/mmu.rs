@@ -313,25 +313,551 @@ impl Mmu {
 /// U pages), then R/W/X with MXR.
 fn check_leaf(pte: u64, access: AccessType, eff: Privilege, csr: &CsrFile) -> Result<(), ()> {
     let user_page = pte & PTE_U != 0;
-    match eff {
-        Privilege::User if !user_page => return Err(()),
-        Privilege::Supervisor if user_page => {
-            if access == AccessType::Fetch || csr.mstatus & MSTATUS_SUM == 0 {
-                return Err(());
-            }
+    let privilege_ok = match eff {
+        Privilege::User => user_page,
+        Privilege::Supervisor => {
+            !user_page || (access != AccessType::Fetch && csr.mstatus & MSTATUS_SUM != 0)
         }
-        _ => {}
-    }
-    let ok = match access {
+        Privilege::Machine => true,
+    };
+    let permission_ok = match access {
         AccessType::Fetch => pte & PTE_X != 0,
         AccessType::Load => {
             pte & PTE_R != 0 || (csr.mstatus & MSTATUS_MXR != 0 && pte & PTE_X != 0)
         }
         AccessType::Store => pte & PTE_W != 0,
     };
-    if ok {
+    if privilege_ok && permission_ok {
         Ok(())
     } else {
         Err(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::csr::num::*;
+    use crate::csr::{MSTATUS_MPP, MSTATUS_MPP_SHIFT};
+    use AccessType::*;
+    use ExceptionCause::*;
+    use Privilege::*;
+
+    const BASE: u64 = 0x8000_0000;
+
+    /// Vec-backed physical memory at BASE with a bump allocator for tables.
+    struct TestMem {
+        data: Vec<u8>,
+        next_table: u64,
+        fail_writes: bool,
+    }
+
+    impl PhysMem for TestMem {
+        fn read_u64(&mut self, paddr: u64) -> Option<u64> {
+            let off = paddr.checked_sub(BASE)? as usize;
+            let bytes = self.data.get(off..off + 8)?;
+            Some(u64::from_le_bytes(bytes.try_into().ok()?))
+        }
+        fn write_u64(&mut self, paddr: u64, value: u64) -> bool {
+            if self.fail_writes {
+                return false;
+            }
+            let Some(off) = paddr.checked_sub(BASE) else {
+                return false;
+            };
+            match self.data.get_mut(off as usize..off as usize + 8) {
+                Some(b) => {
+                    b.copy_from_slice(&value.to_le_bytes());
+                    true
+                }
+                None => false,
+            }
+        }
+    }
+
+    const ROOT: u64 = BASE;
+    const RWX: u64 = PTE_R | PTE_W | PTE_X;
+
+    impl TestMem {
+        fn new() -> Self {
+            Self {
+                data: vec![0; 1 << 20],
+                next_table: BASE + 0x1000,
+                fail_writes: false,
+            }
+        }
+        fn pte(&mut self, addr: u64) -> u64 {
+            self.read_u64(addr).unwrap()
+        }
+        /// Maps `va` to `pa` with a leaf at `leaf_level`; returns the leaf
+        /// PTE's address. `flags` are the leaf's bits (V added).
+        fn map(&mut self, levels: u32, va: u64, pa: u64, leaf_level: u32, flags: u64) -> u64 {
+            let mut table = ROOT;
+            let mut level = levels - 1;
+            loop {
+                let addr = table + ((va >> (12 + 9 * level)) & 0x1ff) * 8;
+                if level == leaf_level {
+                    let pte = ((pa >> 12) << PTE_PPN_SHIFT) | flags | PTE_V;
+                    assert!(self.write_u64(addr, pte));
+                    return addr;
+                }
+                let mut pte = self.pte(addr);
+                if pte & PTE_V == 0 {
+                    let t = self.next_table;
+                    self.next_table += 0x1000;
+                    pte = ((t >> 12) << PTE_PPN_SHIFT) | PTE_V;
+                    assert!(self.write_u64(addr, pte));
+                }
+                table = ((pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK) << 12;
+                level -= 1;
+            }
+        }
+    }
+
+    /// S-mode-ready CSRs: PMP allows everything, satp = mode/ASID/ROOT.
+    fn csr(mode: u64, asid: u64) -> CsrFile {
+        let mut c = CsrFile::new(0);
+        c.write(PMPADDR0, u64::MAX, Machine).unwrap();
+        c.write(PMPCFG0, 0x1f, Machine).unwrap(); // NAPOT RWX
+        c.write(SATP, (mode << 60) | (asid << 44) | (ROOT >> 12), Machine)
+            .unwrap();
+        c
+    }
+
+    fn set_mpp(c: &mut CsrFile, p: Privilege) {
+        c.mstatus = (c.mstatus & !MSTATUS_MPP) | ((p as u64) << MSTATUS_MPP_SHIFT);
+    }
+
+    fn fault(cause: ExceptionCause, tval: u64) -> Result<Translation, Exception> {
+        Err(Exception::new(cause, tval))
+    }
+
+    #[test]
+    fn bare_and_machine_mode_are_identity() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let mut c = csr(SATP_MODE_BARE, 0);
+        let t = mmu
+            .translate(0x1234_5678, 4, Load, Supervisor, &c, &mut m)
+            .unwrap();
+        assert_eq!(
+            t,
+            Translation {
+                paddr: 0x1234_5678,
+                walked: false
+            }
+        );
+        c.write(SATP, (SATP_MODE_SV39 << 60) | (ROOT >> 12), Machine)
+            .unwrap();
+        let t = mmu
+            .translate(0x4000, 8, Store, Machine, &c, &mut m)
+            .unwrap();
+        assert_eq!(t.paddr, 0x4000);
+        assert!(mmu.last_walk().is_empty());
+        // No PMP entry: S/U fail, M succeeds.
+        let c = CsrFile::new(0);
+        assert_eq!(
+            mmu.translate(0x10, 4, Fetch, User, &c, &mut m),
+            fault(InstructionAccessFault, 0x10)
+        );
+        assert!(mmu.translate(0x10, 4, Fetch, Machine, &c, &mut m).is_ok());
+    }
+
+    #[test]
+    fn sv39_4k_2m_1g_pages() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let c = csr(SATP_MODE_SV39, 1);
+        m.map(3, 0x3f_0000_1000, 0x9000_5000, 0, RWX | PTE_U);
+        m.map(3, 0x20_0020_0000, 0x8060_0000, 1, PTE_R | PTE_U);
+        m.map(3, 0x3f_c000_0000, 0xc000_0000, 2, PTE_R | PTE_X);
+        // Negative (sign-extended) address through the last root entry.
+        m.map(3, 0xffff_ffff_c000_0000, 0x4000_0000, 2, PTE_R);
+        let t = mmu
+            .translate(0x3f_0000_1abc, 4, Load, User, &c, &mut m)
+            .unwrap();
+        assert_eq!(
+            t,
+            Translation {
+                paddr: 0x9000_5abc,
+                walked: true
+            }
+        );
+        assert_eq!(mmu.last_walk().len(), 3);
+        assert_eq!(
+            mmu.last_walk()[0],
+            ROOT + ((0x3f_0000_1000u64 >> 30) & 0x1ff) * 8
+        );
+        let t = mmu
+            .translate(0x20_003f_fff8, 8, Load, User, &c, &mut m)
+            .unwrap();
+        assert_eq!(t.paddr, 0x807f_fff8);
+        assert_eq!(mmu.last_walk().len(), 2);
+        let t = mmu
+            .translate(0x3f_c123_4566, 2, Fetch, Supervisor, &c, &mut m)
+            .unwrap();
+        assert_eq!(t.paddr, 0xc123_4566);
+        assert_eq!(mmu.last_walk().len(), 1);
+        let t = mmu
+            .translate(0xffff_ffff_c000_0010, 8, Load, Supervisor, &c, &mut m)
+            .unwrap();
+        assert_eq!(t.paddr, 0x4000_0010);
+    }
+
+    #[test]
+    fn sv48_walks() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let c = csr(SATP_MODE_SV48, 0);
+        m.map(4, 0x7fff_0000_3000, 0x8123_4000, 0, PTE_R | PTE_W);
+        m.map(4, 0x0100_4000_0000, 0x1_4000_0000, 2, PTE_R);
+        m.map(4, 0x0180_0000_0000, 0x80_0000_0000, 3, PTE_R);
+        let t = mmu
+            .translate(0x7fff_0000_3008, 8, Store, Supervisor, &c, &mut m)
+            .unwrap();
+        assert_eq!(t.paddr, 0x8123_4008);
+        assert_eq!(mmu.last_walk().len(), 4);
+        let t = mmu
+            .translate(0x0100_7fff_fff0, 8, Load, Supervisor, &c, &mut m)
+            .unwrap();
+        assert_eq!(t.paddr, 0x1_7fff_fff0);
+        assert_eq!(mmu.last_walk().len(), 2);
+        let t = mmu
+            .translate(0x0181_2345_6780, 8, Load, Supervisor, &c, &mut m)
+            .unwrap();
+        assert_eq!(t.paddr, 0x81_2345_6780);
+        // Sv39-canonical but Sv48 address works; Sv48 non-canonical faults.
+        assert_eq!(
+            mmu.translate(0x8000_0000_0000, 8, Load, Supervisor, &c, &mut m),
+            fault(LoadPageFault, 0x8000_0000_0000)
+        );
+    }
+
+    #[test]
+    fn non_canonical_addresses_fault() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let c = csr(SATP_MODE_SV39, 0);
+        for va in [
+            0x40_0000_0000u64,
+            0x8000_0000_0000_0000,
+            0xffff_ffbf_ffff_f000,
+        ] {
+            assert_eq!(
+                mmu.translate(va, 1, Fetch, User, &c, &mut m),
+                fault(InstructionPageFault, va)
+            );
+            assert_eq!(
+                mmu.translate(va, 1, Load, User, &c, &mut m),
+                fault(LoadPageFault, va)
+            );
+            assert_eq!(
+                mmu.translate(va, 1, Store, User, &c, &mut m),
+                fault(StorePageFault, va)
+            );
+            assert!(mmu.last_walk().is_empty());
+        }
+    }
+
+    #[test]
+    fn invalid_ptes_fault() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let c = csr(SATP_MODE_SV39, 0);
+        // V = 0 (unmapped).
+        assert_eq!(
+            mmu.translate(0x5000, 4, Load, Supervisor, &c, &mut m),
+            fault(LoadPageFault, 0x5000)
+        );
+        // W=1, R=0.
+        m.map(3, 0x6000, 0x8000_6000, 0, PTE_W | PTE_X);
+        assert_eq!(
+            mmu.translate(0x6000, 4, Fetch, Supervisor, &c, &mut m),
+            fault(InstructionPageFault, 0x6000)
+        );
+        // Reserved bits 63:54.
+        let a = m.map(3, 0x7000, 0x8000_7000, 0, RWX);
+        let pte = m.pte(a);
+        m.write_u64(a, pte | (1 << 61));
+        assert_eq!(
+            mmu.translate(0x7004, 4, Store, Supervisor, &c, &mut m),
+            fault(StorePageFault, 0x7004)
+        );
+        // Non-leaf at level 0: make a level-0 PTE point to another table.
+        let a = m.map(3, 0x8000, 0x8000_8000, 0, 0);
+        assert_eq!(m.pte(a) & RWX, 0);
+        assert_eq!(
+            mmu.translate(0x8000, 4, Load, Supervisor, &c, &mut m),
+            fault(LoadPageFault, 0x8000)
+        );
+        assert_eq!(mmu.last_walk().len(), 3);
+    }
+
+    #[test]
+    fn misaligned_superpage_faults() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let c = csr(SATP_MODE_SV39, 0);
+        m.map(3, 0x20_0000, 0x8000_1000, 1, RWX);
+        m.map(3, 0x4000_0000, 0x8020_0000, 2, RWX);
+        assert_eq!(
+            mmu.translate(0x20_0000, 4, Load, Supervisor, &c, &mut m),
+            fault(LoadPageFault, 0x20_0000)
+        );
+        assert_eq!(
+            mmu.translate(0x4000_0008, 4, Store, Supervisor, &c, &mut m),
+            fault(StorePageFault, 0x4000_0008)
+        );
+    }
+
+    #[test]
+    fn u_bit_sum_mxr_rules() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let mut c = csr(SATP_MODE_SV39, 0);
+        m.map(3, 0x1000, 0x8000_1000, 0, RWX); // supervisor page
+        m.map(3, 0x2000, 0x8000_2000, 0, RWX | PTE_U); // user page
+        m.map(3, 0x3000, 0x8000_3000, 0, PTE_X | PTE_U); // execute-only
+        m.map(3, 0x4000, 0x8000_4000, 0, PTE_R | PTE_U); // read-only
+                                                         // U cannot touch S pages.
+        assert_eq!(
+            mmu.translate(0x1000, 4, Load, User, &c, &mut m),
+            fault(LoadPageFault, 0x1000)
+        );
+        assert_eq!(
+            mmu.translate(0x1000, 4, Fetch, User, &c, &mut m),
+            fault(InstructionPageFault, 0x1000)
+        );
+        // S on a U page: only with SUM, never fetch.
+        assert_eq!(
+            mmu.translate(0x2000, 4, Load, Supervisor, &c, &mut m),
+            fault(LoadPageFault, 0x2000)
+        );
+        c.mstatus |= MSTATUS_SUM;
+        assert!(mmu
+            .translate(0x2000, 4, Load, Supervisor, &c, &mut m)
+            .is_ok());
+        assert!(mmu
+            .translate(0x2000, 4, Store, Supervisor, &c, &mut m)
+            .is_ok());
+        assert_eq!(
+            mmu.translate(0x2000, 4, Fetch, Supervisor, &c, &mut m),
+            fault(InstructionPageFault, 0x2000)
+        );
+        // SUM cleared again: the cached entry is re-checked (no flush).
+        c.mstatus &= !MSTATUS_SUM;
+        assert_eq!(
+            mmu.translate(0x2000, 4, Load, Supervisor, &c, &mut m),
+            fault(LoadPageFault, 0x2000)
+        );
+        // X-only: fetch fine, load needs MXR.
+        assert!(mmu.translate(0x3000, 4, Fetch, User, &c, &mut m).is_ok());
+        assert_eq!(
+            mmu.translate(0x3000, 4, Load, User, &c, &mut m),
+            fault(LoadPageFault, 0x3000)
+        );
+        c.mstatus |= MSTATUS_MXR;
+        assert_eq!(
+            mmu.translate(0x3010, 4, Load, User, &c, &mut m)
+                .unwrap()
+                .paddr,
+            0x8000_3010
+        );
+        // Read-only: store faults, fetch faults.
+        assert_eq!(
+            mmu.translate(0x4000, 4, Store, User, &c, &mut m),
+            fault(StorePageFault, 0x4000)
+        );
+        assert_eq!(
+            mmu.translate(0x4000, 4, Fetch, User, &c, &mut m),
+            fault(InstructionPageFault, 0x4000)
+        );
+    }
+
+    #[test]
+    fn mprv_uses_mpp_for_data_only() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let mut c = csr(SATP_MODE_SV39, 0);
+        m.map(3, 0x2000, 0x8000_2000, 0, RWX | PTE_U);
+        c.mstatus |= MSTATUS_MPRV;
+        set_mpp(&mut c, User);
+        assert_eq!(
+            mmu.translate(0x2008, 8, Load, Machine, &c, &mut m)
+                .unwrap()
+                .paddr,
+            0x8000_2008
+        );
+        assert_eq!(
+            mmu.translate(0x2008, 8, Fetch, Machine, &c, &mut m)
+                .unwrap()
+                .paddr,
+            0x2008
+        );
+        set_mpp(&mut c, Supervisor);
+        assert_eq!(
+            mmu.translate(0x2008, 8, Store, Machine, &c, &mut m),
+            fault(StorePageFault, 0x2008)
+        );
+        set_mpp(&mut c, Machine);
+        assert_eq!(
+            mmu.translate(0x2008, 8, Store, Machine, &c, &mut m)
+                .unwrap()
+                .paddr,
+            0x2008
+        );
+    }
+
+    #[test]
+    fn accessed_and_dirty_bits() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let c = csr(SATP_MODE_SV39, 0);
+        let a = m.map(3, 0x1000, 0x8000_1000, 0, PTE_R | PTE_W);
+        mmu.translate(0x1000, 4, Load, Supervisor, &c, &mut m)
+            .unwrap();
+        assert_eq!(m.pte(a) & (PTE_A | PTE_D), PTE_A);
+        let t = mmu
+            .translate(0x1000, 4, Store, Supervisor, &c, &mut m)
+            .unwrap();
+        assert!(t.walked, "store TLB is separate and needs D");
+        assert_eq!(m.pte(a) & (PTE_A | PTE_D), PTE_A | PTE_D);
+        // Faulting accesses leave A alone.
+        let b = m.map(3, 0x3000, 0x8000_3000, 0, PTE_R);
+        assert!(mmu
+            .translate(0x3000, 4, Store, Supervisor, &c, &mut m)
+            .is_err());
+        assert_eq!(m.pte(b) & PTE_A, 0);
+        // A failed A/D write-back is an access fault.
+        let d = m.map(3, 0x5000, 0x8000_5000, 0, PTE_R);
+        m.fail_writes = true;
+        assert_eq!(
+            mmu.translate(0x5000, 4, Load, Supervisor, &c, &mut m),
+            fault(LoadAccessFault, 0x5000)
+        );
+        m.fail_writes = false;
+        assert_eq!(m.pte(d) & PTE_A, 0);
+    }
+
+    #[test]
+    fn walk_access_faults() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let mut c = csr(SATP_MODE_SV39, 0);
+        // Root outside memory.
+        c.write(SATP, (SATP_MODE_SV39 << 60) | 0x10, Machine)
+            .unwrap();
+        assert_eq!(
+            mmu.translate(0x1000, 4, Fetch, User, &c, &mut m),
+            fault(InstructionAccessFault, 0x1000)
+        );
+        // PMP denies S reads of the page tables (TOR [0, BASE+1MiB) no perms, then all RWX).
+        let mut c = CsrFile::new(0);
+        c.write(SATP, (SATP_MODE_SV39 << 60) | (ROOT >> 12), Machine)
+            .unwrap();
+        c.write(PMPADDR0, (BASE + (1 << 20)) >> 2, Machine).unwrap();
+        c.write(PMPADDR0 + 1, u64::MAX, Machine).unwrap();
+        c.write(PMPCFG0, 0x08 | (0x1f << 8), Machine).unwrap();
+        m.map(3, 0x1000, 0x9000_0000, 0, RWX);
+        assert_eq!(
+            mmu.translate(0x1000, 4, Store, Supervisor, &c, &mut m),
+            fault(StoreAccessFault, 0x1000)
+        );
+        // PMP denies the final physical range: entry0 = NAPOT 4 KiB at
+        // 0x9000_0000 without permissions, entry1 = everything.
+        let mut c = csr(SATP_MODE_SV39, 0);
+        c.write(PMPADDR0, (0x9000_0000 >> 2) | 0x1ff, Machine)
+            .unwrap();
+        c.write(PMPADDR0 + 1, u64::MAX, Machine).unwrap();
+        c.write(PMPCFG0, 0x18 | (0x1f << 8), Machine).unwrap();
+        assert_eq!(
+            mmu.translate(0x1008, 4, Load, Supervisor, &c, &mut m),
+            fault(LoadAccessFault, 0x1008)
+        );
+        // A TLB hit still checks PMP.
+        mmu.flush(None, None);
+        let ok = csr(SATP_MODE_SV39, 0);
+        assert!(mmu
+            .translate(0x1008, 4, Load, Supervisor, &ok, &mut m)
+            .is_ok());
+        assert_eq!(
+            mmu.translate(0x1008, 4, Load, Supervisor, &c, &mut m),
+            fault(LoadAccessFault, 0x1008)
+        );
+    }
+
+    #[test]
+    fn tlb_hits_and_flushes() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let c1 = csr(SATP_MODE_SV39, 1);
+        let c2 = csr(SATP_MODE_SV39, 2);
+        m.map(3, 0x1000, 0x8000_1000, 0, RWX);
+        m.map(3, 0x2000, 0x8000_2000, 0, RWX | PTE_G);
+        m.map(3, 0x40_0000, 0x8040_0000, 1, RWX);
+        let walked = |mmu: &mut Mmu, m: &mut TestMem, va: u64, c: &CsrFile| {
+            mmu.translate(va, 4, Load, Supervisor, c, m).unwrap().walked
+        };
+        assert!(walked(&mut mmu, &mut m, 0x1000, &c1));
+        assert!(!walked(&mut mmu, &mut m, 0x1ffc, &c1));
+        assert!(mmu.last_walk().is_empty());
+        assert!(walked(&mut mmu, &mut m, 0x2000, &c1));
+        // Another ASID misses non-global entries, hits global ones.
+        assert!(!walked(&mut mmu, &mut m, 0x2000, &c2));
+        assert!(walked(&mut mmu, &mut m, 0x1000, &c2));
+        // (direct-mapped: ASID 2's entry replaced ASID 1's in that slot)
+        assert!(!walked(&mut mmu, &mut m, 0x1000, &c2));
+        // ASID flush: only that ASID's non-global entries.
+        mmu.flush(None, Some(1));
+        assert!(!walked(&mut mmu, &mut m, 0x1000, &c2), "other ASID kept");
+        assert!(
+            !walked(&mut mmu, &mut m, 0x2000, &c1),
+            "global survives ASID flush"
+        );
+        mmu.flush(None, Some(2));
+        assert!(walked(&mut mmu, &mut m, 0x1000, &c2));
+        assert!(!walked(&mut mmu, &mut m, 0x2000, &c2));
+        assert!(walked(&mut mmu, &mut m, 0x1000, &c1));
+        // Address flush, any ASID, globals included.
+        mmu.flush(Some(0x2abc), None);
+        assert!(walked(&mut mmu, &mut m, 0x2000, &c1));
+        assert!(!walked(&mut mmu, &mut m, 0x1000, &c1));
+        // Address + ASID flush keeps globals.
+        mmu.flush(Some(0x2000), Some(1));
+        assert!(!walked(&mut mmu, &mut m, 0x2000, &c1));
+        mmu.flush(Some(0x1000), Some(2));
+        assert!(!walked(&mut mmu, &mut m, 0x1000, &c1), "other ASID kept");
+        // Superpage: flush by any address inside it.
+        assert!(walked(&mut mmu, &mut m, 0x40_1000, &c1));
+        assert!(!walked(&mut mmu, &mut m, 0x40_1000, &c1));
+        mmu.flush(Some(0x5f_f000), None);
+        assert!(walked(&mut mmu, &mut m, 0x40_1000, &c1));
+        // Full flush.
+        mmu.flush(None, None);
+        assert!(walked(&mut mmu, &mut m, 0x2000, &c1));
+        assert!(walked(&mut mmu, &mut m, 0x1000, &c1));
+    }
+
+    #[test]
+    fn stale_tlb_entry_until_flush() {
+        let mut m = TestMem::new();
+        let mut mmu = Mmu::new();
+        let c = csr(SATP_MODE_SV39, 0);
+        let a = m.map(3, 0x1000, 0x8000_1000, 0, RWX);
+        assert_eq!(
+            mmu.translate(0x1000, 4, Load, Supervisor, &c, &mut m)
+                .unwrap()
+                .paddr,
+            0x8000_1000
+        );
+        m.write_u64(a, 0);
+        assert!(mmu
+            .translate(0x1000, 4, Load, Supervisor, &c, &mut m)
+            .is_ok());
+        mmu.flush(Some(0x1000), None);
+        assert_eq!(
+            mmu.translate(0x1000, 4, Load, Supervisor, &c, &mut m),
+            fault(LoadPageFault, 0x1000)
+        );
     }
 }
