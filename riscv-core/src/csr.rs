@@ -522,6 +522,19 @@ impl CsrFile {
         Ok(value)
     }
 
+    /// The old value a read-modify-write instruction (csrrs/csrrc and their
+    /// immediate forms) must combine with: as `read`, except that mip/sip
+    /// use only the software-writable SEIP bit, not the external line
+    /// (spec 1.12, 3.1.9), so `csrs mip, x` cannot latch the PLIC's line.
+    #[allow(clippy::result_unit_err)]
+    pub fn read_for_rmw(&self, csr: u16, privilege: Privilege, mtime: u64) -> Result<u64, ()> {
+        let value = self.read(csr, privilege, mtime)?;
+        Ok(match csr {
+            num::MIP | num::SIP if self.mip & MIP_SEIP == 0 => value & !MIP_SEIP,
+            _ => value,
+        })
+    }
+
     /// Writes a CSR with the spec's access checks and WARL legalisation.
     /// `Err(())` means the instruction is illegal (nonexistent CSR, too
     /// little privilege, read-only CSR, or a gated CSR).
@@ -1199,6 +1212,17 @@ mod tests {
         assert_eq!(c.read(MIP, Machine, 0), Ok(0));
         c.write(MIP, MIP_SEIP, Machine).unwrap();
         assert_eq!(c.read(MIP, Machine, 0), Ok(MIP_SEIP), "software SEIP");
+        // Read-modify-write sees only the software SEIP bit.
+        assert_eq!(c.read_for_rmw(MIP, Machine, 0), Ok(MIP_SEIP));
+        c.write(MIP, 0, Machine).unwrap();
+        c.set_external_interrupts(false, false, false, true);
+        assert_eq!(c.read(MIP, Machine, 0), Ok(MIP_SEIP));
+        assert_eq!(c.read_for_rmw(MIP, Machine, 0), Ok(0));
+        let old = c.read_for_rmw(MIP, Machine, 0).unwrap();
+        c.write(MIP, old | MIP_SSIP, Machine).unwrap();
+        c.set_external_interrupts(false, false, false, false);
+        assert_eq!(c.read(MIP, Machine, 0), Ok(MIP_SSIP), "line not latched");
+        assert!(c.read_for_rmw(0x7c0, Machine, 0).is_err());
     }
 
     #[test]

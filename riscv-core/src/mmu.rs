@@ -105,10 +105,21 @@ const EMPTY: TlbEntry = TlbEntry {
 };
 
 /// Translation unit of one hart.
+#[derive(Clone)]
 pub struct Mmu {
     tlb: Box<[[TlbEntry; TLB_ENTRIES]; 3]>,
     walk: [u64; MAX_LEVELS],
     walk_len: usize,
+}
+
+impl std::fmt::Debug for Mmu {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let valid = self.tlb.iter().flatten().filter(|e| e.valid).count();
+        f.debug_struct("Mmu")
+            .field("valid_tlb_entries", &valid)
+            .field("last_walk", &self.last_walk())
+            .finish()
+    }
 }
 
 impl Default for Mmu {
@@ -158,7 +169,9 @@ impl Mmu {
 
     /// Translates `[vaddr, vaddr+size)` for `access` at `privilege`
     /// (the hart's current mode; MPRV is applied here). Faults carry
-    /// tval = vaddr.
+    /// tval = vaddr. The access must not cross a page boundary (the executor
+    /// splits such accesses): only vaddr's page is translated and the PMP
+    /// check covers `[paddr, paddr+size)`.
     pub fn translate<M: PhysMem>(
         &mut self,
         vaddr: u64,

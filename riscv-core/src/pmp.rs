@@ -36,9 +36,10 @@ pub struct Pmp {
     /// Decoded byte range `[lo, hi)` per entry (empty when OFF or TOR with
     /// lo >= hi); recomputed on every write so `check` does no decoding.
     region: [(u128, u128); PMP_ENTRIES],
-    /// True when at least one entry has A != OFF; lets `check` return at
-    /// once on the common "no PMP configured" path.
-    any_active: bool,
+    /// One past the highest entry with A != OFF (0 when none is active);
+    /// lets `check` return at once when no PMP is configured and stop after
+    /// the last active entry otherwise.
+    active_len: usize,
 }
 
 impl Default for Pmp {
@@ -54,7 +55,7 @@ impl Pmp {
             cfg: [0; PMP_ENTRIES],
             addr: [0; PMP_ENTRIES],
             region: [(0, 0); PMP_ENTRIES],
-            any_active: false,
+            active_len: 0,
         }
     }
 
@@ -110,11 +111,11 @@ impl Pmp {
 
     /// Whether any entry is active (A != OFF).
     pub fn any_active(&self) -> bool {
-        self.any_active
+        self.active_len != 0
     }
 
     fn recompute(&mut self) {
-        self.any_active = false;
+        self.active_len = 0;
         for i in 0..PMP_ENTRIES {
             let a = self.addr[i] as u128;
             self.region[i] = match (self.cfg[i] & PMP_A) >> 3 {
@@ -138,7 +139,7 @@ impl Pmp {
                 }
             };
             if self.cfg[i] & PMP_A != 0 {
-                self.any_active = true;
+                self.active_len = i + 1;
             }
         }
     }
@@ -148,12 +149,12 @@ impl Pmp {
     /// fails. An unlocked entry does not restrict M-mode. With no matching
     /// entry M-mode succeeds and S/U fail (entries are implemented).
     pub fn check(&self, addr: u64, size: u64, access: AccessType, privilege: Privilege) -> bool {
-        if !self.any_active {
+        if self.active_len == 0 {
             return privilege == Privilege::Machine;
         }
         let lo = addr as u128;
         let hi = lo + size.max(1) as u128;
-        for i in 0..PMP_ENTRIES {
+        for i in 0..self.active_len {
             let (rlo, rhi) = self.region[i];
             if rlo >= rhi || hi <= rlo || lo >= rhi {
                 continue;
