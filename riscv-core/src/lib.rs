@@ -2,6 +2,7 @@
 //! and nothing about time. It reports what happened to a
 //! [`sim_core::TimingSink`].
 
+pub mod fpu;
 pub mod inst;
 pub mod mem;
 pub mod trap;

@@ -1,0 +1,842 @@
+//! Pure IEEE-754 binary32/binary64 arithmetic on raw bits with RISC-V
+//! semantics (canonical NaNs, tininess after rounding, saturating
+//! float->int conversions).
+//!
+//! Written from integer operations only, so results are bit-deterministic
+//! and independent of the host FPU and of any global state: every call
+//! takes its rounding mode and returns the accrued exception flags.
+//!
+//! Internally a finite nonzero value is `sig * 2^exp` with `sig: u128`.
+//! Inexact intermediate results keep a "sticky" 1 in bit 0 (jamming), which
+//! is sound as long as the value has at least two bits more than the target
+//! precision; every operation below keeps far more than that.
+
+/// Rounding mode of a floating-point operation (the `rm`/`frm` encoding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoundingMode {
+    /// Round to nearest, ties to even.
+    Rne,
+    /// Round towards zero.
+    Rtz,
+    /// Round down (towards negative infinity).
+    Rdn,
+    /// Round up (towards positive infinity).
+    Rup,
+    /// Round to nearest, ties to max magnitude.
+    Rmm,
+}
+
+impl RoundingMode {
+    /// Decode a 3-bit `rm`/`frm` value; 5..=7 are reserved (7 = dynamic is
+    /// resolved by the caller) and give `None`.
+    pub fn from_bits(rm: u8) -> Option<Self> {
+        match rm {
+            0 => Some(Self::Rne),
+            1 => Some(Self::Rtz),
+            2 => Some(Self::Rdn),
+            3 => Some(Self::Rup),
+            4 => Some(Self::Rmm),
+            _ => None,
+        }
+    }
+}
+
+/// Invalid operation.
+pub const NV: u8 = 0x10;
+/// Division by zero.
+pub const DZ: u8 = 0x08;
+/// Overflow.
+pub const OF: u8 = 0x04;
+/// Underflow.
+pub const UF: u8 = 0x02;
+/// Inexact.
+pub const NX: u8 = 0x01;
+
+/// The only NaN a RISC-V single-precision operation produces.
+pub const CANONICAL_NAN_S: u32 = 0x7fc0_0000;
+/// The only NaN a RISC-V double-precision operation produces.
+pub const CANONICAL_NAN_D: u64 = 0x7ff8_0000_0000_0000;
+
+/// Shape of a binary interchange format; bits are always carried in a u64.
+#[derive(Clone, Copy)]
+struct Fmt {
+    /// Precision in bits, including the hidden bit.
+    p: u32,
+    /// Width of the exponent field.
+    ebits: u32,
+}
+
+const FS: Fmt = Fmt { p: 24, ebits: 8 };
+const FD: Fmt = Fmt { p: 53, ebits: 11 };
+
+impl Fmt {
+    fn bias(self) -> i32 {
+        (1 << (self.ebits - 1)) - 1
+    }
+    /// Exponent of the smallest normal number.
+    fn emin(self) -> i32 {
+        1 - self.bias()
+    }
+    /// Exponent of the largest finite number.
+    fn emax(self) -> i32 {
+        self.bias()
+    }
+    fn frac_mask(self) -> u64 {
+        (1 << (self.p - 1)) - 1
+    }
+    fn exp_field_max(self) -> u64 {
+        (1 << self.ebits) - 1
+    }
+    fn sign_bit(self) -> u64 {
+        1 << (self.p - 1 + self.ebits)
+    }
+    fn signed(self, sign: bool) -> u64 {
+        if sign {
+            self.sign_bit()
+        } else {
+            0
+        }
+    }
+    fn canonical_nan(self) -> u64 {
+        (self.exp_field_max() << (self.p - 1)) | (1 << (self.p - 2))
+    }
+    fn inf(self, sign: bool) -> u64 {
+        self.signed(sign) | (self.exp_field_max() << (self.p - 1))
+    }
+    fn zero(self, sign: bool) -> u64 {
+        self.signed(sign)
+    }
+    fn max_finite(self, sign: bool) -> u64 {
+        self.inf(sign) - 1
+    }
+}
+
+/// A decoded operand.
+#[derive(Clone, Copy, Debug)]
+enum Val {
+    Nan { signaling: bool },
+    Inf(bool),
+    Zero(bool),
+    /// Finite nonzero: `(-1)^sign * sig * 2^exp`.
+    Fin { sign: bool, exp: i32, sig: u128 },
+}
+
+impl Val {
+    fn is_nan(self) -> bool {
+        matches!(self, Val::Nan { .. })
+    }
+    fn is_snan(self) -> bool {
+        matches!(self, Val::Nan { signaling: true })
+    }
+}
+
+fn unpack(bits: u64, f: Fmt) -> Val {
+    let sign = bits & f.sign_bit() != 0;
+    let field = (bits >> (f.p - 1)) & f.exp_field_max();
+    let frac = bits & f.frac_mask();
+    let shift = f.p as i32 - 1;
+    if field == f.exp_field_max() {
+        if frac == 0 {
+            Val::Inf(sign)
+        } else {
+            Val::Nan {
+                signaling: frac & (1 << (f.p - 2)) == 0,
+            }
+        }
+    } else if field == 0 {
+        if frac == 0 {
+            Val::Zero(sign)
+        } else {
+            Val::Fin {
+                sign,
+                exp: f.emin() - shift,
+                sig: frac as u128,
+            }
+        }
+    } else {
+        Val::Fin {
+            sign,
+            exp: field as i32 - f.bias() - shift,
+            sig: (frac | (1 << (f.p - 1))) as u128,
+        }
+    }
+}
+
+/// NV if any operand is a signaling NaN.
+fn snan_flags(vals: &[Val]) -> u8 {
+    if vals.iter().any(|v| v.is_snan()) {
+        NV
+    } else {
+        0
+    }
+}
+
+/// Divide `sig` by `2^sh` and round to an integer in mode `rm` (for a value
+/// of sign `sign`). Returns the rounded magnitude and whether it was inexact.
+/// A negative `sh` multiplies exactly; callers guarantee it cannot overflow.
+fn round_shift(sig: u128, sh: i32, sign: bool, rm: RoundingMode) -> (u128, bool) {
+    if sh <= 0 {
+        return (sig << (-sh) as u32, false);
+    }
+    let (q, rem, half) = if sh > 128 {
+        // Everything is below half an ulp.
+        (0, sig, u128::MAX)
+    } else if sh == 128 {
+        (0, sig, 1u128 << 127)
+    } else {
+        let mask = (1u128 << sh) - 1;
+        (sig >> sh, sig & mask, 1u128 << (sh - 1))
+    };
+    let up = match rm {
+        RoundingMode::Rne => rem > half || (rem == half && q & 1 == 1),
+        RoundingMode::Rmm => rem >= half,
+        RoundingMode::Rtz => false,
+        RoundingMode::Rdn => rem != 0 && sign,
+        RoundingMode::Rup => rem != 0 && !sign,
+    };
+    (q + up as u128, rem != 0)
+}
+
+/// Shift right keeping a sticky bit for anything shifted out.
+fn shr_jam(sig: u128, n: i32) -> u128 {
+    if n <= 0 {
+        sig
+    } else if n >= 128 {
+        (sig != 0) as u128
+    } else {
+        (sig >> n) | ((sig & ((1u128 << n) - 1)) != 0) as u128
+    }
+}
+
+fn msb(sig: u128) -> i32 {
+    127 - sig.leading_zeros() as i32
+}
+
+/// Round the exact (or jammed) value `(-1)^sign * sig * 2^exp` to format `f`
+/// and encode it. Handles subnormals, overflow and the UF/NX/OF flags with
+/// tininess detected after rounding.
+fn round_pack(sign: bool, exp: i32, sig: u128, f: Fmt, rm: RoundingMode) -> (u64, u8) {
+    if sig == 0 {
+        return (f.zero(sign), 0);
+    }
+    let p = f.p as i32;
+    let top = msb(sig);
+    let e = exp + top;
+    // Tiny if the result rounded to p bits with an unbounded exponent range
+    // is still below the smallest normal.
+    let tiny = e < f.emin() && {
+        let (m, _) = round_shift(sig, top - (p - 1), sign, rm);
+        let e1 = if m >> p != 0 { e + 1 } else { e };
+        e1 < f.emin()
+    };
+    let mut lsb = e.max(f.emin()) - (p - 1);
+    let (mut m, inexact) = round_shift(sig, lsb - exp, sign, rm);
+    if m >> p != 0 {
+        // Rounded up to exactly 2^p: renormalise without losing anything.
+        m >>= 1;
+        lsb += 1;
+    }
+    let mut flags = 0;
+    if inexact {
+        flags |= NX;
+        if tiny {
+            flags |= UF;
+        }
+    }
+    if m >> (p - 1) == 0 {
+        // Subnormal or zero: the exponent field is 0.
+        return (f.signed(sign) | m as u64, flags);
+    }
+    let top_exp = lsb + p - 1;
+    if top_exp > f.emax() {
+        let to_inf = match rm {
+            RoundingMode::Rne | RoundingMode::Rmm => true,
+            RoundingMode::Rtz => false,
+            RoundingMode::Rdn => sign,
+            RoundingMode::Rup => !sign,
+        };
+        let bits = if to_inf {
+            f.inf(sign)
+        } else {
+            f.max_finite(sign)
+        };
+        return (bits, OF | NX);
+    }
+    let field = (top_exp + f.bias()) as u64;
+    (
+        f.signed(sign) | (field << (f.p - 1)) | (m as u64 & f.frac_mask()),
+        flags,
+    )
+}
+
+/// Sign of an exact zero sum of operands with opposite signs.
+fn cancel_sign(rm: RoundingMode) -> bool {
+    rm == RoundingMode::Rdn
+}
+
+/// Sum of two finite nonzero values (significands up to 106 bits).
+fn add_finite(
+    x: (bool, i32, u128),
+    y: (bool, i32, u128),
+    f: Fmt,
+    rm: RoundingMode,
+) -> (u64, u8) {
+    // Put both leading bits at bit 125 so the sum of magnitudes fits in u128
+    // and the smaller operand keeps many guard bits when aligned.
+    let norm = |(s, e, sig): (bool, i32, u128)| {
+        let sh = 125 - msb(sig);
+        (s, e - sh, sig << sh)
+    };
+    let (mut x, mut y) = (norm(x), norm(y));
+    if x.1 < y.1 {
+        std::mem::swap(&mut x, &mut y);
+    }
+    let ysig = shr_jam(y.2, x.1 - y.1);
+    if x.0 == y.0 {
+        round_pack(x.0, x.1, x.2 + ysig, f, rm)
+    } else if x.2 == ysig {
+        (f.zero(cancel_sign(rm)), 0)
+    } else if x.2 > ysig {
+        round_pack(x.0, x.1, x.2 - ysig, f, rm)
+    } else {
+        round_pack(y.0, x.1, ysig - x.2, f, rm)
+    }
+}
+
+fn add(a: u64, b: u64, negate_b: bool, f: Fmt, rm: RoundingMode) -> (u64, u8) {
+    let (va, mut vb) = (unpack(a, f), unpack(b, f));
+    if negate_b {
+        vb = negate(vb);
+    }
+    let b_bits = b ^ if negate_b { f.sign_bit() } else { 0 };
+    match (va, vb) {
+        (Val::Nan { .. }, _) | (_, Val::Nan { .. }) => (f.canonical_nan(), snan_flags(&[va, vb])),
+        (Val::Inf(sa), Val::Inf(sb)) if sa != sb => (f.canonical_nan(), NV),
+        (Val::Inf(s), _) | (_, Val::Inf(s)) => (f.inf(s), 0),
+        (Val::Zero(sa), Val::Zero(sb)) => {
+            let sign = if sa == sb { sa } else { cancel_sign(rm) };
+            (f.zero(sign), 0)
+        }
+        (Val::Zero(_), _) => (b_bits, 0),
+        (_, Val::Zero(_)) => (a, 0),
+        (
+            Val::Fin {
+                sign: sa,
+                exp: ea,
+                sig: ma,
+            },
+            Val::Fin {
+                sign: sb,
+                exp: eb,
+                sig: mb,
+            },
+        ) => add_finite((sa, ea, ma), (sb, eb, mb), f, rm),
+    }
+}
+
+fn negate(v: Val) -> Val {
+    match v {
+        Val::Nan { .. } => v,
+        Val::Inf(s) => Val::Inf(!s),
+        Val::Zero(s) => Val::Zero(!s),
+        Val::Fin { sign, exp, sig } => Val::Fin {
+            sign: !sign,
+            exp,
+            sig,
+        },
+    }
+}
+
+fn mul(a: u64, b: u64, f: Fmt, rm: RoundingMode) -> (u64, u8) {
+    let (va, vb) = (unpack(a, f), unpack(b, f));
+    match (va, vb) {
+        (Val::Nan { .. }, _) | (_, Val::Nan { .. }) => (f.canonical_nan(), snan_flags(&[va, vb])),
+        (Val::Inf(_), Val::Zero(_)) | (Val::Zero(_), Val::Inf(_)) => (f.canonical_nan(), NV),
+        (Val::Inf(sa), Val::Inf(sb) | Val::Fin { sign: sb, .. })
+        | (Val::Fin { sign: sa, .. }, Val::Inf(sb)) => (f.inf(sa != sb), 0),
+        (Val::Zero(sa), Val::Zero(sb) | Val::Fin { sign: sb, .. })
+        | (Val::Fin { sign: sa, .. }, Val::Zero(sb)) => (f.zero(sa != sb), 0),
+        (
+            Val::Fin {
+                sign: sa,
+                exp: ea,
+                sig: ma,
+            },
+            Val::Fin {
+                sign: sb,
+                exp: eb,
+                sig: mb,
+            },
+        ) => round_pack(sa != sb, ea + eb, ma * mb, f, rm),
+    }
+}
+
+fn div(a: u64, b: u64, f: Fmt, rm: RoundingMode) -> (u64, u8) {
+    let (va, vb) = (unpack(a, f), unpack(b, f));
+    match (va, vb) {
+        (Val::Nan { .. }, _) | (_, Val::Nan { .. }) => (f.canonical_nan(), snan_flags(&[va, vb])),
+        (Val::Inf(_), Val::Inf(_)) | (Val::Zero(_), Val::Zero(_)) => (f.canonical_nan(), NV),
+        (Val::Inf(sa), Val::Zero(sb) | Val::Fin { sign: sb, .. }) => (f.inf(sa != sb), 0),
+        (Val::Fin { sign: sa, .. }, Val::Zero(sb)) => (f.inf(sa != sb), DZ),
+        (Val::Zero(sa), Val::Inf(sb) | Val::Fin { sign: sb, .. })
+        | (Val::Fin { sign: sa, .. }, Val::Inf(sb)) => (f.zero(sa != sb), 0),
+        (
+            Val::Fin {
+                sign: sa,
+                exp: ea,
+                sig: ma,
+            },
+            Val::Fin {
+                sign: sb,
+                exp: eb,
+                sig: mb,
+            },
+        ) => {
+            // Dividend at bit 125 gives a quotient of at least 72 bits.
+            let sh = 125 - msb(ma);
+            let num = ma << sh;
+            let q = num / mb;
+            let sticky = (num % mb != 0) as u128;
+            round_pack(sa != sb, ea - sh - eb, q | sticky, f, rm)
+        }
+    }
+}
+
+/// Integer square root with remainder: `(r, n - r*r)` where `r = floor(sqrt(n))`.
+fn isqrt(mut n: u128) -> (u128, u128) {
+    let mut res: u128 = 0;
+    let mut bit: u128 = 1 << 126;
+    while bit > n {
+        bit >>= 2;
+    }
+    while bit != 0 {
+        if n >= res + bit {
+            n -= res + bit;
+            res = (res >> 1) + bit;
+        } else {
+            res >>= 1;
+        }
+        bit >>= 2;
+    }
+    (res, n)
+}
+
+fn sqrt(a: u64, f: Fmt, rm: RoundingMode) -> (u64, u8) {
+    let va = unpack(a, f);
+    match va {
+        Val::Nan { .. } => (f.canonical_nan(), snan_flags(&[va])),
+        Val::Zero(_) => (a, 0),
+        Val::Inf(false) => (a, 0),
+        Val::Inf(true) | Val::Fin { sign: true, .. } => (f.canonical_nan(), NV),
+        Val::Fin {
+            sign: false,
+            exp,
+            sig,
+        } => {
+            // Leading bit at 124 or 125 with an even exponent: the root has
+            // 63 bits, plenty for 53-bit rounding.
+            let mut sh = 124 - msb(sig);
+            if (exp - sh) & 1 != 0 {
+                sh += 1;
+            }
+            let (r, rem) = isqrt(sig << sh);
+            round_pack(false, (exp - sh) / 2, r | (rem != 0) as u128, f, rm)
+        }
+    }
+}
+
+/// Fused `(-1)^np * a * b + (-1)^nc * c` with a single rounding.
+fn fma(a: u64, b: u64, c: u64, np: bool, nc: bool, f: Fmt, rm: RoundingMode) -> (u64, u8) {
+    let (va, vb) = (unpack(a, f), unpack(b, f));
+    let mut vc = unpack(c, f);
+    if nc {
+        vc = negate(vc);
+    }
+    let c_bits = c ^ if nc { f.sign_bit() } else { 0 };
+    let inf_times_zero = matches!(
+        (va, vb),
+        (Val::Inf(_), Val::Zero(_)) | (Val::Zero(_), Val::Inf(_))
+    );
+    // RISC-V: inf*0 is invalid even when the addend is a quiet NaN.
+    let mut flags = snan_flags(&[va, vb, vc]);
+    if inf_times_zero {
+        flags |= NV;
+    }
+    if va.is_nan() || vb.is_nan() || vc.is_nan() || inf_times_zero {
+        return (f.canonical_nan(), flags);
+    }
+    let sign_of = |v: Val| match v {
+        Val::Inf(s) | Val::Zero(s) | Val::Fin { sign: s, .. } => s,
+        Val::Nan { .. } => false,
+    };
+    let psign = (sign_of(va) != sign_of(vb)) != np;
+    let prod_inf = matches!(va, Val::Inf(_)) || matches!(vb, Val::Inf(_));
+    let prod_zero = matches!(va, Val::Zero(_)) || matches!(vb, Val::Zero(_));
+    match vc {
+        _ if prod_inf => match vc {
+            Val::Inf(sc) if sc != psign => (f.canonical_nan(), NV),
+            _ => (f.inf(psign), 0),
+        },
+        Val::Inf(sc) => (f.inf(sc), 0),
+        Val::Zero(sc) if prod_zero => {
+            let sign = if sc == psign { sc } else { cancel_sign(rm) };
+            (f.zero(sign), 0)
+        }
+        _ if prod_zero => (c_bits, 0),
+        _ => {
+            let (Val::Fin { exp: ea, sig: ma, .. }, Val::Fin { exp: eb, sig: mb, .. }) = (va, vb)
+            else {
+                // All non-finite and zero products were handled above.
+                return (f.canonical_nan(), NV);
+            };
+            let prod = (psign, ea + eb, ma * mb);
+            match vc {
+                Val::Fin { sign, exp, sig } => add_finite(prod, (sign, exp, sig), f, rm),
+                _ => round_pack(prod.0, prod.1, prod.2, f, rm),
+            }
+        }
+    }
+}
+
+/// Key that orders non-NaN values; `zero_equal` makes -0 == +0.
+fn order_key(bits: u64, f: Fmt, zero_equal: bool) -> i64 {
+    let mag = (bits & !f.sign_bit()) as i64;
+    if bits & f.sign_bit() == 0 {
+        mag
+    } else if zero_equal {
+        -mag
+    } else {
+        -mag - 1
+    }
+}
+
+fn minmax(a: u64, b: u64, f: Fmt, want_max: bool) -> (u64, u8) {
+    let (va, vb) = (unpack(a, f), unpack(b, f));
+    let flags = snan_flags(&[va, vb]);
+    let bits = match (va.is_nan(), vb.is_nan()) {
+        (true, true) => f.canonical_nan(),
+        (true, false) => b,
+        (false, true) => a,
+        (false, false) => {
+            let a_less = order_key(a, f, false) < order_key(b, f, false);
+            if a_less != want_max {
+                a
+            } else {
+                b
+            }
+        }
+    };
+    (bits, flags)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Cmp {
+    Eq,
+    Lt,
+    Le,
+}
+
+fn compare(a: u64, b: u64, f: Fmt, op: Cmp) -> (bool, u8) {
+    let (va, vb) = (unpack(a, f), unpack(b, f));
+    if va.is_nan() || vb.is_nan() {
+        // feq is a quiet comparison, flt/fle are signaling.
+        let flags = if op == Cmp::Eq {
+            snan_flags(&[va, vb])
+        } else {
+            NV
+        };
+        return (false, flags);
+    }
+    let (ka, kb) = (order_key(a, f, true), order_key(b, f, true));
+    let r = match op {
+        Cmp::Eq => ka == kb,
+        Cmp::Lt => ka < kb,
+        Cmp::Le => ka <= kb,
+    };
+    (r, 0)
+}
+
+fn class(a: u64, f: Fmt) -> u64 {
+    // Subnormals are the finite values with a zero exponent field.
+    let field = (a >> (f.p - 1)) & f.exp_field_max();
+    let bit = match unpack(a, f) {
+        Val::Inf(true) => 0,
+        Val::Fin { sign: true, .. } if field != 0 => 1,
+        Val::Fin { sign: true, .. } => 2,
+        Val::Zero(true) => 3,
+        Val::Zero(false) => 4,
+        Val::Fin { .. } if field == 0 => 5,
+        Val::Fin { .. } => 6,
+        Val::Inf(false) => 7,
+        Val::Nan { signaling: true } => 8,
+        Val::Nan { signaling: false } => 9,
+    };
+    1 << bit
+}
+
+/// Float -> integer of `width` bits, saturating per the RISC-V table.
+/// Returns the value as i128 (already clamped to the target range).
+fn to_int(a: u64, f: Fmt, rm: RoundingMode, signed: bool, width: u32) -> (i128, u8) {
+    let (lo, hi): (i128, i128) = if signed {
+        (-(1 << (width - 1)), (1 << (width - 1)) - 1)
+    } else {
+        (0, (1 << width) - 1)
+    };
+    match unpack(a, f) {
+        Val::Nan { .. } | Val::Inf(false) => (hi, NV),
+        Val::Inf(true) => (lo, NV),
+        Val::Zero(_) => (0, 0),
+        Val::Fin { sign, exp, sig } => {
+            if exp > 70 {
+                // At least 2^70: out of range for every target.
+                return (if sign { lo } else { hi }, NV);
+            }
+            let (mag, inexact) = round_shift(sig, -exp, sign, rm);
+            let v = if sign { -(mag as i128) } else { mag as i128 };
+            if v < lo {
+                (lo, NV)
+            } else if v > hi {
+                (hi, NV)
+            } else {
+                (v, if inexact { NX } else { 0 })
+            }
+        }
+    }
+}
+
+/// Integer -> float: `(-1)^neg * mag` rounded to `f`.
+fn from_int(neg: bool, mag: u128, f: Fmt, rm: RoundingMode) -> (u64, u8) {
+    if mag == 0 {
+        return (0, 0);
+    }
+    round_pack(neg, 0, mag, f, rm)
+}
+
+/// Convert between formats (NaNs become the target's canonical NaN).
+fn convert(a: u64, from: Fmt, to: Fmt, rm: RoundingMode) -> (u64, u8) {
+    let va = unpack(a, from);
+    match va {
+        Val::Nan { .. } => (to.canonical_nan(), snan_flags(&[va])),
+        Val::Inf(s) => (to.inf(s), 0),
+        Val::Zero(s) => (to.zero(s), 0),
+        Val::Fin { sign, exp, sig } => round_pack(sign, exp, sig, to, rm),
+    }
+}
+
+fn narrow(r: (u64, u8)) -> (u32, u8) {
+    (r.0 as u32, r.1)
+}
+
+fn sext_w(v: i128) -> u64 {
+    v as i32 as i64 as u64
+}
+
+fn sext_wu(v: i128) -> u64 {
+    v as u32 as i32 as i64 as u64
+}
+
+// ---- binary32 ----
+
+/// fadd.s
+pub fn add_s(a: u32, b: u32, rm: RoundingMode) -> (u32, u8) {
+    narrow(add(a.into(), b.into(), false, FS, rm))
+}
+/// fsub.s
+pub fn sub_s(a: u32, b: u32, rm: RoundingMode) -> (u32, u8) {
+    narrow(add(a.into(), b.into(), true, FS, rm))
+}
+/// fmul.s
+pub fn mul_s(a: u32, b: u32, rm: RoundingMode) -> (u32, u8) {
+    narrow(mul(a.into(), b.into(), FS, rm))
+}
+/// fdiv.s
+pub fn div_s(a: u32, b: u32, rm: RoundingMode) -> (u32, u8) {
+    narrow(div(a.into(), b.into(), FS, rm))
+}
+/// fsqrt.s
+pub fn sqrt_s(a: u32, rm: RoundingMode) -> (u32, u8) {
+    narrow(sqrt(a.into(), FS, rm))
+}
+/// fmadd.s: a*b + c
+pub fn madd_s(a: u32, b: u32, c: u32, rm: RoundingMode) -> (u32, u8) {
+    narrow(fma(a.into(), b.into(), c.into(), false, false, FS, rm))
+}
+/// fmsub.s: a*b - c
+pub fn msub_s(a: u32, b: u32, c: u32, rm: RoundingMode) -> (u32, u8) {
+    narrow(fma(a.into(), b.into(), c.into(), false, true, FS, rm))
+}
+/// fnmsub.s: -(a*b) + c
+pub fn nmsub_s(a: u32, b: u32, c: u32, rm: RoundingMode) -> (u32, u8) {
+    narrow(fma(a.into(), b.into(), c.into(), true, false, FS, rm))
+}
+/// fnmadd.s: -(a*b) - c
+pub fn nmadd_s(a: u32, b: u32, c: u32, rm: RoundingMode) -> (u32, u8) {
+    narrow(fma(a.into(), b.into(), c.into(), true, true, FS, rm))
+}
+/// fmin.s
+pub fn min_s(a: u32, b: u32) -> (u32, u8) {
+    narrow(minmax(a.into(), b.into(), FS, false))
+}
+/// fmax.s
+pub fn max_s(a: u32, b: u32) -> (u32, u8) {
+    narrow(minmax(a.into(), b.into(), FS, true))
+}
+/// feq.s (quiet)
+pub fn eq_s(a: u32, b: u32) -> (bool, u8) {
+    compare(a.into(), b.into(), FS, Cmp::Eq)
+}
+/// flt.s (signaling)
+pub fn lt_s(a: u32, b: u32) -> (bool, u8) {
+    compare(a.into(), b.into(), FS, Cmp::Lt)
+}
+/// fle.s (signaling)
+pub fn le_s(a: u32, b: u32) -> (bool, u8) {
+    compare(a.into(), b.into(), FS, Cmp::Le)
+}
+/// fclass.s
+pub fn class_s(a: u32) -> u64 {
+    class(a.into(), FS)
+}
+/// fcvt.w.s (result sign-extended)
+pub fn cvt_w_s(a: u32, rm: RoundingMode) -> (u64, u8) {
+    let (v, fl) = to_int(a.into(), FS, rm, true, 32);
+    (sext_w(v), fl)
+}
+/// fcvt.wu.s (result sign-extended from bit 31)
+pub fn cvt_wu_s(a: u32, rm: RoundingMode) -> (u64, u8) {
+    let (v, fl) = to_int(a.into(), FS, rm, false, 32);
+    (sext_wu(v), fl)
+}
+/// fcvt.l.s
+pub fn cvt_l_s(a: u32, rm: RoundingMode) -> (u64, u8) {
+    let (v, fl) = to_int(a.into(), FS, rm, true, 64);
+    (v as i64 as u64, fl)
+}
+/// fcvt.lu.s
+pub fn cvt_lu_s(a: u32, rm: RoundingMode) -> (u64, u8) {
+    let (v, fl) = to_int(a.into(), FS, rm, false, 64);
+    (v as u64, fl)
+}
+/// fcvt.s.w
+pub fn cvt_s_w(a: i32, rm: RoundingMode) -> (u32, u8) {
+    narrow(from_int(a < 0, a.unsigned_abs().into(), FS, rm))
+}
+/// fcvt.s.wu
+pub fn cvt_s_wu(a: u32, rm: RoundingMode) -> (u32, u8) {
+    narrow(from_int(false, a.into(), FS, rm))
+}
+/// fcvt.s.l
+pub fn cvt_s_l(a: i64, rm: RoundingMode) -> (u32, u8) {
+    narrow(from_int(a < 0, a.unsigned_abs().into(), FS, rm))
+}
+/// fcvt.s.lu
+pub fn cvt_s_lu(a: u64, rm: RoundingMode) -> (u32, u8) {
+    narrow(from_int(false, a.into(), FS, rm))
+}
+
+// ---- binary64 ----
+
+/// fadd.d
+pub fn add_d(a: u64, b: u64, rm: RoundingMode) -> (u64, u8) {
+    add(a, b, false, FD, rm)
+}
+/// fsub.d
+pub fn sub_d(a: u64, b: u64, rm: RoundingMode) -> (u64, u8) {
+    add(a, b, true, FD, rm)
+}
+/// fmul.d
+pub fn mul_d(a: u64, b: u64, rm: RoundingMode) -> (u64, u8) {
+    mul(a, b, FD, rm)
+}
+/// fdiv.d
+pub fn div_d(a: u64, b: u64, rm: RoundingMode) -> (u64, u8) {
+    div(a, b, FD, rm)
+}
+/// fsqrt.d
+pub fn sqrt_d(a: u64, rm: RoundingMode) -> (u64, u8) {
+    sqrt(a, FD, rm)
+}
+/// fmadd.d: a*b + c
+pub fn madd_d(a: u64, b: u64, c: u64, rm: RoundingMode) -> (u64, u8) {
+    fma(a, b, c, false, false, FD, rm)
+}
+/// fmsub.d: a*b - c
+pub fn msub_d(a: u64, b: u64, c: u64, rm: RoundingMode) -> (u64, u8) {
+    fma(a, b, c, false, true, FD, rm)
+}
+/// fnmsub.d: -(a*b) + c
+pub fn nmsub_d(a: u64, b: u64, c: u64, rm: RoundingMode) -> (u64, u8) {
+    fma(a, b, c, true, false, FD, rm)
+}
+/// fnmadd.d: -(a*b) - c
+pub fn nmadd_d(a: u64, b: u64, c: u64, rm: RoundingMode) -> (u64, u8) {
+    fma(a, b, c, true, true, FD, rm)
+}
+/// fmin.d
+pub fn min_d(a: u64, b: u64) -> (u64, u8) {
+    minmax(a, b, FD, false)
+}
+/// fmax.d
+pub fn max_d(a: u64, b: u64) -> (u64, u8) {
+    minmax(a, b, FD, true)
+}
+/// feq.d (quiet)
+pub fn eq_d(a: u64, b: u64) -> (bool, u8) {
+    compare(a, b, FD, Cmp::Eq)
+}
+/// flt.d (signaling)
+pub fn lt_d(a: u64, b: u64) -> (bool, u8) {
+    compare(a, b, FD, Cmp::Lt)
+}
+/// fle.d (signaling)
+pub fn le_d(a: u64, b: u64) -> (bool, u8) {
+    compare(a, b, FD, Cmp::Le)
+}
+/// fclass.d
+pub fn class_d(a: u64) -> u64 {
+    class(a, FD)
+}
+/// fcvt.w.d (result sign-extended)
+pub fn cvt_w_d(a: u64, rm: RoundingMode) -> (u64, u8) {
+    let (v, fl) = to_int(a, FD, rm, true, 32);
+    (sext_w(v), fl)
+}
+/// fcvt.wu.d (result sign-extended from bit 31)
+pub fn cvt_wu_d(a: u64, rm: RoundingMode) -> (u64, u8) {
+    let (v, fl) = to_int(a, FD, rm, false, 32);
+    (sext_wu(v), fl)
+}
+/// fcvt.l.d
+pub fn cvt_l_d(a: u64, rm: RoundingMode) -> (u64, u8) {
+    let (v, fl) = to_int(a, FD, rm, true, 64);
+    (v as i64 as u64, fl)
+}
+/// fcvt.lu.d
+pub fn cvt_lu_d(a: u64, rm: RoundingMode) -> (u64, u8) {
+    let (v, fl) = to_int(a, FD, rm, false, 64);
+    (v as u64, fl)
+}
+/// fcvt.d.w (always exact)
+pub fn cvt_d_w(a: i32) -> (u64, u8) {
+    from_int(a < 0, a.unsigned_abs().into(), FD, RoundingMode::Rne)
+}
+/// fcvt.d.wu (always exact)
+pub fn cvt_d_wu(a: u32) -> (u64, u8) {
+    from_int(false, a.into(), FD, RoundingMode::Rne)
+}
+/// fcvt.d.l
+pub fn cvt_d_l(a: i64, rm: RoundingMode) -> (u64, u8) {
+    from_int(a < 0, a.unsigned_abs().into(), FD, rm)
+}
+/// fcvt.d.lu
+pub fn cvt_d_lu(a: u64, rm: RoundingMode) -> (u64, u8) {
+    from_int(false, a.into(), FD, rm)
+}
+/// fcvt.s.d
+pub fn cvt_s_d(a: u64, rm: RoundingMode) -> (u32, u8) {
+    narrow(convert(a, FD, FS, rm))
+}
+/// fcvt.d.s (always exact)
+pub fn cvt_d_s(a: u32) -> (u64, u8) {
+    convert(a.into(), FS, FD, RoundingMode::Rne)
+}
