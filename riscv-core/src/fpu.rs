@@ -114,11 +114,17 @@ impl Fmt {
 /// A decoded operand.
 #[derive(Clone, Copy, Debug)]
 enum Val {
-    Nan { signaling: bool },
+    Nan {
+        signaling: bool,
+    },
     Inf(bool),
     Zero(bool),
     /// Finite nonzero: `(-1)^sign * sig * 2^exp`.
-    Fin { sign: bool, exp: i32, sig: u128 },
+    Fin {
+        sign: bool,
+        exp: i32,
+        sig: u128,
+    },
 }
 
 impl Val {
@@ -275,12 +281,7 @@ fn cancel_sign(rm: RoundingMode) -> bool {
 }
 
 /// Sum of two finite nonzero values (significands up to 106 bits).
-fn add_finite(
-    x: (bool, i32, u128),
-    y: (bool, i32, u128),
-    f: Fmt,
-    rm: RoundingMode,
-) -> (u64, u8) {
+fn add_finite(x: (bool, i32, u128), y: (bool, i32, u128), f: Fmt, rm: RoundingMode) -> (u64, u8) {
     // Put both leading bits at bit 125 so the sum of magnitudes fits in u128
     // and the smaller operand keeps many guard bits when aligned.
     let norm = |(s, e, sig): (bool, i32, u128)| {
@@ -484,7 +485,14 @@ fn fma(a: u64, b: u64, c: u64, np: bool, nc: bool, f: Fmt, rm: RoundingMode) -> 
         }
         _ if prod_zero => (c_bits, 0),
         _ => {
-            let (Val::Fin { exp: ea, sig: ma, .. }, Val::Fin { exp: eb, sig: mb, .. }) = (va, vb)
+            let (
+                Val::Fin {
+                    exp: ea, sig: ma, ..
+                },
+                Val::Fin {
+                    exp: eb, sig: mb, ..
+                },
+            ) = (va, vb)
             else {
                 // All non-finite and zero products were handled above.
                 return (f.canonical_nan(), NV);
@@ -839,4 +847,441 @@ pub fn cvt_s_d(a: u64, rm: RoundingMode) -> (u32, u8) {
 /// fcvt.d.s (always exact)
 pub fn cvt_d_s(a: u32) -> (u64, u8) {
     convert(a.into(), FS, FD, RoundingMode::Rne)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RoundingMode::{Rdn, Rmm, Rne, Rtz, Rup};
+    use super::*;
+
+    const ALL_RM: [RoundingMode; 5] = [Rne, Rtz, Rdn, Rup, Rmm];
+
+    fn s(x: f32) -> u32 {
+        x.to_bits()
+    }
+    fn d(x: f64) -> u64 {
+        x.to_bits()
+    }
+
+    const SNAN_S: u32 = 0x7f80_0001;
+    const QNAN_S: u32 = 0x7fc0_1234;
+    const SNAN_D: u64 = 0x7ff0_0000_0000_0001;
+    const QNAN_D: u64 = 0x7ff8_0000_dead_0000;
+    const MIN_SUB_S: u32 = 1;
+    const MIN_NORM_S: u32 = 0x0080_0000;
+    const MAX_S: u32 = 0x7f7f_ffff;
+    const INF_S: u32 = 0x7f80_0000;
+    const NINF_S: u32 = 0xff80_0000;
+    const MIN_SUB_D: u64 = 1;
+    const MIN_NORM_D: u64 = 0x0010_0000_0000_0000;
+    const MAX_D: u64 = 0x7fef_ffff_ffff_ffff;
+    const INF_D: u64 = 0x7ff0_0000_0000_0000;
+    const NINF_D: u64 = 0xfff0_0000_0000_0000;
+
+    #[test]
+    fn rounding_mode_decoding() {
+        assert_eq!(RoundingMode::from_bits(0), Some(Rne));
+        assert_eq!(RoundingMode::from_bits(1), Some(Rtz));
+        assert_eq!(RoundingMode::from_bits(2), Some(Rdn));
+        assert_eq!(RoundingMode::from_bits(3), Some(Rup));
+        assert_eq!(RoundingMode::from_bits(4), Some(Rmm));
+        for rm in 5..=255 {
+            assert_eq!(RoundingMode::from_bits(rm), None);
+        }
+    }
+
+    #[test]
+    fn add_signed_zeros_and_infinities() {
+        assert_eq!(add_s(s(0.0), s(-0.0), Rne), (s(0.0), 0));
+        assert_eq!(add_s(s(0.0), s(-0.0), Rdn), (s(-0.0), 0));
+        assert_eq!(add_s(s(-0.0), s(-0.0), Rne), (s(-0.0), 0));
+        assert_eq!(sub_s(s(0.0), s(0.0), Rup), (s(0.0), 0));
+        assert_eq!(sub_s(s(0.0), s(0.0), Rdn), (s(-0.0), 0));
+        // x - x is +0 except in RDN.
+        assert_eq!(sub_d(d(1.5), d(1.5), Rne), (d(0.0), 0));
+        assert_eq!(sub_d(d(1.5), d(1.5), Rdn), (d(-0.0), 0));
+        assert_eq!(add_d(d(-0.0), d(2.0), Rne), (d(2.0), 0));
+        assert_eq!(add_d(d(-3.0), d(0.0), Rne), (d(-3.0), 0));
+        assert_eq!(add_s(INF_S, NINF_S, Rne), (CANONICAL_NAN_S, NV));
+        assert_eq!(sub_d(INF_D, INF_D, Rne), (CANONICAL_NAN_D, NV));
+        assert_eq!(add_d(INF_D, INF_D, Rne), (INF_D, 0));
+        assert_eq!(add_s(NINF_S, MAX_S, Rne), (NINF_S, 0));
+        assert_eq!(sub_d(d(1.0), NINF_D, Rtz), (INF_D, 0));
+    }
+
+    #[test]
+    fn nan_inputs_give_canonical_nan() {
+        assert_eq!(add_s(QNAN_S, s(1.0), Rne), (CANONICAL_NAN_S, 0));
+        assert_eq!(add_s(s(1.0), SNAN_S, Rne), (CANONICAL_NAN_S, NV));
+        assert_eq!(mul_d(QNAN_D, d(0.0), Rne), (CANONICAL_NAN_D, 0));
+        assert_eq!(mul_d(SNAN_D, INF_D, Rne), (CANONICAL_NAN_D, NV));
+        assert_eq!(div_s(QNAN_S, QNAN_S, Rne), (CANONICAL_NAN_S, 0));
+        assert_eq!(div_d(d(1.0), SNAN_D, Rne), (CANONICAL_NAN_D, NV));
+        assert_eq!(sqrt_s(SNAN_S, Rne), (CANONICAL_NAN_S, NV));
+        assert_eq!(sqrt_d(QNAN_D | (1 << 63), Rne), (CANONICAL_NAN_D, 0));
+        assert_eq!(sub_d(QNAN_D, INF_D, Rne), (CANONICAL_NAN_D, 0));
+    }
+
+    #[test]
+    fn overflow_per_rounding_mode() {
+        for (rm, pos, neg) in [
+            (Rne, INF_S, NINF_S),
+            (Rmm, INF_S, NINF_S),
+            (Rtz, MAX_S, MAX_S | 1 << 31),
+            (Rdn, MAX_S, NINF_S),
+            (Rup, INF_S, MAX_S | 1 << 31),
+        ] {
+            assert_eq!(add_s(MAX_S, MAX_S, rm), (pos, OF | NX), "{rm:?}");
+            assert_eq!(mul_s(MAX_S | 1 << 31, s(2.0), rm), (neg, OF | NX), "{rm:?}");
+        }
+        for (rm, pos, neg) in [
+            (Rne, INF_D, NINF_D),
+            (Rmm, INF_D, NINF_D),
+            (Rtz, MAX_D, MAX_D | 1 << 63),
+            (Rdn, MAX_D, NINF_D),
+            (Rup, INF_D, MAX_D | 1 << 63),
+        ] {
+            assert_eq!(mul_d(MAX_D, d(1.5), rm), (pos, OF | NX), "{rm:?}");
+            assert_eq!(div_d(MAX_D | 1 << 63, d(0.5), rm), (neg, OF | NX), "{rm:?}");
+        }
+        // MAX + half an ulp: a tie that RNE rounds to even (= overflow), RTZ keeps.
+        let half_ulp = 0x7300_0000; // 2^103 = ulp(MAX_S)/2
+        assert_eq!(add_s(MAX_S, half_ulp, Rne), (INF_S, OF | NX));
+        assert_eq!(add_s(MAX_S, half_ulp, Rtz), (MAX_S, NX));
+        // Slightly less than half an ulp stays finite in RNE.
+        assert_eq!(add_s(MAX_S, 0x72ff_ffff, Rne), (MAX_S, NX));
+        assert_eq!(add_s(MAX_S, 0x72ff_ffff, Rup), (INF_S, OF | NX));
+    }
+
+    #[test]
+    fn subnormals_and_underflow() {
+        // Exact subnormal results raise nothing.
+        assert_eq!(sub_s(MIN_NORM_S, MIN_SUB_S, Rne), (MIN_NORM_S - 1, 0));
+        assert_eq!(mul_d(MIN_NORM_D, d(0.5), Rne), (MIN_NORM_D >> 1, 0));
+        assert_eq!(add_d(MIN_SUB_D, MIN_SUB_D, Rne), (2, 0));
+        // Min subnormal / 2: tie to even -> 0 in RNE, UF|NX.
+        assert_eq!(mul_s(MIN_SUB_S, s(0.5), Rne), (0, UF | NX));
+        assert_eq!(mul_s(MIN_SUB_S, s(0.5), Rmm), (MIN_SUB_S, UF | NX));
+        assert_eq!(mul_s(MIN_SUB_S, s(0.5), Rup), (MIN_SUB_S, UF | NX));
+        assert_eq!(mul_s(MIN_SUB_S | 1 << 31, s(0.5), Rup), (1 << 31, UF | NX));
+        assert_eq!(
+            mul_s(MIN_SUB_S | 1 << 31, s(0.5), Rdn),
+            (MIN_SUB_S | 1 << 31, UF | NX)
+        );
+        assert_eq!(mul_d(MIN_SUB_D, d(0.25), Rtz), (0, UF | NX));
+        assert_eq!(div_d(MIN_SUB_D, MAX_D, Rup), (MIN_SUB_D, UF | NX));
+        // (1 - 2^-24) * 2^-126 needs 24 bits: exact with an unbounded
+        // exponent, so tiny, and inexact as a subnormal: UF|NX.
+        assert_eq!(mul_s(0x3f7f_ffff, MIN_NORM_S, Rne), (MIN_NORM_S, UF | NX));
+        // Tininess after rounding: (1 - 2^-46) * 2^-126 rounds to 2^-126 at
+        // 24 bits, so it is not tiny in RNE: NX without UF ...
+        let (a, b) = (0x3f7f_fffe, MIN_NORM_S + 1); // (1 - 2^-23) * (1 + 2^-23)
+        assert_eq!(mul_s(a, b, Rne), (MIN_NORM_S, NX));
+        assert_eq!(mul_s(a, b, Rup), (MIN_NORM_S, NX));
+        // ... but rounding towards zero keeps it below 2^-126: tiny.
+        assert_eq!(mul_s(a, b, Rtz), (MIN_NORM_S - 1, UF | NX));
+        let (a, b) = (0x3fef_ffff_ffff_fffe, MIN_NORM_D + 1);
+        assert_eq!(mul_d(a, b, Rne), (MIN_NORM_D, NX));
+        assert_eq!(mul_d(a, b, Rmm), (MIN_NORM_D, NX));
+        assert_eq!(mul_d(a, b, Rdn), (MIN_NORM_D - 1, UF | NX));
+        assert_eq!(mul_d(a | 1 << 63, b, Rdn), (MIN_NORM_D | 1 << 63, NX));
+        assert_eq!(
+            mul_d(a | 1 << 63, b, Rup),
+            ((MIN_NORM_D - 1) | 1 << 63, UF | NX)
+        );
+        // Subnormal operands are handled as values.
+        assert_eq!(mul_s(MIN_SUB_S, s(8388608.0), Rne), (MIN_NORM_S, 0));
+        assert_eq!(div_d(MIN_SUB_D, MIN_SUB_D, Rne), (d(1.0), 0));
+    }
+
+    #[test]
+    fn mul_div_special_cases() {
+        assert_eq!(mul_s(INF_S, s(0.0), Rne), (CANONICAL_NAN_S, NV));
+        assert_eq!(mul_d(d(-0.0), INF_D, Rne), (CANONICAL_NAN_D, NV));
+        assert_eq!(mul_s(s(-0.0), s(3.0), Rne), (s(-0.0), 0));
+        assert_eq!(mul_d(NINF_D, d(-2.0), Rne), (INF_D, 0));
+        assert_eq!(div_s(s(1.0), s(0.0), Rne), (INF_S, DZ));
+        assert_eq!(div_s(s(-1.0), s(0.0), Rne), (NINF_S, DZ));
+        assert_eq!(div_d(d(1.0), d(-0.0), Rtz), (NINF_D, DZ));
+        assert_eq!(div_d(d(0.0), d(0.0), Rne), (CANONICAL_NAN_D, NV));
+        assert_eq!(div_s(INF_S, NINF_S, Rne), (CANONICAL_NAN_S, NV));
+        assert_eq!(div_d(INF_D, d(0.0), Rne), (INF_D, 0));
+        assert_eq!(div_d(d(-5.0), INF_D, Rne), (d(-0.0), 0));
+        assert_eq!(div_s(s(0.0), s(-5.0), Rne), (s(-0.0), 0));
+        assert_eq!(div_s(s(1.0), s(3.0), Rne), (s(1.0 / 3.0), NX));
+        // 1/3 rounds up to nearest in binary32 but down in binary64.
+        assert_eq!(div_s(s(1.0), s(3.0), Rup), (s(1.0 / 3.0), NX));
+        assert_eq!(div_s(s(1.0), s(3.0), Rtz), (s(1.0 / 3.0) - 1, NX));
+        assert_eq!(div_d(d(-1.0), d(3.0), Rdn), (d(-1.0 / 3.0) + 1, NX));
+        assert_eq!(div_d(d(-1.0), d(3.0), Rtz), (d(-1.0 / 3.0), NX));
+        assert_eq!(div_d(d(6.0), d(3.0), Rup), (d(2.0), 0));
+    }
+
+    #[test]
+    fn sqrt_cases() {
+        assert_eq!(sqrt_s(s(-1.0), Rne), (CANONICAL_NAN_S, NV));
+        assert_eq!(sqrt_d(NINF_D, Rne), (CANONICAL_NAN_D, NV));
+        assert_eq!(sqrt_d(d(-0.0), Rne), (d(-0.0), 0));
+        assert_eq!(sqrt_s(s(0.0), Rne), (s(0.0), 0));
+        assert_eq!(sqrt_d(INF_D, Rne), (INF_D, 0));
+        assert_eq!(sqrt_d(d(4.0), Rne), (d(2.0), 0));
+        assert_eq!(sqrt_s(s(2.0), Rne), (s(2f32.sqrt()), NX));
+        // The nearest double to sqrt(2) is above it.
+        assert_eq!(sqrt_d(d(2.0), Rup), (d(2f64.sqrt()), NX));
+        assert_eq!(sqrt_d(d(2.0), Rtz), (d(2f64.sqrt()) - 1, NX));
+        assert_eq!(sqrt_d(d(2.0), Rmm), (d(2f64.sqrt()), NX));
+        // sqrt of the smallest subnormal 2^-1074 = 2^-537 exactly.
+        assert_eq!(sqrt_d(MIN_SUB_D, Rne), (d(2f64.powi(-537)), 0));
+        assert_eq!(
+            sqrt_s(MIN_SUB_S, Rne),
+            (s(2f32.sqrt() * 2f32.powi(-75)), NX)
+        );
+    }
+
+    #[test]
+    fn fma_corner_cases() {
+        // Single rounding: 1 + 2^-30 squared minus 1 keeps the 2^-60 term.
+        let a = d(1.0 + 2f64.powi(-30));
+        let expect = d(2f64.powi(-29) + 2f64.powi(-60));
+        assert_eq!(madd_d(a, a, d(-1.0), Rne), (expect, 0));
+        assert_eq!(msub_d(a, a, d(1.0), Rne), (expect, 0));
+        assert_eq!(nmsub_d(a, a, d(1.0), Rne), (expect | 1 << 63, 0));
+        assert_eq!(nmadd_d(a, a, d(-1.0), Rne), (expect | 1 << 63, 0));
+        // Sign conventions.
+        assert_eq!(madd_s(s(2.0), s(3.0), s(1.0), Rne), (s(7.0), 0));
+        assert_eq!(msub_s(s(2.0), s(3.0), s(1.0), Rne), (s(5.0), 0));
+        assert_eq!(nmsub_s(s(2.0), s(3.0), s(1.0), Rne), (s(-5.0), 0));
+        assert_eq!(nmadd_s(s(2.0), s(3.0), s(1.0), Rne), (s(-7.0), 0));
+        // inf * 0 + qNaN is invalid on RISC-V.
+        assert_eq!(madd_s(INF_S, 0, QNAN_S, Rne), (CANONICAL_NAN_S, NV));
+        assert_eq!(madd_d(0, NINF_D, QNAN_D, Rne), (CANONICAL_NAN_D, NV));
+        assert_eq!(madd_d(d(1.0), d(2.0), QNAN_D, Rne), (CANONICAL_NAN_D, 0));
+        assert_eq!(madd_d(d(1.0), SNAN_D, d(2.0), Rne), (CANONICAL_NAN_D, NV));
+        // inf*x - inf is invalid; inf*x + inf is inf.
+        assert_eq!(madd_s(INF_S, s(2.0), NINF_S, Rne), (CANONICAL_NAN_S, NV));
+        assert_eq!(msub_s(INF_S, s(2.0), INF_S, Rne), (CANONICAL_NAN_S, NV));
+        assert_eq!(madd_s(INF_S, s(2.0), INF_S, Rne), (INF_S, 0));
+        assert_eq!(madd_d(d(1.0), d(2.0), NINF_D, Rne), (NINF_D, 0));
+        // Exact zero sums: sign rules of addition.
+        assert_eq!(madd_d(d(2.0), d(3.0), d(-6.0), Rne), (d(0.0), 0));
+        assert_eq!(madd_d(d(2.0), d(3.0), d(-6.0), Rdn), (d(-0.0), 0));
+        assert_eq!(madd_s(s(-0.0), s(1.0), s(0.0), Rne), (s(0.0), 0));
+        assert_eq!(madd_s(s(-0.0), s(1.0), s(-0.0), Rne), (s(-0.0), 0));
+        assert_eq!(nmadd_s(s(0.0), s(1.0), s(0.0), Rne), (s(-0.0), 0));
+        assert_eq!(nmsub_s(s(0.0), s(1.0), s(0.0), Rne), (s(0.0), 0));
+        assert_eq!(nmsub_s(s(0.0), s(1.0), s(0.0), Rdn), (s(-0.0), 0));
+        // Zero product returns the addend exactly, including subnormals.
+        assert_eq!(madd_d(d(0.0), d(5.0), MIN_SUB_D, Rne), (MIN_SUB_D, 0));
+        // Zero addend: the product alone is rounded (and can overflow).
+        assert_eq!(madd_s(MAX_S, s(2.0), s(0.0), Rtz), (MAX_S, OF | NX));
+        assert_eq!(madd_s(MIN_SUB_S, s(0.5), s(-0.0), Rne), (0, UF | NX));
+        // A product far below the addend only contributes to rounding.
+        assert_eq!(madd_d(MIN_SUB_D, MIN_SUB_D, d(1.0), Rne), (d(1.0), NX));
+        assert_eq!(madd_d(MIN_SUB_D, MIN_SUB_D, d(1.0), Rup), (d(1.0) + 1, NX));
+        assert_eq!(
+            msub_d(MIN_SUB_D, MIN_SUB_D, d(1.0), Rtz),
+            (0xbfef_ffff_ffff_ffff, NX)
+        );
+        assert_eq!(
+            nmadd_d(MIN_SUB_D, MIN_SUB_D, d(1.0), Rdn),
+            (d(-1.0) + 1, NX)
+        );
+    }
+
+    #[test]
+    fn min_max_rules() {
+        assert_eq!(min_s(s(-0.0), s(0.0)), (s(-0.0), 0));
+        assert_eq!(min_s(s(0.0), s(-0.0)), (s(-0.0), 0));
+        assert_eq!(max_s(s(-0.0), s(0.0)), (s(0.0), 0));
+        assert_eq!(max_d(d(0.0), d(-0.0)), (d(0.0), 0));
+        assert_eq!(min_d(d(-0.0), d(0.0)), (d(-0.0), 0));
+        assert_eq!(min_s(s(1.0), s(2.0)), (s(1.0), 0));
+        assert_eq!(max_s(s(-1.0), s(-2.0)), (s(-1.0), 0));
+        assert_eq!(min_d(NINF_D, MAX_D), (NINF_D, 0));
+        assert_eq!(max_d(NINF_D, MAX_D), (MAX_D, 0));
+        assert_eq!(min_s(QNAN_S, s(3.0)), (s(3.0), 0));
+        assert_eq!(max_s(s(3.0), QNAN_S), (s(3.0), 0));
+        assert_eq!(min_s(SNAN_S, s(3.0)), (s(3.0), NV));
+        assert_eq!(max_d(d(-7.0), SNAN_D), (d(-7.0), NV));
+        assert_eq!(min_d(QNAN_D, QNAN_D), (CANONICAL_NAN_D, 0));
+        assert_eq!(max_s(SNAN_S, QNAN_S), (CANONICAL_NAN_S, NV));
+        assert_eq!(min_s(MIN_SUB_S, 0), (0, 0));
+        assert_eq!(min_d(MIN_SUB_D | 1 << 63, 0), (MIN_SUB_D | 1 << 63, 0));
+    }
+
+    #[test]
+    fn comparisons() {
+        assert_eq!(eq_s(s(0.0), s(-0.0)), (true, 0));
+        assert_eq!(lt_s(s(-0.0), s(0.0)), (false, 0));
+        assert_eq!(le_s(s(-0.0), s(0.0)), (true, 0));
+        assert_eq!(lt_d(d(-1.0), d(1.0)), (true, 0));
+        assert_eq!(lt_d(d(-1.0), d(-2.0)), (false, 0));
+        assert_eq!(le_d(NINF_D, d(-1e300)), (true, 0));
+        assert_eq!(lt_s(s(2.0), s(2.0)), (false, 0));
+        assert_eq!(le_s(s(2.0), s(2.0)), (true, 0));
+        assert_eq!(eq_d(d(1.0), d(1.0) + 1), (false, 0));
+        // feq is quiet: NV only for sNaN; flt/fle signal on any NaN.
+        assert_eq!(eq_s(QNAN_S, s(1.0)), (false, 0));
+        assert_eq!(eq_s(QNAN_S, QNAN_S), (false, 0));
+        assert_eq!(eq_s(SNAN_S, s(1.0)), (false, NV));
+        assert_eq!(eq_d(d(1.0), SNAN_D), (false, NV));
+        assert_eq!(lt_d(QNAN_D, d(1.0)), (false, NV));
+        assert_eq!(le_s(s(1.0), QNAN_S), (false, NV));
+        assert_eq!(le_d(SNAN_D, SNAN_D), (false, NV));
+    }
+
+    #[test]
+    fn classify_all_ten_classes() {
+        let cases_s = [
+            (NINF_S, 0),
+            (s(-1.0), 1),
+            (MIN_SUB_S | 1 << 31, 2),
+            (s(-0.0), 3),
+            (s(0.0), 4),
+            (MIN_NORM_S - 1, 5),
+            (MAX_S, 6),
+            (INF_S, 7),
+            (SNAN_S, 8),
+            (QNAN_S, 9),
+        ];
+        for (x, bit) in cases_s {
+            assert_eq!(class_s(x), 1 << bit, "{x:#x}");
+        }
+        let cases_d = [
+            (NINF_D, 0),
+            (MIN_NORM_D | 1 << 63, 1),
+            (MIN_SUB_D | 1 << 63, 2),
+            (d(-0.0), 3),
+            (d(0.0), 4),
+            (MIN_NORM_D - 1, 5),
+            (d(1.0), 6),
+            (INF_D, 7),
+            (SNAN_D | 1 << 63, 8),
+            (CANONICAL_NAN_D, 9),
+        ];
+        for (x, bit) in cases_d {
+            assert_eq!(class_d(x), 1 << bit, "{x:#x}");
+        }
+    }
+
+    #[test]
+    fn float_to_int_saturation() {
+        let two31 = s(2147483648.0);
+        assert_eq!(cvt_w_s(two31, Rne), (0x7fff_ffff, NV));
+        assert_eq!(cvt_w_s(two31 | 1 << 31, Rne), (0xffff_ffff_8000_0000, 0));
+        assert_eq!(cvt_w_s(NINF_S, Rne), (0xffff_ffff_8000_0000, NV));
+        assert_eq!(cvt_w_s(INF_S, Rne), (0x7fff_ffff, NV));
+        assert_eq!(cvt_w_s(QNAN_S | 1 << 31, Rne), (0x7fff_ffff, NV));
+        assert_eq!(cvt_w_s(s(-1.5), Rne), ((-2i64) as u64, NX));
+        assert_eq!(cvt_w_s(s(-1.5), Rtz), ((-1i64) as u64, NX));
+        assert_eq!(cvt_w_s(s(2.5), Rne), (2, NX));
+        assert_eq!(cvt_w_s(s(2.5), Rmm), (3, NX));
+        assert_eq!(cvt_w_s(s(2.5), Rup), (3, NX));
+        assert_eq!(cvt_w_s(s(-2.5), Rdn), ((-3i64) as u64, NX));
+        assert_eq!(cvt_w_s(s(-0.0), Rne), (0, 0));
+        assert_eq!(cvt_w_s(MIN_SUB_S, Rup), (1, NX));
+        // W results are sign-extended, also for the unsigned conversion.
+        assert_eq!(cvt_wu_s(s(1.0), Rne), (1, 0));
+        assert_eq!(
+            cvt_wu_s(s(3e9), Rne),
+            (3_000_000_000u32 as i32 as i64 as u64, 0)
+        );
+        assert_eq!(cvt_wu_s(s(5e9), Rne), (u64::MAX, NV));
+        assert_eq!(cvt_wu_s(QNAN_S, Rne), (u64::MAX, NV));
+        assert_eq!(cvt_wu_s(NINF_S, Rne), (0, NV));
+        assert_eq!(cvt_wu_s(s(-1.0), Rne), (0, NV));
+        assert_eq!(cvt_wu_s(s(-0.4), Rne), (0, NX));
+        assert_eq!(cvt_wu_s(s(-0.5), Rmm), (0, NV));
+        assert_eq!(cvt_wu_d(d(-0.5), Rtz), (0, NX));
+        assert_eq!(cvt_wu_d(d(-0.5), Rdn), (0, NV));
+        assert_eq!(cvt_wu_d(d(-0.5), Rup), (0, NX));
+        assert_eq!(cvt_wu_d(d(4294967295.4), Rne), (u64::MAX, NX));
+        assert_eq!(cvt_wu_d(d(4294967295.5), Rne), (u64::MAX, NV));
+        assert_eq!(cvt_wu_d(d(4294967295.5), Rtz), (u64::MAX, NX));
+        assert_eq!(cvt_w_d(d(2147483647.5), Rtz), (0x7fff_ffff, NX));
+        assert_eq!(cvt_w_d(d(2147483647.5), Rne), (0x7fff_ffff, NV));
+        assert_eq!(cvt_w_d(d(-2147483648.5), Rne), (0xffff_ffff_8000_0000, NX));
+        assert_eq!(cvt_w_d(d(-2147483648.5), Rdn), (0xffff_ffff_8000_0000, NV));
+        assert_eq!(cvt_w_d(d(-2147483649.0), Rtz), (0xffff_ffff_8000_0000, NV));
+        assert_eq!(cvt_l_d(QNAN_D, Rne), (i64::MAX as u64, NV));
+        assert_eq!(cvt_l_d(SNAN_D | 1 << 63, Rne), (i64::MAX as u64, NV));
+        assert_eq!(
+            cvt_l_d(d(9.223372036854775807e18), Rne),
+            (i64::MAX as u64, NV)
+        );
+        assert_eq!(
+            cvt_l_d(d(-9.223372036854775808e18), Rne),
+            (i64::MIN as u64, 0)
+        );
+        assert_eq!(cvt_l_d(NINF_D, Rne), (i64::MIN as u64, NV));
+        assert_eq!(cvt_l_d(d(-1e300), Rne), (i64::MIN as u64, NV));
+        assert_eq!(cvt_l_d(d(1e300), Rne), (i64::MAX as u64, NV));
+        assert_eq!(cvt_l_d(d(4503599627370497.0), Rne), (4503599627370497, 0));
+        assert_eq!(cvt_l_s(s(-1.0e19), Rne), (i64::MIN as u64, NV));
+        assert_eq!(cvt_l_s(s(0.75), Rne), (1, NX));
+        assert_eq!(cvt_lu_d(d(1.8446744073709552e19), Rne), (u64::MAX, NV));
+        assert_eq!(
+            cvt_lu_d(d(1.8446744073709550e19), Rne),
+            (18446744073709549568, 0)
+        );
+        assert_eq!(cvt_lu_d(d(-0.0), Rne), (0, 0));
+        assert_eq!(cvt_lu_d(d(-1.0), Rne), (0, NV));
+        assert_eq!(cvt_lu_s(INF_S, Rne), (u64::MAX, NV));
+        assert_eq!(cvt_lu_s(s(-0.25), Rup), (0, NX));
+    }
+
+    #[test]
+    fn int_to_float() {
+        assert_eq!(cvt_s_w(0, Rne), (0, 0));
+        assert_eq!(cvt_s_w(-1, Rne), (s(-1.0), 0));
+        assert_eq!(cvt_s_w(i32::MIN, Rne), (s(-2147483648.0), 0));
+        // 2^24 + 1 is not representable in binary32.
+        assert_eq!(cvt_s_w(16_777_217, Rne), (s(16777216.0), NX));
+        assert_eq!(cvt_s_w(16_777_217, Rup), (s(16777218.0), NX));
+        assert_eq!(cvt_s_w(-16_777_217, Rdn), (s(-16777218.0), NX));
+        assert_eq!(cvt_s_w(-16_777_217, Rtz), (s(-16777216.0), NX));
+        assert_eq!(cvt_s_w(16_777_219, Rne), (s(16777220.0), NX));
+        assert_eq!(cvt_s_w(16_777_219, Rmm), (s(16777220.0), NX));
+        assert_eq!(cvt_s_w(16_777_217, Rmm), (s(16777218.0), NX));
+        assert_eq!(cvt_s_wu(u32::MAX, Rne), (s(4294967296.0), NX));
+        assert_eq!(cvt_s_wu(u32::MAX, Rtz), (s(4294967040.0), NX));
+        assert_eq!(cvt_s_l(i64::MIN, Rne), (s(-9.223372e18), 0));
+        assert_eq!(cvt_s_lu(u64::MAX, Rne), (s(1.8446744e19), NX));
+        assert_eq!(cvt_d_w(i32::MIN), (d(-2147483648.0), 0));
+        assert_eq!(cvt_d_w(0), (0, 0));
+        assert_eq!(cvt_d_wu(u32::MAX), (d(4294967295.0), 0));
+        assert_eq!(cvt_d_l(i64::MAX, Rne), (d(9.223372036854775807e18), NX));
+        assert_eq!(cvt_d_l(i64::MAX, Rtz), (d(9.223372036854775807e18) - 1, NX));
+        assert_eq!(cvt_d_l(-(1 << 53) - 1, Rdn), (d(-9007199254740994.0), NX));
+        assert_eq!(cvt_d_lu(u64::MAX, Rup), (d(1.8446744073709552e19), NX));
+        assert_eq!(cvt_d_lu(1 << 63, Rtz), (d(9.223372036854775808e18), 0));
+    }
+
+    #[test]
+    fn float_format_conversions() {
+        assert_eq!(cvt_s_d(d(1.0), Rne), (s(1.0), 0));
+        assert_eq!(cvt_s_d(d(-0.0), Rne), (s(-0.0), 0));
+        assert_eq!(cvt_s_d(NINF_D, Rne), (NINF_S, 0));
+        assert_eq!(cvt_s_d(QNAN_D | 1 << 63, Rne), (CANONICAL_NAN_S, 0));
+        assert_eq!(cvt_s_d(SNAN_D, Rne), (CANONICAL_NAN_S, NV));
+        assert_eq!(cvt_s_d(d(0.1), Rne), (s(0.1), NX));
+        assert_eq!(cvt_s_d(d(0.1), Rtz), (s(0.1) - 1, NX));
+        assert_eq!(cvt_s_d(d(1e39), Rne), (INF_S, OF | NX));
+        assert_eq!(cvt_s_d(d(1e39), Rtz), (MAX_S, OF | NX));
+        assert_eq!(cvt_s_d(d(-1e39), Rup), (MAX_S | 1 << 31, OF | NX));
+        assert_eq!(cvt_s_d(d(1e-50), Rne), (0, UF | NX));
+        assert_eq!(cvt_s_d(d(1e-50), Rup), (MIN_SUB_S, UF | NX));
+        assert_eq!(
+            cvt_s_d(MIN_SUB_D | 1 << 63, Rdn),
+            (MIN_SUB_S | 1 << 31, UF | NX)
+        );
+        // Exact subnormal binary32 results raise nothing.
+        assert_eq!(cvt_s_d(d(2f64.powi(-149)), Rne), (MIN_SUB_S, 0));
+        assert_eq!(cvt_d_s(MIN_SUB_S), (d(2f64.powi(-149)), 0));
+        assert_eq!(cvt_d_s(NINF_S), (NINF_D, 0));
+        assert_eq!(cvt_d_s(s(-0.0)), (d(-0.0), 0));
+        assert_eq!(cvt_d_s(QNAN_S), (CANONICAL_NAN_D, 0));
+        assert_eq!(cvt_d_s(SNAN_S | 1 << 31), (CANONICAL_NAN_D, NV));
+        assert_eq!(cvt_d_s(s(0.1)), (d(0.1f32 as f64), 0));
+    }
 }
