@@ -1284,4 +1284,283 @@ mod tests {
         assert_eq!(cvt_d_s(SNAN_S | 1 << 31), (CANONICAL_NAN_D, NV));
         assert_eq!(cvt_d_s(s(0.1)), (d(0.1f32 as f64), 0));
     }
+
+    /// Deterministic splitmix64 generator for the random cross-checks.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+        /// Random significand bits: zero, all ones, sparse or uniform.
+        fn frac(&mut self, width: u32) -> u64 {
+            let mask = (1u64 << width) - 1;
+            match self.below(4) {
+                0 => 0,
+                1 => mask,
+                2 => self.next() & self.next() & self.next() & mask,
+                _ => self.next() & mask,
+            }
+        }
+        /// Exponent field near `center` (or anywhere), never NaN-producing:
+        /// the all-ones field appears only with a zero fraction (infinity).
+        fn float(&mut self, ebits: u32, fbits: u32, center: Option<i64>) -> u64 {
+            let max = (1i64 << ebits) - 1;
+            let field = match (self.below(16), center) {
+                (0, _) => 0,
+                (1, _) => 1 + self.below(3) as i64,
+                (2, _) => max - 1 - self.below(3) as i64,
+                (3, _) if self.below(8) == 0 => max,
+                (4..=11, Some(c)) => c + self.below(121) as i64 - 60,
+                _ => self.below(max as u64) as i64,
+            }
+            .clamp(0, max);
+            let frac = if field == max { 0 } else { self.frac(fbits) };
+            let sign = self.below(2);
+            (sign << (ebits + fbits)) | ((field as u64) << fbits) | frac
+        }
+        fn f32(&mut self, center: Option<u32>) -> u32 {
+            let c = center.map(|b| i64::from((b >> 23) & 0xff));
+            self.float(8, 23, c) as u32
+        }
+        fn f64(&mut self, center: Option<u64>) -> u64 {
+            let c = center.map(|b| ((b >> 52) & 0x7ff) as i64);
+            self.float(11, 52, c)
+        }
+    }
+
+    const CASES: usize = 100_000;
+
+    fn check_s(what: &str, inputs: &[u32], host: f32, got: (u32, u8)) {
+        let want = if host.is_nan() {
+            CANONICAL_NAN_S
+        } else {
+            host.to_bits()
+        };
+        assert_eq!(got.0, want, "{what} {inputs:08x?}");
+        let exact_nan = host.is_nan() && got.1 & NV != 0;
+        assert!(exact_nan || got.1 & NV == 0, "{what} {inputs:08x?} NV");
+    }
+
+    fn check_d(what: &str, inputs: &[u64], host: f64, got: (u64, u8)) {
+        let want = if host.is_nan() {
+            CANONICAL_NAN_D
+        } else {
+            host.to_bits()
+        };
+        assert_eq!(got.0, want, "{what} {inputs:016x?}");
+        let exact_nan = host.is_nan() && got.1 & NV != 0;
+        assert!(exact_nan || got.1 & NV == 0, "{what} {inputs:016x?} NV");
+    }
+
+    #[test]
+    fn random_binary32_arithmetic_matches_host() {
+        let mut r = Rng(1);
+        for _ in 0..CASES {
+            let a = r.f32(None);
+            let b = r.f32(Some(a));
+            let (fa, fb) = (f32::from_bits(a), f32::from_bits(b));
+            check_s("add", &[a, b], fa + fb, add_s(a, b, Rne));
+            check_s("sub", &[a, b], fa - fb, sub_s(a, b, Rne));
+            let b = r.f32(None);
+            let fb = f32::from_bits(b);
+            check_s("mul", &[a, b], fa * fb, mul_s(a, b, Rne));
+            check_s("div", &[a, b], fa / fb, div_s(a, b, Rne));
+            check_s("sqrt", &[a], fa.sqrt(), sqrt_s(a, Rne));
+            let prod = fa * fb;
+            let c = if r.below(3) == 0 && prod.is_finite() {
+                (-prod).to_bits() ^ r.below(4) as u32
+            } else {
+                r.f32(Some(prod.to_bits()))
+            };
+            let fc = f32::from_bits(c);
+            check_s("madd", &[a, b, c], fa.mul_add(fb, fc), madd_s(a, b, c, Rne));
+            check_s("msub", &[a, b, c], fa.mul_add(fb, -fc), msub_s(a, b, c, Rne));
+            check_s("nmsub", &[a, b, c], (-fa).mul_add(fb, fc), nmsub_s(a, b, c, Rne));
+            check_s("nmadd", &[a, b, c], (-fa).mul_add(fb, -fc), nmadd_s(a, b, c, Rne));
+        }
+    }
+
+    #[test]
+    fn random_binary64_arithmetic_matches_host() {
+        let mut r = Rng(2);
+        for _ in 0..CASES {
+            let a = r.f64(None);
+            let b = r.f64(Some(a));
+            let (fa, fb) = (f64::from_bits(a), f64::from_bits(b));
+            check_d("add", &[a, b], fa + fb, add_d(a, b, Rne));
+            check_d("sub", &[a, b], fa - fb, sub_d(a, b, Rne));
+            let b = r.f64(None);
+            let fb = f64::from_bits(b);
+            check_d("mul", &[a, b], fa * fb, mul_d(a, b, Rne));
+            check_d("div", &[a, b], fa / fb, div_d(a, b, Rne));
+            check_d("sqrt", &[a], fa.sqrt(), sqrt_d(a, Rne));
+            let prod = fa * fb;
+            let c = if r.below(3) == 0 && prod.is_finite() {
+                (-prod).to_bits() ^ r.below(4)
+            } else {
+                r.f64(Some(prod.to_bits()))
+            };
+            let fc = f64::from_bits(c);
+            check_d("madd", &[a, b, c], fa.mul_add(fb, fc), madd_d(a, b, c, Rne));
+            check_d("msub", &[a, b, c], fa.mul_add(fb, -fc), msub_d(a, b, c, Rne));
+            check_d("nmsub", &[a, b, c], (-fa).mul_add(fb, fc), nmsub_d(a, b, c, Rne));
+            check_d("nmadd", &[a, b, c], (-fa).mul_add(fb, -fc), nmadd_d(a, b, c, Rne));
+        }
+    }
+
+    #[test]
+    fn random_compare_minmax_class_match_host() {
+        let mut r = Rng(3);
+        for _ in 0..CASES {
+            let a = r.f64(None);
+            let b = if r.below(4) == 0 { a ^ r.below(2) << 63 } else { r.f64(Some(a)) };
+            let (fa, fb) = (f64::from_bits(a), f64::from_bits(b));
+            assert_eq!(eq_d(a, b), (fa == fb, 0));
+            assert_eq!(lt_d(a, b), (fa < fb, 0));
+            assert_eq!(le_d(a, b), (fa <= fb, 0));
+            let (sa, sb) = (fa as f32, fb as f32);
+            assert_eq!(eq_s(s(sa), s(sb)), (sa == sb, 0));
+            assert_eq!(lt_s(s(sa), s(sb)), (sa < sb, 0));
+            assert_eq!(le_s(s(sa), s(sb)), (sa <= sb, 0));
+            // fmin/fmax: value order with -0 < +0.
+            let a_first = fa < fb || (fa == fb && fa.is_sign_negative());
+            let (lo, hi) = if a_first { (a, b) } else { (b, a) };
+            assert_eq!(min_d(a, b), (lo, 0), "{a:x} {b:x}");
+            assert_eq!(max_d(a, b), (hi, 0), "{a:x} {b:x}");
+            let want_class = match fa.classify() {
+                std::num::FpCategory::Infinite => 0,
+                std::num::FpCategory::Normal => 1,
+                std::num::FpCategory::Subnormal => 2,
+                std::num::FpCategory::Zero => 3,
+                std::num::FpCategory::Nan => unreachable!(),
+            };
+            let want_class = if fa.is_sign_negative() { want_class } else { 7 - want_class };
+            assert_eq!(class_d(a), 1 << want_class);
+        }
+    }
+
+    /// Host reference for float->int rounding in every mode.
+    fn host_round(x: f64, rm: RoundingMode) -> f64 {
+        match rm {
+            Rne => x.round_ties_even(),
+            Rtz => x.trunc(),
+            Rdn => x.floor(),
+            Rup => x.ceil(),
+            Rmm => x.round(),
+        }
+    }
+
+    #[test]
+    fn random_conversions_match_host() {
+        let mut r = Rng(4);
+        for i in 0..CASES {
+            let rm = ALL_RM[i % 5];
+            // Doubles clustered around the integer range boundaries.
+            let a = r.f64(Some(d([1.0, 2f64.powi(31), 2f64.powi(32), 2f64.powi(63)][i % 4])));
+            let fa = f64::from_bits(a);
+            let x = host_round(fa, rm);
+            let nx = |ok: bool| if ok && x != fa { NX } else { 0 };
+            let w = cvt_w_d(a, rm);
+            let in_w = x >= -(2f64.powi(31)) && x < 2f64.powi(31);
+            assert_eq!(w.0, x as i32 as i64 as u64, "w {a:x} {rm:?}");
+            assert_eq!(w.1, if in_w { nx(true) } else { NV }, "w {a:x} {rm:?}");
+            let wu = cvt_wu_d(a, rm);
+            let in_wu = x >= 0.0 && x < 2f64.powi(32);
+            assert_eq!(wu.0, x as u32 as i32 as i64 as u64, "wu {a:x} {rm:?}");
+            assert_eq!(wu.1, if in_wu { nx(true) } else { NV }, "wu {a:x} {rm:?}");
+            let l = cvt_l_d(a, rm);
+            let in_l = x >= -(2f64.powi(63)) && x < 2f64.powi(63);
+            assert_eq!(l.0, x as i64 as u64, "l {a:x} {rm:?}");
+            assert_eq!(l.1, if in_l { nx(true) } else { NV }, "l {a:x} {rm:?}");
+            let lu = cvt_lu_d(a, rm);
+            let in_lu = x >= 0.0 && x < 2f64.powi(64);
+            assert_eq!(lu.0, x as u64, "lu {a:x} {rm:?}");
+            assert_eq!(lu.1, if in_lu { nx(true) } else { NV }, "lu {a:x} {rm:?}");
+            // The same through binary32 (every binary32 is exact in binary64).
+            let sa = fa as f32;
+            let xs = host_round(f64::from(sa), rm);
+            assert_eq!(cvt_w_s(s(sa), rm).0, xs as i32 as i64 as u64);
+            assert_eq!(cvt_wu_s(s(sa), rm).0, xs as u32 as i32 as i64 as u64);
+            assert_eq!(cvt_l_s(s(sa), rm).0, xs as i64 as u64);
+            assert_eq!(cvt_lu_s(s(sa), rm).0, xs as u64);
+            // Narrowing and widening.
+            check_s("cvt.s.d", &[], fa as f32, cvt_s_d(a, Rne));
+            check_d("cvt.d.s", &[], f64::from(sa), cvt_d_s(s(sa)));
+            // Integers -> floats (host `as` rounds to nearest even).
+            let n = r.next() >> r.below(64);
+            let (ni, nw) = (n as i64, n as i32);
+            check_d("cvt.d.l", &[], ni as f64, cvt_d_l(ni, Rne));
+            check_d("cvt.d.lu", &[], n as f64, cvt_d_lu(n, Rne));
+            check_d("cvt.d.w", &[], f64::from(nw), cvt_d_w(nw));
+            check_d("cvt.d.wu", &[], f64::from(nw as u32), cvt_d_wu(nw as u32));
+            check_s("cvt.s.l", &[], ni as f32, cvt_s_l(ni, Rne));
+            check_s("cvt.s.lu", &[], n as f32, cvt_s_lu(n, Rne));
+            check_s("cvt.s.w", &[], nw as f32, cvt_s_w(nw, Rne));
+            check_s("cvt.s.wu", &[], nw as u32 as f32, cvt_s_wu(nw as u32, Rne));
+        }
+    }
+
+    /// Directed rounding checked against exact binary64 arithmetic: for
+    /// binary32 operands products, and the squares/products of binary32
+    /// results, are exact in binary64.
+    #[test]
+    fn random_binary32_directed_rounding_brackets_exact_value() {
+        let mut r = Rng(5);
+        let next_up = |x: u32| -> f64 {
+            let f = f32::from_bits(x);
+            f64::from(f32::from_bits(if f >= 0.0 { x + 1 } else { x - 1 }))
+        };
+        for _ in 0..CASES {
+            // Positive finite operands with finite, nonzero, normal results.
+            let a = r.f32(Some(s(1.0))) & 0x7fff_ffff;
+            let b = r.f32(Some(s(1.0))) & 0x7fff_ffff;
+            let (fa, fb) = (f64::from(f32::from_bits(a)), f64::from(f32::from_bits(b)));
+            if !fa.is_finite() || !fb.is_finite() || fa == 0.0 || fb == 0.0 {
+                continue;
+            }
+            let exact = fa * fb;
+            if exact > f64::from(f32::MAX) / 2.0 || exact < 2f64.powi(-120) {
+                continue;
+            }
+            let (dn, fl_dn) = mul_s(a, b, Rdn);
+            let (up, fl_up) = mul_s(a, b, Rup);
+            let (tz, _) = mul_s(a, b, Rtz);
+            let (mm, _) = mul_s(a, b, Rmm);
+            let (f_dn, f_up) = (f64::from(f32::from_bits(dn)), f64::from(f32::from_bits(up)));
+            assert!(f_dn <= exact && exact <= f_up, "mul {a:x} {b:x}");
+            assert_eq!(tz, dn);
+            if f_dn == exact {
+                assert_eq!((up, fl_dn, fl_up), (dn, 0, 0));
+            } else {
+                assert_eq!((next_up(dn), fl_dn, fl_up), (f_up, NX, NX));
+                let mid = (f_dn + f_up) / 2.0;
+                assert_eq!(mm, if exact >= mid { up } else { dn }, "rmm {a:x} {b:x}");
+            }
+            // a / b: dn * b <= a <= up * b.
+            let (dn, _) = div_s(a, b, Rdn);
+            let (up, fl) = div_s(a, b, Rup);
+            let (f_dn, f_up) = (f64::from(f32::from_bits(dn)), f64::from(f32::from_bits(up)));
+            assert!(f_dn * fb <= fa && fa <= f_up * fb, "div {a:x} {b:x}");
+            // Tiny quotients also raise UF, huge ones overflow.
+            let q = fa / fb;
+            if q < f64::from(f32::MAX) / 2.0 && q > 2f64.powi(-120) {
+                assert!(dn == up || (next_up(dn) == f_up && fl == NX), "div {a:x} {b:x}");
+            }
+            // sqrt(a): dn^2 <= a <= up^2.
+            let (dn, _) = sqrt_s(a, Rdn);
+            let (up, fl) = sqrt_s(a, Rup);
+            let (f_dn, f_up) = (f64::from(f32::from_bits(dn)), f64::from(f32::from_bits(up)));
+            assert!(f_dn * f_dn <= fa && fa <= f_up * f_up, "sqrt {a:x}");
+            assert!(dn == up || (next_up(dn) == f_up && fl == NX), "sqrt {a:x}");
+            assert_eq!(sqrt_s(a, Rtz).0, dn);
+        }
+    }
 }
