@@ -397,7 +397,7 @@ fn div(a: u64, b: u64, f: Fmt, rm: RoundingMode) -> (u64, u8) {
             let sh = 125 - msb(ma);
             let num = ma << sh;
             let q = num / mb;
-            let sticky = (num % mb != 0) as u128;
+            let sticky = !num.is_multiple_of(mb) as u128;
             round_pack(sa != sb, ea - sh - eb, q | sticky, f, rm)
         }
     }
@@ -1205,14 +1205,8 @@ mod tests {
         assert_eq!(cvt_w_d(d(-2147483649.0), Rtz), (0xffff_ffff_8000_0000, NV));
         assert_eq!(cvt_l_d(QNAN_D, Rne), (i64::MAX as u64, NV));
         assert_eq!(cvt_l_d(SNAN_D | 1 << 63, Rne), (i64::MAX as u64, NV));
-        assert_eq!(
-            cvt_l_d(d(9.223372036854775807e18), Rne),
-            (i64::MAX as u64, NV)
-        );
-        assert_eq!(
-            cvt_l_d(d(-9.223372036854775808e18), Rne),
-            (i64::MIN as u64, 0)
-        );
+        assert_eq!(cvt_l_d(d(2f64.powi(63)), Rne), (i64::MAX as u64, NV));
+        assert_eq!(cvt_l_d(d(-(2f64.powi(63))), Rne), (i64::MIN as u64, 0));
         assert_eq!(cvt_l_d(NINF_D, Rne), (i64::MIN as u64, NV));
         assert_eq!(cvt_l_d(d(-1e300), Rne), (i64::MIN as u64, NV));
         assert_eq!(cvt_l_d(d(1e300), Rne), (i64::MAX as u64, NV));
@@ -1221,7 +1215,7 @@ mod tests {
         assert_eq!(cvt_l_s(s(0.75), Rne), (1, NX));
         assert_eq!(cvt_lu_d(d(1.8446744073709552e19), Rne), (u64::MAX, NV));
         assert_eq!(
-            cvt_lu_d(d(1.8446744073709550e19), Rne),
+            cvt_lu_d(d(2f64.powi(64) - 2048.0), Rne),
             (18446744073709549568, 0)
         );
         assert_eq!(cvt_lu_d(d(-0.0), Rne), (0, 0));
@@ -1250,11 +1244,11 @@ mod tests {
         assert_eq!(cvt_d_w(i32::MIN), (d(-2147483648.0), 0));
         assert_eq!(cvt_d_w(0), (0, 0));
         assert_eq!(cvt_d_wu(u32::MAX), (d(4294967295.0), 0));
-        assert_eq!(cvt_d_l(i64::MAX, Rne), (d(9.223372036854775807e18), NX));
-        assert_eq!(cvt_d_l(i64::MAX, Rtz), (d(9.223372036854775807e18) - 1, NX));
+        assert_eq!(cvt_d_l(i64::MAX, Rne), (d(2f64.powi(63)), NX));
+        assert_eq!(cvt_d_l(i64::MAX, Rtz), (d(2f64.powi(63)) - 1, NX));
         assert_eq!(cvt_d_l(-(1 << 53) - 1, Rdn), (d(-9007199254740994.0), NX));
         assert_eq!(cvt_d_lu(u64::MAX, Rup), (d(1.8446744073709552e19), NX));
-        assert_eq!(cvt_d_lu(1 << 63, Rtz), (d(9.223372036854775808e18), 0));
+        assert_eq!(cvt_d_lu(1 << 63, Rtz), (d(2f64.powi(63)), 0));
     }
 
     #[test]
@@ -1382,9 +1376,24 @@ mod tests {
             };
             let fc = f32::from_bits(c);
             check_s("madd", &[a, b, c], fa.mul_add(fb, fc), madd_s(a, b, c, Rne));
-            check_s("msub", &[a, b, c], fa.mul_add(fb, -fc), msub_s(a, b, c, Rne));
-            check_s("nmsub", &[a, b, c], (-fa).mul_add(fb, fc), nmsub_s(a, b, c, Rne));
-            check_s("nmadd", &[a, b, c], (-fa).mul_add(fb, -fc), nmadd_s(a, b, c, Rne));
+            check_s(
+                "msub",
+                &[a, b, c],
+                fa.mul_add(fb, -fc),
+                msub_s(a, b, c, Rne),
+            );
+            check_s(
+                "nmsub",
+                &[a, b, c],
+                (-fa).mul_add(fb, fc),
+                nmsub_s(a, b, c, Rne),
+            );
+            check_s(
+                "nmadd",
+                &[a, b, c],
+                (-fa).mul_add(fb, -fc),
+                nmadd_s(a, b, c, Rne),
+            );
         }
     }
 
@@ -1410,9 +1419,24 @@ mod tests {
             };
             let fc = f64::from_bits(c);
             check_d("madd", &[a, b, c], fa.mul_add(fb, fc), madd_d(a, b, c, Rne));
-            check_d("msub", &[a, b, c], fa.mul_add(fb, -fc), msub_d(a, b, c, Rne));
-            check_d("nmsub", &[a, b, c], (-fa).mul_add(fb, fc), nmsub_d(a, b, c, Rne));
-            check_d("nmadd", &[a, b, c], (-fa).mul_add(fb, -fc), nmadd_d(a, b, c, Rne));
+            check_d(
+                "msub",
+                &[a, b, c],
+                fa.mul_add(fb, -fc),
+                msub_d(a, b, c, Rne),
+            );
+            check_d(
+                "nmsub",
+                &[a, b, c],
+                (-fa).mul_add(fb, fc),
+                nmsub_d(a, b, c, Rne),
+            );
+            check_d(
+                "nmadd",
+                &[a, b, c],
+                (-fa).mul_add(fb, -fc),
+                nmadd_d(a, b, c, Rne),
+            );
         }
     }
 
@@ -1421,7 +1445,11 @@ mod tests {
         let mut r = Rng(3);
         for _ in 0..CASES {
             let a = r.f64(None);
-            let b = if r.below(4) == 0 { a ^ r.below(2) << 63 } else { r.f64(Some(a)) };
+            let b = if r.below(4) == 0 {
+                a ^ r.below(2) << 63
+            } else {
+                r.f64(Some(a))
+            };
             let (fa, fb) = (f64::from_bits(a), f64::from_bits(b));
             assert_eq!(eq_d(a, b), (fa == fb, 0));
             assert_eq!(lt_d(a, b), (fa < fb, 0));
@@ -1442,7 +1470,11 @@ mod tests {
                 std::num::FpCategory::Zero => 3,
                 std::num::FpCategory::Nan => unreachable!(),
             };
-            let want_class = if fa.is_sign_negative() { want_class } else { 7 - want_class };
+            let want_class = if fa.is_sign_negative() {
+                want_class
+            } else {
+                7 - want_class
+            };
             assert_eq!(class_d(a), 1 << want_class);
         }
     }
@@ -1464,7 +1496,9 @@ mod tests {
         for i in 0..CASES {
             let rm = ALL_RM[i % 5];
             // Doubles clustered around the integer range boundaries.
-            let a = r.f64(Some(d([1.0, 2f64.powi(31), 2f64.powi(32), 2f64.powi(63)][i % 4])));
+            let a = r.f64(Some(d(
+                [1.0, 2f64.powi(31), 2f64.powi(32), 2f64.powi(63)][i % 4]
+            )));
             let fa = f64::from_bits(a);
             let x = host_round(fa, rm);
             let nx = |ok: bool| if ok && x != fa { NX } else { 0 };
@@ -1552,7 +1586,10 @@ mod tests {
             // Tiny quotients also raise UF, huge ones overflow.
             let q = fa / fb;
             if q < f64::from(f32::MAX) / 2.0 && q > 2f64.powi(-120) {
-                assert!(dn == up || (next_up(dn) == f_up && fl == NX), "div {a:x} {b:x}");
+                assert!(
+                    dn == up || (next_up(dn) == f_up && fl == NX),
+                    "div {a:x} {b:x}"
+                );
             }
             // sqrt(a): dn^2 <= a <= up^2.
             let (dn, _) = sqrt_s(a, Rdn);
@@ -1561,6 +1598,113 @@ mod tests {
             assert!(f_dn * f_dn <= fa && fa <= f_up * f_up, "sqrt {a:x}");
             assert!(dn == up || (next_up(dn) == f_up && fl == NX), "sqrt {a:x}");
             assert_eq!(sqrt_s(a, Rtz).0, dn);
+        }
+    }
+
+    /// Error-free sum: `s + e == a + b` exactly (no overflow assumed).
+    fn two_sum(a: f64, b: f64) -> (f64, f64) {
+        let s = a + b;
+        let bb = s - a;
+        (s, (a - (s - bb)) + (b - bb))
+    }
+
+    /// Sign of `(s + e) - v` where `s + e` is an error-free pair and `v` has
+    /// at most 30 significant bits: `s - v` is then exact and, when nonzero,
+    /// larger than `|e|`.
+    fn cmp_exact(s: f64, e: f64, v: f64) -> std::cmp::Ordering {
+        if s != v {
+            s.partial_cmp(&v).unwrap()
+        } else {
+            e.partial_cmp(&0.0).unwrap()
+        }
+    }
+
+    /// Check the five rounding modes of one binary32 operation whose exact
+    /// result is `s + e`, given `op(rm) -> (bits, flags)`.
+    fn check_all_modes_s(what: &str, s: f64, e: f64, op: impl Fn(RoundingMode) -> (u32, u8)) {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let v = |bits: u32| f64::from(f32::from_bits(bits));
+        let (dn, fl_dn) = op(Rdn);
+        let (up, fl_up) = op(Rup);
+        let (tz, fl_tz) = op(Rtz);
+        let (ne, fl_ne) = op(Rne);
+        let (mm, fl_mm) = op(Rmm);
+        assert_ne!(cmp_exact(s, e, v(dn)), Less, "{what} rdn");
+        assert_ne!(cmp_exact(s, e, v(up)), Greater, "{what} rup");
+        let exact = cmp_exact(s, e, v(dn)) == Equal;
+        if exact {
+            // Values only: the sign of an exact zero is checked by hand.
+            for (r, fl) in [
+                (dn, fl_dn),
+                (up, fl_up),
+                (tz, fl_tz),
+                (ne, fl_ne),
+                (mm, fl_mm),
+            ] {
+                assert_eq!((v(r), fl), (v(dn), 0), "{what} exact");
+            }
+            return;
+        }
+        let up_of_dn = match dn {
+            0 | 0x8000_0000 => 1,
+            x if x >> 31 == 0 => x + 1,
+            x => x - 1,
+        };
+        assert_eq!(up_of_dn, up, "{what} adjacent");
+        for fl in [fl_dn, fl_up, fl_tz, fl_ne, fl_mm] {
+            assert_eq!(fl & !UF, NX, "{what} flags");
+        }
+        let neg = v(dn) < 0.0 || (dn == 0x8000_0000);
+        assert_eq!(tz, if neg { up } else { dn }, "{what} rtz");
+        let mid = (v(dn) + v(up)) / 2.0;
+        let nearest = match cmp_exact(s, e, mid) {
+            Less => dn,
+            Greater => up,
+            Equal => {
+                // Tie: RNE picks the even significand, RMM the larger magnitude.
+                let even = if dn & 1 == 0 { dn } else { up };
+                assert_eq!(ne, even, "{what} rne tie");
+                assert_eq!(mm, if neg { dn } else { up }, "{what} rmm tie");
+                return;
+            }
+        };
+        assert_eq!((ne, mm), (nearest, nearest), "{what} nearest");
+    }
+
+    /// Directed and tie rounding of add/sub/mul/fma on binary32, against the
+    /// exact result computed error-free in binary64.
+    #[test]
+    fn random_binary32_all_modes_match_exact_value() {
+        let mut r = Rng(6);
+        let limit = f64::from(f32::MAX) / 4.0;
+        for _ in 0..CASES {
+            let a = r.f32(Some(s(1.0)));
+            let b = r.f32(Some(a));
+            let c = r.f32(None);
+            let (fa, fb, fc) = [a, b, c].map(|x| f64::from(f32::from_bits(x))).into();
+            if ![fa, fb, fc]
+                .iter()
+                .all(|x| x.is_finite() && x.abs() < limit.sqrt())
+            {
+                continue;
+            }
+            let (sum, err) = two_sum(fa, fb);
+            check_all_modes_s("add", sum, err, |rm| add_s(a, b, rm));
+            let (sum, err) = two_sum(fa, -fb);
+            check_all_modes_s("sub", sum, err, |rm| sub_s(a, b, rm));
+            let prod = fa * fc;
+            check_all_modes_s("mul", prod, 0.0, |rm| mul_s(a, c, rm));
+            // c near -(a*b) exercises cancellation.
+            let d = if r.below(2) == 0 {
+                (-(fa * fb) as f32).to_bits() ^ r.below(8) as u32
+            } else {
+                c
+            };
+            let fd = f64::from(f32::from_bits(d));
+            let (sum, err) = two_sum(fa * fb, fd);
+            check_all_modes_s("madd", sum, err, |rm| madd_s(a, b, d, rm));
+            let (sum, err) = two_sum(-(fa * fb), -fd);
+            check_all_modes_s("nmadd", sum, err, |rm| nmadd_s(a, b, d, rm));
         }
     }
 }
