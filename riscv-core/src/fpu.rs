@@ -1707,4 +1707,96 @@ mod tests {
             check_all_modes_s("nmadd", sum, err, |rm| nmadd_s(a, b, d, rm));
         }
     }
+
+    /// Check the five rounding modes of one binary64 operation whose exact
+    /// result X has the correctly rounded-to-nearest value `near` (taken from
+    /// the host), with `dir` = sign of `X - near` and `tie` when X lies exactly
+    /// halfway between two doubles. Results are assumed normal and finite.
+    fn check_all_modes_d(
+        what: &str,
+        near: f64,
+        dir: std::cmp::Ordering,
+        tie: bool,
+        op: impl Fn(RoundingMode) -> (u64, u8),
+    ) {
+        use std::cmp::Ordering::{Equal, Greater};
+        let res = ALL_RM.map(|rm| op(rm));
+        assert_eq!(
+            res[0],
+            (near.to_bits(), if dir == Equal { 0 } else { NX }),
+            "{what} rne"
+        );
+        if dir == Equal {
+            assert!(res.iter().all(|&r| r == res[0]), "{what} exact {res:x?}");
+            return;
+        }
+        let (dn, up) = match dir {
+            Greater => (near, near.next_up()),
+            _ => (near.next_down(), near),
+        };
+        let (tz, away) = if near > 0.0 { (dn, up) } else { (up, dn) };
+        let mm = if tie { away } else { near };
+        let want = [near, tz, dn, up, mm];
+        for (i, rm) in ALL_RM.iter().enumerate() {
+            assert_eq!(res[i], (want[i].to_bits(), NX), "{what} {rm:?}");
+        }
+    }
+
+    /// Nearest value and error of an error-free pair, as `check_all_modes_d` wants.
+    fn pair_dir_tie(near: f64, err: f64) -> (std::cmp::Ordering, bool) {
+        let dir = err.partial_cmp(&0.0).unwrap();
+        let other = if err > 0.0 {
+            near.next_up()
+        } else {
+            near.next_down()
+        };
+        (dir, err != 0.0 && err.abs() * 2.0 == (other - near).abs())
+    }
+
+    /// All rounding modes of binary64 add/sub/mul/div/sqrt against exact
+    /// error terms computed with host arithmetic (TwoSum, FMA residuals).
+    #[test]
+    fn random_binary64_all_modes_match_exact_value() {
+        let mut r = Rng(7);
+        // Normal results far from underflow and overflow keep the error terms exact.
+        let ok = |x: f64| x.abs() > 2f64.powi(-900) && x.abs() < 2f64.powi(1000);
+        let mut checked = 0;
+        for _ in 0..CASES {
+            let a = r.f64(Some(d(1.0)));
+            let b = r.f64(Some(a));
+            let (fa, fb) = (f64::from_bits(a), f64::from_bits(b));
+            if !ok(fa) || !ok(fb) {
+                continue;
+            }
+            checked += 1;
+            let (sum, err) = two_sum(fa, fb);
+            if ok(sum) {
+                let (dir, tie) = pair_dir_tie(sum, err);
+                check_all_modes_d("add", sum, dir, tie, |rm| add_d(a, b, rm));
+            }
+            let (sum, err) = two_sum(fa, -fb);
+            if ok(sum) {
+                let (dir, tie) = pair_dir_tie(sum, err);
+                check_all_modes_d("sub", sum, dir, tie, |rm| sub_d(a, b, rm));
+            }
+            let prod = fa * fb;
+            if ok(prod) {
+                let (dir, tie) = pair_dir_tie(prod, fa.mul_add(fb, -prod));
+                check_all_modes_d("mul", prod, dir, tie, |rm| mul_d(a, b, rm));
+            }
+            // Quotients and square roots are never exactly halfway.
+            let q = fa / fb;
+            if ok(q) {
+                let rem = (-q).mul_add(fb, fa);
+                let dir = (rem * fb.signum()).partial_cmp(&0.0).unwrap();
+                check_all_modes_d("div", q, dir, false, |rm| div_d(a, b, rm));
+            }
+            let fa = fa.abs();
+            let root = fa.sqrt();
+            let rem = (-root).mul_add(root, fa);
+            let dir = rem.partial_cmp(&0.0).unwrap();
+            check_all_modes_d("sqrt", root, dir, false, |rm| sqrt_d(a & !(1 << 63), rm));
+        }
+        assert!(checked > CASES / 2, "only {checked} cases in range");
+    }
 }
