@@ -1720,7 +1720,7 @@ mod tests {
         op: impl Fn(RoundingMode) -> (u64, u8),
     ) {
         use std::cmp::Ordering::{Equal, Greater};
-        let res = ALL_RM.map(|rm| op(rm));
+        let res = ALL_RM.map(op);
         assert_eq!(
             res[0],
             (near.to_bits(), if dir == Equal { 0 } else { NX }),
