@@ -454,55 +454,49 @@ fn fma(a: u64, b: u64, c: u64, np: bool, nc: bool, f: Fmt, rm: RoundingMode) -> 
         vc = negate(vc);
     }
     let c_bits = c ^ if nc { f.sign_bit() } else { 0 };
-    let inf_times_zero = matches!(
-        (va, vb),
-        (Val::Inf(_), Val::Zero(_)) | (Val::Zero(_), Val::Inf(_))
-    );
-    // RISC-V: inf*0 is invalid even when the addend is a quiet NaN.
     let mut flags = snan_flags(&[va, vb, vc]);
-    if inf_times_zero {
-        flags |= NV;
-    }
-    if va.is_nan() || vb.is_nan() || vc.is_nan() || inf_times_zero {
-        return (f.canonical_nan(), flags);
-    }
-    let sign_of = |v: Val| match v {
-        Val::Inf(s) | Val::Zero(s) | Val::Fin { sign: s, .. } => s,
-        Val::Nan { .. } => false,
-    };
-    let psign = (sign_of(va) != sign_of(vb)) != np;
-    let prod_inf = matches!(va, Val::Inf(_)) || matches!(vb, Val::Inf(_));
-    let prod_zero = matches!(va, Val::Zero(_)) || matches!(vb, Val::Zero(_));
-    match vc {
-        _ if prod_inf => match vc {
-            Val::Inf(sc) if sc != psign => (f.canonical_nan(), NV),
-            _ => (f.inf(psign), 0),
+    // The sign bits give the product's sign for every non-NaN operand.
+    let psign = ((a ^ b) & f.sign_bit() != 0) != np;
+    let prod = match (va, vb) {
+        (Val::Nan { .. }, _) | (_, Val::Nan { .. }) => return (f.canonical_nan(), flags),
+        (Val::Inf(_), Val::Zero(_)) | (Val::Zero(_), Val::Inf(_)) => {
+            // RISC-V: inf*0 is invalid even when the addend is a quiet NaN.
+            flags |= NV;
+            return (f.canonical_nan(), flags);
+        }
+        (Val::Inf(_), _) | (_, Val::Inf(_)) => Val::Inf(psign),
+        (Val::Zero(_), _) | (_, Val::Zero(_)) => Val::Zero(psign),
+        (
+            Val::Fin {
+                exp: ea, sig: ma, ..
+            },
+            Val::Fin {
+                exp: eb, sig: mb, ..
+            },
+        ) => Val::Fin {
+            sign: psign,
+            exp: ea + eb,
+            sig: ma * mb,
         },
-        Val::Inf(sc) => (f.inf(sc), 0),
-        Val::Zero(sc) if prod_zero => {
-            let sign = if sc == psign { sc } else { cancel_sign(rm) };
+    };
+    match (prod, vc) {
+        (Val::Nan { .. }, _) | (_, Val::Nan { .. }) => (f.canonical_nan(), flags),
+        (Val::Inf(ps), Val::Inf(cs)) if ps != cs => (f.canonical_nan(), NV),
+        (Val::Inf(sign), _) | (_, Val::Inf(sign)) => (f.inf(sign), 0),
+        (Val::Zero(ps), Val::Zero(cs)) => {
+            let sign = if ps == cs { ps } else { cancel_sign(rm) };
             (f.zero(sign), 0)
         }
-        _ if prod_zero => (c_bits, 0),
-        _ => {
-            let (
-                Val::Fin {
-                    exp: ea, sig: ma, ..
-                },
-                Val::Fin {
-                    exp: eb, sig: mb, ..
-                },
-            ) = (va, vb)
-            else {
-                // All non-finite and zero products were handled above.
-                return (f.canonical_nan(), NV);
-            };
-            let prod = (psign, ea + eb, ma * mb);
-            match vc {
-                Val::Fin { sign, exp, sig } => add_finite(prod, (sign, exp, sig), f, rm),
-                _ => round_pack(prod.0, prod.1, prod.2, f, rm),
-            }
-        }
+        (Val::Zero(_), Val::Fin { .. }) => (c_bits, 0),
+        (Val::Fin { sign, exp, sig }, Val::Zero(_)) => round_pack(sign, exp, sig, f, rm),
+        (
+            Val::Fin { sign, exp, sig },
+            Val::Fin {
+                sign: cs,
+                exp: ce,
+                sig: cm,
+            },
+        ) => add_finite((sign, exp, sig), (cs, ce, cm), f, rm),
     }
 }
 
