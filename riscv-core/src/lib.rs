@@ -3,6 +3,7 @@
 //! [`sim_core::TimingSink`].
 
 pub mod csr;
+pub mod fpu;
 pub mod inst;
 pub mod mem;
 pub mod mmu;
