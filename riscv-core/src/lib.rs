@@ -5,3 +5,5 @@
 pub mod inst;
 pub mod mem;
 pub mod trap;
+pub mod decode;
+pub mod encode;
