@@ -640,3 +640,237 @@ fn decode_compressed(c: u16) -> DecodedInst {
         _ => illegal,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::encode;
+    use rand::{Rng, SeedableRng};
+
+    fn is_illegal(raw: u32) -> bool {
+        decode(raw).op == Op::Illegal
+    }
+
+    #[test]
+    fn simple_32_bit_fields() {
+        // addi a0, a0, 1
+        let d = decode(0x0015_0513);
+        assert_eq!((d.op, d.rd, d.rs1, d.imm, d.len), (Op::Addi, 10, 10, 1, 4));
+        assert_eq!(d.raw, 0x0015_0513);
+        // sd ra, -8(sp)
+        let d = decode(0xfe11_3c23);
+        assert_eq!((d.op, d.rs1, d.rs2, d.imm), (Op::Sd, 2, 1, -8));
+        // lui a0, 0x80000 -> sign-extended shifted imm
+        let d = decode(0x8000_0537);
+        assert_eq!((d.op, d.rd, d.imm), (Op::Lui, 10, i32::MIN));
+        // csrrwi x0, mstatus, 8: zimm in rs1
+        let d = decode(0x3004_5073);
+        assert_eq!((d.op, d.rd, d.rs1, d.imm), (Op::Csrrwi, 0, 8, 0x300));
+    }
+
+    #[test]
+    fn compressed_uses_low_half_only() {
+        // c.addi a0, 1 with garbage in the upper half (the next instruction).
+        let d = decode(0xdead_0505);
+        assert_eq!((d.op, d.rd, d.rs1, d.imm), (Op::Addi, 10, 10, 1));
+        assert_eq!((d.len, d.raw), (2, 0x0505));
+    }
+
+    #[test]
+    fn hints_decode_as_their_op() {
+        // c.addi x0, 5 (HINT), c.nop
+        assert_eq!(decode(0x0015).op, Op::Addi);
+        assert_eq!(decode(0x0001).op, Op::Addi);
+        // c.li x0, 1
+        assert_eq!(decode(0x4005).op, Op::Addi);
+        // c.slli a0, 0 (shamt 0 HINT)
+        let d = decode(0x0502);
+        assert_eq!((d.op, d.rd, d.imm), (Op::Slli, 10, 0));
+        // c.mv x0, a0 and c.add x0, a0
+        let d = decode(0x802a);
+        assert_eq!((d.op, d.rd, d.rs1, d.rs2), (Op::Add, 0, 0, 10));
+        let d = decode(0x902a);
+        assert_eq!((d.op, d.rd, d.rs1, d.rs2), (Op::Add, 0, 0, 10));
+        // c.lui x0, 1
+        assert_eq!(decode(0x6005).op, Op::Lui);
+        // c.srli s0, 0
+        assert_eq!(decode(0x8001).op, Op::Srli);
+    }
+
+    #[test]
+    fn reserved_compressed_encodings_are_illegal() {
+        let cases: &[(u16, &str)] = &[
+            (0x0000, "all-zero"),
+            (0x0004, "c.addi4spn nzuimm 0, rd a1"),
+            (0x6101, "c.addi16sp imm 0"),
+            (0x6501, "c.lui a0, 0"),
+            (0x6001, "c.lui x0, imm 0"),
+            (0x4002, "c.lwsp x0"),
+            (0x6002, "c.ldsp x0"),
+            (0x8002, "c.jr x0"),
+            (0x2001, "c.addiw x0"),
+            (0x2081, "c.addiw x1 ok") ,
+            (0x9c41, "c.subw family reserved funct2 10"),
+            (0x9c61, "c.subw family reserved funct2 11"),
+            (0x8000, "quadrant 0 funct3 100"),
+        ];
+        for &(c, what) in cases {
+            let want_legal = what.ends_with(" ok");
+            assert_eq!(!is_illegal(c as u32), want_legal, "{what}: {c:#06x}");
+            assert_eq!(decode(c as u32).len, 2);
+        }
+    }
+
+    #[test]
+    fn reserved_32_bit_encodings_are_illegal() {
+        let cases: &[(u32, &str)] = &[
+            (0xffff_ffff, "all ones"),
+            (0x0000_0003, "lb x0, 0(x0) is legal: control"),
+            (0x0200_951b, "slliw a0, a0, 32 (imm[5] set)"),
+            (0x4000_951b, "slliw with funct7 0x20"),
+            (0x8000_d51b, "sraiw with funct7 bit 6"),
+            (0x8000_1513, "slli with imm[11] set"),
+            (0x2000_5513, "srli with funct6 001000"),
+            (0x4000_1513, "slli with funct6 010000"),
+            (0x4000_4533, "xor with funct7 0x20"),
+            (0x0400_0533, "add with funct7 0x02"),
+            (0x0200_1533, "mulh-like funct7 1 is legal: control"),
+            (0x0200_153b, "funct7 1 funct3 1 in OP-32"),
+            (0x0000_253b, "OP-32 funct3 2"),
+            (0x0000_7503, "load funct3 7"),
+            (0x0000_4023, "store funct3 4"),
+            (0x0000_2063, "branch funct3 2"),
+            (0x0000_1067, "jalr funct3 1"),
+            (0x0000_4073, "system funct3 4"),
+            (0x0010_0573, "ebreak with rd a0"),
+            (0x0000_8073, "ecall with rs1 x1"),
+            (0x3020_00f3, "mret with rd x1"),
+            (0x1200_00f3, "sfence.vma with rd x1"),
+            (0x0000_0057, "OP-V (unimplemented)"),
+            (0x0000_007f, ">32-bit encoding prefix"),
+            (0x0000_201f, "48-bit prefix"),
+            (0x0000_202b, "custom-1"),
+            (0x0000_452f, "amo funct3 4"),
+            (0x1015_b52f, "lr.d with rs2 1"),
+            (0x1015_a52f, "lr.w with rs2 1"),
+            (0x2800_352f, "amo funct5 00101"),
+            (0x0400_0553, "fadd.h (fmt 10)"),
+            (0x0600_0553, "fadd.q (fmt 11)"),
+            (0x5810_0553, "fsqrt.s with rs2 1"),
+            (0x4000_0553, "fcvt.s.d with rs2 0"),
+            (0x4210_0553, "fcvt.d.s with rs2 1"),
+            (0xc040_0553, "fcvt.w.s with rs2 4"),
+            (0xd050_0553, "fcvt.s.w with rs2 5"),
+            (0x2000_3553, "fsgnj funct3 3"),
+            (0x2800_2553, "fmin funct3 2"),
+            (0xa000_3553, "fcmp funct3 3"),
+            (0xe000_2553, "fmv.x.w funct3 2"),
+            (0xe010_0553, "fmv.x.w rs2 1"),
+            (0xf000_1553, "fmv.w.x funct3 1"),
+            (0x0400_0543, "fmadd.h"),
+            (0x0000_4507, "load-fp funct3 4"),
+            (0x0000_0507, "load-fp funct3 0 (vector)"),
+            (0x0000_1027, "store-fp funct3 1"),
+            (0x0000_200f, "misc-mem funct3 2"),
+            (0x0050_257b, "uipi imm 5"),
+            (0x8000_257b, "uipi imm 0x800"),
+            (0x0a00_657b, "uipi rocc funct7 5"),
+            (0x0000_057b, "custom-3 funct3 0"),
+        ];
+        for &(raw, what) in cases {
+            let want_legal = what.ends_with("control");
+            assert_eq!(!is_illegal(raw), want_legal, "{what}: {raw:#010x}");
+        }
+    }
+
+    #[test]
+    fn rounding_mode_and_ordering_bits() {
+        // fadd.d fa0, fa1, fa2 with reserved rm 5 still decodes.
+        let d = decode(0x02c5_d553);
+        assert_eq!((d.op, d.rm, d.rd, d.rs1, d.rs2), (Op::FaddD, 5, 10, 11, 12));
+        // amoadd.w.aq: aq is bit 26 -> rm bit 1.
+        let d = decode(0x04c5_a52f);
+        assert_eq!((d.op, d.rm), (Op::AmoaddW, 2));
+        // fsgnj.s carries no rounding mode.
+        assert_eq!(decode(0x20c5_a553).rm, 0);
+    }
+
+    #[test]
+    fn uipi_both_forms() {
+        // I-type: imm = op, rd = a0, rs1 = a1, funct3 010.
+        for (imm, op) in [
+            (0, Op::UipiSend),
+            (1, Op::UipiRead),
+            (2, Op::UipiWrite),
+            (3, Op::UipiActivate),
+            (4, Op::UipiDeactivate),
+        ] {
+            let i_form = imm << 20 | 11 << 15 | 0b010 << 12 | 10 << 7 | 0b1111011;
+            let rocc = imm << 25 | 7 << 20 | 11 << 15 | 0b110 << 12 | 10 << 7 | 0b1111011;
+            for raw in [i_form, rocc] {
+                let d = decode(raw);
+                assert_eq!((d.op, d.rd, d.rs1, d.rs2, d.imm), (op, 10, 11, 0, 0));
+            }
+        }
+    }
+
+    #[test]
+    fn fence_ignores_reserved_fields() {
+        // fence rw, rw with rd = a0 and rs1 = a1 set.
+        let d = decode(0x0335_850f);
+        assert_eq!((d.op, d.rd, d.rs1, d.imm), (Op::Fence, 0, 0, 0x033));
+        let d = decode(0x1235_950f);
+        assert_eq!((d.op, d.rd, d.rs1, d.imm), (Op::FenceI, 0, 0, 0));
+    }
+
+    /// Every legal 16-bit encoding expands to a 32-bit instruction that
+    /// decodes to the same fields (only len/raw differ).
+    #[test]
+    fn every_compressed_matches_its_expansion() {
+        let mut legal = 0;
+        for c in 0..=u16::MAX {
+            if c & 3 == 3 {
+                continue;
+            }
+            let d = decode(c as u32);
+            assert_eq!((d.len, d.raw), (2, c as u32));
+            if d.op == Op::Illegal {
+                assert_eq!(d, DecodedInst::illegal(c as u32, 2));
+                continue;
+            }
+            legal += 1;
+            let word = encode(&d).unwrap_or_else(|| panic!("{c:#06x} {d:?} has no expansion"));
+            let e = decode(word);
+            assert_eq!(
+                DecodedInst { len: 2, raw: c as u32, ..e },
+                d,
+                "{c:#06x} vs expansion {word:#010x}"
+            );
+        }
+        // 3 quadrants of 2^14 minus the reserved patterns; a sanity bound.
+        assert!(legal > 45_000 && legal < 49_152, "{legal}");
+    }
+
+    #[test]
+    fn random_words_never_panic_and_round_trip() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed_dec0);
+        let mut legal = 0u32;
+        for _ in 0..1_000_000 {
+            let raw: u32 = rng.gen();
+            let d = decode(raw);
+            if raw & 3 != 3 {
+                assert_eq!(d.len, 2);
+                continue;
+            }
+            assert_eq!((d.len, d.raw), (4, raw));
+            if d.op == Op::Illegal {
+                continue;
+            }
+            legal += 1;
+            // Re-encoding gives a canonical word with the same meaning.
+            let canon = encode(&d).unwrap_or_else(|| panic!("{raw:#010x} {d:?}"));
+            assert_eq!(DecodedInst { raw, ..decode(canon) }, d, "{raw:#010x}");
+        }
+        assert!(legal > 10_000, "{legal}");
+    }
+}
