@@ -709,7 +709,7 @@ mod tests {
             (0x6002, "c.ldsp x0"),
             (0x8002, "c.jr x0"),
             (0x2001, "c.addiw x0"),
-            (0x2081, "c.addiw x1 ok") ,
+            (0x2081, "c.addiw x1 ok"),
             (0x9c41, "c.subw family reserved funct2 10"),
             (0x9c61, "c.subw family reserved funct2 11"),
             (0x8000, "quadrant 0 funct3 100"),
@@ -842,7 +842,11 @@ mod tests {
             let word = encode(&d).unwrap_or_else(|| panic!("{c:#06x} {d:?} has no expansion"));
             let e = decode(word);
             assert_eq!(
-                DecodedInst { len: 2, raw: c as u32, ..e },
+                DecodedInst {
+                    len: 2,
+                    raw: c as u32,
+                    ..e
+                },
                 d,
                 "{c:#06x} vs expansion {word:#010x}"
             );
@@ -869,7 +873,14 @@ mod tests {
             legal += 1;
             // Re-encoding gives a canonical word with the same meaning.
             let canon = encode(&d).unwrap_or_else(|| panic!("{raw:#010x} {d:?}"));
-            assert_eq!(DecodedInst { raw, ..decode(canon) }, d, "{raw:#010x}");
+            assert_eq!(
+                DecodedInst {
+                    raw,
+                    ..decode(canon)
+                },
+                d,
+                "{raw:#010x}"
+            );
         }
         assert!(legal > 10_000, "{legal}");
     }

@@ -139,23 +139,74 @@ pub(crate) fn layout(op: Op) -> Option<Layout> {
         Bge => B { f3: 5 },
         Bltu => B { f3: 6 },
         Bgeu => B { f3: 7 },
-        Lb => I { opcode: OP_LOAD, f3: 0 },
-        Lh => I { opcode: OP_LOAD, f3: 1 },
-        Lw => I { opcode: OP_LOAD, f3: 2 },
-        Ld => I { opcode: OP_LOAD, f3: 3 },
-        Lbu => I { opcode: OP_LOAD, f3: 4 },
-        Lhu => I { opcode: OP_LOAD, f3: 5 },
-        Lwu => I { opcode: OP_LOAD, f3: 6 },
-        Sb => S { opcode: OP_STORE, f3: 0 },
-        Sh => S { opcode: OP_STORE, f3: 1 },
-        Sw => S { opcode: OP_STORE, f3: 2 },
-        Sd => S { opcode: OP_STORE, f3: 3 },
-        Addi => I { opcode: OP_IMM, f3: 0 },
-        Slti => I { opcode: OP_IMM, f3: 2 },
-        Sltiu => I { opcode: OP_IMM, f3: 3 },
-        Xori => I { opcode: OP_IMM, f3: 4 },
-        Ori => I { opcode: OP_IMM, f3: 6 },
-        Andi => I { opcode: OP_IMM, f3: 7 },
+        Lb => I {
+            opcode: OP_LOAD,
+            f3: 0,
+        },
+        Lh => I {
+            opcode: OP_LOAD,
+            f3: 1,
+        },
+        Lw => I {
+            opcode: OP_LOAD,
+            f3: 2,
+        },
+        Ld => I {
+            opcode: OP_LOAD,
+            f3: 3,
+        },
+        Lbu => I {
+            opcode: OP_LOAD,
+            f3: 4,
+        },
+        Lhu => I {
+            opcode: OP_LOAD,
+            f3: 5,
+        },
+        Lwu => I {
+            opcode: OP_LOAD,
+            f3: 6,
+        },
+        Sb => S {
+            opcode: OP_STORE,
+            f3: 0,
+        },
+        Sh => S {
+            opcode: OP_STORE,
+            f3: 1,
+        },
+        Sw => S {
+            opcode: OP_STORE,
+            f3: 2,
+        },
+        Sd => S {
+            opcode: OP_STORE,
+            f3: 3,
+        },
+        Addi => I {
+            opcode: OP_IMM,
+            f3: 0,
+        },
+        Slti => I {
+            opcode: OP_IMM,
+            f3: 2,
+        },
+        Sltiu => I {
+            opcode: OP_IMM,
+            f3: 3,
+        },
+        Xori => I {
+            opcode: OP_IMM,
+            f3: 4,
+        },
+        Ori => I {
+            opcode: OP_IMM,
+            f3: 6,
+        },
+        Andi => I {
+            opcode: OP_IMM,
+            f3: 7,
+        },
         Slli => shift(OP_IMM, 1, 0, 6),
         Srli => shift(OP_IMM, 5, 0, 6),
         Srai => shift(OP_IMM, 5, 0b010000, 6),
@@ -471,7 +522,14 @@ pub fn encode(inst: &DecodedInst) -> Option<u32> {
             if d.rm > 7 {
                 return None;
             }
-            r_type(opcode, d.rd, d.rm as u32, d.rs1, d.rs2, fmt | (d.rs3 as u32) << 2)
+            r_type(
+                opcode,
+                d.rd,
+                d.rm as u32,
+                d.rs1,
+                d.rs2,
+                fmt | (d.rs3 as u32) << 2,
+            )
         }
         Layout::FpRm { f7, rs2 } => {
             if d.rm > 7 {
@@ -514,7 +572,10 @@ impl fmt::Display for AsmError {
             AsmError::UnboundLabel { pc } => write!(f, "label used at {pc:#x} is never bound"),
             AsmError::Rebound { pc } => write!(f, "label bound a second time at {pc:#x}"),
             AsmError::OutOfRange { pc, target } => {
-                write!(f, "target {target:#x} out of range of the instruction at {pc:#x}")
+                write!(
+                    f,
+                    "target {target:#x} out of range of the instruction at {pc:#x}"
+                )
             }
             AsmError::BadAlign { pc, align } => {
                 write!(f, "align({align}) at {pc:#x}: not a power of two")
@@ -1358,5 +1419,1098 @@ fn li_into(rd: u8, value: i64, out: &mut Vec<DecodedInst>) {
     out.push(di(Op::Slli, rd, rd, 0, 0, 0, 12 + tz as i32));
     if lo12 != 0 {
         out.push(di(Op::Addi, rd, rd, 0, 0, 0, lo12 as i32));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reg::*;
+    use super::*;
+    use crate::decode::decode;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    const ALL_OPS: &[Op] = &[
+        Op::Illegal,
+        Op::Lui,
+        Op::Auipc,
+        Op::Jal,
+        Op::Jalr,
+        Op::Beq,
+        Op::Bne,
+        Op::Blt,
+        Op::Bge,
+        Op::Bltu,
+        Op::Bgeu,
+        Op::Lb,
+        Op::Lh,
+        Op::Lw,
+        Op::Ld,
+        Op::Lbu,
+        Op::Lhu,
+        Op::Lwu,
+        Op::Sb,
+        Op::Sh,
+        Op::Sw,
+        Op::Sd,
+        Op::Addi,
+        Op::Slti,
+        Op::Sltiu,
+        Op::Xori,
+        Op::Ori,
+        Op::Andi,
+        Op::Slli,
+        Op::Srli,
+        Op::Srai,
+        Op::Add,
+        Op::Sub,
+        Op::Sll,
+        Op::Slt,
+        Op::Sltu,
+        Op::Xor,
+        Op::Srl,
+        Op::Sra,
+        Op::Or,
+        Op::And,
+        Op::Addiw,
+        Op::Slliw,
+        Op::Srliw,
+        Op::Sraiw,
+        Op::Addw,
+        Op::Subw,
+        Op::Sllw,
+        Op::Srlw,
+        Op::Sraw,
+        Op::Fence,
+        Op::FenceI,
+        Op::Ecall,
+        Op::Ebreak,
+        Op::Csrrw,
+        Op::Csrrs,
+        Op::Csrrc,
+        Op::Csrrwi,
+        Op::Csrrsi,
+        Op::Csrrci,
+        Op::Mret,
+        Op::Sret,
+        Op::Uret,
+        Op::Wfi,
+        Op::SfenceVma,
+        Op::Mul,
+        Op::Mulh,
+        Op::Mulhsu,
+        Op::Mulhu,
+        Op::Div,
+        Op::Divu,
+        Op::Rem,
+        Op::Remu,
+        Op::Mulw,
+        Op::Divw,
+        Op::Divuw,
+        Op::Remw,
+        Op::Remuw,
+        Op::LrW,
+        Op::ScW,
+        Op::AmoswapW,
+        Op::AmoaddW,
+        Op::AmoxorW,
+        Op::AmoandW,
+        Op::AmoorW,
+        Op::AmominW,
+        Op::AmomaxW,
+        Op::AmominuW,
+        Op::AmomaxuW,
+        Op::LrD,
+        Op::ScD,
+        Op::AmoswapD,
+        Op::AmoaddD,
+        Op::AmoxorD,
+        Op::AmoandD,
+        Op::AmoorD,
+        Op::AmominD,
+        Op::AmomaxD,
+        Op::AmominuD,
+        Op::AmomaxuD,
+        Op::Flw,
+        Op::Fsw,
+        Op::FmaddS,
+        Op::FmsubS,
+        Op::FnmsubS,
+        Op::FnmaddS,
+        Op::FaddS,
+        Op::FsubS,
+        Op::FmulS,
+        Op::FdivS,
+        Op::FsqrtS,
+        Op::FsgnjS,
+        Op::FsgnjnS,
+        Op::FsgnjxS,
+        Op::FminS,
+        Op::FmaxS,
+        Op::FcvtWS,
+        Op::FcvtWuS,
+        Op::FcvtLS,
+        Op::FcvtLuS,
+        Op::FmvXW,
+        Op::FclassS,
+        Op::FeqS,
+        Op::FltS,
+        Op::FleS,
+        Op::FcvtSW,
+        Op::FcvtSWu,
+        Op::FcvtSL,
+        Op::FcvtSLu,
+        Op::FmvWX,
+        Op::Fld,
+        Op::Fsd,
+        Op::FmaddD,
+        Op::FmsubD,
+        Op::FnmsubD,
+        Op::FnmaddD,
+        Op::FaddD,
+        Op::FsubD,
+        Op::FmulD,
+        Op::FdivD,
+        Op::FsqrtD,
+        Op::FsgnjD,
+        Op::FsgnjnD,
+        Op::FsgnjxD,
+        Op::FminD,
+        Op::FmaxD,
+        Op::FcvtSD,
+        Op::FcvtDS,
+        Op::FeqD,
+        Op::FltD,
+        Op::FleD,
+        Op::FclassD,
+        Op::FcvtWD,
+        Op::FcvtWuD,
+        Op::FcvtLD,
+        Op::FcvtLuD,
+        Op::FmvXD,
+        Op::FcvtDW,
+        Op::FcvtDWu,
+        Op::FcvtDL,
+        Op::FcvtDLu,
+        Op::FmvDX,
+        Op::UipiSend,
+        Op::UipiRead,
+        Op::UipiWrite,
+        Op::UipiActivate,
+        Op::UipiDeactivate,
+    ];
+
+    /// 32-bit golden encodings produced by LLVM's assembler:
+    /// (raw, text, op, rd, rs1, rs2, rs3, rm, imm).
+    #[rustfmt::skip]
+    const GOLDEN32: &[(u32, &str, Op, u8, u8, u8, u8, u8, i32)] = &[
+        (0xfedcbfb7, "lui t6, 0xfedcb", Op::Lui, 31, 0, 0, 0, 0, -19091456),
+        (0x12345517, "auipc a0, 0x12345", Op::Auipc, 10, 0, 0, 0, 0, 305418240),
+        (0x802800ef, "jal ra, -0x7fffe", Op::Jal, 1, 0, 0, 0, 0, -524286),
+        (0x4dfab4ef, "jal s1, 0xabcde", Op::Jal, 9, 0, 0, 0, 0, 703710),
+        (0x80058567, "jalr a0, -2048(a1)", Op::Jalr, 10, 11, 0, 0, 0, -2048),
+        (0x81f50063, "beq a0, t6, -4096", Op::Beq, 0, 10, 31, 0, 0, -4096),
+        (0x81f51063, "bne a0, t6, -4096", Op::Bne, 0, 10, 31, 0, 0, -4096),
+        (0x81f54063, "blt a0, t6, -4096", Op::Blt, 0, 10, 31, 0, 0, -4096),
+        (0x81f55063, "bge a0, t6, -4096", Op::Bge, 0, 10, 31, 0, 0, -4096),
+        (0x81f56063, "bltu a0, t6, -4096", Op::Bltu, 0, 10, 31, 0, 0, -4096),
+        (0x81f57063, "bgeu a0, t6, -4096", Op::Bgeu, 0, 10, 31, 0, 0, -4096),
+        (0x2af495e3, "bne s1, a5, 0xaaa", Op::Bne, 0, 9, 15, 0, 0, 2730),
+        (0x54628a63, "beq t0, t1, 0x554", Op::Beq, 0, 5, 6, 0, 0, 1364),
+        (0x7fff8503, "lb a0, 0x7ff(t6)", Op::Lb, 10, 31, 0, 0, 0, 2047),
+        (0x7fff9503, "lh a0, 0x7ff(t6)", Op::Lh, 10, 31, 0, 0, 0, 2047),
+        (0x7fffa503, "lw a0, 0x7ff(t6)", Op::Lw, 10, 31, 0, 0, 0, 2047),
+        (0x7fffb503, "ld a0, 0x7ff(t6)", Op::Ld, 10, 31, 0, 0, 0, 2047),
+        (0x7fffc503, "lbu a0, 0x7ff(t6)", Op::Lbu, 10, 31, 0, 0, 0, 2047),
+        (0x7fffd503, "lhu a0, 0x7ff(t6)", Op::Lhu, 10, 31, 0, 0, 0, 2047),
+        (0x7fffe503, "lwu a0, 0x7ff(t6)", Op::Lwu, 10, 31, 0, 0, 0, 2047),
+        (0x7fffa507, "flw fa0, 0x7ff(t6)", Op::Flw, 10, 31, 0, 0, 0, 2047),
+        (0x7fffb507, "fld fa0, 0x7ff(t6)", Op::Fld, 10, 31, 0, 0, 0, 2047),
+        (0xaaa6b483, "ld s1, -1366(a3)", Op::Ld, 9, 13, 0, 0, 0, -1366),
+        (0xaac10523, "sb a2, -1366(sp)", Op::Sb, 0, 2, 12, 0, 0, -1366),
+        (0xaac11523, "sh a2, -1366(sp)", Op::Sh, 0, 2, 12, 0, 0, -1366),
+        (0xaac12523, "sw a2, -1366(sp)", Op::Sw, 0, 2, 12, 0, 0, -1366),
+        (0xaac13523, "sd a2, -1366(sp)", Op::Sd, 0, 2, 12, 0, 0, -1366),
+        (0xaac12527, "fsw fa2, -1366(sp)", Op::Fsw, 0, 2, 12, 0, 0, -1366),
+        (0xaac13527, "fsd fa2, -1366(sp)", Op::Fsd, 0, 2, 12, 0, 0, -1366),
+        (0x55f5baa3, "sd t6, 1365(a1)", Op::Sd, 0, 11, 31, 0, 0, 1365),
+        (0xfff58513, "addi a0, a1, -1", Op::Addi, 10, 11, 0, 0, 0, -1),
+        (0xfff5a513, "slti a0, a1, -1", Op::Slti, 10, 11, 0, 0, 0, -1),
+        (0xfff5b513, "sltiu a0, a1, -1", Op::Sltiu, 10, 11, 0, 0, 0, -1),
+        (0xfff5c513, "xori a0, a1, -1", Op::Xori, 10, 11, 0, 0, 0, -1),
+        (0xfff5e513, "ori a0, a1, -1", Op::Ori, 10, 11, 0, 0, 0, -1),
+        (0xfff5f513, "andi a0, a1, -1", Op::Andi, 10, 11, 0, 0, 0, -1),
+        (0xfff5851b, "addiw a0, a1, -1", Op::Addiw, 10, 11, 0, 0, 0, -1),
+        (0x03f59513, "slli a0, a1, 63", Op::Slli, 10, 11, 0, 0, 0, 63),
+        (0x0215d513, "srli a0, a1, 33", Op::Srli, 10, 11, 0, 0, 0, 33),
+        (0x43f5d513, "srai a0, a1, 63", Op::Srai, 10, 11, 0, 0, 0, 63),
+        (0x01f5951b, "slliw a0, a1, 31", Op::Slliw, 10, 11, 0, 0, 0, 31),
+        (0x0115d51b, "srliw a0, a1, 17", Op::Srliw, 10, 11, 0, 0, 0, 17),
+        (0x41f5d51b, "sraiw a0, a1, 31", Op::Sraiw, 10, 11, 0, 0, 0, 31),
+        (0x00c48fb3, "add t6, s1, a2", Op::Add, 31, 9, 12, 0, 0, 0),
+        (0x40c48fb3, "sub t6, s1, a2", Op::Sub, 31, 9, 12, 0, 0, 0),
+        (0x00c49fb3, "sll t6, s1, a2", Op::Sll, 31, 9, 12, 0, 0, 0),
+        (0x00c4afb3, "slt t6, s1, a2", Op::Slt, 31, 9, 12, 0, 0, 0),
+        (0x00c4bfb3, "sltu t6, s1, a2", Op::Sltu, 31, 9, 12, 0, 0, 0),
+        (0x00c4cfb3, "xor t6, s1, a2", Op::Xor, 31, 9, 12, 0, 0, 0),
+        (0x00c4dfb3, "srl t6, s1, a2", Op::Srl, 31, 9, 12, 0, 0, 0),
+        (0x40c4dfb3, "sra t6, s1, a2", Op::Sra, 31, 9, 12, 0, 0, 0),
+        (0x00c4efb3, "or t6, s1, a2", Op::Or, 31, 9, 12, 0, 0, 0),
+        (0x00c4ffb3, "and t6, s1, a2", Op::And, 31, 9, 12, 0, 0, 0),
+        (0x00c48fbb, "addw t6, s1, a2", Op::Addw, 31, 9, 12, 0, 0, 0),
+        (0x40c48fbb, "subw t6, s1, a2", Op::Subw, 31, 9, 12, 0, 0, 0),
+        (0x00c49fbb, "sllw t6, s1, a2", Op::Sllw, 31, 9, 12, 0, 0, 0),
+        (0x00c4dfbb, "srlw t6, s1, a2", Op::Srlw, 31, 9, 12, 0, 0, 0),
+        (0x40c4dfbb, "sraw t6, s1, a2", Op::Sraw, 31, 9, 12, 0, 0, 0),
+        (0x02c48fb3, "mul t6, s1, a2", Op::Mul, 31, 9, 12, 0, 0, 0),
+        (0x02c49fb3, "mulh t6, s1, a2", Op::Mulh, 31, 9, 12, 0, 0, 0),
+        (0x02c4afb3, "mulhsu t6, s1, a2", Op::Mulhsu, 31, 9, 12, 0, 0, 0),
+        (0x02c4bfb3, "mulhu t6, s1, a2", Op::Mulhu, 31, 9, 12, 0, 0, 0),
+        (0x02c4cfb3, "div t6, s1, a2", Op::Div, 31, 9, 12, 0, 0, 0),
+        (0x02c4dfb3, "divu t6, s1, a2", Op::Divu, 31, 9, 12, 0, 0, 0),
+        (0x02c4efb3, "rem t6, s1, a2", Op::Rem, 31, 9, 12, 0, 0, 0),
+        (0x02c4ffb3, "remu t6, s1, a2", Op::Remu, 31, 9, 12, 0, 0, 0),
+        (0x02c48fbb, "mulw t6, s1, a2", Op::Mulw, 31, 9, 12, 0, 0, 0),
+        (0x02c4cfbb, "divw t6, s1, a2", Op::Divw, 31, 9, 12, 0, 0, 0),
+        (0x02c4dfbb, "divuw t6, s1, a2", Op::Divuw, 31, 9, 12, 0, 0, 0),
+        (0x02c4efbb, "remw t6, s1, a2", Op::Remw, 31, 9, 12, 0, 0, 0),
+        (0x02c4ffbb, "remuw t6, s1, a2", Op::Remuw, 31, 9, 12, 0, 0, 0),
+        (0x0310000f, "fence rw, w", Op::Fence, 0, 0, 0, 0, 0, 49),
+        (0x0ff0000f, "fence iorw, iorw", Op::Fence, 0, 0, 0, 0, 0, 255),
+        (0x8330000f, "fence.tso", Op::Fence, 0, 0, 0, 0, 0, 2099),
+        (0x0000100f, "fence.i", Op::FenceI, 0, 0, 0, 0, 0, 0),
+        (0x00000073, "ecall", Op::Ecall, 0, 0, 0, 0, 0, 0),
+        (0x00100073, "ebreak", Op::Ebreak, 0, 0, 0, 0, 0, 0),
+        (0x30200073, "mret", Op::Mret, 0, 0, 0, 0, 0, 0),
+        (0x10200073, "sret", Op::Sret, 0, 0, 0, 0, 0, 0),
+        (0x10500073, "wfi", Op::Wfi, 0, 0, 0, 0, 0, 0),
+        (0x13f50073, "sfence.vma a0, t6", Op::SfenceVma, 0, 10, 31, 0, 0, 0),
+        (0x12000073, "sfence.vma", Op::SfenceVma, 0, 0, 0, 0, 0, 0),
+        (0xffff9573, "csrrw a0, 0xfff, t6", Op::Csrrw, 10, 31, 0, 0, 0, 4095),
+        (0xffffa573, "csrrs a0, 0xfff, t6", Op::Csrrs, 10, 31, 0, 0, 0, 4095),
+        (0xffffb573, "csrrc a0, 0xfff, t6", Op::Csrrc, 10, 31, 0, 0, 0, 4095),
+        (0x3408d573, "csrrwi a0, 0x340, 17", Op::Csrrwi, 10, 17, 0, 0, 0, 832),
+        (0x3408e573, "csrrsi a0, 0x340, 17", Op::Csrrsi, 10, 17, 0, 0, 0, 832),
+        (0x3408f573, "csrrci a0, 0x340, 17", Op::Csrrci, 10, 17, 0, 0, 0, 832),
+        (0x1405a52f, "lr.w.aq a0, (a1)", Op::LrW, 10, 11, 0, 0, 2, 0),
+        (0x1205a52f, "lr.w.rl a0, (a1)", Op::LrW, 10, 11, 0, 0, 1, 0),
+        (0x18c4afaf, "sc.w t6, a2, (s1)", Op::ScW, 31, 9, 12, 0, 0, 0),
+        (0x0cc4afaf, "amoswap.w.aq t6, a2, (s1)", Op::AmoswapW, 31, 9, 12, 0, 2, 0),
+        (0x02c4afaf, "amoadd.w.rl t6, a2, (s1)", Op::AmoaddW, 31, 9, 12, 0, 1, 0),
+        (0x26c4afaf, "amoxor.w.aqrl t6, a2, (s1)", Op::AmoxorW, 31, 9, 12, 0, 3, 0),
+        (0x60c4afaf, "amoand.w t6, a2, (s1)", Op::AmoandW, 31, 9, 12, 0, 0, 0),
+        (0x44c4afaf, "amoor.w.aq t6, a2, (s1)", Op::AmoorW, 31, 9, 12, 0, 2, 0),
+        (0x82c4afaf, "amomin.w.rl t6, a2, (s1)", Op::AmominW, 31, 9, 12, 0, 1, 0),
+        (0xa6c4afaf, "amomax.w.aqrl t6, a2, (s1)", Op::AmomaxW, 31, 9, 12, 0, 3, 0),
+        (0xc0c4afaf, "amominu.w t6, a2, (s1)", Op::AmominuW, 31, 9, 12, 0, 0, 0),
+        (0xe4c4afaf, "amomaxu.w.aq t6, a2, (s1)", Op::AmomaxuW, 31, 9, 12, 0, 2, 0),
+        (0x1405b52f, "lr.d.aq a0, (a1)", Op::LrD, 10, 11, 0, 0, 2, 0),
+        (0x1205b52f, "lr.d.rl a0, (a1)", Op::LrD, 10, 11, 0, 0, 1, 0),
+        (0x18c4bfaf, "sc.d t6, a2, (s1)", Op::ScD, 31, 9, 12, 0, 0, 0),
+        (0x0cc4bfaf, "amoswap.d.aq t6, a2, (s1)", Op::AmoswapD, 31, 9, 12, 0, 2, 0),
+        (0x02c4bfaf, "amoadd.d.rl t6, a2, (s1)", Op::AmoaddD, 31, 9, 12, 0, 1, 0),
+        (0x26c4bfaf, "amoxor.d.aqrl t6, a2, (s1)", Op::AmoxorD, 31, 9, 12, 0, 3, 0),
+        (0x60c4bfaf, "amoand.d t6, a2, (s1)", Op::AmoandD, 31, 9, 12, 0, 0, 0),
+        (0x44c4bfaf, "amoor.d.aq t6, a2, (s1)", Op::AmoorD, 31, 9, 12, 0, 2, 0),
+        (0x82c4bfaf, "amomin.d.rl t6, a2, (s1)", Op::AmominD, 31, 9, 12, 0, 1, 0),
+        (0xa6c4bfaf, "amomax.d.aqrl t6, a2, (s1)", Op::AmomaxD, 31, 9, 12, 0, 3, 0),
+        (0xc0c4bfaf, "amominu.d t6, a2, (s1)", Op::AmominuD, 31, 9, 12, 0, 0, 0),
+        (0xe4c4bfaf, "amomaxu.d.aq t6, a2, (s1)", Op::AmomaxuD, 31, 9, 12, 0, 2, 0),
+        (0x09b50fc3, "fmadd.s ft11, fa0, fs11, ft1, rne", Op::FmaddS, 31, 10, 27, 1, 0, 0),
+        (0x09b51fc7, "fmsub.s ft11, fa0, fs11, ft1, rtz", Op::FmsubS, 31, 10, 27, 1, 1, 0),
+        (0x09b52fcb, "fnmsub.s ft11, fa0, fs11, ft1, rdn", Op::FnmsubS, 31, 10, 27, 1, 2, 0),
+        (0x09b53fcf, "fnmadd.s ft11, fa0, fs11, ft1, rup", Op::FnmaddS, 31, 10, 27, 1, 3, 0),
+        (0x01f5c553, "fadd.s fa0, fa1, ft11, rmm", Op::FaddS, 10, 11, 31, 0, 4, 0),
+        (0x09f5f553, "fsub.s fa0, fa1, ft11, dyn", Op::FsubS, 10, 11, 31, 0, 7, 0),
+        (0x11f58553, "fmul.s fa0, fa1, ft11, rne", Op::FmulS, 10, 11, 31, 0, 0, 0),
+        (0x19f59553, "fdiv.s fa0, fa1, ft11, rtz", Op::FdivS, 10, 11, 31, 0, 1, 0),
+        (0x580fb553, "fsqrt.s fa0, ft11, rup", Op::FsqrtS, 10, 31, 0, 0, 3, 0),
+        (0x21f58553, "fsgnj.s fa0, fa1, ft11", Op::FsgnjS, 10, 11, 31, 0, 0, 0),
+        (0x21f59553, "fsgnjn.s fa0, fa1, ft11", Op::FsgnjnS, 10, 11, 31, 0, 0, 0),
+        (0x21f5a553, "fsgnjx.s fa0, fa1, ft11", Op::FsgnjxS, 10, 11, 31, 0, 0, 0),
+        (0x29f58553, "fmin.s fa0, fa1, ft11", Op::FminS, 10, 11, 31, 0, 0, 0),
+        (0x29f59553, "fmax.s fa0, fa1, ft11", Op::FmaxS, 10, 11, 31, 0, 0, 0),
+        (0xa1f5a553, "feq.s a0, fa1, ft11", Op::FeqS, 10, 11, 31, 0, 0, 0),
+        (0xa1f59553, "flt.s a0, fa1, ft11", Op::FltS, 10, 11, 31, 0, 0, 0),
+        (0xa1f58553, "fle.s a0, fa1, ft11", Op::FleS, 10, 11, 31, 0, 0, 0),
+        (0xc0059fd3, "fcvt.w.s t6, fa1, rtz", Op::FcvtWS, 31, 11, 0, 0, 1, 0),
+        (0xd00fc553, "fcvt.s.w fa0, t6, rmm", Op::FcvtSW, 10, 31, 0, 0, 4, 0),
+        (0xc0159fd3, "fcvt.wu.s t6, fa1, rtz", Op::FcvtWuS, 31, 11, 0, 0, 1, 0),
+        (0xd01fc553, "fcvt.s.wu fa0, t6, rmm", Op::FcvtSWu, 10, 31, 0, 0, 4, 0),
+        (0xc0259fd3, "fcvt.l.s t6, fa1, rtz", Op::FcvtLS, 31, 11, 0, 0, 1, 0),
+        (0xd02fc553, "fcvt.s.l fa0, t6, rmm", Op::FcvtSL, 10, 31, 0, 0, 4, 0),
+        (0xc0359fd3, "fcvt.lu.s t6, fa1, rtz", Op::FcvtLuS, 31, 11, 0, 0, 1, 0),
+        (0xd03fc553, "fcvt.s.lu fa0, t6, rmm", Op::FcvtSLu, 10, 31, 0, 0, 4, 0),
+        (0xe00f9553, "fclass.s a0, ft11", Op::FclassS, 10, 31, 0, 0, 0, 0),
+        (0x0bb52fc3, "fmadd.d ft11, fa0, fs11, ft1, rdn", Op::FmaddD, 31, 10, 27, 1, 2, 0),
+        (0x0bb53fc7, "fmsub.d ft11, fa0, fs11, ft1, rup", Op::FmsubD, 31, 10, 27, 1, 3, 0),
+        (0x0bb54fcb, "fnmsub.d ft11, fa0, fs11, ft1, rmm", Op::FnmsubD, 31, 10, 27, 1, 4, 0),
+        (0x0bb57fcf, "fnmadd.d ft11, fa0, fs11, ft1, dyn", Op::FnmaddD, 31, 10, 27, 1, 7, 0),
+        (0x03f58553, "fadd.d fa0, fa1, ft11, rne", Op::FaddD, 10, 11, 31, 0, 0, 0),
+        (0x0bf59553, "fsub.d fa0, fa1, ft11, rtz", Op::FsubD, 10, 11, 31, 0, 1, 0),
+        (0x13f5a553, "fmul.d fa0, fa1, ft11, rdn", Op::FmulD, 10, 11, 31, 0, 2, 0),
+        (0x1bf5b553, "fdiv.d fa0, fa1, ft11, rup", Op::FdivD, 10, 11, 31, 0, 3, 0),
+        (0x5a0fb553, "fsqrt.d fa0, ft11, rup", Op::FsqrtD, 10, 31, 0, 0, 3, 0),
+        (0x23f58553, "fsgnj.d fa0, fa1, ft11", Op::FsgnjD, 10, 11, 31, 0, 0, 0),
+        (0x23f59553, "fsgnjn.d fa0, fa1, ft11", Op::FsgnjnD, 10, 11, 31, 0, 0, 0),
+        (0x23f5a553, "fsgnjx.d fa0, fa1, ft11", Op::FsgnjxD, 10, 11, 31, 0, 0, 0),
+        (0x2bf58553, "fmin.d fa0, fa1, ft11", Op::FminD, 10, 11, 31, 0, 0, 0),
+        (0x2bf59553, "fmax.d fa0, fa1, ft11", Op::FmaxD, 10, 11, 31, 0, 0, 0),
+        (0xa3f5a553, "feq.d a0, fa1, ft11", Op::FeqD, 10, 11, 31, 0, 0, 0),
+        (0xa3f59553, "flt.d a0, fa1, ft11", Op::FltD, 10, 11, 31, 0, 0, 0),
+        (0xa3f58553, "fle.d a0, fa1, ft11", Op::FleD, 10, 11, 31, 0, 0, 0),
+        (0xc2059fd3, "fcvt.w.d t6, fa1, rtz", Op::FcvtWD, 31, 11, 0, 0, 1, 0),
+        (0xd20fc553, "fcvt.d.w fa0, t6, rmm", Op::FcvtDW, 10, 31, 0, 0, 4, 0),
+        (0xc2159fd3, "fcvt.wu.d t6, fa1, rtz", Op::FcvtWuD, 31, 11, 0, 0, 1, 0),
+        (0xd21fc553, "fcvt.d.wu fa0, t6, rmm", Op::FcvtDWu, 10, 31, 0, 0, 4, 0),
+        (0xc2259fd3, "fcvt.l.d t6, fa1, rtz", Op::FcvtLD, 31, 11, 0, 0, 1, 0),
+        (0xd22fc553, "fcvt.d.l fa0, t6, rmm", Op::FcvtDL, 10, 31, 0, 0, 4, 0),
+        (0xc2359fd3, "fcvt.lu.d t6, fa1, rtz", Op::FcvtLuD, 31, 11, 0, 0, 1, 0),
+        (0xd23fc553, "fcvt.d.lu fa0, t6, rmm", Op::FcvtDLu, 10, 31, 0, 0, 4, 0),
+        (0xe20f9553, "fclass.d a0, ft11", Op::FclassD, 10, 31, 0, 0, 0, 0),
+        (0xe00f8553, "fmv.x.w a0, ft11", Op::FmvXW, 10, 31, 0, 0, 0, 0),
+        (0xf0050fd3, "fmv.w.x ft11, a0", Op::FmvWX, 31, 10, 0, 0, 0, 0),
+        (0xe20f8553, "fmv.x.d a0, ft11", Op::FmvXD, 10, 31, 0, 0, 0, 0),
+        (0xf2050fd3, "fmv.d.x ft11, a0", Op::FmvDX, 31, 10, 0, 0, 0, 0),
+        (0x401ff553, "fcvt.s.d fa0, ft11, dyn", Op::FcvtSD, 10, 31, 0, 0, 7, 0),
+        (0x420f8553, "fcvt.d.s fa0, ft11, rne", Op::FcvtDS, 10, 31, 0, 0, 0, 0),
+        (0x0005a57b, ".insn i 0x7b, 2, a0, a1, 0", Op::UipiSend, 10, 11, 0, 0, 0, 0),
+        (0x0015a07b, ".insn i 0x7b, 2, zero, a1, 1", Op::UipiRead, 0, 11, 0, 0, 0, 0),
+        (0x00202ffb, ".insn i 0x7b, 2, t6, zero, 2", Op::UipiWrite, 31, 0, 0, 0, 0, 0),
+        (0x0030207b, ".insn i 0x7b, 2, zero, zero, 3", Op::UipiActivate, 0, 0, 0, 0, 0, 0),
+        (0x0040207b, ".insn i 0x7b, 2, zero, zero, 4", Op::UipiDeactivate, 0, 0, 0, 0, 0, 0),
+        (0x00200073, ".word 0x00200073", Op::Uret, 0, 0, 0, 0, 0, 0),
+    ];
+
+    /// Compressed golden encodings produced by LLVM's assembler:
+    /// (raw, text, op, rd, rs1, rs2, imm, kind, a, b, c_imm).
+    #[rustfmt::skip]
+    const GOLDEN16: &[(u16, &str, Op, u8, u8, u8, i32, CKind, u8, u8, i64)] = &[
+        (0x1fe4, "c.addi4spn s1, sp, 1020", Op::Addi, 9, 2, 0, 1020, CKind::Addi4spn, 9, 0, 1020),
+        (0x005c, "c.addi4spn a5, sp, 4", Op::Addi, 15, 2, 0, 4, CKind::Addi4spn, 15, 0, 4),
+        (0x1520, "c.addi4spn s0, sp, 0x2a8", Op::Addi, 8, 2, 0, 680, CKind::Addi4spn, 8, 0, 680),
+        (0x3cfc, "c.fld fa5, 248(s1)", Op::Fld, 15, 9, 0, 248, CKind::Fld, 15, 9, 248),
+        (0x74dc, "c.ld a5, 168(s1)", Op::Ld, 15, 9, 0, 168, CKind::Ld, 15, 9, 168),
+        (0x5cfc, "c.lw a5, 124(s1)", Op::Lw, 15, 9, 0, 124, CKind::Lw, 15, 9, 124),
+        (0x40fc, "c.lw a5, 68(s1)", Op::Lw, 15, 9, 0, 68, CKind::Lw, 15, 9, 68),
+        (0xab20, "c.fsd fs0, 80(a4)", Op::Fsd, 0, 14, 8, 80, CKind::Fsd, 8, 14, 80),
+        (0xfb40, "c.sd s0, 176(a4)", Op::Sd, 0, 14, 8, 176, CKind::Sd, 8, 14, 176),
+        (0xdf60, "c.sw s0, 124(a4)", Op::Sw, 0, 14, 8, 124, CKind::Sw, 8, 14, 124),
+        (0xc320, "c.sw s0, 64(a4)", Op::Sw, 0, 14, 8, 64, CKind::Sw, 8, 14, 64),
+        (0x0001, "c.nop", Op::Addi, 0, 0, 0, 0, CKind::Addi, 0, 0, 0),
+        (0x1f81, "c.addi t6, -32", Op::Addi, 31, 31, 0, -32, CKind::Addi, 31, 0, -32),
+        (0x0555, "c.addi a0, 21", Op::Addi, 10, 10, 0, 21, CKind::Addi, 10, 0, 21),
+        (0x3ffd, "c.addiw t6, -1", Op::Addiw, 31, 31, 0, -1, CKind::Addiw, 31, 0, -1),
+        (0x2501, "c.addiw a0, 0", Op::Addiw, 10, 10, 0, 0, CKind::Addiw, 10, 0, 0),
+        (0x54a9, "c.li s1, -22", Op::Addi, 9, 0, 0, -22, CKind::Li, 9, 0, -22),
+        (0x7101, "c.addi16sp sp, -512", Op::Addi, 2, 2, 0, -512, CKind::Addi16sp, 2, 0, -512),
+        (0x617d, "c.addi16sp sp, 496", Op::Addi, 2, 2, 0, 496, CKind::Addi16sp, 2, 0, 496),
+        (0x6171, "c.addi16sp sp, 0x150", Op::Addi, 2, 2, 0, 336, CKind::Addi16sp, 2, 0, 336),
+        (0x7f81, "c.lui t6, 0xfffe0", Op::Lui, 31, 0, 0, -131072, CKind::Lui, 31, 0, -32),
+        (0x6555, "c.lui a0, 0x15", Op::Lui, 10, 0, 0, 86016, CKind::Lui, 10, 0, 21),
+        (0x90fd, "c.srli s1, 63", Op::Srli, 9, 9, 0, 63, CKind::Srli, 9, 0, 63),
+        (0x97a9, "c.srai a5, 42", Op::Srai, 15, 15, 0, 42, CKind::Srai, 15, 0, 42),
+        (0x982d, "c.andi s0, -21", Op::Andi, 8, 8, 0, -21, CKind::Andi, 8, 0, -21),
+        (0x8c99, "c.sub s1, a4", Op::Sub, 9, 9, 14, 0, CKind::Sub, 9, 14, 0),
+        (0x8cb9, "c.xor s1, a4", Op::Xor, 9, 9, 14, 0, CKind::Xor, 9, 14, 0),
+        (0x8cd9, "c.or s1, a4", Op::Or, 9, 9, 14, 0, CKind::Or, 9, 14, 0),
+        (0x8cf9, "c.and s1, a4", Op::And, 9, 9, 14, 0, CKind::And, 9, 14, 0),
+        (0x9c99, "c.subw s1, a4", Op::Subw, 9, 9, 14, 0, CKind::Subw, 9, 14, 0),
+        (0x9cb9, "c.addw s1, a4", Op::Addw, 9, 9, 14, 0, CKind::Addw, 9, 14, 0),
+        (0xb001, "c.j -2048", Op::Jal, 0, 0, 0, -2048, CKind::J, 0, 0, -2048),
+        (0xab99, "c.j 0x556", Op::Jal, 0, 0, 0, 1366, CKind::J, 0, 0, 1366),
+        (0xa46d, "c.j 0x2aa", Op::Jal, 0, 0, 0, 682, CKind::J, 0, 0, 682),
+        (0xd081, "c.beqz s1, -256", Op::Beq, 0, 9, 0, -256, CKind::Beqz, 9, 0, -256),
+        (0xe7cd, "c.bnez a5, 0xaa", Op::Bne, 0, 15, 0, 170, CKind::Bnez, 15, 0, 170),
+        (0xc931, "c.beqz a0, 0x54", Op::Beq, 0, 10, 0, 84, CKind::Beqz, 10, 0, 84),
+        (0x1ffe, "c.slli t6, 63", Op::Slli, 31, 31, 0, 63, CKind::Slli, 31, 0, 63),
+        (0x0556, "c.slli a0, 21", Op::Slli, 10, 10, 0, 21, CKind::Slli, 10, 0, 21),
+        (0x3ffe, "c.fldsp ft11, 504(sp)", Op::Fld, 31, 2, 0, 504, CKind::Fldsp, 31, 0, 504),
+        (0x6536, "c.ldsp a0, 0x148(sp)", Op::Ld, 10, 2, 0, 328, CKind::Ldsp, 10, 0, 328),
+        (0x5ffe, "c.lwsp t6, 252(sp)", Op::Lw, 31, 2, 0, 252, CKind::Lwsp, 31, 0, 252),
+        (0x455a, "c.lwsp a0, 0x94(sp)", Op::Lw, 10, 2, 0, 148, CKind::Lwsp, 10, 0, 148),
+        (0x8f82, "c.jr t6", Op::Jalr, 0, 31, 0, 0, CKind::Jr, 31, 0, 0),
+        (0x857e, "c.mv a0, t6", Op::Add, 10, 0, 31, 0, CKind::Mv, 10, 31, 0),
+        (0x9002, "c.ebreak", Op::Ebreak, 0, 0, 0, 0, CKind::Ebreak, 0, 0, 0),
+        (0x9502, "c.jalr a0", Op::Jalr, 1, 10, 0, 0, CKind::Jalr, 10, 0, 0),
+        (0x9faa, "c.add t6, a0", Op::Add, 31, 31, 10, 0, CKind::Add, 31, 10, 0),
+        (0xbffe, "c.fsdsp ft11, 504(sp)", Op::Fsd, 0, 2, 31, 504, CKind::Fsdsp, 31, 0, 504),
+        (0xe6aa, "c.sdsp a0, 0x148(sp)", Op::Sd, 0, 2, 10, 328, CKind::Sdsp, 10, 0, 328),
+        (0xdffe, "c.swsp t6, 252(sp)", Op::Sw, 0, 2, 31, 252, CKind::Swsp, 31, 0, 252),
+        (0xcb2a, "c.swsp a0, 0x94(sp)", Op::Sw, 0, 2, 10, 148, CKind::Swsp, 10, 0, 148),
+    ];
+
+    #[test]
+    fn all_ops_list_is_complete() {
+        assert_eq!(ALL_OPS.len(), Op::UipiDeactivate as usize + 1);
+        for (i, op) in ALL_OPS.iter().enumerate() {
+            assert_eq!(*op as usize, i);
+        }
+    }
+
+    #[test]
+    fn golden_32_bit_encodings() {
+        for &(raw, text, op, rd, rs1, rs2, rs3, rm, imm) in GOLDEN32 {
+            let want = DecodedInst {
+                op,
+                rd,
+                rs1,
+                rs2,
+                rs3,
+                rm,
+                len: 4,
+                imm,
+                raw,
+            };
+            assert_eq!(decode(raw), want, "decode {text}");
+            assert_eq!(encode(&want), Some(raw), "encode {text}");
+        }
+    }
+
+    #[test]
+    fn golden_compressed_encodings() {
+        for &(raw, text, op, rd, rs1, rs2, imm, kind, a, b, c_imm) in GOLDEN16 {
+            let want = DecodedInst {
+                op,
+                rd,
+                rs1,
+                rs2,
+                rs3: 0,
+                rm: 0,
+                len: 2,
+                imm,
+                raw: raw as u32,
+            };
+            assert_eq!(decode(raw as u32), want, "decode {text}");
+            assert_eq!(c_encode(kind, a, b, c_imm), Some(raw), "encode {text}");
+        }
+    }
+
+    /// Random fields that are valid for `op` (unused ones stay 0).
+    fn random_fields(op: Op, rng: &mut StdRng) -> DecodedInst {
+        let mut d = DecodedInst::illegal(0, 4);
+        d.op = op;
+        let mut r = || rng.gen_range(0..32u8);
+        let (rd, rs1, rs2, rs3) = (r(), r(), r(), r());
+        let imm12 = rng.gen_range(-2048..2048);
+        match layout(op).expect("not Illegal") {
+            Layout::R { .. } => (d.rd, d.rs1, d.rs2) = (rd, rs1, rs2),
+            Layout::I { .. } => (d.rd, d.rs1, d.imm) = (rd, rs1, imm12),
+            Layout::S { .. } => (d.rs1, d.rs2, d.imm) = (rs1, rs2, imm12),
+            Layout::B { .. } => (d.rs1, d.rs2, d.imm) = (rs1, rs2, rng.gen_range(-2048..2048) * 2),
+            Layout::U { .. } => (d.rd, d.imm) = (rd, rng.gen::<i32>() & !0xfff),
+            Layout::J => (d.rd, d.imm) = (rd, rng.gen_range(-(1 << 19)..(1 << 19)) * 2),
+            Layout::Shift { bits, .. } => {
+                (d.rd, d.rs1, d.imm) = (rd, rs1, rng.gen_range(0..1 << bits))
+            }
+            Layout::Fixed(_) => {}
+            Layout::Fence => d.imm = rng.gen_range(0..4096),
+            Layout::Csr { .. } => (d.rd, d.rs1, d.imm) = (rd, rs1, rng.gen_range(0..4096)),
+            Layout::SfenceVma => (d.rs1, d.rs2) = (rs1, rs2),
+            Layout::Amo { lr, .. } => {
+                (d.rd, d.rs1, d.rm) = (rd, rs1, rng.gen_range(0..4));
+                if !lr {
+                    d.rs2 = rs2;
+                }
+            }
+            Layout::Fma { .. } => {
+                (d.rd, d.rs1, d.rs2, d.rs3, d.rm) = (rd, rs1, rs2, rs3, rng.gen_range(0..8))
+            }
+            Layout::FpRm { rs2: fixed, .. } => {
+                (d.rd, d.rs1, d.rm) = (rd, rs1, rng.gen_range(0..8));
+                if fixed.is_none() {
+                    d.rs2 = rs2;
+                }
+            }
+            Layout::FpSel { binary, .. } => {
+                (d.rd, d.rs1) = (rd, rs1);
+                if binary {
+                    d.rs2 = rs2;
+                }
+            }
+            Layout::Uipi(_) => (d.rd, d.rs1) = (rd, rs1),
+        }
+        d
+    }
+
+    #[test]
+    fn every_op_round_trips_with_random_fields() {
+        let mut rng = StdRng::seed_from_u64(0x00e0_c0de);
+        assert_eq!(encode(&DecodedInst::illegal(0, 4)), None);
+        for &op in &ALL_OPS[1..] {
+            for _ in 0..2000 {
+                let d = random_fields(op, &mut rng);
+                let raw = encode(&d).unwrap_or_else(|| panic!("{d:?} not encodable"));
+                assert_eq!(decode(raw), DecodedInst { raw, ..d }, "{raw:#010x}");
+            }
+        }
+    }
+
+    /// With arbitrary field values, whatever encodes must decode back.
+    #[test]
+    fn encode_is_exact_or_refuses() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut encoded = 0;
+        for _ in 0..200_000 {
+            let op = ALL_OPS[rng.gen_range(0..ALL_OPS.len())];
+            let small = |rng: &mut StdRng| {
+                if rng.gen_bool(0.8) {
+                    0
+                } else {
+                    rng.gen_range(0..40)
+                }
+            };
+            let d = DecodedInst {
+                op,
+                rd: small(&mut rng),
+                rs1: small(&mut rng),
+                rs2: small(&mut rng),
+                rs3: small(&mut rng),
+                rm: small(&mut rng) & 15,
+                len: 4,
+                imm: if rng.gen_bool(0.5) {
+                    0
+                } else {
+                    rng.gen_range(-5000..5000)
+                },
+                raw: 0,
+            };
+            if let Some(raw) = encode(&d) {
+                encoded += 1;
+                assert_eq!(decode(raw), DecodedInst { raw, ..d });
+            }
+        }
+        assert!(encoded > 1000);
+    }
+
+    #[test]
+    fn encode_rejects_out_of_range_fields() {
+        let base = |op| DecodedInst {
+            op,
+            ..DecodedInst::illegal(0, 4)
+        };
+        let bad = [
+            DecodedInst {
+                imm: 2048,
+                ..base(Op::Addi)
+            },
+            DecodedInst {
+                imm: -2049,
+                ..base(Op::Sd)
+            },
+            DecodedInst {
+                imm: 64,
+                ..base(Op::Slli)
+            },
+            DecodedInst {
+                imm: 32,
+                ..base(Op::Slliw)
+            },
+            DecodedInst {
+                imm: -1,
+                ..base(Op::Srai)
+            },
+            DecodedInst {
+                imm: 4096,
+                ..base(Op::Csrrs)
+            },
+            DecodedInst {
+                imm: 3,
+                ..base(Op::Beq)
+            },
+            DecodedInst {
+                imm: 4096,
+                ..base(Op::Bne)
+            },
+            DecodedInst {
+                imm: 1 << 20,
+                ..base(Op::Jal)
+            },
+            DecodedInst {
+                imm: 0x800,
+                ..base(Op::Lui)
+            },
+            DecodedInst {
+                rm: 8,
+                ..base(Op::FaddD)
+            },
+            DecodedInst {
+                rm: 4,
+                ..base(Op::AmoaddW)
+            },
+            DecodedInst {
+                rd: 32,
+                ..base(Op::Add)
+            },
+            DecodedInst {
+                rs3: 1,
+                ..base(Op::Add)
+            },
+            DecodedInst {
+                rs2: 1,
+                ..base(Op::LrD)
+            },
+            DecodedInst {
+                rs2: 1,
+                ..base(Op::FsqrtS)
+            },
+            DecodedInst {
+                rm: 1,
+                ..base(Op::FsgnjS)
+            },
+            DecodedInst {
+                rd: 1,
+                ..base(Op::Ecall)
+            },
+            DecodedInst {
+                imm: 1,
+                ..base(Op::UipiSend)
+            },
+            DecodedInst {
+                rd: 1,
+                ..base(Op::Fence)
+            },
+        ];
+        for d in bad {
+            assert_eq!(encode(&d), None, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn c_encode_rejects_reserved_and_out_of_range() {
+        use CKind::*;
+        let bad = [
+            (Addi4spn, 8, 0, 0),
+            (Addi4spn, 7, 0, 4),
+            (Addi4spn, 8, 0, 1024),
+            (Lw, 8, 9, 2),
+            (Ld, 8, 16, 8),
+            (Addi, 1, 0, 32),
+            (Addiw, 0, 0, 1),
+            (Addi16sp, 2, 0, 0),
+            (Addi16sp, 2, 0, 8),
+            (Lui, 1, 0, 0),
+            (Lui, 2, 0, 1),
+            (Srli, 8, 0, 64),
+            (J, 0, 0, 2048),
+            (Beqz, 8, 0, 256),
+            (Beqz, 7, 0, 2),
+            (Lwsp, 0, 0, 4),
+            (Ldsp, 0, 0, 8),
+            (Jr, 0, 0, 0),
+            (Mv, 1, 0, 0),
+            (Sdsp, 1, 0, 512),
+        ];
+        for (kind, a, b, imm) in bad {
+            assert_eq!(c_encode(kind, a, b, imm), None, "{kind:?} {a} {b} {imm}");
+        }
+    }
+
+    /// Every Asm mnemonic method produces its op; together they cover
+    /// every Op.
+    #[test]
+    fn asm_has_a_method_for_every_op() {
+        let mut a = Asm::new(0x1000);
+        let l = a.label();
+        a.bind(l);
+        a.add(1, 2, 3);
+        a.sub(1, 2, 3);
+        a.sll(1, 2, 3);
+        a.slt(1, 2, 3);
+        a.sltu(1, 2, 3);
+        a.xor(1, 2, 3);
+        a.srl(1, 2, 3);
+        a.sra(1, 2, 3);
+        a.or(1, 2, 3);
+        a.and(1, 2, 3);
+        a.addw(1, 2, 3);
+        a.subw(1, 2, 3);
+        a.sllw(1, 2, 3);
+        a.srlw(1, 2, 3);
+        a.sraw(1, 2, 3);
+        a.mul(1, 2, 3);
+        a.mulh(1, 2, 3);
+        a.mulhsu(1, 2, 3);
+        a.mulhu(1, 2, 3);
+        a.div(1, 2, 3);
+        a.divu(1, 2, 3);
+        a.rem(1, 2, 3);
+        a.remu(1, 2, 3);
+        a.mulw(1, 2, 3);
+        a.divw(1, 2, 3);
+        a.divuw(1, 2, 3);
+        a.remw(1, 2, 3);
+        a.remuw(1, 2, 3);
+        a.fsgnj_s(1, 2, 3);
+        a.fsgnjn_s(1, 2, 3);
+        a.fsgnjx_s(1, 2, 3);
+        a.fmin_s(1, 2, 3);
+        a.fmax_s(1, 2, 3);
+        a.feq_s(1, 2, 3);
+        a.flt_s(1, 2, 3);
+        a.fle_s(1, 2, 3);
+        a.fsgnj_d(1, 2, 3);
+        a.fsgnjn_d(1, 2, 3);
+        a.fsgnjx_d(1, 2, 3);
+        a.fmin_d(1, 2, 3);
+        a.fmax_d(1, 2, 3);
+        a.feq_d(1, 2, 3);
+        a.flt_d(1, 2, 3);
+        a.fle_d(1, 2, 3);
+        a.jalr(1, 2, -3);
+        a.lb(1, 2, -3);
+        a.lh(1, 2, -3);
+        a.lw(1, 2, -3);
+        a.ld(1, 2, -3);
+        a.lbu(1, 2, -3);
+        a.lhu(1, 2, -3);
+        a.lwu(1, 2, -3);
+        a.addi(1, 2, -3);
+        a.slti(1, 2, -3);
+        a.sltiu(1, 2, -3);
+        a.xori(1, 2, -3);
+        a.ori(1, 2, -3);
+        a.andi(1, 2, -3);
+        a.addiw(1, 2, -3);
+        a.flw(1, 2, -3);
+        a.fld(1, 2, -3);
+        a.slli(1, 2, 3);
+        a.srli(1, 2, 3);
+        a.srai(1, 2, 3);
+        a.slliw(1, 2, 3);
+        a.srliw(1, 2, 3);
+        a.sraiw(1, 2, 3);
+        a.sb(1, 2, -3);
+        a.sh(1, 2, -3);
+        a.sw(1, 2, -3);
+        a.sd(1, 2, -3);
+        a.fsw(1, 2, -3);
+        a.fsd(1, 2, -3);
+        a.beq(1, 2, l);
+        a.bne(1, 2, l);
+        a.blt(1, 2, l);
+        a.bge(1, 2, l);
+        a.bltu(1, 2, l);
+        a.bgeu(1, 2, l);
+        a.fence_i();
+        a.ecall();
+        a.ebreak();
+        a.mret();
+        a.sret();
+        a.uret();
+        a.wfi();
+        a.csrrw(1, 0x300, 2);
+        a.csrrs(1, 0x300, 2);
+        a.csrrc(1, 0x300, 2);
+        a.csrrwi(1, 0x300, 2);
+        a.csrrsi(1, 0x300, 2);
+        a.csrrci(1, 0x300, 2);
+        a.sc_w(1, 2, 3, true, false);
+        a.amoswap_w(1, 2, 3, true, false);
+        a.amoadd_w(1, 2, 3, true, false);
+        a.amoxor_w(1, 2, 3, true, false);
+        a.amoand_w(1, 2, 3, true, false);
+        a.amoor_w(1, 2, 3, true, false);
+        a.amomin_w(1, 2, 3, true, false);
+        a.amomax_w(1, 2, 3, true, false);
+        a.amominu_w(1, 2, 3, true, false);
+        a.amomaxu_w(1, 2, 3, true, false);
+        a.sc_d(1, 2, 3, true, false);
+        a.amoswap_d(1, 2, 3, true, false);
+        a.amoadd_d(1, 2, 3, true, false);
+        a.amoxor_d(1, 2, 3, true, false);
+        a.amoand_d(1, 2, 3, true, false);
+        a.amoor_d(1, 2, 3, true, false);
+        a.amomin_d(1, 2, 3, true, false);
+        a.amomax_d(1, 2, 3, true, false);
+        a.amominu_d(1, 2, 3, true, false);
+        a.amomaxu_d(1, 2, 3, true, false);
+        a.lr_w(1, 2, false, true);
+        a.lr_d(1, 2, false, true);
+        a.fmadd_s(1, 2, 3, 4, 7);
+        a.fmsub_s(1, 2, 3, 4, 7);
+        a.fnmsub_s(1, 2, 3, 4, 7);
+        a.fnmadd_s(1, 2, 3, 4, 7);
+        a.fmadd_d(1, 2, 3, 4, 7);
+        a.fmsub_d(1, 2, 3, 4, 7);
+        a.fnmsub_d(1, 2, 3, 4, 7);
+        a.fnmadd_d(1, 2, 3, 4, 7);
+        a.fadd_s(1, 2, 3, 0);
+        a.fsub_s(1, 2, 3, 0);
+        a.fmul_s(1, 2, 3, 0);
+        a.fdiv_s(1, 2, 3, 0);
+        a.fadd_d(1, 2, 3, 0);
+        a.fsub_d(1, 2, 3, 0);
+        a.fmul_d(1, 2, 3, 0);
+        a.fdiv_d(1, 2, 3, 0);
+        a.fsqrt_s(1, 2, 1);
+        a.fsqrt_d(1, 2, 1);
+        a.fcvt_w_s(1, 2, 1);
+        a.fcvt_wu_s(1, 2, 1);
+        a.fcvt_l_s(1, 2, 1);
+        a.fcvt_lu_s(1, 2, 1);
+        a.fcvt_s_w(1, 2, 1);
+        a.fcvt_s_wu(1, 2, 1);
+        a.fcvt_s_l(1, 2, 1);
+        a.fcvt_s_lu(1, 2, 1);
+        a.fcvt_s_d(1, 2, 1);
+        a.fcvt_d_s(1, 2, 1);
+        a.fcvt_w_d(1, 2, 1);
+        a.fcvt_wu_d(1, 2, 1);
+        a.fcvt_l_d(1, 2, 1);
+        a.fcvt_lu_d(1, 2, 1);
+        a.fcvt_d_w(1, 2, 1);
+        a.fcvt_d_wu(1, 2, 1);
+        a.fcvt_d_l(1, 2, 1);
+        a.fcvt_d_lu(1, 2, 1);
+        a.fmv_x_w(1, 2);
+        a.fclass_s(1, 2);
+        a.fmv_w_x(1, 2);
+        a.fmv_x_d(1, 2);
+        a.fclass_d(1, 2);
+        a.fmv_d_x(1, 2);
+        a.lui(1, 0x12345);
+        a.auipc(1, -1);
+        a.jal(1, l);
+        a.fence(3, 3);
+        a.sfence_vma(1, 2);
+        a.uipi_send(1);
+        a.uipi_read(1);
+        a.uipi_write(1);
+        a.uipi_activate();
+        a.uipi_deactivate();
+        let bytes = a.finish().expect("assembles");
+        let mut seen = std::collections::HashSet::new();
+        for w in bytes.chunks(4) {
+            let d = decode(u32::from_le_bytes(w.try_into().unwrap()));
+            assert_ne!(d.op, Op::Illegal);
+            seen.insert(d.op);
+        }
+        for op in &ALL_OPS[1..] {
+            assert!(seen.contains(op), "{op:?} missing");
+        }
+    }
+
+    fn words(bytes: &[u8]) -> Vec<u32> {
+        bytes
+            .chunks(4)
+            .map(|w| u32::from_le_bytes(w.try_into().unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn labels_resolve_forward_and_backward() {
+        let mut a = Asm::new(0x8000_0000);
+        let top = a.label();
+        let end = a.label();
+        let data = a.label();
+        a.bind(top);
+        a.beq(A0, A1, end); // 0x00
+        a.la(T0, data); // 0x04, 0x08
+        a.jal(RA, top); // 0x0c
+        a.c_j(end); // 0x10
+        a.c_bnez(S0, top); // 0x12
+        a.bind(end);
+        assert_eq!(a.here(), 0x8000_0014);
+        a.j(top); // 0x14
+        a.align(8);
+        a.bind(data);
+        a.dword(0x1122_3344_5566_7788);
+        assert_eq!(a.label_addr(data), Some(0x8000_0018));
+        let b = a.finish().unwrap();
+        assert_eq!(b.len(), 0x20);
+        let w = words(&b[..0x10]);
+        assert_eq!((decode(w[0]).op, decode(w[0]).imm), (Op::Beq, 0x14));
+        let (auipc, addi) = (decode(w[1]), decode(w[2]));
+        assert_eq!(
+            (auipc.op, auipc.rd, addi.op, addi.rd, addi.rs1),
+            (Op::Auipc, T0, Op::Addi, T0, T0)
+        );
+        assert_eq!(auipc.imm as i64 + addi.imm as i64, 0x18 - 0x04);
+        assert_eq!(
+            (decode(w[3]).op, decode(w[3]).rd, decode(w[3]).imm),
+            (Op::Jal, RA, -0x0c)
+        );
+        let cj = decode(u16::from_le_bytes([b[0x10], b[0x11]]) as u32);
+        assert_eq!((cj.op, cj.rd, cj.imm, cj.len), (Op::Jal, 0, 4, 2));
+        let cb = decode(u16::from_le_bytes([b[0x12], b[0x13]]) as u32);
+        assert_eq!((cb.op, cb.rs1, cb.imm), (Op::Bne, S0, -0x12));
+        let j = decode(u32::from_le_bytes(b[0x14..0x18].try_into().unwrap()));
+        assert_eq!((j.op, j.rd, j.imm), (Op::Jal, 0, -0x14));
+        assert_eq!(&b[0x18..], &0x1122_3344_5566_7788u64.to_le_bytes());
+    }
+
+    #[test]
+    fn la_reaches_far_and_rounds_lo_correctly() {
+        // A target 0x1800 ahead needs hi = 2, lo = -0x800.
+        let mut a = Asm::new(0);
+        let far = a.label();
+        a.la(A0, far);
+        while a.here() < 0x1800 {
+            a.nop();
+        }
+        a.bind(far);
+        let b = a.finish().unwrap();
+        let w = words(&b[..8]);
+        assert_eq!(decode(w[0]).imm, 0x2000);
+        assert_eq!(decode(w[1]).imm, -0x800);
+    }
+
+    #[test]
+    fn asm_errors() {
+        let mut a = Asm::new(0);
+        let l = a.label();
+        a.beq(A0, A0, l);
+        assert_eq!(a.finish(), Err(AsmError::UnboundLabel { pc: 0 }));
+
+        let mut a = Asm::new(0);
+        let l = a.label();
+        a.bne(A0, A0, l);
+        for _ in 0..1024 {
+            a.nop();
+        }
+        a.bind(l);
+        assert_eq!(
+            a.finish(),
+            Err(AsmError::OutOfRange {
+                pc: 0,
+                target: 4100
+            })
+        );
+
+        let mut a = Asm::new(0);
+        let l = a.label();
+        a.c_beqz(A0, l);
+        for _ in 0..64 {
+            a.nop();
+        }
+        a.bind(l);
+        assert!(matches!(a.finish(), Err(AsmError::OutOfRange { .. })));
+
+        let mut a = Asm::new(0x100);
+        a.nop();
+        a.addi(A0, A0, 5000);
+        assert_eq!(
+            a.finish(),
+            Err(AsmError::BadOperands {
+                pc: 0x104,
+                mnemonic: "addi"
+            })
+        );
+
+        let mut a = Asm::new(0);
+        a.c_lw(A0, 1, 0); // x1 is not a compressed register
+        assert!(matches!(a.finish(), Err(AsmError::BadOperands { .. })));
+
+        let mut a = Asm::new(0);
+        let l = a.label();
+        a.bind(l);
+        a.bind(l);
+        assert_eq!(a.finish(), Err(AsmError::Rebound { pc: 0 }));
+
+        let mut a = Asm::new(0);
+        a.align(3);
+        assert!(matches!(a.finish(), Err(AsmError::BadAlign { .. })));
+    }
+
+    /// Runs `bytes` on a machine that knows only LUI/ADDI/ADDIW/SLLI/ADD/OR
+    /// and returns the register file.
+    fn run_tiny(bytes: &[u8]) -> [u64; 32] {
+        let mut x = [0u64; 32];
+        for w in words(bytes) {
+            let d = decode(w);
+            let a = x[d.rs1 as usize];
+            let b = x[d.rs2 as usize];
+            let imm = d.imm as i64 as u64;
+            let v = match d.op {
+                Op::Lui => imm,
+                Op::Addi => a.wrapping_add(imm),
+                Op::Addiw => a.wrapping_add(imm) as i32 as i64 as u64,
+                Op::Slli => a << (d.imm & 63),
+                Op::Add => a.wrapping_add(b),
+                Op::Or => a | b,
+                other => panic!("tiny interpreter cannot run {other:?}"),
+            };
+            if d.rd != 0 {
+                x[d.rd as usize] = v;
+            }
+        }
+        x
+    }
+
+    fn li_len_and_value(v: i64) -> (usize, u64) {
+        let mut a = Asm::new(0);
+        a.li(A0, v);
+        let b = a.finish().unwrap();
+        (b.len() / 4, run_tiny(&b)[A0 as usize])
+    }
+
+    #[test]
+    fn li_loads_tricky_constants() {
+        let cases: &[(i64, usize)] = &[
+            (0, 1),
+            (-1, 1),
+            (2047, 1),
+            (-2048, 1),
+            (2048, 2),
+            (0x1000, 1),
+            (0x7fff_ffff, 2),
+            (-0x8000_0000, 1),
+            (0x8000_0000, 2),
+            (0xffff_ffff, 3),
+            (0x1_0000_0001, 3),
+            (0x7fff_f800, 2),
+            (i64::MIN, 2),
+            (i64::MAX, 3),
+            (0x1234_5678_9abc_def0, 8),
+            (0xdead_beef_cafe_babe_u64 as i64, 8),
+        ];
+        for &(v, max_len) in cases {
+            let (len, got) = li_len_and_value(v);
+            assert_eq!(got, v as u64, "li {v:#x}");
+            assert!(len <= max_len, "li {v:#x}: {len} instructions");
+        }
+    }
+
+    #[test]
+    fn li_loads_random_constants() {
+        let mut rng = StdRng::seed_from_u64(11);
+        for i in 0..20_000 {
+            // Mix uniformly random values with sparse and narrow ones.
+            let v: i64 = match i % 4 {
+                0 => rng.gen(),
+                1 => rng.gen::<i64>() >> rng.gen_range(0..64),
+                2 => (rng.gen::<i64>() & rng.gen::<i64>() & rng.gen::<i64>()),
+                _ => rng.gen_range(-5000..5000) << rng.gen_range(0..60),
+            };
+            let (len, got) = li_len_and_value(v);
+            assert_eq!(got, v as u64, "li {v:#x}");
+            assert!(len <= 8);
+        }
+    }
+
+    #[test]
+    fn pseudo_instructions_expand() {
+        let mut a = Asm::new(0);
+        a.mv(A0, A1);
+        a.nop();
+        a.ret();
+        a.csrr(A0, 0x300);
+        a.csrw(0x305, T0);
+        a.csrs(0x300, T1);
+        a.csrc(0x344, T2);
+        let w = words(&a.finish().unwrap());
+        assert_eq!(
+            w,
+            [
+                0x0005_8513,
+                0x0000_0013,
+                0x0000_8067,
+                0x3000_2573,
+                0x3052_9073,
+                0x3003_2073,
+                0x3443_b073
+            ]
+        );
     }
 }
