@@ -1600,10 +1600,15 @@ mod tests {
         Op::UipiDeactivate,
     ];
 
+    /// (raw, text, op, rd, rs1, rs2, rs3, rm, imm)
+    type Golden32 = (u32, &'static str, Op, u8, u8, u8, u8, u8, i32);
+    /// (raw, text, op, rd, rs1, rs2, imm, kind, a, b, c_imm)
+    type Golden16 = (u16, &'static str, Op, u8, u8, u8, i32, CKind, u8, u8, i64);
+
     /// 32-bit golden encodings produced by LLVM's assembler:
     /// (raw, text, op, rd, rs1, rs2, rs3, rm, imm).
     #[rustfmt::skip]
-    const GOLDEN32: &[(u32, &str, Op, u8, u8, u8, u8, u8, i32)] = &[
+    const GOLDEN32: &[Golden32] = &[
         (0xfedcbfb7, "lui t6, 0xfedcb", Op::Lui, 31, 0, 0, 0, 0, -19091456),
         (0x12345517, "auipc a0, 0x12345", Op::Auipc, 10, 0, 0, 0, 0, 305418240),
         (0x802800ef, "jal ra, -0x7fffe", Op::Jal, 1, 0, 0, 0, 0, -524286),
@@ -1785,7 +1790,7 @@ mod tests {
     /// Compressed golden encodings produced by LLVM's assembler:
     /// (raw, text, op, rd, rs1, rs2, imm, kind, a, b, c_imm).
     #[rustfmt::skip]
-    const GOLDEN16: &[(u16, &str, Op, u8, u8, u8, i32, CKind, u8, u8, i64)] = &[
+    const GOLDEN16: &[Golden16] = &[
         (0x1fe4, "c.addi4spn s1, sp, 1020", Op::Addi, 9, 2, 0, 1020, CKind::Addi4spn, 9, 0, 1020),
         (0x005c, "c.addi4spn a5, sp, 4", Op::Addi, 15, 2, 0, 4, CKind::Addi4spn, 15, 0, 4),
         (0x1520, "c.addi4spn s0, sp, 0x2a8", Op::Addi, 8, 2, 0, 680, CKind::Addi4spn, 8, 0, 680),
@@ -2291,6 +2296,92 @@ mod tests {
         }
     }
 
+    /// The `c_*` methods pass their operands to the right fields.
+    #[test]
+    fn asm_compressed_methods() {
+        let mut a = Asm::new(0);
+        a.c_addi4spn(S1, 16);
+        a.c_fld(8, A5, 8);
+        a.c_lw(A0, S0, 4);
+        a.c_ld(A1, S1, 16);
+        a.c_fsd(9, A4, 24);
+        a.c_sw(A2, A3, 8);
+        a.c_sd(A4, A5, 32);
+        a.c_nop();
+        a.c_addi(T6, -3);
+        a.c_addiw(A0, 7);
+        a.c_li(T0, -32);
+        a.c_addi16sp(-64);
+        a.c_lui(A0, -1);
+        a.c_srli(S0, 5);
+        a.c_srai(S1, 40);
+        a.c_andi(A0, 15);
+        a.c_sub(A0, A1);
+        a.c_xor(A0, A1);
+        a.c_or(A0, A1);
+        a.c_and(A0, A1);
+        a.c_subw(A0, A1);
+        a.c_addw(A0, A1);
+        a.c_slli(T3, 12);
+        a.c_fldsp(20, 256);
+        a.c_lwsp(RA, 12);
+        a.c_ldsp(GP, 24);
+        a.c_jr(T1);
+        a.c_mv(A0, T2);
+        a.c_ebreak();
+        a.c_jalr(A2);
+        a.c_add(S2, S3);
+        a.c_fsdsp(21, 8);
+        a.c_swsp(A0, 60);
+        a.c_sdsp(A1, 504);
+        let b = a.finish().unwrap();
+        let got: Vec<_> = b
+            .chunks(2)
+            .map(|h| {
+                let d = decode(u16::from_le_bytes([h[0], h[1]]) as u32);
+                assert_eq!(d.len, 2);
+                (d.op, d.rd, d.rs1, d.rs2, d.imm)
+            })
+            .collect();
+        let want = [
+            (Op::Addi, S1, SP, 0, 16),
+            (Op::Fld, 8, A5, 0, 8),
+            (Op::Lw, A0, S0, 0, 4),
+            (Op::Ld, A1, S1, 0, 16),
+            (Op::Fsd, 0, A4, 9, 24),
+            (Op::Sw, 0, A3, A2, 8),
+            (Op::Sd, 0, A5, A4, 32),
+            (Op::Addi, 0, 0, 0, 0),
+            (Op::Addi, T6, T6, 0, -3),
+            (Op::Addiw, A0, A0, 0, 7),
+            (Op::Addi, T0, 0, 0, -32),
+            (Op::Addi, SP, SP, 0, -64),
+            (Op::Lui, A0, 0, 0, -4096),
+            (Op::Srli, S0, S0, 0, 5),
+            (Op::Srai, S1, S1, 0, 40),
+            (Op::Andi, A0, A0, 0, 15),
+            (Op::Sub, A0, A0, A1, 0),
+            (Op::Xor, A0, A0, A1, 0),
+            (Op::Or, A0, A0, A1, 0),
+            (Op::And, A0, A0, A1, 0),
+            (Op::Subw, A0, A0, A1, 0),
+            (Op::Addw, A0, A0, A1, 0),
+            (Op::Slli, T3, T3, 0, 12),
+            (Op::Fld, 20, SP, 0, 256),
+            (Op::Lw, RA, SP, 0, 12),
+            (Op::Ld, GP, SP, 0, 24),
+            (Op::Jalr, 0, T1, 0, 0),
+            (Op::Add, A0, 0, T2, 0),
+            (Op::Ebreak, 0, 0, 0, 0),
+            (Op::Jalr, RA, A2, 0, 0),
+            (Op::Add, S2, S2, S3, 0),
+            (Op::Fsd, 0, SP, 21, 8),
+            (Op::Sw, 0, SP, A0, 60),
+            (Op::Sd, 0, SP, A1, 504),
+        ];
+        assert_eq!(got, want);
+    }
+
     fn words(bytes: &[u8]) -> Vec<u32> {
         bytes
             .chunks(4)
@@ -2480,7 +2571,7 @@ mod tests {
             let v: i64 = match i % 4 {
                 0 => rng.gen(),
                 1 => rng.gen::<i64>() >> rng.gen_range(0..64),
-                2 => (rng.gen::<i64>() & rng.gen::<i64>() & rng.gen::<i64>()),
+                2 => rng.gen::<i64>() & rng.gen::<i64>() & rng.gen::<i64>(),
                 _ => rng.gen_range(-5000..5000) << rng.gen_range(0..60),
             };
             let (len, got) = li_len_and_value(v);
