@@ -829,10 +829,12 @@ mod tests {
     fn every_compressed_matches_its_expansion() {
         let mut legal = 0;
         for c in 0..=u16::MAX {
+            let d = decode(c as u32);
             if c & 3 == 3 {
+                // A 32-bit prefix with zero upper half: must not panic.
+                assert_eq!(d.len, 4);
                 continue;
             }
-            let d = decode(c as u32);
             assert_eq!((d.len, d.raw), (2, c as u32));
             if d.op == Op::Illegal {
                 assert_eq!(d, DecodedInst::illegal(c as u32, 2));

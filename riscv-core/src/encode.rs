@@ -1605,6 +1605,11 @@ mod tests {
     /// (raw, text, op, rd, rs1, rs2, imm, kind, a, b, c_imm)
     type Golden16 = (u16, &'static str, Op, u8, u8, u8, i32, CKind, u8, u8, i64);
 
+    // The golden tables were produced once by assembling each `text` with
+    // LLVM (rustc 1.95 `global_asm!` for riscv64gc-unknown-none-elf) and
+    // reading the words back with `llvm-objdump`; they pin the bit layouts
+    // independently of this file's encoder and the decoder.
+
     /// 32-bit golden encodings produced by LLVM's assembler:
     /// (raw, text, op, rd, rs1, rs2, rs3, rm, imm).
     #[rustfmt::skip]
