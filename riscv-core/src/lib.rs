@@ -3,6 +3,8 @@
 //! [`sim_core::TimingSink`].
 
 pub mod csr;
+pub mod decode;
+pub mod encode;
 pub mod fpu;
 pub mod inst;
 pub mod mem;
