@@ -94,6 +94,7 @@ pub fn build_fdt(cfg: &PlatformConfig) -> Result<Vec<u8>, DtbError> {
         fdt.property_string_list("riscv,isa-extensions", strings(&ISA_EXTENSIONS))?;
         fdt.property_string("mmu-type", "riscv,sv48")?;
         let ic = fdt.begin_node("interrupt-controller")?;
+        fdt.property_u32("#address-cells", 0)?;
         fdt.property_u32("#interrupt-cells", 1)?;
         fdt.property_null("interrupt-controller")?;
         fdt.property_string("compatible", "riscv,cpu-intc")?;
@@ -149,7 +150,19 @@ pub fn build_fdt(cfg: &PlatformConfig) -> Result<Vec<u8>, DtbError> {
     fdt.property_phandle(test_phandle)?;
     fdt.end_node(test)?;
 
-    // Linux powers off / reboots through these syscon nodes, as on virt.
+    let uintc = fdt.begin_node(&format!("uintc@{UINTC_BASE:x}"))?;
+    fdt.property_string("compatible", "riscv,uintc0")?;
+    fdt.property_array_u64("reg", &reg(UINTC_BASE, UINTC_SIZE))?;
+    fdt.end_node(uintc)?;
+
+    let simctl = fdt.begin_node(&format!("simctl@{SIMCTL_BASE:x}"))?;
+    fdt.property_string("compatible", "asyncsim,sim-control")?;
+    fdt.property_array_u64("reg", &reg(SIMCTL_BASE, SIMCTL_SIZE))?;
+    fdt.end_node(simctl)?;
+
+    fdt.end_node(soc)?;
+
+    // Linux powers off / reboots through these syscon nodes, at the root as on virt.
     for (name, compatible, value) in [
         ("poweroff", "syscon-poweroff", 0x5555),
         ("reboot", "syscon-reboot", 0x7777),
@@ -162,17 +175,6 @@ pub fn build_fdt(cfg: &PlatformConfig) -> Result<Vec<u8>, DtbError> {
         fdt.end_node(node)?;
     }
 
-    let uintc = fdt.begin_node(&format!("uintc@{UINTC_BASE:x}"))?;
-    fdt.property_string("compatible", "riscv,uintc0")?;
-    fdt.property_array_u64("reg", &reg(UINTC_BASE, UINTC_SIZE))?;
-    fdt.end_node(uintc)?;
-
-    let simctl = fdt.begin_node(&format!("simctl@{SIMCTL_BASE:x}"))?;
-    fdt.property_string("compatible", "asyncsim,sim-control")?;
-    fdt.property_array_u64("reg", &reg(SIMCTL_BASE, SIMCTL_SIZE))?;
-    fdt.end_node(simctl)?;
-
-    fdt.end_node(soc)?;
     fdt.end_node(root)?;
     Ok(fdt.finish()?)
 }
@@ -298,7 +300,8 @@ mod tests {
             test["compatible"],
             [s("sifive,test1"), s("sifive,test0"), s("syscon")].concat()
         );
-        assert_eq!(node("/soc/poweroff")["value"], cells(&[0x5555]));
+        assert_eq!(node("/poweroff")["value"], cells(&[0x5555]));
+        assert_eq!(node("/reboot")["regmap"], test["phandle"]);
         assert_eq!(node("/soc/uintc@2f10000")["compatible"], s("riscv,uintc0"));
         assert_eq!(
             node("/soc/uintc@2f10000")["reg"],
