@@ -59,6 +59,7 @@ pub struct Bus {
     /// from overwriting an image.
     loaded: Vec<(u64, u64)>,
     exit: Option<(u32, ExitSource)>,
+    fdt: Option<u64>,
 }
 
 impl Bus {
@@ -82,6 +83,7 @@ impl Bus {
             plic_size: plic_size(cfg.harts * 2),
             loaded: Vec::new(),
             exit: None,
+            fdt: None,
         })
     }
 
@@ -132,6 +134,7 @@ impl Bus {
         self.write_slow(paddr, size, value)
     }
 
+    #[inline(never)]
     fn read_slow(&mut self, paddr: u64, size: u8) -> Option<u64> {
         if !matches!(size, 1 | 2 | 4 | 8) {
             return None;
@@ -159,6 +162,7 @@ impl Bus {
         v.map(|v| v & value)
     }
 
+    #[inline(never)]
     fn write_slow(&mut self, paddr: u64, size: u8, value: u64) -> bool {
         if !matches!(size, 1 | 2 | 4 | 8) {
             return false;
@@ -213,27 +217,37 @@ impl Bus {
     }
 
     /// Copies `bytes` to `paddr` and zeroes the rest of `mem_size` bytes
-    /// (an ELF segment's bss part).
+    /// (an ELF segment's bss part). The range is remembered so that the
+    /// FDT cannot later be placed over it.
     pub fn load_segment(
         &mut self,
         paddr: u64,
         bytes: &[u8],
         mem_size: u64,
     ) -> Result<(), LoadError> {
-        let outside = LoadError::SegmentOutsideRam {
-            start: paddr,
-            end: paddr.saturating_add(mem_size),
-        };
-        if (bytes.len() as u64) > mem_size {
-            return Err(outside);
-        }
-        let off = self.ram_offset(paddr, mem_size).ok_or(outside)?;
-        let file_end = off + bytes.len();
-        self.ram[off..file_end].copy_from_slice(bytes);
-        self.ram[file_end..off + mem_size as usize].fill(0);
+        self.copy_into_ram(paddr, bytes, mem_size)?;
         if mem_size > 0 {
             self.loaded.push((paddr, paddr + mem_size));
         }
+        Ok(())
+    }
+
+    fn copy_into_ram(&mut self, paddr: u64, bytes: &[u8], mem_size: u64) -> Result<(), LoadError> {
+        if (bytes.len() as u64) > mem_size {
+            return Err(LoadError::BadSegment {
+                index: 0,
+                reason: "file size exceeds memory size",
+            });
+        }
+        let off = self
+            .ram_offset(paddr, mem_size)
+            .ok_or(LoadError::SegmentOutsideRam {
+                start: paddr,
+                end: paddr.saturating_add(mem_size),
+            })?;
+        let file_end = off + bytes.len();
+        self.ram[off..file_end].copy_from_slice(bytes);
+        self.ram[file_end..off + mem_size as usize].fill(0);
         Ok(())
     }
 
@@ -280,7 +294,8 @@ impl Bus {
 
     /// Writes the FDT to the top of RAM ([`fdt_address`]) and the reset stub
     /// to the boot ROM; returns the reset pc. Fails if the FDT does not fit
-    /// or would overwrite a loaded image.
+    /// or would overwrite a loaded image (so load images first). Calling it
+    /// again replaces the previous FDT and stub.
     pub fn install_boot_rom(&mut self, entry: u64, fdt: &[u8]) -> Result<u64, LoadError> {
         let len = fdt.len() as u64;
         let addr = fdt_address(RAM_BASE, self.ram_size, len).ok_or(LoadError::FdtTooLarge {
@@ -297,13 +312,19 @@ impl Bus {
                 image: (start, end),
             });
         }
-        self.load(addr, fdt)?;
+        self.copy_into_ram(addr, fdt, len)?;
+        self.fdt = Some(addr);
         for (i, word) in RESET_STUB.iter().enumerate() {
             self.rom[4 * i..4 * i + 4].copy_from_slice(&word.to_le_bytes());
         }
         self.rom[ROM_ENTRY_OFFSET..ROM_ENTRY_OFFSET + 8].copy_from_slice(&entry.to_le_bytes());
         self.rom[ROM_FDT_OFFSET..ROM_FDT_OFFSET + 8].copy_from_slice(&addr.to_le_bytes());
         Ok(BOOT_ROM_BASE)
+    }
+
+    /// Physical address of the FDT once the boot ROM is installed.
+    pub fn fdt_address(&self) -> Option<u64> {
+        self.fdt
     }
 
     /// Writes buffered UART output (call at exit).
@@ -522,6 +543,11 @@ mod tests {
         assert_eq!(fdt_addr, (RAM_BASE + (1 << 20) - 11) & !7);
         assert_eq!(b.read(fdt_addr, 4), Some(0xedfe_0dd0));
         assert_eq!(b.read(0x1018, 8), Some(0x8020_0000));
+        assert_eq!(b.fdt_address(), Some(fdt_addr));
+        assert!(b.loaded_ranges().is_empty(), "the FDT is not an image");
+        b.install_boot_rom(0x8000_0000, &fdt)
+            .expect("re-install replaces");
+        assert_eq!(b.read(0x1018, 8), Some(0x8000_0000));
         // Decode the stub's fields: auipc t0; csrr a0, mhartid; ld a1,32(t0);
         // ld t0,24(t0); jalr x0,0(t0).
         let mut word = |i: u64| b.read(0x1000 + 4 * i, 4).unwrap() as u32;

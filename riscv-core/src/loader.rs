@@ -657,6 +657,31 @@ mod tests {
     }
 
     #[test]
+    fn boot_flow_elf_fdt_rom_htif() {
+        let cfg = PlatformConfig {
+            ram_size: RAM,
+            uart_output: UartOutput::Buffer,
+            ..PlatformConfig::default()
+        };
+        let mut b = Bus::new(&cfg).unwrap();
+        let img = load_elf(&mut b, &good().build()).unwrap();
+        let fdt = crate::dtb::build_fdt(&cfg).unwrap();
+        assert_eq!(b.install_boot_rom(img.entry, &fdt), Ok(0x1000));
+        let fdt_addr = b.read(0x1020, 8).unwrap();
+        assert_eq!(b.read(0x1018, 8), Some(img.entry));
+        assert_eq!(
+            b.read(fdt_addr, 4).map(|m| (m as u32).swap_bytes()),
+            Some(0xd00d_feed)
+        );
+        assert!(fdt_addr + fdt.len() as u64 <= RAM_BASE + RAM);
+        // The guest signals pass through the symbol the loader found.
+        b.set_htif(img.tohost.unwrap(), img.fromhost);
+        assert!(b.write(img.tohost.unwrap(), 8, 1));
+        b.poll_htif();
+        assert_eq!(b.exit_request(), Some(0));
+    }
+
+    #[test]
     fn fuzzed_inputs_never_panic() {
         let base = good().build();
         let mut rng = StdRng::seed_from_u64(0x5eed);
