@@ -139,7 +139,7 @@ impl Bus {
         if !matches!(size, 1 | 2 | 4 | 8) {
             return None;
         }
-        let value = size_mask(size);
+        let mask = size_mask(size);
         let v = if let Some(off) = in_region(paddr, size, BOOT_ROM_BASE, BOOT_ROM_SIZE) {
             read_le(&self.rom, off as usize, size)
         } else if let Some(off) = in_region(paddr, size, CLINT_BASE, CLINT_SIZE) {
@@ -159,7 +159,7 @@ impl Bus {
         } else {
             None
         };
-        v.map(|v| v & value)
+        v.map(|v| v & mask)
     }
 
     #[inline(never)]
