@@ -1,0 +1,2 @@
+//! Helpers shared by the guest programs.
+#![no_std]
