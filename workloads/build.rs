@@ -11,7 +11,8 @@ use std::{
 const GUEST_TARGET: &str = "riscv64gc-unknown-none-elf";
 
 fn main() {
-    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     let guest = manifest_dir.join("guest");
     let target_dir = out_dir.join("guest-target");
@@ -34,7 +35,11 @@ fn main() {
     generated.push_str("static GUEST_ELVES: &[(&str, &[u8])] = &[\n");
     for name in &programs {
         let elf = elf_dir.join(name);
-        assert!(elf.is_file(), "guest build did not produce {}", elf.display());
+        assert!(
+            elf.is_file(),
+            "guest build did not produce {}",
+            elf.display()
+        );
         let elf = elf.to_str().expect("guest ELF path is not UTF-8");
         generated.push_str(&format!("    ({name:?}, include_bytes!({elf:?})),\n"));
     }
@@ -68,17 +73,24 @@ fn build_guest(guest: &Path, target_dir: &Path) {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(guest)
-        .args(["build", "--release", "--target", GUEST_TARGET, "--target-dir"])
+        .args([
+            "build",
+            "--release",
+            "--target",
+            GUEST_TARGET,
+            "--target-dir",
+        ])
         .arg(target_dir);
     for (key, _) in env::vars_os() {
         let Some(key) = key.to_str() else { continue };
         // Host flags, wrappers (clippy-driver!), target/profile/dir overrides
         // and the per-package variables cargo sets for build scripts. Keep
         // CARGO_HOME (registry) and CARGO_MAKEFLAGS (shares the outer jobserver).
-        let host_only = matches!(
-            key,
-            "RUSTFLAGS" | "RUSTDOCFLAGS" | "RUSTC_WORKSPACE_WRAPPER" | "RUSTC_WRAPPER"
-        ) || (key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_MAKEFLAGS");
+        let host_only =
+            matches!(
+                key,
+                "RUSTFLAGS" | "RUSTDOCFLAGS" | "RUSTC_WORKSPACE_WRAPPER" | "RUSTC_WRAPPER"
+            ) || (key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_MAKEFLAGS");
         if host_only {
             cmd.env_remove(key);
         }

@@ -19,3 +19,46 @@ pub fn guest_program(name: &str) -> Option<&'static [u8]> {
         .find(|(program, _)| *program == name)
         .map(|(_, elf)| *elf)
 }
+
+/// The guest runtime's device-tree hart counter, compiled for the host so
+/// that its bounds checks are tested here.
+#[cfg(test)]
+#[path = "../guest/rt/src/fdt.rs"]
+mod guest_fdt;
+#[cfg(test)]
+mod guest_fdt_tests;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EM_RISCV: u16 = 243;
+    const ET_EXEC: u16 = 2;
+
+    fn u16_at(b: &[u8], off: usize) -> u16 {
+        u16::from_le_bytes([b[off], b[off + 1]])
+    }
+
+    #[test]
+    fn lists_the_expected_programs() {
+        for name in ["hello", "selftest", "smp-atomics", "alu-loop", "memwalk"] {
+            assert!(GUEST_PROGRAMS.contains(&name), "{name} missing");
+        }
+        assert!(guest_program("no-such-program").is_none());
+    }
+
+    #[test]
+    fn every_program_is_a_riscv64_executable_at_ram_base() {
+        for &name in GUEST_PROGRAMS {
+            let elf = guest_program(name).unwrap_or_else(|| panic!("{name} not embedded"));
+            assert!(elf.len() > 64, "{name}: too short");
+            assert_eq!(&elf[..4], b"\x7fELF", "{name}: magic");
+            assert_eq!(elf[4], 2, "{name}: not ELFCLASS64");
+            assert_eq!(elf[5], 1, "{name}: not little-endian");
+            assert_eq!(u16_at(elf, 16), ET_EXEC, "{name}: e_type");
+            assert_eq!(u16_at(elf, 18), EM_RISCV, "{name}: e_machine");
+            let entry = u64::from_le_bytes(elf[24..32].try_into().unwrap());
+            assert_eq!(entry, 0x8000_0000, "{name}: entry");
+        }
+    }
+}

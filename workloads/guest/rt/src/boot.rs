@@ -151,7 +151,7 @@ fn run(hart: usize, harts: usize) -> ! {
 /// Harts named in the device tree at `fdt_addr`, or 1 when there is no
 /// readable tree there.
 fn hart_count(fdt_addr: usize) -> usize {
-    if fdt_addr < RAM_BASE || fdt_addr % 8 != 0 {
+    if fdt_addr < RAM_BASE || !fdt_addr.is_multiple_of(8) {
         return 1;
     }
     // SAFETY: the platform passes a device tree in RAM; the header is

@@ -33,7 +33,10 @@ fn main(hart: usize, _harts: usize) -> i32 {
         );
     }
     let _ = &mut i;
-    println!("alu-loop: iterations={ITERATIONS} s={s:#x} x={x:#x} y={y:#x} instret={}", rt::instret());
+    println!(
+        "alu-loop: iterations={ITERATIONS} s={s:#x} x={x:#x} y={y:#x} instret={}",
+        rt::instret()
+    );
     if (s, x, y) != (WANT_S, WANT_X, WANT_Y) {
         println!("alu-loop: FAILED");
         return 1;

@@ -106,7 +106,10 @@ fn main(hart: usize, _harts: usize) -> i32 {
     for &word in buf.iter() {
         hash = fnv(hash, u64::from(word));
     }
-    println!("memwalk: words={N} hits={hits} hash={hash:#x} instret={}", rt::instret());
+    println!(
+        "memwalk: words={N} hits={hits} hash={hash:#x} instret={}",
+        rt::instret()
+    );
     if hash != WANT_HASH {
         println!("memwalk: FAILED hash, want {WANT_HASH:#x}");
         return 4;

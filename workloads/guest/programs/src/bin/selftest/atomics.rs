@@ -50,11 +50,21 @@ fn amos(c: &mut Checks) {
     check!(c, 149, amo!("amoadd.w", q, 1), 0x7fff_ffff);
     check!(c, 149, amo!("amoadd.w", q, 0), 0xffff_ffff_8000_0000u64);
     check!(c, 149, w[1], 0x1234_5678);
-    check!(c, 150, amo!("amomax.w", q, 0x1_0000_0005u64), 0xffff_ffff_8000_0000u64);
+    check!(
+        c,
+        150,
+        amo!("amomax.w", q, 0x1_0000_0005u64),
+        0xffff_ffff_8000_0000u64
+    );
     check!(c, 150, w[0], 5);
     check!(c, 151, amo!("amominu.w", q, 0xffff_ffffu64), 5);
     check!(c, 151, amo!("amoswap.w", q, 0x8000_0001u64), 5);
-    check!(c, 151, amo!("amomaxu.w", q, 0x7fff_ffff), 0xffff_ffff_8000_0001u64);
+    check!(
+        c,
+        151,
+        amo!("amomaxu.w", q, 0x7fff_ffff),
+        0xffff_ffff_8000_0001u64
+    );
     check!(c, 151, m[1], 0xa5a5_a5a5_a5a5_a5a5u64);
 }
 
@@ -88,8 +98,19 @@ fn lr_sc(c: &mut Checks) {
 fn rust_atomics(c: &mut Checks) {
     let a = AtomicU64::new(10);
     check!(c, 157, a.fetch_add(5, Ordering::SeqCst), 10);
-    check!(c, 157, a.compare_exchange(15, 20, Ordering::AcqRel, Ordering::Acquire) == Ok(15), true);
-    check!(c, 158, a.compare_exchange(15, 30, Ordering::AcqRel, Ordering::Acquire).unwrap_err(), 20);
+    check!(
+        c,
+        157,
+        a.compare_exchange(15, 20, Ordering::AcqRel, Ordering::Acquire) == Ok(15),
+        true
+    );
+    check!(
+        c,
+        158,
+        a.compare_exchange(15, 30, Ordering::AcqRel, Ordering::Acquire)
+            .unwrap_err(),
+        20
+    );
     // Byte atomics are LR/SC loops on the containing word.
     let bytes = [AtomicU8::new(0xff), AtomicU8::new(0x11)];
     check!(c, 159, bytes[0].fetch_add(2, Ordering::SeqCst), 0xff);

@@ -19,21 +19,41 @@ pub fn run(c: &mut Checks) {
     check!(c, 7, rr!("div", i64::MIN, -1i64), i64::MIN);
     check!(c, 8, rr!("rem", i64::MIN, -1i64), 0);
     check!(c, 9, rr!("divu", u64::MAX, 3), 0x5555_5555_5555_5555u64);
-    check!(c, 10, rr!("divw", i32::MIN as i64, -1i64), 0xffff_ffff_8000_0000u64);
+    check!(
+        c,
+        10,
+        rr!("divw", i32::MIN as i64, -1i64),
+        0xffff_ffff_8000_0000u64
+    );
     check!(c, 11, rr!("remw", i32::MIN as i64, -1i64), 0);
     check!(c, 12, rr!("divw", 7, 0), m1);
     check!(c, 13, rr!("divuw", 7, 0), u64::MAX);
     check!(c, 14, rr!("remw", -9i64, 0), -9i64);
-    check!(c, 15, rr!("remuw", 0x1_8000_0005u64, 0), 0xffff_ffff_8000_0005u64);
+    check!(
+        c,
+        15,
+        rr!("remuw", 0x1_8000_0005u64, 0),
+        0xffff_ffff_8000_0005u64
+    );
     check!(c, 16, rr!("divuw", 0xffff_ffff_0000_0010u64, 3), 5);
     // W ops sign-extend bit 31 of their 32-bit result.
     check!(c, 17, rr!("addw", 0x7fff_ffff, 1), 0xffff_ffff_8000_0000u64);
     check!(c, 18, rr!("subw", 0, 1), m1);
     check!(c, 19, rr!("sllw", 1, 31), 0xffff_ffff_8000_0000u64);
     check!(c, 20, rr!("sllw", 1, 63), 0xffff_ffff_8000_0000u64);
-    check!(c, 21, rr!("srlw", 0xffff_ffff_8000_0000u64, 0), 0xffff_ffff_8000_0000u64);
+    check!(
+        c,
+        21,
+        rr!("srlw", 0xffff_ffff_8000_0000u64, 0),
+        0xffff_ffff_8000_0000u64
+    );
     check!(c, 22, rr!("srlw", 0xffff_ffff_8000_0000u64, 1), 0x4000_0000);
-    check!(c, 23, rr!("sraw", 0x8000_0000u64, 4), 0xffff_ffff_f800_0000u64);
+    check!(
+        c,
+        23,
+        rr!("sraw", 0x8000_0000u64, 4),
+        0xffff_ffff_f800_0000u64
+    );
     check!(c, 24, rr!("mulw", 0x1_0000, 0x1_0000), 0);
     check!(c, 25, rr!("mulw", 0xffff, 0x1_0001), m1);
     check!(c, 26, addiw_minus_one(0x8000_0000), 0x7fff_ffff);
@@ -68,7 +88,9 @@ pub fn run(c: &mut Checks) {
 fn addiw_minus_one(x: u64) -> u64 {
     let r: u64;
     // SAFETY: pure register instruction.
-    unsafe { core::arch::asm!("addiw {0}, {1}, -1", out(reg) r, in(reg) x, options(pure, nomem, nostack)) };
+    unsafe {
+        core::arch::asm!("addiw {0}, {1}, -1", out(reg) r, in(reg) x, options(pure, nomem, nostack))
+    };
     r
 }
 

@@ -43,7 +43,12 @@ fn alu(c: &mut Checks) {
     c.eq(130, "c.* alu a1", a1, 16);
     c.eq(130, "c.xor", a2, -19i64 as u64);
     c.eq(130, "c.lui/c.or/c.addiw/c.addw/c.subw", a3, 1);
-    c.eq(131, "17 compressed instructions after auipc", len, 4 + 17 * 2);
+    c.eq(
+        131,
+        "17 compressed instructions after auipc",
+        len,
+        4 + 17 * 2,
+    );
 }
 
 fn loads_stores(c: &mut Checks) {
