@@ -99,11 +99,16 @@ fn build_guest(guest: &Path, target_dir: &Path) {
         .output()
         .unwrap_or_else(|e| panic!("cannot run cargo for the guest programs: {e}"));
     if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let hint = if stderr.contains("can't find crate for `core`") {
+            format!("\nhint: the target is missing: rustup target add {GUEST_TARGET}\n")
+        } else {
+            String::new()
+        };
         panic!(
-            "guest build failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            "guest build failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{stderr}{hint}",
             output.status,
             String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
         );
     }
 }
