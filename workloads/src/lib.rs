@@ -9,6 +9,8 @@
 //! - `smp-atomics`: AMO, LR/SC and spin-lock counters on every hart.
 //! - `alu-loop`: ~200M iterations of a 5-instruction loop (speed benchmark).
 //! - `memwalk`: branchy, memory-heavy walk/sort/search over 4 MiB.
+//! - `fault-trap`, `fault-panic`: fail on purpose (exit 102 after a trap
+//!   report, 101 after a panic report) to test the failure path.
 
 include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
 
@@ -41,7 +43,15 @@ mod tests {
 
     #[test]
     fn lists_the_expected_programs() {
-        for name in ["hello", "selftest", "smp-atomics", "alu-loop", "memwalk"] {
+        for name in [
+            "hello",
+            "selftest",
+            "smp-atomics",
+            "alu-loop",
+            "memwalk",
+            "fault-trap",
+            "fault-panic",
+        ] {
             assert!(GUEST_PROGRAMS.contains(&name), "{name} missing");
         }
         assert!(guest_program("no-such-program").is_none());

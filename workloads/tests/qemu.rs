@@ -128,10 +128,40 @@ fn memwalk() {
     }
 }
 
+#[test]
+fn trap_is_reported_and_fails_with_102() {
+    if qemu_available() {
+        let (code, out) = run("fault-trap", 1);
+        assert_eq!(code, 102, "output:\n{out}");
+        assert!(
+            out.contains("unexpected trap on hart 0: mcause=0x2 mepc=0x8"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn panic_on_a_secondary_hart_ends_the_machine_with_101() {
+    if qemu_available() {
+        let (code, out) = run("fault-panic", 2);
+        assert_eq!(code, 101, "output:\n{out}");
+        assert!(out.contains("panic on hart 1: panicked at"), "{out}");
+        assert!(out.contains("index out of bounds"), "{out}");
+    }
+}
+
 /// Every program of the list is covered above.
 #[test]
 fn all_programs_are_run_here() {
-    let covered = ["hello", "selftest", "smp-atomics", "alu-loop", "memwalk"];
+    let covered = [
+        "hello",
+        "selftest",
+        "smp-atomics",
+        "alu-loop",
+        "memwalk",
+        "fault-trap",
+        "fault-panic",
+    ];
     for program in workloads::GUEST_PROGRAMS {
         assert!(covered.contains(program), "{program} has no QEMU test");
     }
