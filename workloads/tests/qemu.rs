@@ -23,10 +23,12 @@ fn qemu_available() -> bool {
     found
 }
 
-/// Writes the embedded ELF of `program` to a file QEMU can load.
-fn elf_file(program: &str) -> PathBuf {
+/// Writes the embedded ELF of `program` to a file QEMU can load, named per
+/// run so that tests running in parallel never share one.
+fn elf_file(program: &str, harts: usize) -> PathBuf {
     let elf = workloads::guest_program(program).unwrap_or_else(|| panic!("no program {program}"));
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("guest-{program}.elf"));
+    let name = format!("guest-{program}-smp{harts}-{}.elf", std::process::id());
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::write(&path, elf).expect("write guest ELF");
     path
 }
@@ -34,7 +36,7 @@ fn elf_file(program: &str) -> PathBuf {
 /// Runs `program` on `harts` harts; returns (exit code, console output).
 /// Kills QEMU after [`TIMEOUT`].
 fn run(program: &str, harts: usize) -> (i32, String) {
-    let elf = elf_file(program);
+    let elf = elf_file(program, harts);
     let mut child = Command::new(QEMU)
         .args(["-machine", "virt", "-nographic", "-bios", "none", "-kernel"])
         .arg(&elf)
@@ -63,6 +65,7 @@ fn run(program: &str, harts: usize) -> (i32, String) {
         std::thread::sleep(Duration::from_millis(20));
     };
     let out = reader.join().expect("reader thread");
+    let _ = std::fs::remove_file(&elf);
     let code = status
         .code()
         .unwrap_or_else(|| panic!("{program}: qemu killed by a signal"));
