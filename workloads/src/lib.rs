@@ -1,1 +1,74 @@
-//! Guest programs built for riscv64 by this crate's build script.
+//! Guest programs built for riscv64 by this crate's build script (see
+//! `build.rs` and `guest/`), embedded as ELF images.
+//!
+//! Programs (all bare-metal M-mode on the virt platform, exit code through
+//! the sifive_test finisher, 0 = pass):
+//! - `hello`: prints "hello from asyncsim guest".
+//! - `selftest`: checks integer, FP, compressed and atomic instructions;
+//!   exits with the number of the first failing check.
+//! - `smp-atomics`: AMO, LR/SC and spin-lock counters on every hart.
+//! - `alu-loop`: ~200M iterations of a 5-instruction loop (speed benchmark).
+//! - `memwalk`: branchy, memory-heavy walk/sort/search over 4 MiB.
+//! - `fault-trap`, `fault-panic`: fail on purpose (exit 102 after a trap
+//!   report, 101 after a panic report) to test the failure path.
+
+include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
+
+/// The ELF image of the guest program `name`, if there is one.
+pub fn guest_program(name: &str) -> Option<&'static [u8]> {
+    GUEST_ELVES
+        .iter()
+        .find(|(program, _)| *program == name)
+        .map(|(_, elf)| *elf)
+}
+
+/// The guest runtime's device-tree hart counter, compiled for the host so
+/// that its bounds checks are tested here.
+#[cfg(test)]
+#[path = "../guest/rt/src/fdt.rs"]
+mod guest_fdt;
+#[cfg(test)]
+mod guest_fdt_tests;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EM_RISCV: u16 = 243;
+    const ET_EXEC: u16 = 2;
+
+    fn u16_at(b: &[u8], off: usize) -> u16 {
+        u16::from_le_bytes([b[off], b[off + 1]])
+    }
+
+    #[test]
+    fn lists_the_expected_programs() {
+        for name in [
+            "hello",
+            "selftest",
+            "smp-atomics",
+            "alu-loop",
+            "memwalk",
+            "fault-trap",
+            "fault-panic",
+        ] {
+            assert!(GUEST_PROGRAMS.contains(&name), "{name} missing");
+        }
+        assert!(guest_program("no-such-program").is_none());
+    }
+
+    #[test]
+    fn every_program_is_a_riscv64_executable_at_ram_base() {
+        for &name in GUEST_PROGRAMS {
+            let elf = guest_program(name).unwrap_or_else(|| panic!("{name} not embedded"));
+            assert!(elf.len() > 64, "{name}: too short");
+            assert_eq!(&elf[..4], b"\x7fELF", "{name}: magic");
+            assert_eq!(elf[4], 2, "{name}: not ELFCLASS64");
+            assert_eq!(elf[5], 1, "{name}: not little-endian");
+            assert_eq!(u16_at(elf, 16), ET_EXEC, "{name}: e_type");
+            assert_eq!(u16_at(elf, 18), EM_RISCV, "{name}: e_machine");
+            let entry = u64::from_le_bytes(elf[24..32].try_into().unwrap());
+            assert_eq!(entry, 0x8000_0000, "{name}: entry");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Helpers shared by the guest programs.
+#![no_std]
+
+mod spinlock;
+
+pub use spinlock::{SpinLock, SpinLockGuard};
