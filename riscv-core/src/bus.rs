@@ -7,6 +7,7 @@ use crate::devices::{Clint, Finisher, Htif, Plic, SimControl, Uart, Uintc};
 use crate::loader::LoadError;
 use crate::mem::PhysMem;
 use crate::platform::*;
+use crate::reservation::Reservations;
 
 /// Interrupt lines of one hart as driven by the devices (the machine copies
 /// them into the hardware bits of `mip`).
@@ -27,17 +28,26 @@ pub enum ExitSource {
 }
 
 /// Reset stub of the boot ROM, as QEMU `virt`'s: a0 = hart id, a1 = FDT,
-/// jump to the entry. The two 64-bit data words follow at offsets 24, 32.
+/// a2 = fw_dynamic_info (for OpenSBI-style firmware), jump to the entry.
+/// The 64-bit data words follow at offsets 24 (entry), 32 (FDT) and 40
+/// (fw_dynamic_info: magic, version, next_addr, next_mode, options,
+/// boot_hart).
 const RESET_STUB: [u32; 6] = [
     0x0000_0297, // auipc t0, 0          t0 = 0x1000
+    0x0282_8613, // addi  a2, t0, 40     fw_dynamic_info
     0xf140_2573, // csrr  a0, mhartid
     0x0202_b583, // ld    a1, 32(t0)     FDT address
     0x0182_b283, // ld    t0, 24(t0)     entry address
     0x0002_8067, // jr    t0
-    0x0000_0000, // (padding: data must be 8-byte aligned)
 ];
 const ROM_ENTRY_OFFSET: usize = 24;
 const ROM_FDT_OFFSET: usize = 32;
+const ROM_FW_DYNAMIC_OFFSET: usize = 40;
+/// fw_dynamic_info magic ("OSBI") and the version with boot_hart.
+const FW_DYNAMIC_MAGIC: u64 = 0x4942_534f;
+const FW_DYNAMIC_VERSION: u64 = 2;
+/// Privilege the firmware should start the next stage in (S).
+const FW_DYNAMIC_NEXT_MODE_S: u64 = 1;
 
 pub struct Bus {
     pub clint: Clint,
@@ -50,6 +60,8 @@ pub struct Bus {
     /// Hart whose accesses are being performed (the machine sets it before
     /// running a hart); sim-control events are tagged with it.
     pub current_hart: usize,
+    /// LR/SC reservation sets of all harts (stores by any hart break them).
+    pub reservations: Reservations,
     ram: Vec<u8>,
     /// `ram.len()` as u64, for the hot range check.
     ram_size: u64,
@@ -76,6 +88,7 @@ impl Bus {
             uintc: Uintc::new(),
             simctl: SimControl::new(),
             current_hart: 0,
+            reservations: Reservations::new(cfg.harts),
             // Zeroed allocation: the host maps pages lazily.
             ram: vec![0; ram_len],
             ram_size: cfg.ram_size,
@@ -105,6 +118,12 @@ impl Bus {
     #[inline]
     pub fn ram_mut(&mut self) -> &mut [u8] {
         &mut self.ram
+    }
+
+    /// Whether `paddr` is in RAM (stores elsewhere reach devices).
+    #[inline]
+    pub fn is_ram(&self, paddr: u64) -> bool {
+        paddr.wrapping_sub(RAM_BASE) < self.ram_size
     }
 
     /// Offset into RAM of `[paddr, paddr + len)` if it lies wholly in RAM.
@@ -296,7 +315,14 @@ impl Bus {
     /// to the boot ROM; returns the reset pc. Fails if the FDT does not fit
     /// or would overwrite a loaded image (so load images first). Calling it
     /// again replaces the previous FDT and stub.
-    pub fn install_boot_rom(&mut self, entry: u64, fdt: &[u8]) -> Result<u64, LoadError> {
+    /// `next_stage` is the entry of the stage after the firmware (0 if
+    /// none), handed over in fw_dynamic_info as QEMU does.
+    pub fn install_boot_rom(
+        &mut self,
+        entry: u64,
+        fdt: &[u8],
+        next_stage: u64,
+    ) -> Result<u64, LoadError> {
         let len = fdt.len() as u64;
         let addr = fdt_address(RAM_BASE, self.ram_size, len).ok_or(LoadError::FdtTooLarge {
             len,
@@ -319,6 +345,18 @@ impl Bus {
         }
         self.rom[ROM_ENTRY_OFFSET..ROM_ENTRY_OFFSET + 8].copy_from_slice(&entry.to_le_bytes());
         self.rom[ROM_FDT_OFFSET..ROM_FDT_OFFSET + 8].copy_from_slice(&addr.to_le_bytes());
+        let info = [
+            FW_DYNAMIC_MAGIC,
+            FW_DYNAMIC_VERSION,
+            next_stage,
+            FW_DYNAMIC_NEXT_MODE_S,
+            0, // options
+            0, // boot_hart
+        ];
+        for (i, word) in info.iter().enumerate() {
+            let off = ROM_FW_DYNAMIC_OFFSET + 8 * i;
+            self.rom[off..off + 8].copy_from_slice(&word.to_le_bytes());
+        }
         Ok(BOOT_ROM_BASE)
     }
 
@@ -536,7 +574,7 @@ mod tests {
     fn boot_rom_stub_and_fdt() {
         let mut b = bus();
         let fdt = [0xd0, 0x0d, 0xfe, 0xed, 1, 2, 3, 4, 5, 6, 7];
-        let pc = b.install_boot_rom(0x8020_0000, &fdt).unwrap();
+        let pc = b.install_boot_rom(0x8020_0000, &fdt, 0).unwrap();
         assert_eq!(pc, 0x1000);
         let fdt_addr = b.read(0x1020, 8).unwrap();
         assert_eq!(fdt_addr % 8, 0);
@@ -545,11 +583,11 @@ mod tests {
         assert_eq!(b.read(0x1018, 8), Some(0x8020_0000));
         assert_eq!(b.fdt_address(), Some(fdt_addr));
         assert!(b.loaded_ranges().is_empty(), "the FDT is not an image");
-        b.install_boot_rom(0x8000_0000, &fdt)
+        b.install_boot_rom(0x8000_0000, &fdt, 0)
             .expect("re-install replaces");
         assert_eq!(b.read(0x1018, 8), Some(0x8000_0000));
-        // Decode the stub's fields: auipc t0; csrr a0, mhartid; ld a1,32(t0);
-        // ld t0,24(t0); jalr x0,0(t0).
+        // Decode the stub's fields: auipc t0; addi a2, t0, 40;
+        // csrr a0, mhartid; ld a1,32(t0); ld t0,24(t0); jalr x0,0(t0).
         let mut word = |i: u64| b.read(0x1000 + 4 * i, 4).unwrap() as u32;
         let fields = |w: u32| {
             (
@@ -561,10 +599,15 @@ mod tests {
             )
         };
         assert_eq!(fields(word(0)), (0x17, 5, 0, 0, 0));
-        assert_eq!(fields(word(1)), (0x73, 10, 2, 0, 0xf14));
-        assert_eq!(fields(word(2)), (0x03, 11, 3, 5, 32));
-        assert_eq!(fields(word(3)), (0x03, 5, 3, 5, 24));
-        assert_eq!(fields(word(4)), (0x67, 0, 0, 5, 0));
+        assert_eq!(fields(word(1)), (0x13, 12, 0, 5, 40));
+        assert_eq!(fields(word(2)), (0x73, 10, 2, 0, 0xf14));
+        assert_eq!(fields(word(3)), (0x03, 11, 3, 5, 32));
+        assert_eq!(fields(word(4)), (0x03, 5, 3, 5, 24));
+        assert_eq!(fields(word(5)), (0x67, 0, 0, 5, 0));
+        // fw_dynamic_info: magic "OSBI", version 2, next_addr, next_mode S
+        assert_eq!(b.read(0x1028, 8), Some(0x4942_534f));
+        assert_eq!(b.read(0x1030, 8), Some(2));
+        assert_eq!(b.read(0x1040, 8), Some(1));
     }
 
     #[test]
@@ -573,12 +616,12 @@ mod tests {
         let top = RAM_BASE + (1 << 20) - 0x100;
         b.load(top, &[1; 0x100]).unwrap();
         assert!(matches!(
-            b.install_boot_rom(RAM_BASE, &[0; 16]),
+            b.install_boot_rom(RAM_BASE, &[0; 16], 0),
             Err(LoadError::FdtOverlapsImage { .. })
         ));
         let mut b = bus();
         assert!(matches!(
-            b.install_boot_rom(RAM_BASE, &vec![0; (1 << 20) + 1]),
+            b.install_boot_rom(RAM_BASE, &vec![0; (1 << 20) + 1], 0),
             Err(LoadError::FdtTooLarge { .. })
         ));
     }

@@ -1338,6 +1338,16 @@ impl Asm {
         self.addi(rd, rs, 0);
     }
 
+    /// `beqz rs, label` = `beq rs, x0, label`
+    pub fn beqz(&mut self, rs: u8, target: Label) {
+        self.beq(rs, 0, target);
+    }
+
+    /// `bnez rs, label` = `bne rs, x0, label`
+    pub fn bnez(&mut self, rs: u8, target: Label) {
+        self.bne(rs, 0, target);
+    }
+
     /// `j label` = `jal x0, label`
     pub fn j(&mut self, target: Label) {
         self.jal(0, target);
@@ -1371,6 +1381,16 @@ impl Asm {
     /// `csrs csr, rs` = `csrrs x0, csr, rs`
     pub fn csrs(&mut self, csr: u16, rs: u8) {
         self.csrrs(0, csr, rs);
+    }
+
+    /// `csrsi csr, zimm` = `csrrsi x0, csr, zimm`
+    pub fn csrsi(&mut self, csr: u16, zimm: u8) {
+        self.csrrsi(0, csr, zimm);
+    }
+
+    /// `csrci csr, zimm` = `csrrci x0, csr, zimm`
+    pub fn csrci(&mut self, csr: u16, zimm: u8) {
+        self.csrrci(0, csr, zimm);
     }
 
     /// `csrc csr, rs` = `csrrc x0, csr, rs`

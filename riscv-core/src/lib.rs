@@ -2,18 +2,24 @@
 //! and nothing about time. It reports what happened to a
 //! [`sim_core::TimingSink`].
 
+pub mod block_cache;
 pub mod bus;
+pub mod commit_log;
 pub mod csr;
 pub mod decode;
 pub mod devices;
 pub mod dtb;
 pub mod encode;
+pub mod execute;
 pub mod fpu;
+pub mod hart;
 pub mod inst;
 pub mod loader;
+pub mod machine;
 pub mod mem;
 pub mod mmu;
 pub mod platform;
 pub mod pmp;
 pub mod privileged;
+pub mod reservation;
 pub mod trap;

@@ -669,7 +669,7 @@ mod tests {
         let mut b = Bus::new(&cfg).unwrap();
         let img = load_elf(&mut b, &good().build()).unwrap();
         let fdt = crate::dtb::build_fdt(&cfg).unwrap();
-        assert_eq!(b.install_boot_rom(img.entry, &fdt), Ok(0x1000));
+        assert_eq!(b.install_boot_rom(img.entry, &fdt, 0), Ok(0x1000));
         let fdt_addr = b.read(0x1020, 8).unwrap();
         assert_eq!(b.read(0x1018, 8), Some(img.entry));
         assert_eq!(

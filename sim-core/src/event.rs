@@ -121,7 +121,10 @@ pub struct TrapEvent {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UintrEvent {
     /// A send instruction posted a request; `receiver` is the controller entry.
-    Send { receiver: u16, delivered_to_active: bool },
+    Send {
+        receiver: u16,
+        delivered_to_active: bool,
+    },
     /// The sender-table lookup rejected the send (no effect).
     SendRejected,
     /// A user interrupt was taken (redirect to the user trap vector).

@@ -7,8 +7,8 @@ pub mod run;
 pub mod stats;
 
 pub use event::{
-    AccessKind, InstClass, MemAccess, NullSink, Privilege, RegFile, Retired, TimingSink,
-    TrapEvent, UintrEvent,
+    AccessKind, InstClass, MemAccess, NullSink, Privilege, RegFile, Retired, TimingSink, TrapEvent,
+    UintrEvent,
 };
 pub use run::{RunLimits, StopReason};
 pub use stats::Stats;

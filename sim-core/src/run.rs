@@ -5,7 +5,8 @@ use std::fmt;
 /// Budgets for one run. `None` means unlimited.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RunLimits {
-    /// Total instructions retired over all harts.
+    /// Total instructions retired over all harts, plus traps taken (so a
+    /// guest stuck in a loop of faulting fetches also stops).
     pub max_instructions: Option<u64>,
 }
 
@@ -38,7 +39,10 @@ impl fmt::Display for StopReason {
         match self {
             StopReason::Exited(code) => write!(f, "guest exited with code {code}"),
             StopReason::InstructionBudget(n) => {
-                write!(f, "instruction budget of {n} exhausted before the guest stopped")
+                write!(
+                    f,
+                    "instruction budget of {n} exhausted before the guest stopped"
+                )
             }
             StopReason::Deadlock => write!(f, "all harts wait for an interrupt that cannot arrive"),
         }

@@ -22,6 +22,16 @@ pub fn guest_program(name: &str) -> Option<&'static [u8]> {
         .map(|(_, elf)| *elf)
 }
 
+/// The exit code `name` ends with when it works as intended (the fault
+/// programs fail on purpose).
+pub fn expected_exit_code(name: &str) -> u32 {
+    match name {
+        "fault-trap" => 102,
+        "fault-panic" => 101,
+        _ => 0,
+    }
+}
+
 /// The guest runtime's device-tree hart counter, compiled for the host so
 /// that its bounds checks are tested here.
 #[cfg(test)]

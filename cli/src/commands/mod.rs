@@ -1,0 +1,2 @@
+pub mod programs;
+pub mod run;

@@ -1,0 +1,157 @@
+//! `asyncsim run`: boot an ELF (or firmware + kernel) and run it to the end.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use riscv_core::commit_log::CommitLog;
+use riscv_core::hart::MisalignedPolicy;
+use riscv_core::machine::{Machine, MachineConfig};
+use riscv_core::platform::UartOutput;
+use sim_core::{NullSink, RunLimits, StopReason};
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Guest ELF to load and boot (same as --kernel without --bios).
+    pub elf: Option<PathBuf>,
+    /// Number of harts.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub harts: u32,
+    /// DRAM size in MiB.
+    #[arg(long = "mem-mib", default_value_t = 128, value_parser = clap::value_parser!(u64).range(1..=16384))]
+    pub mem_mib: u64,
+    /// Stop after this many instructions (all harts together).
+    #[arg(long = "max-insns")]
+    pub max_insns: Option<u64>,
+    /// Write a Spike-compatible commit log to FILE.
+    #[arg(long = "log-commits", value_name = "FILE")]
+    pub log_commits: Option<PathBuf>,
+    /// Firmware ELF started first in M-mode (like QEMU -bios).
+    #[arg(long, value_name = "FILE", requires = "kernel")]
+    pub bios: Option<PathBuf>,
+    /// Kernel ELF loaded beside the firmware (like QEMU -kernel).
+    #[arg(long, value_name = "FILE")]
+    pub kernel: Option<PathBuf>,
+    /// Send UART output to FILE instead of stdout.
+    #[arg(long = "uart-output", value_name = "FILE")]
+    pub uart_output: Option<PathBuf>,
+    /// Misaligned loads/stores: emulate them or trap to the guest.
+    #[arg(long, value_enum, default_value_t = Misaligned::Emulate)]
+    pub misaligned: Misaligned,
+    /// Instructions per hart before switching to the next hart.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub quantum: u64,
+    /// Kernel command line placed in the device tree (/chosen/bootargs).
+    #[arg(long, default_value = "")]
+    pub bootargs: String,
+    /// Load the kernel/program as a raw binary at this address (hex ok)
+    /// instead of parsing it as ELF.
+    #[arg(long = "raw-addr", value_name = "ADDR", value_parser = parse_addr)]
+    pub raw_addr: Option<u64>,
+    /// Print the run's statistics tree as JSON on stdout at the end.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Misaligned {
+    Emulate,
+    Trap,
+}
+
+fn parse_addr(s: &str) -> std::result::Result<u64, String> {
+    let t = s.trim();
+    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(&hex.replace('_', ""), 16),
+        None => t.replace('_', "").parse(),
+    };
+    parsed.map_err(|_| format!("not an address: {s:?}"))
+}
+
+fn read_file(path: &PathBuf) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+pub fn run(args: RunArgs) -> Result<u8> {
+    let (bios, kernel) = match (&args.elf, &args.bios, &args.kernel) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            bail!("give either a positional ELF or --kernel/--bios, not both")
+        }
+        (Some(elf), None, None) => (None, elf.clone()),
+        (None, bios, Some(kernel)) => (bios.clone(), kernel.clone()),
+        (None, _, None) => bail!("nothing to run: give an ELF (or --kernel)"),
+    };
+    let mut config = MachineConfig::default();
+    config.platform.harts = args.harts as usize;
+    config.platform.ram_size = args.mem_mib << 20;
+    config.platform.bootargs = args.bootargs.clone();
+    config.platform.uart_output = match &args.uart_output {
+        Some(p) => UartOutput::File(p.clone()),
+        None => UartOutput::Stdout,
+    };
+    config.quantum = args.quantum;
+    config.misaligned = match args.misaligned {
+        Misaligned::Emulate => MisalignedPolicy::Emulate,
+        Misaligned::Trap => MisalignedPolicy::Trap,
+    };
+    let mut machine = Machine::new(config).context("cannot build the machine")?;
+
+    let kernel_bytes = read_file(&kernel)?;
+    let kernel_elf = match args.raw_addr {
+        Some(addr) => machine.load_raw(&kernel_bytes, addr),
+        None => machine.load_elf(&kernel_bytes),
+    }
+    .with_context(|| format!("cannot load {}", kernel.display()))?;
+    let entry = match &bios {
+        Some(bios) => {
+            let bytes = read_file(bios)?;
+            let fw = machine
+                .load_elf(&bytes)
+                .with_context(|| format!("cannot load {}", bios.display()))?;
+            machine.set_next_stage(kernel_elf.entry);
+            fw.entry
+        }
+        None => kernel_elf.entry,
+    };
+    machine.boot(entry)?;
+
+    let limits = RunLimits {
+        max_instructions: args.max_insns,
+    };
+    let start = Instant::now();
+    let stop = match &args.log_commits {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let mut log = CommitLog::new(BufWriter::new(file));
+            let stop = machine.run(&mut log, limits);
+            log.finish()
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            stop
+        }
+        None => machine.run(&mut NullSink, limits),
+    };
+    let secs = start.elapsed().as_secs_f64();
+    machine.flush_output();
+    let insns = machine.instret();
+    let mips = if secs > 0.0 {
+        insns as f64 / secs / 1e6
+    } else {
+        0.0
+    };
+    eprintln!("asyncsim: {stop}; {insns} instructions in {secs:.3} s ({mips:.1} MIPS)");
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&machine.stats().to_json())?
+        );
+    }
+    if let StopReason::InstructionBudget(_) = stop {
+        eprintln!(
+            "asyncsim: the guest did not stop within --max-insns; raise it or check the guest"
+        );
+    }
+    Ok(stop.host_exit_code() as u8)
+}

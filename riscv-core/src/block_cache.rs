@@ -1,0 +1,115 @@
+//! Decoded-block cache: instruction decode is paid once per block, not per
+//! execution.
+//!
+//! A block is a run of decoded instructions starting at a virtual pc that
+//! ends at the first control-flow or system instruction, at a page end, or
+//! at `MAX_BLOCK_LEN`. Blocks are tagged with (pc, privilege); the whole
+//! cache is flushed whenever the mapping from virtual pc to instruction bits
+//! may have changed in a way the architecture makes visible: fence.i,
+//! sfence.vma, satp and PMP writes.
+
+use crate::inst::{DecodedInst, Op};
+use sim_core::Privilege;
+
+pub const MAX_BLOCK_LEN: usize = 64;
+const CACHE_SETS: usize = 4096;
+
+pub struct Block {
+    pub pc: u64,
+    pub privilege: Privilege,
+    pub insts: Vec<DecodedInst>,
+}
+
+pub struct BlockCache {
+    slots: Vec<Option<Block>>,
+    /// Number of lookups that had to decode (stats).
+    pub misses: u64,
+}
+
+impl Default for BlockCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BlockCache {
+    pub fn new() -> Self {
+        Self {
+            slots: (0..CACHE_SETS).map(|_| None).collect(),
+            misses: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn index(pc: u64) -> usize {
+        ((pc >> 1) as usize ^ (pc >> 13) as usize) & (CACHE_SETS - 1)
+    }
+
+    /// The slot for `pc` if it holds the block for (pc, privilege).
+    #[inline(always)]
+    pub fn lookup(&self, pc: u64, privilege: Privilege) -> Option<usize> {
+        let i = Self::index(pc);
+        match &self.slots[i] {
+            Some(b) if b.pc == pc && b.privilege == privilege => Some(i),
+            _ => None,
+        }
+    }
+
+    #[inline(always)]
+    pub fn get(&self, slot: usize) -> &Block {
+        self.slots[slot]
+            .as_ref()
+            .expect("slot returned by lookup/insert")
+    }
+
+    pub fn insert(&mut self, block: Block) -> usize {
+        self.misses += 1;
+        let i = Self::index(block.pc);
+        self.slots[i] = Some(block);
+        i
+    }
+
+    pub fn flush(&mut self) {
+        for s in self.slots.iter_mut() {
+            *s = None;
+        }
+    }
+}
+
+/// Does this op end a block? Everything that may change pc other than to
+/// pc+len, change privilege or translation, or must see up-to-date counters
+/// and interrupt state right after it.
+pub fn ends_block(op: Op) -> bool {
+    use Op::*;
+    matches!(
+        op,
+        Illegal
+            | Jal
+            | Jalr
+            | Beq
+            | Bne
+            | Blt
+            | Bge
+            | Bltu
+            | Bgeu
+            | Ecall
+            | Ebreak
+            | FenceI
+            | Csrrw
+            | Csrrs
+            | Csrrc
+            | Csrrwi
+            | Csrrsi
+            | Csrrci
+            | Mret
+            | Sret
+            | Uret
+            | Wfi
+            | SfenceVma
+            | UipiSend
+            | UipiRead
+            | UipiWrite
+            | UipiActivate
+            | UipiDeactivate
+    )
+}

@@ -1,0 +1,624 @@
+//! Architectural state of one hart and its block-at-a-time run loop.
+//!
+//! Instruction semantics live in `execute.rs`; this file owns fetch (block
+//! building), interrupt checks at block boundaries, trap delivery, and the
+//! load/store paths shared by every memory instruction.
+
+use crate::block_cache::{ends_block, Block, BlockCache, MAX_BLOCK_LEN};
+use crate::bus::Bus;
+use crate::csr::CsrFile;
+use crate::decode::decode;
+use crate::inst::{inst_len, DecodedInst};
+use crate::mmu::{AccessType, Mmu};
+use crate::privileged;
+use crate::trap::{Exception, ExceptionCause, InterruptCause, Trap};
+use sim_core::{AccessKind, MemAccess, Privilege, RegFile, Retired, TimingSink, TrapEvent};
+
+const PAGE_SIZE: u64 = 4096;
+
+/// What to do with a misaligned load/store (the spec allows either).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum MisalignedPolicy {
+    /// Perform the access byte by byte, as QEMU does.
+    #[default]
+    Emulate,
+    /// Raise the address-misaligned exception for the OS to handle.
+    Trap,
+}
+
+/// How the last instruction of a step changed control flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// Continue at pc + len.
+    Next,
+    /// Continue at the given pc (taken branch, jump, xRET).
+    Jump(u64),
+    /// WFI with nothing pending: stop until an interrupt becomes pending.
+    Wait,
+}
+
+/// Outcome of running one block (or of finding the hart idle).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockRun {
+    /// Instructions retired.
+    pub retired: u64,
+    /// Traps taken (0 or 1). A trap is progress too: a guest whose every
+    /// fetch faults must still reach its budget.
+    pub traps: u64,
+    /// The hart is (now) waiting for an interrupt.
+    pub waiting: bool,
+}
+
+pub struct Hart {
+    pub id: usize,
+    pub x: [u64; 32],
+    pub f: [u64; 32],
+    pub pc: u64,
+    pub privilege: Privilege,
+    pub csr: CsrFile,
+    pub mmu: Mmu,
+    /// In WFI, waiting for an interrupt.
+    pub waiting: bool,
+    pub misaligned: MisalignedPolicy,
+    /// Current CLINT time as this hart sees it (set by the machine).
+    pub mtime: u64,
+    /// Set by instructions that invalidate decoded blocks (fence.i,
+    /// sfence.vma, satp/PMP writes); applied after the instruction.
+    pub(crate) flush_blocks: bool,
+    /// Set by instructions that may change interrupt state (CSR writes,
+    /// xRET, WFI, traps, device stores): the machine re-samples interrupt
+    /// lines before running on.
+    pub(crate) sync_request: bool,
+    /// Instructions retired by this hart (never written by the guest,
+    /// unlike minstret).
+    pub retired: u64,
+    blocks: BlockCache,
+    /// Traps taken, by (interrupt, cause) — exported as stats.
+    pub trap_counts: TrapCounts,
+}
+
+/// Trap counters kept by the ISA layer itself (exported as stats).
+#[derive(Clone, Debug, Default)]
+pub struct TrapCounts {
+    /// Synchronous exceptions taken, indexed by the privilege they came from.
+    pub exceptions_from: [u64; 3],
+    /// Interrupts taken, indexed by the privilege they came from.
+    pub interrupts_from: [u64; 3],
+    /// User interrupts delivered (no privilege change).
+    pub uintr_delivered: u64,
+    /// UIPI sends that reached a receiver entry.
+    pub uintr_sent: u64,
+    /// UIPI sends with no effect (index out of range, invalid entry).
+    pub uintr_rejected: u64,
+}
+
+impl Hart {
+    pub fn new(id: usize) -> Self {
+        Self {
+            id,
+            x: [0; 32],
+            f: [0; 32],
+            pc: 0,
+            privilege: Privilege::Machine,
+            csr: CsrFile::new(id as u64),
+            mmu: Mmu::new(),
+            waiting: false,
+            misaligned: MisalignedPolicy::default(),
+            mtime: 0,
+            flush_blocks: false,
+            sync_request: false,
+            retired: 0,
+            blocks: BlockCache::new(),
+            trap_counts: TrapCounts::default(),
+        }
+    }
+
+    /// Decoded blocks built so far (a decode-cache miss count).
+    pub fn blocks_built(&self) -> u64 {
+        self.blocks.misses
+    }
+
+    /// Whether the machine should re-sample interrupt lines now (clears
+    /// the request).
+    #[inline]
+    pub fn take_sync_request(&mut self) -> bool {
+        std::mem::take(&mut self.sync_request)
+    }
+
+    /// WFI ends when any interrupt is pending and enabled in mie, whatever
+    /// the global enables say.
+    pub fn wakeup_pending(&self) -> bool {
+        self.csr.mip_value() & self.csr.mie != 0
+    }
+
+    /// Takes a pending, enabled interrupt if there is one. Returns true if
+    /// one was taken.
+    pub fn check_interrupts<S: TimingSink>(&mut self, sink: &mut S) -> bool {
+        if let Some(cause) = privileged::pending_interrupt(&self.csr, self.privilege) {
+            self.waiting = false;
+            self.trap(Trap::Interrupt(cause), sink);
+            return true;
+        }
+        false
+    }
+
+    /// Runs at most one block of at most `budget` instructions.
+    #[inline]
+    pub fn run_block<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        budget: u64,
+    ) -> BlockRun {
+        if self.waiting {
+            return BlockRun {
+                retired: 0,
+                traps: 0,
+                waiting: true,
+            };
+        }
+        let slot = match self.blocks.lookup(self.pc, self.privilege) {
+            Some(slot) => slot,
+            None => match self.build_block(bus, sink) {
+                Ok(block) => self.blocks.insert(block),
+                Err(e) => {
+                    self.trap(Trap::Exception(e), sink);
+                    return BlockRun {
+                        retired: 0,
+                        traps: 1,
+                        waiting: false,
+                    };
+                }
+            },
+        };
+        let mut retired = 0u64;
+        let mut traps = 0u64;
+        let len = self
+            .blocks
+            .get(slot)
+            .insts
+            .len()
+            .min(budget.max(1) as usize);
+        for i in 0..len {
+            let inst = self.blocks.get(slot).insts[i];
+            let pc = self.pc;
+            let privilege = self.privilege;
+            match self.execute(&inst, bus, sink) {
+                Ok(control) => {
+                    retired += 1;
+                    let next = match control {
+                        Control::Next => pc.wrapping_add(inst.len as u64),
+                        Control::Jump(target) => target,
+                        Control::Wait => {
+                            self.waiting = true;
+                            pc.wrapping_add(inst.len as u64)
+                        }
+                    };
+                    if S::ACTIVE {
+                        sink.retire(
+                            self.id,
+                            &Retired {
+                                pc,
+                                raw: inst.raw,
+                                len: inst.len,
+                                class: crate::execute::class_of(inst.op),
+                                privilege,
+                                taken: next != pc.wrapping_add(inst.len as u64),
+                                next_pc: next,
+                            },
+                        );
+                    }
+                    // xRET may have set pc and privilege itself; Jump carries the pc.
+                    self.pc = next;
+                }
+                Err(e) => {
+                    self.trap(Trap::Exception(e), sink);
+                    traps = 1;
+                    break;
+                }
+            }
+        }
+        self.retired += retired;
+        if self.flush_blocks {
+            self.flush_blocks = false;
+            self.blocks.flush();
+        }
+        BlockRun {
+            retired,
+            traps,
+            waiting: self.waiting,
+        }
+    }
+
+    /// Delivers a trap: updates the privileged state and redirects pc.
+    pub fn trap<S: TimingSink>(&mut self, trap: Trap, sink: &mut S) {
+        self.sync_request = true;
+        let from = self.privilege;
+        let (pc, to) = privileged::take_trap(&mut self.csr, trap, self.pc, from);
+        let (interrupt, cause, tval) = match trap {
+            Trap::Exception(e) => (false, e.cause as u64, e.tval),
+            Trap::Interrupt(i) => (true, i as u64, 0),
+        };
+        if interrupt && cause == InterruptCause::UserSoftware as u64 {
+            self.trap_counts.uintr_delivered += 1;
+            if S::ACTIVE {
+                sink.uintr(self.id, sim_core::UintrEvent::Delivered);
+            }
+        } else if interrupt {
+            self.trap_counts.interrupts_from[from.index()] += 1;
+        } else {
+            self.trap_counts.exceptions_from[from.index()] += 1;
+        }
+        if S::ACTIVE && !(interrupt && cause == InterruptCause::UserSoftware as u64) {
+            sink.trap(
+                self.id,
+                &TrapEvent {
+                    interrupt,
+                    cause,
+                    from,
+                    to,
+                    pc: self.pc,
+                    tval,
+                },
+            );
+        }
+        self.pc = pc;
+        self.privilege = to;
+    }
+
+    /// Decodes the block starting at the current pc.
+    fn build_block<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+    ) -> Result<Block, Exception> {
+        let start = self.pc;
+        let mut insts = Vec::with_capacity(16);
+        let mut pc = start;
+        let page_end = (start & !(PAGE_SIZE - 1)) + PAGE_SIZE;
+        let page_pa = self.fetch_translate(start, bus, sink)?;
+        let pa_of = |va: u64| page_pa + (va - start);
+        loop {
+            let lo = Self::fetch_u16(bus, pa_of(pc))
+                .ok_or(Exception::new(ExceptionCause::InstructionAccessFault, pc))?;
+            let raw = if inst_len(lo) == 2 {
+                lo as u32
+            } else if pc + 2 < page_end {
+                let hi = Self::fetch_u16(bus, pa_of(pc + 2)).ok_or(Exception::new(
+                    ExceptionCause::InstructionAccessFault,
+                    pc + 2,
+                ))?;
+                lo as u32 | (hi as u32) << 16
+            } else {
+                // A 32-bit instruction straddling the page end: its upper
+                // half needs a translation of its own.
+                let hi_pa = match self.fetch_translate(pc + 2, bus, sink) {
+                    Ok(pa) => pa,
+                    Err(e) if insts.is_empty() => return Err(e),
+                    Err(_) => break,
+                };
+                let hi = match Self::fetch_u16(bus, hi_pa) {
+                    Some(h) => h,
+                    None if insts.is_empty() => {
+                        return Err(Exception::new(
+                            ExceptionCause::InstructionAccessFault,
+                            pc + 2,
+                        ))
+                    }
+                    None => break,
+                };
+                let inst = decode(lo as u32 | (hi as u32) << 16);
+                insts.push(inst);
+                break;
+            };
+            let inst: DecodedInst = decode(raw);
+            insts.push(inst);
+            pc += inst.len as u64;
+            if ends_block(inst.op) || insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
+                break;
+            }
+        }
+        Ok(Block {
+            pc: start,
+            privilege: self.privilege,
+            insts,
+        })
+    }
+
+    fn fetch_translate<S: TimingSink>(
+        &mut self,
+        vaddr: u64,
+        bus: &mut Bus,
+        sink: &mut S,
+    ) -> Result<u64, Exception> {
+        let t = self
+            .mmu
+            .translate(vaddr, 2, AccessType::Fetch, self.privilege, &self.csr, bus)?;
+        if S::ACTIVE && t.walked {
+            self.report_walk(sink, vaddr, true);
+        }
+        Ok(t.paddr)
+    }
+
+    #[inline]
+    fn fetch_u16(bus: &mut Bus, paddr: u64) -> Option<u16> {
+        bus.read(paddr, 2).map(|v| v as u16)
+    }
+
+    // ---- register helpers -------------------------------------------------
+
+    #[inline(always)]
+    pub(crate) fn set_x<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
+        if rd != 0 {
+            self.x[rd as usize] = value;
+            if S::ACTIVE {
+                sink.reg_write(self.id, RegFile::Int, rd, value);
+            }
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn set_f<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
+        self.f[rd as usize] = value;
+        if S::ACTIVE {
+            sink.reg_write(self.id, RegFile::Float, rd, value);
+        }
+    }
+
+    // ---- memory access ----------------------------------------------------
+
+    #[inline(always)]
+    fn translate_data<S: TimingSink>(
+        &mut self,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+        access: AccessType,
+        bus: &mut Bus,
+    ) -> Result<u64, Exception> {
+        let t = self
+            .mmu
+            .translate(vaddr, size as u64, access, self.privilege, &self.csr, bus)?;
+        if S::ACTIVE && t.walked {
+            self.report_walk(sink, vaddr, false);
+        }
+        Ok(t.paddr)
+    }
+
+    /// Loads `size` bytes (1, 2, 4, 8) zero-extended.
+    #[inline(always)]
+    pub(crate) fn load<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+    ) -> Result<u64, Exception> {
+        if vaddr & (size as u64 - 1) != 0 {
+            return self.load_misaligned(bus, sink, vaddr, size);
+        }
+        let paddr = self.translate_data(sink, vaddr, size, AccessType::Load, bus)?;
+        let value = bus
+            .read(paddr, size)
+            .ok_or(Exception::new(ExceptionCause::LoadAccessFault, vaddr))?;
+        if S::ACTIVE {
+            sink.mem_access(
+                self.id,
+                &MemAccess {
+                    kind: AccessKind::Load,
+                    vaddr,
+                    paddr,
+                    size,
+                    data: value,
+                    privilege: self.privilege,
+                },
+            );
+        }
+        Ok(value)
+    }
+
+    #[cold]
+    fn load_misaligned<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+    ) -> Result<u64, Exception> {
+        if self.misaligned == MisalignedPolicy::Trap {
+            return Err(Exception::new(ExceptionCause::LoadMisaligned, vaddr));
+        }
+        let mut value = 0u64;
+        for i in 0..size as u64 {
+            value |= self.load(bus, sink, vaddr.wrapping_add(i), 1)? << (8 * i);
+        }
+        Ok(value)
+    }
+
+    /// Stores the low `size` bytes of `value`.
+    #[inline(always)]
+    pub(crate) fn store<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+        value: u64,
+    ) -> Result<(), Exception> {
+        if vaddr & (size as u64 - 1) != 0 {
+            return self.store_misaligned(bus, sink, vaddr, size, value);
+        }
+        let paddr = self.translate_data(sink, vaddr, size, AccessType::Store, bus)?;
+        self.store_phys(bus, sink, vaddr, paddr, size, value, AccessKind::Store)
+    }
+
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn store_phys<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        paddr: u64,
+        size: u8,
+        value: u64,
+        kind: AccessKind,
+    ) -> Result<(), Exception> {
+        if !bus.write(paddr, size, value) {
+            return Err(Exception::new(ExceptionCause::StoreAccessFault, vaddr));
+        }
+        if !bus.is_ram(paddr) {
+            // A device store may raise or clear an interrupt line.
+            self.sync_request = true;
+        }
+        bus.reservations.on_store(self.id, paddr, size);
+        if S::ACTIVE {
+            sink.mem_access(
+                self.id,
+                &MemAccess {
+                    kind,
+                    vaddr,
+                    paddr,
+                    size,
+                    data: value & size_mask(size),
+                    privilege: self.privilege,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn store_misaligned<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+        value: u64,
+    ) -> Result<(), Exception> {
+        if self.misaligned == MisalignedPolicy::Trap {
+            return Err(Exception::new(ExceptionCause::StoreMisaligned, vaddr));
+        }
+        // Translate every byte first so a fault leaves memory untouched.
+        let mut paddrs = [0u64; 8];
+        for (i, pa) in paddrs.iter_mut().enumerate().take(size as usize) {
+            *pa = self.translate_data(
+                sink,
+                vaddr.wrapping_add(i as u64),
+                1,
+                AccessType::Store,
+                bus,
+            )?;
+        }
+        for (i, pa) in paddrs.iter().enumerate().take(size as usize) {
+            let byte = (value >> (8 * i)) & 0xff;
+            self.store_phys(bus, sink, vaddr + i as u64, *pa, 1, byte, AccessKind::Store)?;
+        }
+        Ok(())
+    }
+
+    /// Atomic read-modify-write of an aligned word/doubleword: returns the
+    /// old value and writes `op(old)`.
+    #[inline]
+    pub(crate) fn amo<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+        op: impl FnOnce(u64) -> u64,
+    ) -> Result<u64, Exception> {
+        if vaddr & (size as u64 - 1) != 0 {
+            // AMOs are never emulated when misaligned.
+            return Err(Exception::new(ExceptionCause::StoreMisaligned, vaddr));
+        }
+        let paddr = self.translate_data(sink, vaddr, size, AccessType::Store, bus)?;
+        let old = bus
+            .read(paddr, size)
+            .ok_or(Exception::new(ExceptionCause::StoreAccessFault, vaddr))?;
+        self.store_phys(bus, sink, vaddr, paddr, size, op(old), AccessKind::Amo)?;
+        Ok(old)
+    }
+
+    /// Load-reserved: loads and reserves the physical address.
+    pub(crate) fn load_reserved<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+    ) -> Result<u64, Exception> {
+        if vaddr & (size as u64 - 1) != 0 {
+            return Err(Exception::new(ExceptionCause::LoadMisaligned, vaddr));
+        }
+        let paddr = self.translate_data(sink, vaddr, size, AccessType::Load, bus)?;
+        let value = bus
+            .read(paddr, size)
+            .ok_or(Exception::new(ExceptionCause::LoadAccessFault, vaddr))?;
+        bus.reservations.reserve(self.id, paddr);
+        if S::ACTIVE {
+            sink.mem_access(
+                self.id,
+                &MemAccess {
+                    kind: AccessKind::Load,
+                    vaddr,
+                    paddr,
+                    size,
+                    data: value,
+                    privilege: self.privilege,
+                },
+            );
+        }
+        Ok(value)
+    }
+
+    /// Store-conditional: returns 0 on success, 1 on failure.
+    pub(crate) fn store_conditional<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+        value: u64,
+    ) -> Result<u64, Exception> {
+        if vaddr & (size as u64 - 1) != 0 {
+            return Err(Exception::new(ExceptionCause::StoreMisaligned, vaddr));
+        }
+        let paddr = self.translate_data(sink, vaddr, size, AccessType::Store, bus)?;
+        if !bus.reservations.take(self.id, paddr) {
+            return Ok(1);
+        }
+        self.store_phys(bus, sink, vaddr, paddr, size, value, AccessKind::Amo)?;
+        Ok(0)
+    }
+
+    /// Tells the timing model about a page walk: its PTE reads and the
+    /// TLB fill that followed.
+    #[cold]
+    fn report_walk<S: TimingSink>(&self, sink: &mut S, vaddr: u64, fetch: bool) {
+        for &pte in self.mmu.last_walk() {
+            sink.mem_access(
+                self.id,
+                &MemAccess {
+                    kind: AccessKind::PageWalk,
+                    vaddr: pte,
+                    paddr: pte,
+                    size: 8,
+                    data: 0,
+                    privilege: Privilege::Supervisor,
+                },
+            );
+        }
+        sink.tlb_fill(self.id, vaddr, fetch, self.privilege);
+    }
+}
+
+#[inline(always)]
+pub(crate) fn size_mask(size: u8) -> u64 {
+    if size >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * size)) - 1
+    }
+}

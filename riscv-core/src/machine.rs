@@ -1,0 +1,340 @@
+//! The whole simulated machine: harts + bus, booted like QEMU `virt`, run
+//! with deterministic quantum interleaving.
+//!
+//! Harts run one after another for a quantum of instructions each, always
+//! in hart order, so a run is a pure function of its inputs. Time (CLINT
+//! mtime) is derived from each hart's cycle count: in functional mode one
+//! retired instruction is one cycle, and a hart in WFI lets its cycles run
+//! on to the next timer deadline.
+//!
+//! Interrupt lines are sampled at quantum starts, at timer deadlines (a
+//! slice never runs past the hart's next deadline, so a timer interrupt is
+//! taken at the exact instruction boundary where mtime reaches mtimecmp),
+//! and after any instruction that can change interrupt state (CSR writes,
+//! xRET, WFI, traps, device stores). Another hart's IPI or UINTR send is
+//! seen at the receiver's next sampling point.
+
+use crate::bus::Bus;
+use crate::dtb;
+use crate::hart::{Hart, MisalignedPolicy};
+use crate::loader::{self, LoadError, LoadedImage};
+use crate::platform::{PlatformConfig, PlatformError};
+use sim_core::{RunLimits, Stats, StopReason, TimingSink};
+
+#[derive(Clone, Debug)]
+pub struct MachineConfig {
+    pub platform: PlatformConfig,
+    /// Simulated core clock; mtime advances timebase_hz / clock_hz per cycle.
+    pub clock_hz: u64,
+    /// Instructions a hart runs before the next hart gets its turn.
+    pub quantum: u64,
+    pub misaligned: MisalignedPolicy,
+}
+
+impl Default for MachineConfig {
+    fn default() -> Self {
+        Self {
+            platform: PlatformConfig::default(),
+            clock_hz: 1_000_000_000,
+            quantum: 1000,
+            misaligned: MisalignedPolicy::default(),
+        }
+    }
+}
+
+/// Errors building or booting a machine.
+#[derive(Debug)]
+pub enum MachineError {
+    Platform(PlatformError),
+    Load(LoadError),
+    DeviceTree(String),
+}
+
+impl std::fmt::Display for MachineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MachineError::Platform(e) => write!(f, "{e}"),
+            MachineError::Load(e) => write!(f, "{e}"),
+            MachineError::DeviceTree(e) => write!(f, "cannot build the device tree: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for MachineError {}
+
+impl From<PlatformError> for MachineError {
+    fn from(e: PlatformError) -> Self {
+        MachineError::Platform(e)
+    }
+}
+
+impl From<LoadError> for MachineError {
+    fn from(e: LoadError) -> Self {
+        MachineError::Load(e)
+    }
+}
+
+pub struct Machine {
+    pub harts: Vec<Hart>,
+    pub bus: Bus,
+    config: MachineConfig,
+    /// Cycles elapsed on each hart (functional: instructions + idle cycles).
+    cycles: Vec<u64>,
+    /// Instructions retired over all harts.
+    instret: u64,
+    /// Entry of the stage after the firmware (QEMU's fw_dynamic next_addr).
+    next_stage: Option<u64>,
+    /// Last level of each hart's UINTC line (USIP follows its edges).
+    usip_line: Vec<bool>,
+}
+
+impl Machine {
+    pub fn new(config: MachineConfig) -> Result<Self, MachineError> {
+        let bus = Bus::new(&config.platform)?;
+        let hart_count = config.platform.harts;
+        let harts = (0..config.platform.harts)
+            .map(|id| {
+                let mut h = Hart::new(id);
+                h.misaligned = config.misaligned;
+                h
+            })
+            .collect();
+        Ok(Self {
+            cycles: vec![0; hart_count],
+            harts,
+            bus,
+            config,
+            instret: 0,
+            next_stage: None,
+            usip_line: vec![false; hart_count],
+        })
+    }
+
+    pub fn config(&self) -> &MachineConfig {
+        &self.config
+    }
+
+    /// Loads an ELF image into memory (HTIF symbols are hooked up if present).
+    pub fn load_elf(&mut self, bytes: &[u8]) -> Result<LoadedImage, LoadError> {
+        let image = loader::load_elf(&mut self.bus, bytes)?;
+        if let Some(tohost) = image.tohost {
+            self.bus.set_htif(tohost, image.fromhost);
+        }
+        Ok(image)
+    }
+
+    /// Loads a raw image at `addr`.
+    pub fn load_raw(&mut self, bytes: &[u8], addr: u64) -> Result<LoadedImage, LoadError> {
+        loader::load_raw(&mut self.bus, bytes, addr)
+    }
+
+    /// Records where the firmware should jump next (the kernel's entry),
+    /// handed over in the boot ROM's fw_dynamic_info like QEMU does.
+    pub fn set_next_stage(&mut self, entry: u64) {
+        self.next_stage = Some(entry);
+    }
+
+    /// Resets every hart to the boot ROM, which hands `entry` the hart id in
+    /// a0 and the device tree in a1, as QEMU virt's reset vector does.
+    pub fn boot(&mut self, entry: u64) -> Result<(), MachineError> {
+        let fdt = dtb::build_fdt(&self.config.platform)
+            .map_err(|e| MachineError::DeviceTree(e.to_string()))?;
+        let reset_pc = self
+            .bus
+            .install_boot_rom(entry, &fdt, self.next_stage.unwrap_or(0))?;
+        for h in &mut self.harts {
+            h.pc = reset_pc;
+        }
+        Ok(())
+    }
+
+    /// Instructions retired so far over all harts.
+    pub fn instret(&self) -> u64 {
+        self.instret
+    }
+
+    /// Flushes buffered guest output (UART).
+    pub fn flush_output(&mut self) {
+        self.bus.flush_output();
+    }
+
+    fn mtime_at(&self, cycles: u64) -> u64 {
+        let tb = self.config.platform.timebase_hz as u128;
+        (cycles as u128 * tb / self.config.clock_hz as u128) as u64
+    }
+
+    fn cycles_for_mtime(&self, mtime: u64) -> u64 {
+        let tb = self.config.platform.timebase_hz as u128;
+        let c = (mtime as u128 * self.config.clock_hz as u128).div_ceil(tb);
+        c.min(u64::MAX as u128) as u64
+    }
+
+    /// Samples device lines and time into hart `h`'s CSRs.
+    fn sync_interrupts(&mut self, h: usize) {
+        let mtime = self.mtime_at(self.cycles[h]);
+        self.bus.set_mtime(mtime);
+        let lines = self.bus.interrupt_lines(h);
+        let hart = &mut self.harts[h];
+        hart.mtime = mtime;
+        hart.csr
+            .set_external_interrupts(lines.msip, lines.mtip, lines.meip, lines.seip);
+        hart.csr.update_stimecmp(mtime);
+        // UINTR: the running thread's receiver entry (suirs) raises USIP
+        // while it is active, bound to this hart and has requests pending.
+        let suirs = hart.csr.suirs;
+        let usip = suirs >> 63 != 0 && self.bus.uintc.receiver_pending(suirs & 0xffff, h as u64);
+        // uip.USIP is also software-writable (the kernel sets it when it
+        // returns to a receiver with requests pending), so only edges of
+        // the controller's line change it.
+        if usip != self.usip_line[h] {
+            self.usip_line[h] = usip;
+            hart.csr.set_usip(usip);
+        }
+    }
+
+    /// The cycle at which hart `h`'s next timer interrupt line rises.
+    fn next_deadline(&self, h: usize) -> u64 {
+        let csr = &self.harts[h].csr;
+        let mut deadline = self.bus.clint.mtimecmp(h);
+        if csr.menvcfg >> 63 != 0 {
+            deadline = deadline.min(csr.stimecmp);
+        }
+        if deadline == u64::MAX {
+            return u64::MAX;
+        }
+        self.cycles_for_mtime(deadline)
+    }
+
+    /// Runs until the guest exits or a budget runs out.
+    pub fn run<S: TimingSink>(&mut self, sink: &mut S, limits: RunLimits) -> StopReason {
+        let mut remaining = limits.max_instructions.unwrap_or(u64::MAX);
+        let budget_stop = StopReason::InstructionBudget(limits.max_instructions.unwrap_or(0));
+        let quantum = self.config.quantum.max(1);
+        loop {
+            let mut all_waiting = true;
+            for h in 0..self.harts.len() {
+                let end = self.cycles[h] + quantum;
+                self.bus.current_hart = h;
+                self.sync_interrupts(h);
+                self.harts[h].check_interrupts(sink);
+                while self.cycles[h] < end {
+                    // Never run past the next timer deadline.
+                    let deadline = self.next_deadline(h);
+                    let slice_end = if deadline > self.cycles[h] {
+                        end.min(deadline)
+                    } else {
+                        end
+                    };
+                    let hart = &mut self.harts[h];
+                    // Progress = instructions retired + traps taken (each
+                    // costs a cycle in functional mode).
+                    let mut progress = 0u64;
+                    let mut retired = 0u64;
+                    let mut waiting = false;
+                    let slice = (slice_end - self.cycles[h]).min(remaining);
+                    while progress < slice {
+                        let run = hart.run_block(&mut self.bus, sink, slice - progress);
+                        progress += run.retired + run.traps;
+                        retired += run.retired;
+                        if run.waiting {
+                            waiting = true;
+                            break;
+                        }
+                        if hart.take_sync_request() {
+                            break;
+                        }
+                    }
+                    hart.csr.count_retired(retired);
+                    hart.csr.mcycle = hart.csr.mcycle.wrapping_add(progress - retired);
+                    self.cycles[h] += progress;
+                    self.instret += retired;
+                    remaining -= progress;
+                    if let Some(code) = self.bus.exit_request() {
+                        return StopReason::Exited(code);
+                    }
+                    if remaining == 0 {
+                        return budget_stop;
+                    }
+                    if waiting {
+                        // Idle until the deadline or the end of the quantum;
+                        // time still passes (and mcycle counts it).
+                        let idle_to = slice_end.max(self.cycles[h]);
+                        let idle = idle_to - self.cycles[h];
+                        self.cycles[h] = idle_to;
+                        self.harts[h].csr.mcycle = self.harts[h].csr.mcycle.wrapping_add(idle);
+                    } else {
+                        all_waiting = false;
+                    }
+                    self.sync_interrupts(h);
+                    self.harts[h].check_interrupts(sink);
+                    if waiting && self.harts[h].waiting {
+                        break;
+                    }
+                }
+            }
+            self.bus.poll_htif();
+            if let Some(code) = self.bus.exit_request() {
+                return StopReason::Exited(code);
+            }
+            if all_waiting && !self.fast_forward_to_next_wakeup() {
+                return StopReason::Deadlock;
+            }
+        }
+    }
+
+    /// Every hart waits: jumps time to the earliest timer deadline that can
+    /// wake one of them. False if nothing can ever wake any hart.
+    fn fast_forward_to_next_wakeup(&mut self) -> bool {
+        for h in 0..self.harts.len() {
+            self.sync_interrupts(h);
+            if self.harts[h].wakeup_pending() {
+                return true;
+            }
+        }
+        let deadline = (0..self.harts.len())
+            .map(|h| self.next_deadline(h))
+            .enumerate()
+            .filter(|&(h, d)| d > self.cycles[h])
+            .map(|(_, d)| d)
+            .min()
+            .unwrap_or(u64::MAX);
+        if deadline == u64::MAX {
+            return false;
+        }
+        for h in 0..self.harts.len() {
+            if self.cycles[h] < deadline {
+                let idle = deadline - self.cycles[h];
+                self.cycles[h] = deadline;
+                self.harts[h].csr.mcycle = self.harts[h].csr.mcycle.wrapping_add(idle);
+            }
+        }
+        true
+    }
+
+    /// ISA-level counters of the run as a stats tree.
+    pub fn stats(&self) -> Stats {
+        let mut s = Stats::new();
+        for (h, hart) in self.harts.iter().enumerate() {
+            let p = format!("hart{h}");
+            s.set(format!("{p}.instret"), hart.retired);
+            s.set(format!("{p}.cycles"), self.cycles[h]);
+            s.set(format!("{p}.decode.blocks_built"), hart.blocks_built());
+            let t = &hart.trap_counts;
+            for m in sim_core::Privilege::ALL {
+                s.set(
+                    format!("{p}.exceptions.from_{}", m.name()),
+                    t.exceptions_from[m.index()],
+                );
+                s.set(
+                    format!("{p}.interrupts.from_{}", m.name()),
+                    t.interrupts_from[m.index()],
+                );
+            }
+            s.set(format!("{p}.uintr.delivered"), t.uintr_delivered);
+            s.set(format!("{p}.uintr.sent"), t.uintr_sent);
+            s.set(format!("{p}.uintr.send_rejected"), t.uintr_rejected);
+        }
+        s.set("instret", self.instret);
+        s
+    }
+}
