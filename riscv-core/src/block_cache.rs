@@ -62,6 +62,23 @@ impl BlockCache {
             .expect("slot returned by lookup/insert")
     }
 
+    /// Moves the instructions of the block in `slot` out (to run them
+    /// while the hart is mutably borrowed); give them back with `put_insts`.
+    #[inline(always)]
+    pub fn take_insts(&mut self, slot: usize) -> Vec<DecodedInst> {
+        match &mut self.slots[slot] {
+            Some(b) => std::mem::take(&mut b.insts),
+            None => Vec::new(),
+        }
+    }
+
+    #[inline(always)]
+    pub fn put_insts(&mut self, slot: usize, insts: Vec<DecodedInst>) {
+        if let Some(b) = &mut self.slots[slot] {
+            b.insts = insts;
+        }
+    }
+
     pub fn insert(&mut self, block: Block) -> usize {
         self.misses += 1;
         let i = Self::index(block.pc);

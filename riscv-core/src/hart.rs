@@ -26,17 +26,6 @@ pub enum MisalignedPolicy {
     Trap,
 }
 
-/// How the last instruction of a step changed control flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Control {
-    /// Continue at pc + len.
-    Next,
-    /// Continue at the given pc (taken branch, jump, xRET).
-    Jump(u64),
-    /// WFI with nothing pending: stop until an interrupt becomes pending.
-    Wait,
-}
-
 /// Outcome of running one block (or of finding the hart idle).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BlockRun {
@@ -142,7 +131,9 @@ impl Hart {
         false
     }
 
-    /// Runs at most one block of at most `budget` instructions.
+    /// Runs decoded blocks, chained, until `budget` instructions have
+    /// retired or something the machine must look at happens: a trap, WFI,
+    /// or an instruction that may have changed interrupt state.
     #[inline]
     pub fn run_block<S: TimingSink>(
         &mut self,
@@ -150,50 +141,62 @@ impl Hart {
         sink: &mut S,
         budget: u64,
     ) -> BlockRun {
-        if self.waiting {
-            return BlockRun {
-                retired: 0,
-                traps: 0,
-                waiting: true,
-            };
-        }
-        let slot = match self.blocks.lookup(self.pc, self.privilege) {
-            Some(slot) => slot,
-            None => match self.build_block(bus, sink) {
-                Ok(block) => self.blocks.insert(block),
-                Err(e) => {
-                    self.trap(Trap::Exception(e), sink);
-                    return BlockRun {
-                        retired: 0,
-                        traps: 1,
-                        waiting: false,
-                    };
-                }
-            },
+        let mut run = BlockRun {
+            retired: 0,
+            traps: 0,
+            waiting: self.waiting,
         };
-        let mut retired = 0u64;
-        let mut traps = 0u64;
-        let len = self
-            .blocks
-            .get(slot)
-            .insts
-            .len()
-            .min(budget.max(1) as usize);
-        for i in 0..len {
-            let inst = self.blocks.get(slot).insts[i];
-            let pc = self.pc;
+        let budget = budget.max(1);
+        while !self.waiting && run.retired < budget {
+            let slot = match self.blocks.lookup(self.pc, self.privilege) {
+                Some(slot) => slot,
+                None => match self.build_block(bus, sink) {
+                    Ok(block) => self.blocks.insert(block),
+                    Err(e) => {
+                        self.trap(Trap::Exception(e), sink);
+                        run.traps = 1;
+                        break;
+                    }
+                },
+            };
+            // Borrow the block's instructions out of the cache while they
+            // run (flushes are deferred to the end of the block).
+            let insts = self.blocks.take_insts(slot);
+            let left = (budget - run.retired) as usize;
+            let (retired, trapped) = self.execute_block(&insts[..insts.len().min(left)], bus, sink);
+            self.blocks.put_insts(slot, insts);
+            run.retired += retired;
+            if self.flush_blocks {
+                self.flush_blocks = false;
+                self.blocks.flush();
+            }
+            if trapped {
+                run.traps = 1;
+                break;
+            }
+            if self.sync_request {
+                break;
+            }
+        }
+        self.retired += run.retired;
+        run.waiting = self.waiting;
+        run
+    }
+
+    /// Executes the instructions of one block in order; returns how many
+    /// retired and whether one trapped (pc then points at the handler).
+    #[inline(always)]
+    fn execute_block<S: TimingSink>(
+        &mut self,
+        insts: &[DecodedInst],
+        bus: &mut Bus,
+        sink: &mut S,
+    ) -> (u64, bool) {
+        let mut pc = self.pc;
+        for (i, inst) in insts.iter().enumerate() {
             let privilege = self.privilege;
-            match self.execute(&inst, bus, sink) {
-                Ok(control) => {
-                    retired += 1;
-                    let next = match control {
-                        Control::Next => pc.wrapping_add(inst.len as u64),
-                        Control::Jump(target) => target,
-                        Control::Wait => {
-                            self.waiting = true;
-                            pc.wrapping_add(inst.len as u64)
-                        }
-                    };
+            match self.execute(inst, pc, bus, sink) {
+                Ok(next) => {
                     if S::ACTIVE {
                         sink.retire(
                             self.id,
@@ -208,26 +211,17 @@ impl Hart {
                             },
                         );
                     }
-                    // xRET may have set pc and privilege itself; Jump carries the pc.
-                    self.pc = next;
+                    pc = next;
                 }
                 Err(e) => {
+                    self.pc = pc;
                     self.trap(Trap::Exception(e), sink);
-                    traps = 1;
-                    break;
+                    return (i as u64, true);
                 }
             }
         }
-        self.retired += retired;
-        if self.flush_blocks {
-            self.flush_blocks = false;
-            self.blocks.flush();
-        }
-        BlockRun {
-            retired,
-            traps,
-            waiting: self.waiting,
-        }
+        self.pc = pc;
+        (insts.len() as u64, false)
     }
 
     /// Delivers a trap: updates the privileged state and redirects pc.
@@ -350,7 +344,7 @@ impl Hart {
     #[inline(always)]
     pub(crate) fn set_x<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
         if rd != 0 {
-            self.x[rd as usize] = value;
+            self.x[rd as usize & 31] = value;
             if S::ACTIVE {
                 sink.reg_write(self.id, RegFile::Int, rd, value);
             }
@@ -359,7 +353,7 @@ impl Hart {
 
     #[inline(always)]
     pub(crate) fn set_f<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
-        self.f[rd as usize] = value;
+        self.f[rd as usize & 31] = value;
         if S::ACTIVE {
             sink.reg_write(self.id, RegFile::Float, rd, value);
         }

@@ -76,6 +76,7 @@ impl Hart {
         self.set_x(sink, rd, v);
     }
 
+    #[inline(never)]
     pub(super) fn execute_fp<S: TimingSink>(
         &mut self,
         inst: &DecodedInst,

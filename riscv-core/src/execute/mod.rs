@@ -5,7 +5,7 @@
 //! the `TimingSink` (compiled away for `NullSink`).
 
 use crate::bus::Bus;
-use crate::hart::{Control, Hart};
+use crate::hart::Hart;
 use crate::inst::{DecodedInst, Op};
 use crate::privileged;
 use crate::trap::{Exception, ExceptionCause};
@@ -47,22 +47,25 @@ impl Hart {
         Exception::illegal(inst.raw)
     }
 
-    /// Executes one decoded instruction at `self.pc`. On `Ok` the caller
-    /// advances pc per the returned `Control`; on `Err` it traps with pc
-    /// still pointing at this instruction.
+    /// Executes one decoded instruction at `pc` (the caller keeps pc in a
+    /// register and stores it to `self.pc` at block ends and traps). On
+    /// `Ok` it returns the next pc (WFI also sets `self.waiting`); on
+    /// `Err` the caller traps with pc still pointing at this instruction.
     #[inline(always)]
     pub(crate) fn execute<S: TimingSink>(
         &mut self,
         inst: &DecodedInst,
+        pc: u64,
         bus: &mut Bus,
         sink: &mut S,
-    ) -> Result<Control, Exception> {
+    ) -> Result<u64, Exception> {
         use Op::*;
-        let rs1 = self.x[inst.rs1 as usize];
-        let rs2 = self.x[inst.rs2 as usize];
+        // Register numbers are < 32 by construction; the mask lets the
+        // compiler drop the bounds checks.
+        let rs1 = self.x[inst.rs1 as usize & 31];
+        let rs2 = self.x[inst.rs2 as usize & 31];
         let imm = inst.imm as i64 as u64;
         let rd = inst.rd;
-        let pc = self.pc;
         match inst.op {
             Illegal => return Err(Self::illegal(inst)),
             // ---- RV64I ----------------------------------------------------
@@ -70,19 +73,19 @@ impl Hart {
             Auipc => self.set_x(sink, rd, pc.wrapping_add(imm)),
             Jal => {
                 self.set_x(sink, rd, pc.wrapping_add(inst.len as u64));
-                return Ok(Control::Jump(pc.wrapping_add(imm)));
+                return Ok(pc.wrapping_add(imm));
             }
             Jalr => {
                 let target = rs1.wrapping_add(imm) & !1;
                 self.set_x(sink, rd, pc.wrapping_add(inst.len as u64));
-                return Ok(Control::Jump(target));
+                return Ok(target);
             }
-            Beq => return Ok(branch(rs1 == rs2, pc, imm)),
-            Bne => return Ok(branch(rs1 != rs2, pc, imm)),
-            Blt => return Ok(branch((rs1 as i64) < (rs2 as i64), pc, imm)),
-            Bge => return Ok(branch((rs1 as i64) >= (rs2 as i64), pc, imm)),
-            Bltu => return Ok(branch(rs1 < rs2, pc, imm)),
-            Bgeu => return Ok(branch(rs1 >= rs2, pc, imm)),
+            Beq => return Ok(branch(rs1 == rs2, pc, imm, inst.len)),
+            Bne => return Ok(branch(rs1 != rs2, pc, imm, inst.len)),
+            Blt => return Ok(branch((rs1 as i64) < (rs2 as i64), pc, imm, inst.len)),
+            Bge => return Ok(branch((rs1 as i64) >= (rs2 as i64), pc, imm, inst.len)),
+            Bltu => return Ok(branch(rs1 < rs2, pc, imm, inst.len)),
+            Bgeu => return Ok(branch(rs1 >= rs2, pc, imm, inst.len)),
             Lb => {
                 let v = self.load(bus, sink, rs1.wrapping_add(imm), 1)?;
                 self.set_x(sink, rd, v as i8 as i64 as u64)
@@ -173,7 +176,7 @@ impl Hart {
                 if S::ACTIVE {
                     sink.trap_return(self.id, from, to);
                 }
-                return Ok(Control::Jump(target));
+                return Ok(target);
             }
             Sret => {
                 let tsr = self.csr.mstatus & MSTATUS_TSR != 0;
@@ -189,7 +192,7 @@ impl Hart {
                 if S::ACTIVE {
                     sink.trap_return(self.id, from, to);
                 }
-                return Ok(Control::Jump(target));
+                return Ok(target);
             }
             Uret => {
                 self.sync_request = true;
@@ -197,7 +200,7 @@ impl Hart {
                 if S::ACTIVE {
                     sink.uintr(self.id, UintrEvent::Return);
                 }
-                return Ok(Control::Jump(target));
+                return Ok(target);
             }
             Wfi => {
                 let tw = self.csr.mstatus & MSTATUS_TW != 0;
@@ -211,7 +214,7 @@ impl Hart {
                     if S::ACTIVE {
                         sink.wait_for_interrupt(self.id);
                     }
-                    return Ok(Control::Wait);
+                    self.waiting = true;
                 }
             }
             SfenceVma => {
@@ -311,10 +314,12 @@ impl Hart {
                 self.execute_uipi(inst, bus, sink)?
             }
         }
-        Ok(Control::Next)
+        Ok(pc.wrapping_add(inst.len as u64))
     }
 
-    /// CSRRW/CSRRS/CSRRC and their immediate forms.
+    /// CSRRW/CSRRS/CSRRC and their immediate forms. Kept out of line so
+    /// that the hot loop of simple instructions stays small.
+    #[inline(never)]
     fn execute_csr<S: TimingSink>(
         &mut self,
         inst: &DecodedInst,
@@ -388,11 +393,11 @@ impl Hart {
 }
 
 #[inline(always)]
-fn branch(taken: bool, pc: u64, offset: u64) -> Control {
+fn branch(taken: bool, pc: u64, offset: u64, len: u8) -> u64 {
     if taken {
-        Control::Jump(pc.wrapping_add(offset))
+        pc.wrapping_add(offset)
     } else {
-        Control::Next
+        pc.wrapping_add(len as u64)
     }
 }
 

@@ -12,6 +12,7 @@ use crate::trap::{Exception, ExceptionCause};
 use sim_core::{TimingSink, UintrEvent};
 
 impl Hart {
+    #[inline(never)]
     pub(super) fn execute_uipi<S: TimingSink>(
         &mut self,
         inst: &DecodedInst,
