@@ -40,12 +40,13 @@ pub fn memory_loop(iterations: i64) -> Vec<u8> {
     a.li(S2, (RAM_BASE + 0x10_0000) as i64); // array base
     a.li(S3, 0x12345); // LCG state
     a.li(S4, 1103515245);
+    a.li(S5, 12345);
     let top = a.label();
     let odd = a.label();
     let join = a.label();
     a.bind(top);
     a.mul(S3, S3, S4);
-    a.addi(S3, S3, 12345);
+    a.add(S3, S3, S5);
     a.srli(T0, S3, 16);
     a.andi(T0, T0, 0x7f8); // 8-byte slot within 2 KiB ...
     a.slli(T1, S3, 1);
