@@ -347,3 +347,228 @@ fn exception_in_user_handler_goes_to_s_and_uret_still_returns() {
     assert_eq!(s.get("hart0.exceptions.from_user"), Some(2));
     assert_eq!(s.get("hart0.uintr.delivered"), Some(1));
 }
+
+/// S-mode: WRITE_LOW of entry `index` (hart 0, 64-bit mode, `active`).
+fn s_bind_entry(a: &mut Asm, index: u64, active: bool) {
+    a.li(T0, (entry(index) + 8) as i64);
+    a.li(T1, (2 | active as u64) as i64);
+    a.sd(T1, T0, 0);
+}
+
+/// S-mode: suirs <- enabled `index`.
+fn s_set_suirs(a: &mut Asm, index: u64) {
+    a.li(T0, ((1u64 << 63) | index) as i64);
+    a.csrw(SUIRS, T0);
+}
+
+#[test]
+fn interrupt_for_descheduled_receiver_does_not_reach_the_next_thread() {
+    // Thread A (entry 5) is descheduled: the kernel deactivates it and
+    // runs thread B (entry 6) on the same hart. B sends to A (sender table
+    // entry 0): B must not be interrupted and its own entry stays clear.
+    // When the kernel switches back to A, A gets the interrupt.
+    let mut a_resume = 0;
+    let (mut m, stop) = run_asm(1, |a| {
+        let s_entry = a.label();
+        let m_handler = a.label();
+        let s_handler = a.label();
+        let thread_a = a.label();
+        let thread_b = a.label();
+        let u_handler = a.label();
+        boot_to_s(a, s_entry, m_handler);
+        a.bind(s_entry);
+        a.la(T0, s_handler);
+        a.csrw(STVEC, T0);
+        s_setup_receiver(a, u_handler, true);
+        a.li(S2, 0);
+        // switch to thread B: deactivate A, B's entry active, suirs = B
+        a.li(T0, (entry(RECEIVER) + 0x18) as i64);
+        a.sd(ZERO, T0, 0);
+        s_bind_entry(a, OTHER, true);
+        s_set_suirs(a, OTHER);
+        sret_to_user(a, thread_b);
+        // thread B
+        a.bind(thread_b);
+        a.li(A0, 0);
+        a.uipi_send(A0);
+        for _ in 0..10 {
+            a.nop();
+        }
+        record(a, S2); // B was not interrupted
+        a.uipi_read(T0);
+        record(a, T0); // B's own entry has nothing pending
+        a.ecall(); // yield: the kernel switches back to A
+        // thread A
+        a.bind(thread_a);
+        a_resume = a.here();
+        a.nop();
+        record(a, S2);
+        exit(a, 0);
+        a.align(4);
+        a.bind(u_handler);
+        u_handler_body(a);
+        a.align(4);
+        a.bind(s_handler);
+        a.li(T0, (entry(OTHER) + 0x18) as i64);
+        a.sd(ZERO, T0, 0); // deactivate B
+        s_set_suirs(a, RECEIVER);
+        a.li(T0, (entry(RECEIVER) + 0x18) as i64);
+        a.li(T1, 1);
+        a.sd(T1, T0, 0); // reactivate A
+        sret_to_user(a, thread_a);
+        a.align(4);
+        a.bind(m_handler);
+        exit(a, 77);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let r = results_at(&mut m, 6);
+    assert_eq!(r[0], 0, "B not interrupted");
+    assert_eq!(r[1], 0, "B's entry untouched");
+    assert_eq!(r[2], INTERRUPT, "A interrupted after the switch back");
+    assert_eq!(r[3], a_resume);
+    assert_eq!(r[4], 1 << VECTOR, "A's request");
+    assert_eq!(r[5], 1);
+    assert_eq!(m.stats().get("hart0.uintr.delivered"), Some(1));
+}
+
+#[test]
+fn uipi_write_and_activate_touch_only_the_own_entrys_pending_and_active() {
+    // U (with ustatus.UIE clear, so nothing is delivered) deactivates its
+    // entry, writes pending bits that look like a Hartid/Mode, then
+    // reactivates it. S reads the entry back: Hartid and Mode are those
+    // the kernel set, and the neighbouring entry is unchanged.
+    let (mut m, stop) = run_asm(1, |a| {
+        let s_entry = a.label();
+        let m_handler = a.label();
+        let s_handler = a.label();
+        let user = a.label();
+        let u_handler = a.label();
+        boot_to_s(a, s_entry, m_handler);
+        a.bind(s_entry);
+        a.la(T0, s_handler);
+        a.csrw(STVEC, T0);
+        s_setup_receiver(a, u_handler, true);
+        a.csrci(USTATUS, 1);
+        s_bind_entry(a, OTHER, false);
+        a.li(S4, 0);
+        sret_to_user(a, user);
+        a.bind(user);
+        a.uipi_deactivate();
+        a.li(A0, (7 << 16) | 0x13);
+        a.uipi_write(A0);
+        a.ecall(); // S reads the entry back
+        a.uipi_activate();
+        a.ecall(); // and again
+        a.align(4);
+        a.bind(u_handler);
+        exit(a, 55);
+        a.align(4);
+        a.bind(s_handler);
+        a.li(T0, (entry(RECEIVER) + 8) as i64);
+        a.ld(T1, T0, 0);
+        record(a, T1); // READ_LOW
+        a.ld(T1, T0, 8);
+        record(a, T1); // READ_HIGH
+        a.li(T0, (entry(OTHER) + 8) as i64);
+        a.ld(T1, T0, 0);
+        record(a, T1);
+        a.ld(T1, T0, 8);
+        record(a, T1);
+        let done = a.label();
+        a.bnez(S4, done);
+        a.li(S4, 1);
+        a.csrr(T0, SEPC);
+        a.addi(T0, T0, 4);
+        a.csrw(SEPC, T0);
+        a.sret();
+        a.bind(done);
+        exit(a, 0);
+        a.align(4);
+        a.bind(m_handler);
+        exit(a, 77);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let r = results_at(&mut m, 8);
+    let pending = (7 << 16) | 0x13;
+    // after DEACTIVATE + WRITE: hart 0, 64-bit, inactive; pending = value
+    assert_eq!(&r[..4], &[2, pending, 2, 0]);
+    // after ACTIVATE: only Active changed
+    assert_eq!(&r[4..], &[3, pending, 2, 0]);
+}
+
+/// Records the UINTR events a core reports.
+#[derive(Default)]
+struct UintrRecorder {
+    events: Vec<(usize, UintrEvent)>,
+}
+
+impl TimingSink for UintrRecorder {
+    fn uintr(&mut self, hart: usize, event: UintrEvent) {
+        self.events.push((hart, event));
+    }
+}
+
+/// U sends to itself, handles it, returns with uret, then sends through
+/// an invalid sender-table entry; exits from U.
+fn send_handle_reject(a: &mut Asm) {
+    let s_entry = a.label();
+    let m_handler = a.label();
+    let user = a.label();
+    let u_handler = a.label();
+    boot_to_s(a, s_entry, m_handler);
+    a.bind(s_entry);
+    s_setup_receiver(a, u_handler, true);
+    sret_to_user(a, user);
+    a.bind(user);
+    a.li(A0, 0);
+    a.uipi_send(A0);
+    a.nop();
+    a.li(A0, 1);
+    a.uipi_send(A0);
+    exit(a, 0);
+    a.align(4);
+    a.bind(u_handler);
+    a.uipi_write(ZERO);
+    a.uret();
+    a.align(4);
+    a.bind(m_handler);
+    exit(a, 77);
+}
+
+#[test]
+fn timing_sink_sees_send_delivered_return_rejected_in_order() {
+    let mut sink = UintrRecorder::default();
+    let (_, stop) = run_asm_with(1, &mut sink, send_handle_reject);
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_eq!(
+        sink.events,
+        vec![
+            (
+                0,
+                UintrEvent::Send {
+                    receiver: RECEIVER as u16,
+                    delivered_to_active: true
+                }
+            ),
+            (0, UintrEvent::Delivered),
+            (0, UintrEvent::Return),
+            (0, UintrEvent::SendRejected),
+        ]
+    );
+}
+
+#[test]
+fn commit_log_shows_user_csr_writes() {
+    let mut log = CommitLog::new(Vec::new());
+    let (_, stop) = run_asm_with(1, &mut log, send_handle_reject);
+    assert_eq!(stop, StopReason::Exited(0));
+    let text = String::from_utf8(log.finish().unwrap()).unwrap();
+    // csrw utvec, t0 = csrrw x0, 0x005, x5
+    let csrw_utvec = format!("(0x{:08x})", (0x005 << 20) | (5 << 15) | (1 << 12) | 0x73);
+    let line = text
+        .lines()
+        .find(|l| l.contains(&csrw_utvec))
+        .expect("csrw utvec is logged");
+    assert!(line.contains(" c5_utvec 0x"), "{line}");
+    assert!(line.starts_with("core   0: 1 "), "written from S: {line}");
+}
