@@ -398,7 +398,7 @@ fn interrupt_for_descheduled_receiver_does_not_reach_the_next_thread() {
         a.uipi_read(T0);
         record(a, T0); // B's own entry has nothing pending
         a.ecall(); // yield: the kernel switches back to A
-        // thread A
+                   // thread A
         a.bind(thread_a);
         a_resume = a.here();
         a.nop();
