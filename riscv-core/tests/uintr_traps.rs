@@ -572,3 +572,88 @@ fn commit_log_shows_user_csr_writes() {
     assert!(line.contains(" c5_utvec 0x"), "{line}");
     assert!(line.starts_with("core   0: 1 "), "written from S: {line}");
 }
+
+#[test]
+fn send_from_another_hart_while_receiver_is_in_s_waits_for_sret() {
+    // Hart 0 (receiver) traps to S and waits there for hart 1 to send
+    // from U; the request is pending in S but only taken after sret.
+    // Flags: hart 0 is in S (in_s), hart 1 has sent (in_s + 8).
+    let in_s = DATA + 0x800;
+    let mut resume = 0;
+    let (mut m, stop) = run_asm(2, |a| {
+        let s_entry = a.label();
+        let m_handler = a.label();
+        let s_handler = a.label();
+        let receiver = a.label();
+        let back = a.label();
+        let sender = a.label();
+        let u_handler = a.label();
+        boot_to_s(a, s_entry, m_handler);
+        a.bind(s_entry);
+        a.la(T0, s_handler);
+        a.csrw(STVEC, T0);
+        s_setup_receiver(a, u_handler, true);
+        a.li(S2, 0);
+        let is_receiver = a.label();
+        a.beqz(A0, is_receiver); // a0 = hart id from the boot ROM
+        sret_to_user(a, sender);
+        a.bind(is_receiver);
+        sret_to_user(a, receiver);
+        // hart 1, U: wait until hart 0 is in S, send, flag it, spin
+        a.bind(sender);
+        a.li(S5, in_s as i64);
+        let wait_s = a.label();
+        a.bind(wait_s);
+        a.ld(T0, S5, 0);
+        a.beqz(T0, wait_s);
+        a.li(A0, 0);
+        a.uipi_send(A0);
+        a.li(T1, 1);
+        a.sd(T1, S5, 8);
+        let spin = a.label();
+        a.bind(spin);
+        a.j(spin);
+        // hart 0, U
+        a.bind(receiver);
+        a.ecall();
+        a.bind(back);
+        resume = a.here();
+        a.nop();
+        record(a, S2);
+        exit(a, 0);
+        a.align(4);
+        a.bind(u_handler);
+        u_handler_body(a);
+        a.align(4);
+        // hart 0, S
+        a.bind(s_handler);
+        a.li(S5, in_s as i64);
+        a.li(T1, 1);
+        a.sd(T1, S5, 0);
+        let wait_sent = a.label();
+        a.bind(wait_sent);
+        a.ld(T0, S5, 8);
+        a.beqz(T0, wait_sent);
+        for _ in 0..20 {
+            a.nop();
+        }
+        record(a, S2);
+        a.csrr(T0, UIP);
+        record(a, T0);
+        sret_to_user(a, back);
+        a.align(4);
+        a.bind(m_handler);
+        exit(a, 77);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let r = results_at(&mut m, 6);
+    assert_eq!(r[0], 0, "not taken in S");
+    assert_eq!(r[1] & 1, 1, "pending while in S");
+    assert_eq!(r[2], INTERRUPT);
+    assert_eq!(r[3], resume);
+    assert_eq!(r[4], 1 << VECTOR);
+    assert_eq!(r[5], 1);
+    let s = m.stats();
+    assert_eq!(s.get("hart0.uintr.delivered"), Some(1));
+    assert_eq!(s.get("hart1.uintr.sent"), Some(1));
+}
