@@ -212,6 +212,13 @@ impl Hart {
                         );
                     }
                     pc = next;
+                    // A device store (e.g. a UINTC SEND) may have changed an
+                    // interrupt line: stop here so the machine samples it
+                    // before the next instruction, not at the block's end.
+                    if self.sync_request {
+                        self.pc = pc;
+                        return (i as u64 + 1, false);
+                    }
                 }
                 Err(e) => {
                     self.pc = pc;
