@@ -10,6 +10,7 @@
 
 use crate::inst::{DecodedInst, Op};
 use sim_core::Privilege;
+use std::rc::Rc;
 
 pub const MAX_BLOCK_LEN: usize = 64;
 const CACHE_SETS: usize = 4096;
@@ -17,7 +18,8 @@ const CACHE_SETS: usize = 4096;
 pub struct Block {
     pub pc: u64,
     pub privilege: Privilege,
-    pub insts: Vec<DecodedInst>,
+    /// Shared so the hart can run them while it is mutably borrowed.
+    pub insts: Rc<[DecodedInst]>,
 }
 
 pub struct BlockCache {
@@ -62,20 +64,12 @@ impl BlockCache {
             .expect("slot returned by lookup/insert")
     }
 
-    /// Moves the instructions of the block in `slot` out (to run them
-    /// while the hart is mutably borrowed); give them back with `put_insts`.
+    /// The instructions of the block in `slot` (a cheap shared handle).
     #[inline(always)]
-    pub fn take_insts(&mut self, slot: usize) -> Vec<DecodedInst> {
-        match &mut self.slots[slot] {
-            Some(b) => std::mem::take(&mut b.insts),
-            None => Vec::new(),
-        }
-    }
-
-    #[inline(always)]
-    pub fn put_insts(&mut self, slot: usize, insts: Vec<DecodedInst>) {
-        if let Some(b) = &mut self.slots[slot] {
-            b.insts = insts;
+    pub fn insts(&self, slot: usize) -> Rc<[DecodedInst]> {
+        match &self.slots[slot] {
+            Some(b) => Rc::clone(&b.insts),
+            None => Rc::from([]),
         }
     }
 

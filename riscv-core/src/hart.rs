@@ -58,6 +58,9 @@ pub struct Hart {
     /// xRET, WFI, traps, device stores): the machine re-samples interrupt
     /// lines before running on.
     pub(crate) sync_request: bool,
+    /// A CSR write set mcycle/minstret in the current block (its value
+    /// then stands as written).
+    pub(crate) counters_written: bool,
     /// Instructions retired by this hart (never written by the guest,
     /// unlike minstret).
     pub retired: u64,
@@ -96,6 +99,7 @@ impl Hart {
             mtime: 0,
             flush_blocks: false,
             sync_request: false,
+            counters_written: false,
             retired: 0,
             blocks: BlockCache::new(),
             trap_counts: TrapCounts::default(),
@@ -159,12 +163,25 @@ impl Hart {
                     }
                 },
             };
-            // Borrow the block's instructions out of the cache while they
-            // run (flushes are deferred to the end of the block).
-            let insts = self.blocks.take_insts(slot);
+            // A shared handle keeps the block alive while it runs, even if
+            // an instruction flushes the cache (flushes apply at the end).
+            let insts = self.blocks.insts(slot);
             let left = (budget - run.retired) as usize;
-            let (retired, trapped) = self.execute_block(&insts[..insts.len().min(left)], bus, sink);
-            self.blocks.put_insts(slot, insts);
+            let insts = &insts[..insts.len().min(left)];
+            // Counters are exact for the only instruction that can read
+            // them, a CSR op, which always ends its block: count the
+            // instructions before the last one ahead, settle afterwards.
+            let n = insts.len() as u64;
+            self.csr.count_retired(n - 1);
+            self.counters_written = false;
+            let (retired, trapped) = self.execute_block(insts, bus, sink);
+            if !self.counters_written {
+                if retired == n {
+                    self.csr.count_retired(1);
+                } else {
+                    self.csr.uncount_retired(n - 1 - retired);
+                }
+            }
             run.retired += retired;
             if self.flush_blocks {
                 self.flush_blocks = false;
@@ -322,7 +339,7 @@ impl Hart {
         Ok(Block {
             pc: start,
             privilege: self.privilege,
-            insts,
+            insts: insts.into(),
         })
     }
 

@@ -244,7 +244,8 @@ impl Machine {
                             break;
                         }
                     }
-                    hart.csr.count_retired(retired);
+                    // (the hart counts retired instructions in mcycle and
+                    // minstret itself; traps take a cycle each)
                     hart.csr.mcycle = hart.csr.mcycle.wrapping_add(progress - retired);
                     self.cycles[h] += progress;
                     self.instret += retired;

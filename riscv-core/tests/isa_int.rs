@@ -361,3 +361,28 @@ fn compressed_instructions_execute() {
     assert_eq!(read_u64(&mut m, DATA + 8) & 0xffff_ffff, 49);
     assert_eq!(read_u64(&mut m, DATA + 16), 17);
 }
+
+#[test]
+fn instret_and_cycle_are_exact_mid_block() {
+    // csrr instret; 10 x addi; csrr instret: the difference is 11 (the ten
+    // addi and the first csrr), whatever the block boundaries.
+    let r = results(&[
+        &|a: &mut Asm| {
+            a.csrr(A0, 0xc02);
+            for _ in 0..10 {
+                a.addi(A1, A1, 1);
+            }
+            a.csrr(A3, 0xc02);
+            a.sub(A2, A3, A0);
+        },
+        &|a: &mut Asm| {
+            a.csrr(A0, 0xb00);
+            for _ in 0..7 {
+                a.addi(A1, A1, 1);
+            }
+            a.csrr(A3, 0xb00);
+            a.sub(A2, A3, A0);
+        },
+    ]);
+    assert_eq!(r, vec![11, 8]);
+}

@@ -374,6 +374,9 @@ impl Hart {
 
     /// Side effects of a CSR write on cached translation state.
     fn after_csr_write<S: TimingSink>(&mut self, csr: u16, sink: &mut S) {
+        if matches!(csr, 0xb00 | 0xb02) {
+            self.counters_written = true;
+        }
         let is_pmp = (0x3a0..=0x3ef).contains(&csr);
         if csr == CSR_SATP || is_pmp {
             // Without ASID-tagged blocks, any change of address space or
