@@ -165,31 +165,36 @@ impl Hart {
             };
             // A shared handle keeps the block alive while it runs, even if
             // an instruction flushes the cache (flushes apply at the end).
-            let insts = self.blocks.insts(slot);
-            let left = (budget - run.retired) as usize;
-            let insts = &insts[..insts.len().min(left)];
-            // Counters are exact for the only instruction that can read
-            // them, a CSR op, which always ends its block: count the
-            // instructions before the last one ahead, settle afterwards.
-            let n = insts.len() as u64;
-            self.csr.count_retired(n - 1);
-            self.counters_written = false;
-            let (retired, trapped) = self.execute_block(insts, bus, sink);
-            if !self.counters_written {
-                if retired == n {
-                    self.csr.count_retired(1);
-                } else {
-                    self.csr.uncount_retired(n - 1 - retired);
+            let block = self.blocks.insts(slot);
+            let (start, privilege) = (self.pc, self.privilege);
+            // A block that branches back to its own start (a tight loop)
+            // runs again without another cache lookup.
+            loop {
+                let left = (budget - run.retired) as usize;
+                let insts = &block[..block.len().min(left)];
+                let (retired, trapped) = self.execute_counted(insts, bus, sink);
+                run.retired += retired;
+                if self.flush_blocks {
+                    self.flush_blocks = false;
+                    self.blocks.flush();
+                    if !trapped {
+                        break;
+                    }
                 }
-            }
-            run.retired += retired;
-            if self.flush_blocks {
-                self.flush_blocks = false;
-                self.blocks.flush();
-            }
-            if trapped {
-                run.traps = 1;
-                break;
+                if trapped {
+                    run.traps = 1;
+                    self.retired += run.retired;
+                    run.waiting = self.waiting;
+                    return run;
+                }
+                if self.sync_request
+                    || self.waiting
+                    || run.retired >= budget
+                    || self.pc != start
+                    || self.privilege != privilege
+                {
+                    break;
+                }
             }
             if self.sync_request {
                 break;
@@ -198,6 +203,31 @@ impl Hart {
         self.retired += run.retired;
         run.waiting = self.waiting;
         run
+    }
+
+    /// Runs one block and keeps mcycle/minstret exact. Counters matter only
+    /// to the one instruction that can read them, a CSR op, and that one
+    /// always ends its block: the instructions before the last are counted
+    /// ahead, the rest is settled afterwards.
+    #[inline(always)]
+    fn execute_counted<S: TimingSink>(
+        &mut self,
+        insts: &[DecodedInst],
+        bus: &mut Bus,
+        sink: &mut S,
+    ) -> (u64, bool) {
+        let n = insts.len() as u64;
+        self.csr.count_retired(n - 1);
+        self.counters_written = false;
+        let (retired, trapped) = self.execute_block(insts, bus, sink);
+        if !self.counters_written {
+            if retired == n {
+                self.csr.count_retired(1);
+            } else {
+                self.csr.uncount_retired(n - 1 - retired);
+            }
+        }
+        (retired, trapped)
     }
 
     /// Executes the instructions of one block in order; returns how many

@@ -172,6 +172,7 @@ impl Mmu {
     /// tval = vaddr. The access must not cross a page boundary (the executor
     /// splits such accesses): only vaddr's page is translated and the PMP
     /// check covers `[paddr, paddr+size)`.
+    #[inline]
     pub fn translate<M: PhysMem>(
         &mut self,
         vaddr: u64,
@@ -201,6 +202,23 @@ impl Mmu {
                 Err(access.access_fault(vaddr))
             };
         }
+        self.translate_paged(vaddr, size, access, eff, mode, csr, mem)
+    }
+
+    /// The paged part of `translate` (kept out of line: M-mode and Bare
+    /// accesses are the hot, simple case).
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn translate_paged<M: PhysMem>(
+        &mut self,
+        vaddr: u64,
+        size: u64,
+        access: AccessType,
+        eff: Privilege,
+        mode: u64,
+        csr: &CsrFile,
+        mem: &mut M,
+    ) -> Result<Translation, Exception> {
         let levels = match mode {
             SATP_MODE_SV39 => 3,
             SATP_MODE_SV48 => 4,

@@ -148,10 +148,21 @@ impl Pmp {
     /// `[addr, addr+size)` decides; it must match all bytes or the access
     /// fails. An unlocked entry does not restrict M-mode. With no matching
     /// entry M-mode succeeds and S/U fail (entries are implemented).
+    #[inline]
     pub fn check(&self, addr: u64, size: u64, access: AccessType, privilege: Privilege) -> bool {
         if self.active_len == 0 {
             return privilege == Privilege::Machine;
         }
+        self.check_entries(addr, size, access, privilege)
+    }
+
+    fn check_entries(
+        &self,
+        addr: u64,
+        size: u64,
+        access: AccessType,
+        privilege: Privilege,
+    ) -> bool {
         let lo = addr as u128;
         let hi = lo + size.max(1) as u128;
         for i in 0..self.active_len {

@@ -84,6 +84,10 @@ impl Plic {
         let Some(&threshold) = self.threshold.get(context) else {
             return 0;
         };
+        // Nothing pending (the usual case): no need to look at priorities.
+        if !self.pending.contains(&true) {
+            return 0;
+        }
         let mut best = 0;
         let mut best_prio = threshold;
         for s in 1..NSRC {
