@@ -445,6 +445,18 @@ impl Hart {
         if vaddr & (size as u64 - 1) != 0 {
             return self.load_misaligned(bus, sink, vaddr, size);
         }
+        Ok(self.load_aligned(bus, sink, vaddr, size)?.0)
+    }
+
+    /// An aligned load: translate, read, report. Returns (value, paddr).
+    #[inline(always)]
+    fn load_aligned<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+    ) -> Result<(u64, u64), Exception> {
         let paddr = self.translate_data(sink, vaddr, size, AccessType::Load, bus)?;
         let value = bus
             .read(paddr, size)
@@ -462,7 +474,7 @@ impl Hart {
                 },
             );
         }
-        Ok(value)
+        Ok((value, paddr))
     }
 
     #[cold]
@@ -600,24 +612,8 @@ impl Hart {
         if vaddr & (size as u64 - 1) != 0 {
             return Err(Exception::new(ExceptionCause::LoadMisaligned, vaddr));
         }
-        let paddr = self.translate_data(sink, vaddr, size, AccessType::Load, bus)?;
-        let value = bus
-            .read(paddr, size)
-            .ok_or(Exception::new(ExceptionCause::LoadAccessFault, vaddr))?;
+        let (value, paddr) = self.load_aligned(bus, sink, vaddr, size)?;
         bus.reservations.reserve(self.id, paddr);
-        if S::ACTIVE {
-            sink.mem_access(
-                self.id,
-                &MemAccess {
-                    kind: AccessKind::Load,
-                    vaddr,
-                    paddr,
-                    size,
-                    data: value,
-                    privilege: self.privilege,
-                },
-            );
-        }
         Ok(value)
     }
 

@@ -156,3 +156,77 @@ fn wild_physical_access_is_an_access_fault_for_the_guest() {
     assert_eq!(stop, StopReason::Exited(0));
     assert_eq!(results_at(&mut m, 2), vec![7, 0x7_0000_0000]);
 }
+
+#[test]
+fn plic_external_interrupt_from_the_uart() {
+    // UART THR-empty interrupt (source 10) -> PLIC context 0 (hart 0 M)
+    // -> MEIP: the handler sees cause 11 and claims source 10.
+    const PLIC: i64 = 0x0c00_0000;
+    let (mut m, stop) = run_asm(1, |a| {
+        let handler = a.label();
+        a.li(S0, DATA as i64);
+        a.la(T0, handler);
+        a.csrw(0x305, T0);
+        a.li(T0, PLIC + 10 * 4);
+        a.li(T1, 1);
+        a.sw(T1, T0, 0); // priority[10] = 1
+        a.li(T0, PLIC + 0x2000);
+        a.li(T1, 1 << 10);
+        a.sw(T1, T0, 0); // enable source 10 for context 0
+        a.li(T0, PLIC + 0x20_0000);
+        a.sw(ZERO, T0, 0); // threshold 0
+        a.li(T0, 1 << 11);
+        a.csrw(0x304, T0); // MEIE
+        a.csrsi(0x300, 8); // MIE
+        a.li(T0, UART as i64);
+        a.li(T1, 2);
+        a.sb(T1, T0, 1); // IER: THR empty interrupt
+        a.nop();
+        a.nop();
+        exit(a, 1);
+        a.align(4);
+        a.bind(handler);
+        a.csrr(T0, 0x342);
+        record(a, T0);
+        a.li(T0, PLIC + 0x20_0004);
+        a.lw(T1, T0, 0); // claim
+        record(a, T1);
+        exit(a, 0);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_eq!(results_at(&mut m, 2), vec![(1 << 63) | 11, 10]);
+}
+
+#[test]
+fn firmware_hands_over_to_the_kernel_through_fw_dynamic_info() {
+    // --bios/--kernel flow: the firmware reads next_addr from the
+    // fw_dynamic_info that a2 points at and jumps there; the kernel (an
+    // ELF at 0x8020_0000) exits with a2's magic check result.
+    let kernel_at = RAM_BASE + 0x20_0000;
+    let mut fw = Asm::new(RAM_BASE);
+    fw.ld(T0, A2, 16); // next_addr
+    fw.ld(T1, A2, 0); // magic
+    fw.jalr(ZERO, T0, 0);
+    let mut k = Asm::new(kernel_at);
+    let bad = k.label();
+    k.li(T2, 0x4942_534f);
+    k.bne(T1, T2, bad);
+    exit(&mut k, 0);
+    k.bind(bad);
+    exit(&mut k, 1);
+    let kernel = ElfSpec::riscv(kernel_at)
+        .segment(kernel_at, k.finish().unwrap())
+        .build();
+    let mut m = Machine::new(config(1)).unwrap();
+    let image = m.load_elf(&kernel).unwrap();
+    m.load_raw(&fw.finish().unwrap(), RAM_BASE).unwrap();
+    m.set_next_stage(image.entry);
+    m.boot(RAM_BASE).unwrap();
+    let stop = m.run(
+        &mut NullSink,
+        RunLimits {
+            max_instructions: Some(100_000),
+        },
+    );
+    assert_eq!(stop, StopReason::Exited(0));
+}

@@ -386,3 +386,74 @@ fn instret_and_cycle_are_exact_mid_block() {
     ]);
     assert_eq!(r, vec![11, 8]);
 }
+
+/// One AMO case: memory holds `old`, a1 = `src`. The result folds the
+/// value returned and the new memory value: `returned ^ new` for D,
+/// `returned << 32 | new` (low words) for W.
+macro_rules! amo {
+    ($op:ident, $old:expr, $src:expr, $width:literal) => {
+        &|a: &mut Asm| {
+            a.li(T0, (DATA + 0x8000) as i64);
+            a.li(T1, $old as i64);
+            a.sd(T1, T0, 0);
+            a.li(A1, $src as i64);
+            a.$op(A2, T0, A1, true, true);
+            a.ld(A3, T0, 0);
+            if $width == 8 {
+                a.xor(A2, A2, A3); // returned ^ new
+            } else {
+                a.slli(A3, A3, 32);
+                a.srli(A3, A3, 32);
+                a.slli(A2, A2, 32);
+                a.or(A2, A2, A3); // returned (low word) << 32 | new (low word)
+            }
+        }
+    };
+}
+
+#[test]
+fn every_amo_returns_old_and_writes_new() {
+    let neg = -5i64 as u64;
+    check(
+        &[
+            amo!(amoswap_d, 7, 9, 8),
+            amo!(amoadd_d, u64::MAX, 2, 8),
+            amo!(amoxor_d, 0b1100, 0b1010, 8),
+            amo!(amoand_d, 0b1100, 0b1010, 8),
+            amo!(amoor_d, 0b1100, 0b1010, 8),
+            amo!(amomin_d, neg, 3, 8),
+            amo!(amomax_d, neg, 3, 8),
+            amo!(amominu_d, neg, 3, 8),
+            amo!(amomaxu_d, neg, 3, 8),
+            amo!(amoswap_w, 7, 9, 4),
+            amo!(amoadd_w, 0xffff_ffffu64, 2, 4),
+            amo!(amomin_w, 0xffff_fffbu64, 3, 4),
+            amo!(amomax_w, 0xffff_fffbu64, 3, 4),
+            amo!(amominu_w, 0xffff_fffbu64, 3, 4),
+            amo!(amomaxu_w, 0xffff_fffbu64, 3, 4),
+            amo!(amoxor_w, 0b1100, 0b1010, 4),
+            amo!(amoand_w, 0b1100, 0b1010, 4),
+            amo!(amoor_w, 0b1100, 0b1010, 4),
+        ],
+        &[
+            7 ^ 9,
+            u64::MAX ^ 1,
+            0b1100 ^ 0b0110,
+            0b1100 ^ 0b1000,
+            0b1100 ^ 0b1110,
+            neg ^ neg,
+            neg ^ 3,
+            neg ^ 3,
+            neg ^ neg,
+            7 << 32 | 9,
+            0xffff_ffff << 32 | 1,
+            0xffff_fffb << 32 | 0xffff_fffb,
+            0xffff_fffb << 32 | 3,
+            0xffff_fffb << 32 | 3,
+            0xffff_fffb << 32 | 0xffff_fffb,
+            0b1100 << 32 | 0b0110,
+            0b1100 << 32 | 0b1000,
+            0b1100 << 32 | 0b1110,
+        ],
+    );
+}

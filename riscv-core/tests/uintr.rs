@@ -3,80 +3,11 @@
 
 mod common;
 
+use common::uintr::*;
 use common::*;
-use riscv_core::encode::{reg::*, Asm, Label};
-use riscv_core::platform::{RAM_BASE, UINTC_BASE};
+use riscv_core::encode::{reg::*, Asm};
+
 use sim_core::StopReason;
-
-const USTATUS: u16 = 0x000;
-const UIE: u16 = 0x004;
-const UTVEC: u16 = 0x005;
-const UEPC: u16 = 0x041;
-const UCAUSE: u16 = 0x042;
-const UIP: u16 = 0x044;
-const SIDELEG: u16 = 0x103;
-const SUIST: u16 = 0x1b0;
-const SUIRS: u16 = 0x1b1;
-const SUICFG: u16 = 0x1b2;
-const SEPC: u16 = 0x141;
-const STVEC: u16 = 0x105;
-const SCAUSE: u16 = 0x142;
-const INTERRUPT: u64 = 1 << 63;
-/// The sender table (one page) and the receiver entry used by the tests.
-const SENDER_TABLE: u64 = RAM_BASE + 0x30_0000;
-const RECEIVER: u64 = 5;
-const VECTOR: u64 = 3;
-
-fn entry(index: u64) -> u64 {
-    UINTC_BASE + index * 32
-}
-
-/// M-mode: PMP open, USIP delegated to S, then S-mode at `s_entry`.
-fn boot_to_s(a: &mut Asm, s_entry: Label, m_handler: Label) {
-    a.li(S0, DATA as i64);
-    a.la(T0, m_handler);
-    a.csrw(0x305, T0);
-    open_pmp(a);
-    a.li(T0, 1); // mideleg.USIP: user software interrupts leave M's hands
-    a.csrs(0x303, T0);
-    a.li(T0, (1 << 8) | (1 << 2)); // ecalls and illegal instructions from U go to S
-    a.csrs(0x302, T0);
-    mret_to(a, 1, s_entry);
-}
-
-/// S-mode: a sender table whose entry 0 targets RECEIVER/VECTOR (entry 1
-/// is invalid), a receiver entry bound to `hart` (active or not), and the
-/// thread's suirs/utvec/uie/ustatus set for the U-mode code.
-fn s_setup_receiver(a: &mut Asm, u_handler: Label, hart: u64, active: bool) {
-    a.li(T0, SENDER_TABLE as i64);
-    a.li(T1, (1 | (VECTOR << 16) | (RECEIVER << 48)) as i64);
-    a.sd(T1, T0, 0);
-    a.sd(ZERO, T0, 8);
-    a.li(T0, ((1u64 << 63) | (1 << 44) | (SENDER_TABLE >> 12)) as i64);
-    a.csrw(SUIST, T0);
-    a.li(T0, UINTC_BASE as i64);
-    a.csrw(SUICFG, T0);
-    a.li(T0, ((1u64 << 63) | RECEIVER) as i64);
-    a.csrw(SUIRS, T0);
-    a.li(T0, (entry(RECEIVER) + 8) as i64);
-    a.li(T1, ((hart << 16) | 2 | active as u64) as i64);
-    a.sd(T1, T0, 0); // WRITE_LOW: hartid, 64-bit mode, active
-    a.li(T0, 1);
-    a.csrw(SIDELEG, T0);
-    a.la(T0, u_handler);
-    a.csrw(UTVEC, T0);
-    a.csrsi(UIE, 1);
-    a.csrsi(USTATUS, 1);
-}
-
-/// S-mode: enter U at `target`.
-fn sret_to_user(a: &mut Asm, target: Label) {
-    a.la(T0, target);
-    a.csrw(SEPC, T0);
-    a.li(T0, 1 << 8);
-    a.csrc(0x100, T0);
-    a.sret();
-}
 
 /// U-mode handler: records ucause, uepc and the pending bits, clears
 /// them, counts the interrupt in s2 and returns with uret.

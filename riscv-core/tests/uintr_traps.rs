@@ -5,82 +5,15 @@
 
 mod common;
 
+use common::uintr::*;
 use common::*;
 use riscv_core::commit_log::CommitLog;
-use riscv_core::encode::{reg::*, Asm, Label};
-use riscv_core::platform::{RAM_BASE, UINTC_BASE};
+use riscv_core::encode::{reg::*, Asm};
+
 use sim_core::{StopReason, TimingSink, UintrEvent};
 
-const USTATUS: u16 = 0x000;
-const UIE: u16 = 0x004;
-const UTVEC: u16 = 0x005;
-const UEPC: u16 = 0x041;
-const UCAUSE: u16 = 0x042;
-const UIP: u16 = 0x044;
 const SIP: u16 = 0x144;
-const SIDELEG: u16 = 0x103;
-const SUIST: u16 = 0x1b0;
-const SUIRS: u16 = 0x1b1;
-const SUICFG: u16 = 0x1b2;
-const SEPC: u16 = 0x141;
-const STVEC: u16 = 0x105;
-const SCAUSE: u16 = 0x142;
-const INTERRUPT: u64 = 1 << 63;
-const SENDER_TABLE: u64 = RAM_BASE + 0x30_0000;
-/// Receiver entries of thread A (the registered receiver) and thread B.
-const RECEIVER: u64 = 5;
 const OTHER: u64 = 6;
-const VECTOR: u64 = 3;
-
-fn entry(index: u64) -> u64 {
-    UINTC_BASE + index * 32
-}
-
-/// M-mode: PMP open, USIP delegated to S, ecalls and illegal instructions
-/// from U (and S) delegated to S, then S-mode at `s_entry`.
-fn boot_to_s(a: &mut Asm, s_entry: Label, m_handler: Label) {
-    a.li(S0, DATA as i64);
-    a.la(T0, m_handler);
-    a.csrw(0x305, T0);
-    open_pmp(a);
-    a.li(T0, 1);
-    a.csrs(0x303, T0);
-    a.li(T0, (1 << 8) | (1 << 2));
-    a.csrs(0x302, T0);
-    mret_to(a, 1, s_entry);
-}
-
-/// S-mode: sender table entry 0 -> RECEIVER/VECTOR, the receiver entry
-/// bound to hart 0 (active or not), suirs/utvec/uie/ustatus for U.
-fn s_setup_receiver(a: &mut Asm, u_handler: Label, active: bool) {
-    a.li(T0, SENDER_TABLE as i64);
-    a.li(T1, (1 | (VECTOR << 16) | (RECEIVER << 48)) as i64);
-    a.sd(T1, T0, 0);
-    a.sd(ZERO, T0, 8);
-    a.li(T0, ((1u64 << 63) | (1 << 44) | (SENDER_TABLE >> 12)) as i64);
-    a.csrw(SUIST, T0);
-    a.li(T0, UINTC_BASE as i64);
-    a.csrw(SUICFG, T0);
-    a.li(T0, ((1u64 << 63) | RECEIVER) as i64);
-    a.csrw(SUIRS, T0);
-    a.li(T0, (entry(RECEIVER) + 8) as i64);
-    a.li(T1, (2 | active as u64) as i64);
-    a.sd(T1, T0, 0);
-    a.li(T0, 1);
-    a.csrw(SIDELEG, T0);
-    a.la(T0, u_handler);
-    a.csrw(UTVEC, T0);
-    a.csrsi(UIE, 1);
-    a.csrsi(USTATUS, 1);
-}
-
-fn sret_to_user(a: &mut Asm, target: Label) {
-    a.la(T0, target);
-    a.csrw(SEPC, T0);
-    a.li(T0, 1 << 8);
-    a.csrc(0x100, T0);
-    a.sret();
-}
 
 /// Trap handler that counts in s3, skips the faulting instruction and
 /// returns with `ret` (sret or mret).
@@ -183,7 +116,7 @@ fn kernel_set_usip_is_delivered_right_after_sret_to_user() {
         a.bind(s_entry);
         a.la(T0, s_handler);
         a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, false);
+        s_setup_receiver(a, u_handler, 0, false);
         a.li(S2, 0);
         a.csrsi(UIP, 1);
         sret_to_user(a, user);
@@ -237,7 +170,7 @@ fn interrupt_posted_while_in_s_waits_for_the_return_to_u() {
         a.bind(s_entry);
         a.la(T0, s_handler);
         a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, true);
+        s_setup_receiver(a, u_handler, 0, true);
         a.li(S2, 0);
         sret_to_user(a, user);
         a.bind(user);
@@ -301,7 +234,7 @@ fn exception_in_user_handler_goes_to_s_and_uret_still_returns() {
         a.bind(s_entry);
         a.la(T0, s_handler);
         a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, true);
+        s_setup_receiver(a, u_handler, 0, true);
         sret_to_user(a, user);
         a.bind(user);
         a.li(S2, 0);
@@ -379,7 +312,7 @@ fn interrupt_for_descheduled_receiver_does_not_reach_the_next_thread() {
         a.bind(s_entry);
         a.la(T0, s_handler);
         a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, true);
+        s_setup_receiver(a, u_handler, 0, true);
         a.li(S2, 0);
         // switch to thread B: deactivate A, B's entry active, suirs = B
         a.li(T0, (entry(RECEIVER) + 0x18) as i64);
@@ -447,7 +380,7 @@ fn uipi_write_and_activate_touch_only_the_own_entrys_pending_and_active() {
         a.bind(s_entry);
         a.la(T0, s_handler);
         a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, true);
+        s_setup_receiver(a, u_handler, 0, true);
         a.csrci(USTATUS, 1);
         s_bind_entry(a, OTHER, false);
         a.li(S4, 0);
@@ -517,7 +450,7 @@ fn send_handle_reject(a: &mut Asm) {
     let u_handler = a.label();
     boot_to_s(a, s_entry, m_handler);
     a.bind(s_entry);
-    s_setup_receiver(a, u_handler, true);
+    s_setup_receiver(a, u_handler, 0, true);
     sret_to_user(a, user);
     a.bind(user);
     a.li(A0, 0);
@@ -592,7 +525,7 @@ fn send_from_another_hart_while_receiver_is_in_s_waits_for_sret() {
         a.bind(s_entry);
         a.la(T0, s_handler);
         a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, true);
+        s_setup_receiver(a, u_handler, 0, true);
         a.li(S2, 0);
         let is_receiver = a.label();
         a.beqz(A0, is_receiver); // a0 = hart id from the boot ROM

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod elf_writer;
+pub mod uintr;
 
 use riscv_core::encode::{reg::*, Asm};
 use riscv_core::machine::{Machine, MachineConfig};
@@ -45,11 +46,22 @@ pub fn run_asm_with<S: TimingSink>(
     sink: &mut S,
     build: impl FnOnce(&mut Asm),
 ) -> (Machine, StopReason) {
+    run_full(harts, sink, |_| {}, build)
+}
+
+/// The general form: `prepare` sees the machine after loading, before boot.
+pub fn run_full<S: TimingSink>(
+    harts: usize,
+    sink: &mut S,
+    prepare: impl FnOnce(&mut Machine),
+    build: impl FnOnce(&mut Asm),
+) -> (Machine, StopReason) {
     let mut a = Asm::new(RAM_BASE);
     build(&mut a);
     let image = a.finish().expect("test program assembles");
     let mut m = Machine::new(config(harts)).expect("machine");
     m.load_raw(&image, RAM_BASE).expect("load");
+    prepare(&mut m);
     m.boot(RAM_BASE).expect("boot");
     let stop = m.run(
         sink,
@@ -102,20 +114,7 @@ pub fn run_prepared(
     prepare: impl FnOnce(&mut Machine),
     build: impl FnOnce(&mut Asm),
 ) -> (Machine, StopReason) {
-    let mut a = Asm::new(RAM_BASE);
-    build(&mut a);
-    let image = a.finish().expect("test program assembles");
-    let mut m = Machine::new(config(harts)).expect("machine");
-    m.load_raw(&image, RAM_BASE).expect("load");
-    prepare(&mut m);
-    m.boot(RAM_BASE).expect("boot");
-    let stop = m.run(
-        &mut NullSink,
-        RunLimits {
-            max_instructions: Some(50_000_000),
-        },
-    );
-    (m, stop)
+    run_full(harts, &mut NullSink, prepare, build)
 }
 
 /// M-mode prologue for programs that drop to S or U: a PMP entry granting
