@@ -50,7 +50,7 @@ pub fn memory_loop(iterations: i64) -> Vec<u8> {
     a.srli(T0, S3, 16);
     a.andi(T0, T0, 0x7f8); // 8-byte slot within 2 KiB ...
     a.slli(T1, S3, 1);
-    a.srli(T1, T1, 44); // ... plus a 1 MiB-range offset
+    a.srli(T1, T1, 55); // ... plus one of 512 2 KiB chunks (1 MiB in all)
     a.slli(T1, T1, 11);
     a.add(T0, T0, T1);
     a.add(T0, T0, S2);
@@ -76,7 +76,12 @@ fn run(image: &[u8]) -> u64 {
     let mut m = Machine::new(c).unwrap();
     m.load_raw(image, RAM_BASE).unwrap();
     m.boot(RAM_BASE).unwrap();
-    let stop = m.run(&mut NullSink, RunLimits::default());
+    let stop = m.run(
+        &mut NullSink,
+        RunLimits {
+            max_instructions: Some(100_000_000),
+        },
+    );
     assert_eq!(stop, StopReason::Exited(0));
     m.instret()
 }
