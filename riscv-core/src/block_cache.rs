@@ -15,11 +15,21 @@ use std::rc::Rc;
 pub const MAX_BLOCK_LEN: usize = 64;
 const CACHE_SETS: usize = 4096;
 
+/// A decoded instruction and its byte offset from the block's start: pc
+/// is computed from the offset, so it is not a value carried from one
+/// instruction to the next (which would be a dependency chain through
+/// memory once the compiler spills it).
+#[derive(Clone, Copy, Debug)]
+pub struct BlockInst {
+    pub inst: DecodedInst,
+    pub offset: u16,
+}
+
 pub struct Block {
     pub pc: u64,
     pub privilege: Privilege,
     /// Shared so the hart can run them while it is mutably borrowed.
-    pub insts: Rc<[DecodedInst]>,
+    pub insts: Rc<[BlockInst]>,
 }
 
 pub struct BlockCache {
@@ -66,7 +76,7 @@ impl BlockCache {
 
     /// The instructions of the block in `slot` (a cheap shared handle).
     #[inline(always)]
-    pub fn insts(&self, slot: usize) -> Rc<[DecodedInst]> {
+    pub fn insts(&self, slot: usize) -> Rc<[BlockInst]> {
         match &self.slots[slot] {
             Some(b) => Rc::clone(&b.insts),
             None => Rc::from([]),

@@ -4,7 +4,7 @@
 //! building), interrupt checks at block boundaries, trap delivery, and the
 //! load/store paths shared by every memory instruction.
 
-use crate::block_cache::{ends_block, Block, BlockCache, MAX_BLOCK_LEN};
+use crate::block_cache::{ends_block, Block, BlockCache, BlockInst, MAX_BLOCK_LEN};
 use crate::bus::Bus;
 use crate::csr::CsrFile;
 use crate::decode::decode;
@@ -212,7 +212,7 @@ impl Hart {
     #[inline(always)]
     fn execute_counted<S: TimingSink>(
         &mut self,
-        insts: &[DecodedInst],
+        insts: &[BlockInst],
         bus: &mut Bus,
         sink: &mut S,
     ) -> (u64, bool) {
@@ -235,15 +235,20 @@ impl Hart {
     #[inline(always)]
     fn execute_block<S: TimingSink>(
         &mut self,
-        insts: &[DecodedInst],
+        insts: &[BlockInst],
         bus: &mut Bus,
         sink: &mut S,
     ) -> (u64, bool) {
-        let mut pc = self.pc;
-        for (i, inst) in insts.iter().enumerate() {
+        let start = self.pc;
+        let mut next = start;
+        let mut it = insts.iter();
+        while let Some(b) = it.next() {
+            let inst = &b.inst;
+            let pc = start.wrapping_add(b.offset as u64);
             let privilege = self.privilege;
             match self.execute(inst, pc, bus, sink) {
-                Ok(next) => {
+                Ok(n) => {
+                    next = n;
                     if S::ACTIVE {
                         sink.retire(
                             self.id,
@@ -258,23 +263,22 @@ impl Hart {
                             },
                         );
                     }
-                    pc = next;
                     // A device store (e.g. a UINTC SEND) may have changed an
                     // interrupt line: stop here so the machine samples it
                     // before the next instruction, not at the block's end.
                     if self.sync_request {
-                        self.pc = pc;
-                        return (i as u64 + 1, false);
+                        self.pc = next;
+                        return ((insts.len() - it.len()) as u64, false);
                     }
                 }
                 Err(e) => {
                     self.pc = pc;
                     self.trap(Trap::Exception(e), sink);
-                    return (i as u64, true);
+                    return ((insts.len() - it.len() - 1) as u64, true);
                 }
             }
         }
-        self.pc = pc;
+        self.pc = next;
         (insts.len() as u64, false)
     }
 
@@ -356,11 +360,17 @@ impl Hart {
                     None => break,
                 };
                 let inst = decode(lo as u32 | (hi as u32) << 16);
-                insts.push(inst);
+                insts.push(BlockInst {
+                    inst,
+                    offset: (pc - start) as u16,
+                });
                 break;
             };
             let inst: DecodedInst = decode(raw);
-            insts.push(inst);
+            insts.push(BlockInst {
+                inst,
+                offset: (pc - start) as u16,
+            });
             pc += inst.len as u64;
             if ends_block(inst.op) || insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
                 break;
