@@ -50,7 +50,8 @@ pub struct RunArgs {
     /// instead of parsing it as ELF.
     #[arg(long = "raw-addr", value_name = "ADDR", value_parser = parse_addr)]
     pub raw_addr: Option<u64>,
-    /// Print the run's statistics tree as JSON on stdout at the end.
+    /// Print the run's statistics tree as JSON on stdout at the end (add
+    /// --uart-output FILE to keep the guest's output out of stdout).
     #[arg(long)]
     pub json: bool,
 }
