@@ -124,9 +124,14 @@ impl Hart {
         self.csr.mip_value() & self.csr.mie != 0
     }
 
-    /// Takes a pending, enabled interrupt if there is one. Returns true if
-    /// one was taken.
+    /// Takes a pending, enabled interrupt if there is one, and ends a WFI
+    /// whenever an interrupt is pending and enabled in mie, even if the
+    /// global enables keep it from being taken. Returns true if one was
+    /// taken.
     pub fn check_interrupts<S: TimingSink>(&mut self, sink: &mut S) -> bool {
+        if self.waiting && self.wakeup_pending() {
+            self.waiting = false;
+        }
         if let Some(cause) = privileged::pending_interrupt(&self.csr, self.privilege) {
             self.waiting = false;
             self.trap(Trap::Interrupt(cause), sink);

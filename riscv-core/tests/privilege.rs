@@ -533,3 +533,29 @@ fn mideleg_routes_supervisor_timer_to_s_mode() {
     assert_eq!(r[0], INTERRUPT | 5);
     assert_eq!(r[1], 0);
 }
+
+#[test]
+fn wfi_resumes_on_a_pending_enabled_interrupt_even_with_mie_off() {
+    // mstatus.MIE = 0, mie.MTIE = 1: the timer interrupt is not taken, but
+    // WFI must end once it is pending, and execution continues after it.
+    let (mut m, stop) = run_asm(1, |a| {
+        a.li(S0, DATA as i64);
+        a.li(T1, CLINT_MTIME as i64);
+        a.ld(T2, T1, 0);
+        a.addi(T2, T2, 100);
+        a.li(T1, CLINT_MTIMECMP as i64);
+        a.sd(T2, T1, 0);
+        a.li(T0, 1 << 7);
+        a.csrw(MIE, T0);
+        a.wfi();
+        a.csrr(T0, MIP);
+        record(a, T0);
+        exit(a, 0);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_ne!(
+        results_at(&mut m, 1)[0] & (1 << 7),
+        0,
+        "MTIP pending after wake-up"
+    );
+}
