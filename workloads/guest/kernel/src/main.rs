@@ -1,0 +1,82 @@
+//! asyncsim's guest kernel (S-mode). This first slice boots on hart 0,
+//! turns on Sv39 with the kernel's identity map of RAM, and runs the
+//! embedded user programs one after the other, each as its own process in
+//! its own address space (pid 1, 2, ...), serving their syscalls. When the
+//! last one ends it powers off through SBI: exit code 0 if every process
+//! exited with 0, else 1.
+#![no_std]
+#![no_main]
+
+mod console;
+mod elf;
+mod entry;
+mod frames;
+mod page_table;
+mod process;
+mod sbi;
+mod syscall;
+mod trap;
+mod user_memory;
+
+mod user_programs {
+    include!(concat!(env!("OUT_DIR"), "/user_programs.rs"));
+}
+
+use frames::FramePool;
+use page_table::AddressSpace;
+use process::{Outcome, Process};
+
+/// Hart 0's kernel, entered from [`entry`] with a zeroed `.bss`.
+fn kmain(hart: usize, fdt: usize) -> ! {
+    kprintln!("asyncsim kernel: hart {hart}, device tree at {fdt:#x}");
+    trap::init();
+    let mut frames = FramePool::take();
+    let Ok(kernel_space) = AddressSpace::new(&mut frames) else {
+        kprintln!("kernel: out of page frames");
+        sbi::shutdown(false)
+    };
+    kernel_space.activate();
+    kprintln!("kernel booted (Sv39)");
+
+    let mut all_passed = true;
+    for (i, (name, image)) in user_programs::USER_PROGRAMS.iter().enumerate() {
+        let pid = i + 1;
+        let mut process = match Process::load(pid, image, &mut frames) {
+            Ok(process) => process,
+            Err(e) => {
+                kprintln!("process {pid} ({name}): cannot load: {e:?}");
+                all_passed = false;
+                continue;
+            }
+        };
+        process.space.activate();
+        let outcome = process.run();
+        kernel_space.activate();
+        process.space.destroy(&mut frames);
+        match outcome {
+            Outcome::Exited(code) => {
+                kprintln!("process {pid} exited with code {code}");
+                all_passed &= code == 0;
+            }
+            Outcome::Killed { cause, pc, tval } => {
+                kprintln!(
+                    "process {pid} killed: scause={cause:#x} sepc={pc:#x} stval={tval:#x}"
+                );
+                all_passed = false;
+            }
+        }
+    }
+    // Every process's frames went back to the pool; only the kernel's root remains.
+    if frames.in_use() != 1 {
+        kprintln!("kernel: {} page frames leaked", frames.in_use() - 1);
+        all_passed = false;
+    }
+    kprintln!("kernel: all processes done, shutting down");
+    sbi::shutdown(all_passed)
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    kprintln!("kernel panic: {}", info.message());
+    sbi::shutdown(false)
+}
