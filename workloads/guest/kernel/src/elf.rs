@@ -76,7 +76,10 @@ impl<'a> Elf<'a> {
             phnum: usize::from(u16_at(image, 56)?),
         };
         // All program headers must lie in the image.
-        let table = elf.phnum.checked_mul(PHDR_SIZE).ok_or(ElfError::Truncated)?;
+        let table = elf
+            .phnum
+            .checked_mul(PHDR_SIZE)
+            .ok_or(ElfError::Truncated)?;
         elf.phoff
             .checked_add(table)
             .filter(|&end| end <= image.len())
@@ -100,7 +103,12 @@ impl<'a> Elf<'a> {
         }
         let end = offset.checked_add(filesz).ok_or(ElfError::Truncated)?;
         let data = self.image.get(offset..end).ok_or(ElfError::Truncated)?;
-        Ok(Some(Segment { vaddr, memsz, flags, data }))
+        Ok(Some(Segment {
+            vaddr,
+            memsz,
+            flags,
+            data,
+        }))
     }
 
     /// Every PT_LOAD segment, or the first error.

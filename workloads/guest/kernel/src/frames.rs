@@ -61,7 +61,7 @@ impl FramePool {
 
     /// Returns `frame` (from [`Self::alloc`], no longer used) to the pool.
     pub fn free(&mut self, frame: usize) {
-        if frame < self.base || frame >= self.next || frame % PAGE_SIZE != 0 {
+        if frame < self.base || frame >= self.next || !frame.is_multiple_of(PAGE_SIZE) {
             return; // not ours: ignore rather than corrupt the list
         }
         // SAFETY: the frame is the pool's and unused; its first word links the list.

@@ -59,9 +59,7 @@ fn kmain(hart: usize, fdt: usize) -> ! {
                 all_passed &= code == 0;
             }
             Outcome::Killed { cause, pc, tval } => {
-                kprintln!(
-                    "process {pid} killed: scause={cause:#x} sepc={pc:#x} stval={tval:#x}"
-                );
+                kprintln!("process {pid} killed: scause={cause:#x} sepc={pc:#x} stval={tval:#x}");
                 all_passed = false;
             }
         }

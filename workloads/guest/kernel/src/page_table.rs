@@ -59,8 +59,8 @@ impl AddressSpace {
     /// A space with only the kernel mapping.
     pub fn new(frames: &mut FramePool) -> Result<Self, OutOfFrames> {
         let root = frames.alloc()?;
-        let kernel = ((KERNEL_GIGAPAGE >> 12) << 10)
-            | PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D;
+        let kernel =
+            ((KERNEL_GIGAPAGE >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D;
         // SAFETY: `root` is a fresh, zeroed table frame of 512 entries.
         unsafe { table(root).add(KERNEL_ROOT_INDEX).write(kernel) };
         Ok(Self { root })
@@ -87,7 +87,7 @@ impl AddressSpace {
         va: usize,
         create: bool,
     ) -> Result<Option<*mut usize>, MapError> {
-        if va >= USER_END || va % PAGE_SIZE != 0 {
+        if va >= USER_END || !va.is_multiple_of(PAGE_SIZE) {
             return Err(MapError::BadAddress);
         }
         let mut pa = self.root;

@@ -40,7 +40,11 @@ impl From<MapError> for LoadError {
 pub enum Outcome {
     Exited(i32),
     /// Killed by an exception it caused (scause, sepc, stval).
-    Killed { cause: usize, pc: usize, tval: usize },
+    Killed {
+        cause: usize,
+        pc: usize,
+        tval: usize,
+    },
 }
 
 /// A loaded process.
@@ -79,7 +83,7 @@ impl Process {
                     tval: trap.tval,
                 };
             }
-            self.frame.sepc += 4;
+            self.frame.sepc = self.frame.sepc.wrapping_add(4);
             match syscall::handle(self.pid, &self.space, &mut self.frame.regs) {
                 Action::Continue => {}
                 Action::Exit(code) => return Outcome::Exited(code),
@@ -89,7 +93,11 @@ impl Process {
 }
 
 /// Maps the image's segments and the stack into `space`; returns the entry.
-fn build(space: &mut AddressSpace, image: &[u8], frames: &mut FramePool) -> Result<usize, LoadError> {
+fn build(
+    space: &mut AddressSpace,
+    image: &[u8],
+    frames: &mut FramePool,
+) -> Result<usize, LoadError> {
     let elf = Elf::parse(image)?;
     for segment in elf.segments() {
         let segment = segment?;

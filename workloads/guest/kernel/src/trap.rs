@@ -127,7 +127,9 @@ pub fn run_user(frame: &mut TrapFrame) -> Trap {
     }
     let (cause, tval): (usize, usize);
     // SAFETY: reading trap CSRs has no side effects.
-    unsafe { core::arch::asm!("csrr {0}, scause", "csrr {1}, stval", out(reg) cause, out(reg) tval) };
+    unsafe {
+        core::arch::asm!("csrr {0}, scause", "csrr {1}, stval", out(reg) cause, out(reg) tval)
+    };
     Trap { cause, tval }
 }
 

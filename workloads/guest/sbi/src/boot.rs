@@ -12,8 +12,15 @@ const FW_DYNAMIC_MAGIC: u64 = 0x4942_534f;
 
 /// Exceptions the kernel handles itself: misaligned fetch/load/store,
 /// illegal instruction, breakpoint, ecall from U, and the page faults.
-const MEDELEG: usize = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 6) | (1 << 8)
-    | (1 << 12) | (1 << 13) | (1 << 15);
+const MEDELEG: usize = (1 << 0)
+    | (1 << 2)
+    | (1 << 3)
+    | (1 << 4)
+    | (1 << 6)
+    | (1 << 8)
+    | (1 << 12)
+    | (1 << 13)
+    | (1 << 15);
 /// S-level software, timer and external interrupts.
 const MIDELEG: usize = (1 << 1) | (1 << 5) | (1 << 9);
 /// cycle, time and instret readable from S (and, if the kernel allows, U).
@@ -107,7 +114,7 @@ extern "C" fn init(hart: usize, fdt: usize, fw_info: usize) -> ! {
 /// or [`DEFAULT_KERNEL_ENTRY`] when a2 does not point at a valid one.
 fn kernel_entry(fw_info: usize) -> usize {
     // The structure is 6 u64 words; it must lie in RAM and be aligned.
-    if fw_info < 0x8000_0000 || fw_info % 8 != 0 {
+    if fw_info < 0x8000_0000 || !fw_info.is_multiple_of(8) {
         return DEFAULT_KERNEL_ENTRY;
     }
     let info = fw_info as *const u64;

@@ -39,10 +39,16 @@ pub struct SbiRet {
 
 impl SbiRet {
     fn ok(value: usize) -> Self {
-        Self { error: SBI_SUCCESS, value: Some(value) }
+        Self {
+            error: SBI_SUCCESS,
+            value: Some(value),
+        }
     }
     fn err(error: isize) -> Self {
-        Self { error, value: Some(0) }
+        Self {
+            error,
+            value: Some(0),
+        }
     }
 }
 
@@ -51,7 +57,10 @@ pub fn dispatch(eid: usize, fid: usize, args: [usize; 6]) -> SbiRet {
     match eid {
         EID_LEGACY_PUTCHAR => {
             uart::putc(args[0] as u8);
-            SbiRet { error: SBI_SUCCESS, value: None }
+            SbiRet {
+                error: SBI_SUCCESS,
+                value: None,
+            }
         }
         EID_BASE => base(fid, args[0]),
         EID_TIME if fid == 0 => set_timer(args[0]),

@@ -28,7 +28,12 @@ fn main() -> i32 {
         ),
         (
             "write(wrapping range)",
-            sys::syscall3(sys::SYS_WRITE, sys::STDOUT, msg.as_ptr() as usize, usize::MAX),
+            sys::syscall3(
+                sys::SYS_WRITE,
+                sys::STDOUT,
+                msg.as_ptr() as usize,
+                usize::MAX,
+            ),
             -sys::EFAULT,
         ),
         (
@@ -37,7 +42,11 @@ fn main() -> i32 {
             -sys::EBADF,
         ),
         ("syscall 999", sys::syscall3(999, 0, 0, 0), -sys::ENOSYS),
-        ("syscall usize::MAX", sys::syscall3(usize::MAX, 0, 0, 0), -sys::ENOSYS),
+        (
+            "syscall usize::MAX",
+            sys::syscall3(usize::MAX, 0, 0, 0),
+            -sys::ENOSYS,
+        ),
     ];
     let mut failed = 0;
     for (what, got, want) in checks {
