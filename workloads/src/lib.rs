@@ -65,6 +65,12 @@ mod guest_fdt_tests;
 mod kernel_elf;
 #[cfg(test)]
 mod kernel_elf_tests;
+/// The guest kernel's command-line reader, host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/fdt.rs"]
+mod kernel_fdt;
+#[cfg(test)]
+mod kernel_fdt_tests;
 
 #[cfg(test)]
 mod tests {

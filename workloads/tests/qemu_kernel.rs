@@ -6,6 +6,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const QEMU: &str = "qemu-system-riscv64";
@@ -34,18 +35,19 @@ fn qemu_available() -> bool {
     found
 }
 
+/// Writes an ELF for QEMU under a name no other test (or run) uses.
 fn elf_file(name: &str, bytes: &[u8]) -> PathBuf {
-    let name = format!("kernel-test-{name}-{}.elf", std::process::id());
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let name = format!("kernel-test-{name}-{}-{n}.elf", std::process::id());
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::write(&path, bytes).expect("write ELF");
     path
 }
 
-#[test]
-fn kernel_runs_user_processes_on_qemu() {
-    if !qemu_available() {
-        return;
-    }
+/// Boots firmware + kernel on QEMU with `append` as the command line;
+/// returns (exit code, output lines from the kernel's boot line on).
+fn boot(append: Option<&str>) -> (Option<i32>, Vec<String>) {
     let sbi = elf_file("sbi", workloads::firmware());
     let kernel = elf_file("kernel", workloads::kernel());
     let mut child = Command::new(QEMU)
@@ -53,6 +55,7 @@ fn kernel_runs_user_processes_on_qemu() {
         .arg(&sbi)
         .arg("-kernel")
         .arg(&kernel)
+        .args(append.map(|a| ["-append", a]).into_iter().flatten())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -79,11 +82,40 @@ fn kernel_runs_user_processes_on_qemu() {
     let out = reader.join().expect("reader thread");
     let _ = std::fs::remove_file(&sbi);
     let _ = std::fs::remove_file(&kernel);
-    assert_eq!(status.code(), Some(0), "output:\n{out}");
-    let lines: Vec<&str> = out.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let lines: Vec<String> = out
+        .lines()
+        .map(|l| l.trim_end_matches('\r').to_owned())
+        .collect();
     let first = lines
         .iter()
-        .position(|l| *l == EXPECTED[0])
+        .position(|l| l == EXPECTED[0])
         .unwrap_or_else(|| panic!("no boot line in:\n{out}"));
-    assert_eq!(&lines[first..], EXPECTED, "output:\n{out}");
+    (status.code(), lines[first..].to_vec())
+}
+
+#[test]
+fn kernel_runs_user_processes_on_qemu() {
+    if qemu_available() {
+        let (code, lines) = boot(None);
+        assert_eq!(code, Some(0), "{lines:#?}");
+        assert_eq!(lines, EXPECTED);
+    }
+}
+
+/// Same as cli/tests/kernel_boot.rs: the faulting process is killed, the
+/// next one runs, the machine exits with 1.
+#[test]
+fn a_faulting_process_is_killed_on_qemu() {
+    if qemu_available() {
+        let (code, lines) = boot(Some("init=user-fault,user-hello"));
+        assert_eq!(code, Some(1), "{lines:#?}");
+        assert_eq!(lines.len(), 6, "{lines:#?}");
+        assert!(
+            lines[2].starts_with("process 1 killed by store page fault (scause=0xf sepc=")
+                && lines[2].ends_with("stval=0x80200000)"),
+            "{lines:#?}"
+        );
+        assert_eq!(lines[3], "hello from user space (pid 2)");
+        assert_eq!(lines[4], "process 2 exited with code 0");
+    }
 }

@@ -5,8 +5,8 @@
 //! workspace, from this workspace's own release directory.
 use std::{env, fs, path::PathBuf};
 
-/// The user programs, in the order the kernel runs them (pid 1, 2, ...).
-const USER_PROGRAMS: &[&str] = &["user-hello", "user-hostile"];
+/// The user programs embedded in the kernel.
+const USER_PROGRAMS: &[&str] = &["user-hello", "user-hostile", "user-fault"];
 
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -24,8 +24,7 @@ fn main() {
             manifest.join("../target/riscv64gc-unknown-none-elf/release")
         }
     };
-    let mut generated =
-        String::from("/// (name, ELF image) of each user program, run as pid 1, 2, ...\n");
+    let mut generated = String::from("/// (name, ELF image) of each embedded user program.\n");
     generated.push_str("pub static USER_PROGRAMS: &[(&str, &[u8])] = &[\n");
     for name in USER_PROGRAMS {
         let elf = elf_dir.join(name);

@@ -1,15 +1,18 @@
 //! asyncsim's guest kernel (S-mode). This first slice boots on hart 0,
-//! turns on Sv39 with the kernel's identity map of RAM, and runs the
-//! embedded user programs one after the other, each as its own process in
-//! its own address space (pid 1, 2, ...), serving their syscalls. When the
-//! last one ends it powers off through SBI: exit code 0 if every process
-//! exited with 0, else 1.
+//! turns on Sv39 with the kernel's identity map of RAM, and runs the user
+//! programs the command line names (see [`cmdline`]) one after the other,
+//! each as its own process in its own address space (pid 1, 2, ...),
+//! serving their syscalls; a process that faults is killed and reported.
+//! When the last one ends it powers off through SBI: exit code 0 if every
+//! process exited with 0, else 1.
 #![no_std]
 #![no_main]
 
+mod cmdline;
 mod console;
 mod elf;
 mod entry;
+mod fdt;
 mod frames;
 mod page_table;
 mod process;
@@ -38,9 +41,18 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     kernel_space.activate();
     kprintln!("kernel booted (Sv39)");
 
+    let bootargs = cmdline::device_tree(fdt).and_then(fdt::bootargs);
     let mut all_passed = true;
-    for (i, (name, image)) in user_programs::USER_PROGRAMS.iter().enumerate() {
+    for (i, name) in cmdline::init_programs(bootargs).split(',').enumerate() {
         let pid = i + 1;
+        let Some((_, image)) = user_programs::USER_PROGRAMS
+            .iter()
+            .find(|(n, _)| *n == name)
+        else {
+            kprintln!("process {pid}: no program {name:?}");
+            all_passed = false;
+            continue;
+        };
         let mut process = match Process::load(pid, image, &mut frames) {
             Ok(process) => process,
             Err(e) => {
@@ -59,7 +71,10 @@ fn kmain(hart: usize, fdt: usize) -> ! {
                 all_passed &= code == 0;
             }
             Outcome::Killed { cause, pc, tval } => {
-                kprintln!("process {pid} killed: scause={cause:#x} sepc={pc:#x} stval={tval:#x}");
+                kprintln!(
+                    "process {pid} killed by {} (scause={cause:#x} sepc={pc:#x} stval={tval:#x})",
+                    trap::cause_name(cause)
+                );
                 all_passed = false;
             }
         }

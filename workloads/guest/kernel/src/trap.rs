@@ -133,6 +133,25 @@ pub fn run_user(frame: &mut TrapFrame) -> Trap {
     Trap { cause, tval }
 }
 
+/// The name of exception `cause` (scause without the interrupt bit).
+pub fn cause_name(cause: usize) -> &'static str {
+    match cause {
+        0 => "instruction address misaligned",
+        1 => "instruction access fault",
+        2 => "illegal instruction",
+        3 => "breakpoint",
+        4 => "load address misaligned",
+        5 => "load access fault",
+        6 => "store address misaligned",
+        7 => "store access fault",
+        8 => "environment call from U-mode",
+        12 => "instruction page fault",
+        13 => "load page fault",
+        15 => "store page fault",
+        _ => "unexpected trap",
+    }
+}
+
 /// A trap while the kernel itself ran: a kernel bug. Report and power off.
 extern "C" fn kernel_trap() -> ! {
     let (cause, epc, tval): (usize, usize, usize);
