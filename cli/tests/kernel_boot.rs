@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Output lines the kernel and its processes must print, in this order.
 const EXPECTED: &[&str] = &[
     "kernel booted (Sv39)",
+    "kernel: SBI 1.0, timer ok",
     "hello from user space (pid 1)",
     "process 1 exited with code 0",
     "user-hostile: all 6 checks passed",
@@ -70,6 +71,7 @@ fn a_faulting_process_is_killed_and_the_kernel_carries_on() {
     assert_eq!(code, Some(1), "{lines:#?}\n{stderr}");
     let expected = [
         "kernel booted (Sv39)",
+        "kernel: SBI 1.0, timer ok",
         "user-fault: storing to kernel memory",
         "process 1 killed by store page fault (scause=0xf sepc=",
         "hello from user space (pid 2)",
@@ -84,5 +86,5 @@ fn a_faulting_process_is_killed_and_the_kernel_carries_on() {
             "{line:?} should start with {want:?}"
         );
     }
-    assert!(lines[2].ends_with("stval=0x80200000)"), "{}", lines[2]);
+    assert!(lines[3].ends_with("stval=0x80200000)"), "{}", lines[3]);
 }

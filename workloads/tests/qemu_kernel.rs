@@ -15,6 +15,7 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// Output lines the kernel and its processes must print, in this order.
 const EXPECTED: &[&str] = &[
     "kernel booted (Sv39)",
+    "kernel: SBI 1.0, timer ok",
     "hello from user space (pid 1)",
     "process 1 exited with code 0",
     "user-hostile: all 6 checks passed",
@@ -109,13 +110,13 @@ fn a_faulting_process_is_killed_on_qemu() {
     if qemu_available() {
         let (code, lines) = boot(Some("init=user-fault,user-hello"));
         assert_eq!(code, Some(1), "{lines:#?}");
-        assert_eq!(lines.len(), 6, "{lines:#?}");
+        assert_eq!(lines.len(), 7, "{lines:#?}");
         assert!(
-            lines[2].starts_with("process 1 killed by store page fault (scause=0xf sepc=")
-                && lines[2].ends_with("stval=0x80200000)"),
+            lines[3].starts_with("process 1 killed by store page fault (scause=0xf sepc=")
+                && lines[3].ends_with("stval=0x80200000)"),
             "{lines:#?}"
         );
-        assert_eq!(lines[3], "hello from user space (pid 2)");
-        assert_eq!(lines[4], "process 2 exited with code 0");
+        assert_eq!(lines[4], "hello from user space (pid 2)");
+        assert_eq!(lines[5], "process 2 exited with code 0");
     }
 }

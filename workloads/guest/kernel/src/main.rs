@@ -18,6 +18,7 @@ mod page_table;
 mod process;
 mod sbi;
 mod syscall;
+mod timer;
 mod trap;
 mod user_memory;
 
@@ -40,6 +41,9 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     };
     kernel_space.activate();
     kprintln!("kernel booted (Sv39)");
+    if !check_firmware() {
+        sbi::shutdown(false)
+    }
 
     let bootargs = cmdline::device_tree(fdt).and_then(fdt::bootargs);
     let mut all_passed = true;
@@ -86,6 +90,27 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     }
     kprintln!("kernel: all processes done, shutting down");
     sbi::shutdown(all_passed)
+}
+
+/// Checks the SBI services the kernel uses: BASE reports v1.0+, TIME and
+/// SRST are there, and the timer raises and clears STIP.
+fn check_firmware() -> bool {
+    let version = sbi::spec_version().unwrap_or(0);
+    let (major, minor) = (version >> 24, version & 0xff_ffff);
+    if major < 1 || !sbi::probe(sbi::EID_TIME) || !sbi::probe(sbi::EID_SRST) {
+        kprintln!("kernel: SBI {major}.{minor} lacks TIME or SRST");
+        return false;
+    }
+    match timer::self_test() {
+        Ok(_) => {
+            kprintln!("kernel: SBI {major}.{minor}, timer ok");
+            true
+        }
+        Err(e) => {
+            kprintln!("kernel: SBI timer check failed: {e:?}");
+            false
+        }
+    }
 }
 
 #[panic_handler]
