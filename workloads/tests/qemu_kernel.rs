@@ -18,7 +18,7 @@ const EXPECTED: &[&str] = &[
     "kernel: SBI 1.0, timer ok",
     "hello from user space (pid 1)",
     "process 1 exited with code 0",
-    "user-hostile: all 6 checks passed",
+    "user-hostile: all 7 checks passed",
     "process 2 exited with code 0",
     "kernel: all processes done, shutting down",
 ];

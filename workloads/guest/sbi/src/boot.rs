@@ -76,15 +76,16 @@ extern "C" fn init(hart: usize, fdt: usize, fw_info: usize) -> ! {
     // ready and its stack (mscratch) is this hart's firmware stack, which
     // nothing else uses once we mret.
     unsafe {
+        // The trap entry first, so that a CSR this hart lacks is reported.
         core::arch::asm!(
+            "csrw mtvec, {mtvec}",
+            "csrw mscratch, {mscratch}",
             "csrw pmpaddr0, {all}",
             "csrw pmpcfg0, {cfg}",
             "csrw medeleg, {medeleg}",
             "csrw mideleg, {mideleg}",
             "csrw mcounteren, {counteren}",
             "csrs menvcfg, {stce}",
-            "csrw mtvec, {mtvec}",
-            "csrw mscratch, {mscratch}",
             all = in(reg) usize::MAX,
             cfg = in(reg) PMPCFG_NAPOT_RWX,
             medeleg = in(reg) MEDELEG,

@@ -12,10 +12,13 @@ entry!(main);
 const KERNEL_ADDRESS: usize = 0x8020_0000;
 /// An address no process has mapped.
 const UNMAPPED: usize = 0x3000_0000;
+/// 8 bytes below the top of the stack the kernel gives every process: a
+/// 16-byte range there runs off the end of mapped memory.
+const STACK_END_MINUS_8: usize = 0x4000_0000 - 8;
 
 fn main() -> i32 {
     let msg = b"x";
-    let checks: [(&str, isize, isize); 6] = [
+    let checks: [(&str, isize, isize); 7] = [
         (
             "write(kernel address)",
             sys::syscall3(sys::SYS_WRITE, sys::STDOUT, KERNEL_ADDRESS, 16),
@@ -34,6 +37,11 @@ fn main() -> i32 {
                 msg.as_ptr() as usize,
                 usize::MAX,
             ),
+            -sys::EFAULT,
+        ),
+        (
+            "write(range running off the stack)",
+            sys::syscall3(sys::SYS_WRITE, sys::STDOUT, STACK_END_MINUS_8, 16),
             -sys::EFAULT,
         ),
         (
