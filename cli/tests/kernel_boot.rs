@@ -28,9 +28,9 @@ fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// Runs firmware + kernel with `bootargs`; returns (exit code, stdout
-/// lines from the kernel's boot line on, stderr).
-fn boot(bootargs: Option<&str>) -> (Option<i32>, Vec<String>, String) {
+/// Runs firmware + kernel on `harts` harts with `bootargs`; returns (exit
+/// code, stdout lines from the kernel's boot line on, stderr).
+fn boot(harts: u32, bootargs: Option<&str>) -> (Option<i32>, Vec<String>, String) {
     let sbi = write_tmp("sbi.elf", workloads::firmware());
     let kernel = write_tmp("kernel.elf", workloads::kernel());
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_asyncsim"));
@@ -39,7 +39,8 @@ fn boot(bootargs: Option<&str>) -> (Option<i32>, Vec<String>, String) {
         .arg(&sbi)
         .arg("--kernel")
         .arg(&kernel)
-        .args(["--max-insns", "100000000"]);
+        .args(["--max-insns", "100000000"])
+        .args(["--harts", &harts.to_string()]);
     if let Some(bootargs) = bootargs {
         cmd.args(["--bootargs", bootargs]);
     }
@@ -56,9 +57,17 @@ fn boot(bootargs: Option<&str>) -> (Option<i32>, Vec<String>, String) {
 
 #[test]
 fn kernel_runs_user_processes_and_exits_zero() {
-    let (code, lines, stderr) = boot(None);
+    let (code, lines, stderr) = boot(1, None);
     assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
     assert!(stderr.contains("guest exited with code 0"), "{stderr}");
+    assert_eq!(lines, EXPECTED, "{stderr}");
+}
+
+/// The firmware parks harts other than 0; the kernel runs as on one hart.
+#[test]
+fn secondary_harts_park_and_the_kernel_runs_on_hart_0() {
+    let (code, lines, stderr) = boot(4, None);
+    assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
     assert_eq!(lines, EXPECTED, "{stderr}");
 }
 
@@ -67,7 +76,7 @@ fn kernel_runs_user_processes_and_exits_zero() {
 /// and the machine's exit code says that not all passed.
 #[test]
 fn a_faulting_process_is_killed_and_the_kernel_carries_on() {
-    let (code, lines, stderr) = boot(Some("console=ttyS0 init=user-fault,user-hello,no-such"));
+    let (code, lines, stderr) = boot(1, Some("console=ttyS0 init=user-fault,user-hello,no-such"));
     assert_eq!(code, Some(1), "{lines:#?}\n{stderr}");
     let expected = [
         "kernel booted (Sv39)",

@@ -46,9 +46,9 @@ fn elf_file(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// Boots firmware + kernel on QEMU with `append` as the command line;
-/// returns (exit code, output lines from the kernel's boot line on).
-fn boot(append: Option<&str>) -> (Option<i32>, Vec<String>) {
+/// Boots firmware + kernel on QEMU with `harts` harts and `append` as the
+/// command line; returns (exit code, output lines from the boot line on).
+fn boot(harts: usize, append: Option<&str>) -> (Option<i32>, Vec<String>) {
     let sbi = elf_file("sbi", workloads::firmware());
     let kernel = elf_file("kernel", workloads::kernel());
     let mut child = Command::new(QEMU)
@@ -56,6 +56,7 @@ fn boot(append: Option<&str>) -> (Option<i32>, Vec<String>) {
         .arg(&sbi)
         .arg("-kernel")
         .arg(&kernel)
+        .args(["-smp", &harts.to_string()])
         .args(append.map(|a| ["-append", a]).into_iter().flatten())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -97,7 +98,16 @@ fn boot(append: Option<&str>) -> (Option<i32>, Vec<String>) {
 #[test]
 fn kernel_runs_user_processes_on_qemu() {
     if qemu_available() {
-        let (code, lines) = boot(None);
+        let (code, lines) = boot(1, None);
+        assert_eq!(code, Some(0), "{lines:#?}");
+        assert_eq!(lines, EXPECTED);
+    }
+}
+
+#[test]
+fn secondary_harts_park_on_qemu() {
+    if qemu_available() {
+        let (code, lines) = boot(4, None);
         assert_eq!(code, Some(0), "{lines:#?}");
         assert_eq!(lines, EXPECTED);
     }
@@ -108,7 +118,7 @@ fn kernel_runs_user_processes_on_qemu() {
 #[test]
 fn a_faulting_process_is_killed_on_qemu() {
     if qemu_available() {
-        let (code, lines) = boot(Some("init=user-fault,user-hello"));
+        let (code, lines) = boot(1, Some("init=user-fault,user-hello"));
         assert_eq!(code, Some(1), "{lines:#?}");
         assert_eq!(lines.len(), 7, "{lines:#?}");
         assert!(
