@@ -1,6 +1,10 @@
 //! Builds the guest programs in `guest/` for riscv64gc-unknown-none-elf with
 //! a nested cargo, and generates `guest_programs.rs` in OUT_DIR, which embeds
 //! each ELF. No manual step: the root `cargo build`/`cargo test` does it.
+//!
+//! Order: first everything but the kernel (runtime, programs, firmware,
+//! user programs), then the kernel, which embeds the user programs' ELF
+//! files from the directory given in `ASYNCSIM_USER_ELF_DIR`.
 
 use std::{
     env, fs,
@@ -17,15 +21,30 @@ fn main() {
     let guest = manifest_dir.join("guest");
     let target_dir = out_dir.join("guest-target");
 
-    for path in ["Cargo.toml", "Cargo.lock", ".cargo", "rt", "programs"] {
+    for path in [
+        "Cargo.toml",
+        "Cargo.lock",
+        ".cargo",
+        "rt",
+        "programs",
+        "sbi",
+        "kernel",
+        "user",
+    ] {
         println!("cargo:rerun-if-changed={}", guest.join(path).display());
     }
     println!("cargo:rerun-if-changed=build.rs");
 
     let programs = program_names(&guest.join("programs/src/bin"));
-    build_guest(&guest, &target_dir);
-
     let elf_dir = target_dir.join(GUEST_TARGET).join("release");
+    build_guest(
+        &guest,
+        &target_dir,
+        &["--workspace", "--exclude", "kernel"],
+        None,
+    );
+    build_guest(&guest, &target_dir, &["-p", "kernel"], Some(&elf_dir));
+
     let mut generated = String::from("/// Names of the guest programs built into this crate.\n");
     generated.push_str("pub const GUEST_PROGRAMS: &[&str] = &[\n");
     for name in &programs {
@@ -44,6 +63,21 @@ fn main() {
         generated.push_str(&format!("    ({name:?}, include_bytes!({elf:?})),\n"));
     }
     generated.push_str("];\n");
+    for (item, name, what) in [
+        ("FIRMWARE_ELF", "sbi", "The M-mode SBI firmware"),
+        ("KERNEL_ELF", "kernel", "The S-mode kernel"),
+    ] {
+        let elf = elf_dir.join(name);
+        assert!(
+            elf.is_file(),
+            "guest build did not produce {}",
+            elf.display()
+        );
+        let elf = elf.to_str().expect("guest ELF path is not UTF-8");
+        generated.push_str(&format!(
+            "\n/// {what} (ELF).\nstatic {item}: &[u8] = include_bytes!({elf:?});\n"
+        ));
+    }
     fs::write(out_dir.join("guest_programs.rs"), generated).expect("write guest_programs.rs");
 }
 
@@ -66,10 +100,11 @@ fn program_names(bin_dir: &Path) -> Vec<String> {
     names
 }
 
-/// Runs `cargo build --release --target riscv64gc-unknown-none-elf` in
-/// `guest`, with the environment that the outer cargo gave this script
-/// cleaned of everything meant for the host build.
-fn build_guest(guest: &Path, target_dir: &Path) {
+/// Runs `cargo build --release --target riscv64gc-unknown-none-elf ARGS`
+/// in `guest`, with the environment that the outer cargo gave this script
+/// cleaned of everything meant for the host build, and with
+/// `ASYNCSIM_USER_ELF_DIR` set to `user_elf_dir` if given.
+fn build_guest(guest: &Path, target_dir: &Path, args: &[&str], user_elf_dir: Option<&Path>) {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(guest)
@@ -80,7 +115,8 @@ fn build_guest(guest: &Path, target_dir: &Path) {
             GUEST_TARGET,
             "--target-dir",
         ])
-        .arg(target_dir);
+        .arg(target_dir)
+        .args(args);
     for (key, _) in env::vars_os() {
         let Some(key) = key.to_str() else { continue };
         // Host flags, wrappers (clippy-driver!), target/profile/dir overrides
@@ -94,6 +130,10 @@ fn build_guest(guest: &Path, target_dir: &Path) {
         if host_only {
             cmd.env_remove(key);
         }
+    }
+    cmd.env_remove("ASYNCSIM_USER_ELF_DIR");
+    if let Some(dir) = user_elf_dir {
+        cmd.env("ASYNCSIM_USER_ELF_DIR", dir);
     }
     let output = cmd
         .output()

@@ -11,6 +11,15 @@
 //! - `memwalk`: branchy, memory-heavy walk/sort/search over 4 MiB.
 //! - `fault-trap`, `fault-panic`: fail on purpose (exit 102 after a trap
 //!   report, 101 after a panic report) to test the failure path.
+//!
+//! Not in that list, because they only run together: [`firmware`], an
+//! M-mode SBI firmware (load as the BIOS at 0x8000_0000), and [`kernel`],
+//! an S-mode kernel at 0x8020_0000 that runs the user programs named by
+//! `init=A,B` in the command line (default `user-hello` as pid 1 and
+//! `user-hostile`, which checks that bad pointers and syscall numbers get
+//! -EFAULT/-EBADF/-ENOSYS, as pid 2; `user-fault` must be killed) and
+//! powers off with exit code 0 when every process exited with 0, else 1.
+//! See guest/README.md.
 
 include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
 
@@ -20,6 +29,17 @@ pub fn guest_program(name: &str) -> Option<&'static [u8]> {
         .iter()
         .find(|(program, _)| *program == name)
         .map(|(_, elf)| *elf)
+}
+
+/// The SBI firmware ELF (`asyncsim run --bios`, QEMU `-bios`).
+pub fn firmware() -> &'static [u8] {
+    FIRMWARE_ELF
+}
+
+/// The kernel ELF (`asyncsim run --kernel`, QEMU `-kernel`), with its user
+/// programs embedded. Needs [`firmware`] (or another SBI) to boot.
+pub fn kernel() -> &'static [u8] {
+    KERNEL_ELF
 }
 
 /// The exit code `name` ends with when it works as intended (the fault
@@ -39,6 +59,20 @@ pub fn expected_exit_code(name: &str) -> u32 {
 mod guest_fdt;
 #[cfg(test)]
 mod guest_fdt_tests;
+
+/// The guest kernel's ELF loader, compiled for the host so that its checks
+/// of malformed images are tested here.
+#[cfg(test)]
+#[path = "../guest/kernel/src/elf.rs"]
+mod kernel_elf;
+#[cfg(test)]
+mod kernel_elf_tests;
+/// The guest kernel's command-line reader, host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/fdt.rs"]
+mod kernel_fdt;
+#[cfg(test)]
+mod kernel_fdt_tests;
 
 #[cfg(test)]
 mod tests {
@@ -79,6 +113,21 @@ mod tests {
             assert_eq!(u16_at(elf, 18), EM_RISCV, "{name}: e_machine");
             let entry = u64::from_le_bytes(elf[24..32].try_into().unwrap());
             assert_eq!(entry, 0x8000_0000, "{name}: entry");
+        }
+    }
+
+    fn entry_of(elf: &[u8]) -> u64 {
+        assert_eq!(&elf[..4], b"\x7fELF");
+        assert_eq!(u16_at(elf, 18), EM_RISCV);
+        u64::from_le_bytes(elf[24..32].try_into().unwrap())
+    }
+
+    #[test]
+    fn firmware_and_kernel_are_separate_from_the_programs() {
+        assert_eq!(entry_of(firmware()), 0x8000_0000);
+        assert_eq!(entry_of(kernel()), 0x8020_0000);
+        for name in ["sbi", "kernel", "user-hello", "user-hostile"] {
+            assert!(!GUEST_PROGRAMS.contains(&name), "{name} is not standalone");
         }
     }
 }

@@ -1,0 +1,99 @@
+//! The guest kernel on the emulator: `asyncsim run --bios sbi --kernel
+//! kernel` boots the firmware, hands over to the S-mode kernel, which runs
+//! `user-hello` and `user-hostile` as processes and powers off with 0.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Output lines the kernel and its processes must print, in this order.
+const EXPECTED: &[&str] = &[
+    "kernel booted (Sv39)",
+    "kernel: SBI 1.0, timer ok",
+    "hello from user space (pid 1)",
+    "process 1 exited with code 0",
+    "user-hostile: all 7 checks passed",
+    "process 2 exited with code 0",
+    "kernel: all processes done, shutting down",
+];
+
+/// Writes `bytes` to a file no other test (or run) uses.
+fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("asyncsim-kernel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{n}-{name}"));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Runs firmware + kernel on `harts` harts with `bootargs`; returns (exit
+/// code, stdout lines from the kernel's boot line on, stderr).
+fn boot(harts: u32, bootargs: Option<&str>) -> (Option<i32>, Vec<String>, String) {
+    let sbi = write_tmp("sbi.elf", workloads::firmware());
+    let kernel = write_tmp("kernel.elf", workloads::kernel());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_asyncsim"));
+    cmd.arg("run")
+        .arg("--bios")
+        .arg(&sbi)
+        .arg("--kernel")
+        .arg(&kernel)
+        .args(["--max-insns", "100000000"])
+        .args(["--harts", &harts.to_string()]);
+    if let Some(bootargs) = bootargs {
+        cmd.args(["--bootargs", bootargs]);
+    }
+    let out = cmd.output().expect("asyncsim runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let lines: Vec<String> = stdout.lines().map(str::to_owned).collect();
+    let start = lines
+        .iter()
+        .position(|l| l == EXPECTED[0])
+        .unwrap_or_else(|| panic!("no boot line in:\n{stdout}\nstderr:\n{stderr}"));
+    (out.status.code(), lines[start..].to_vec(), stderr)
+}
+
+#[test]
+fn kernel_runs_user_processes_and_exits_zero() {
+    let (code, lines, stderr) = boot(1, None);
+    assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
+    assert!(stderr.contains("guest exited with code 0"), "{stderr}");
+    assert_eq!(lines, EXPECTED, "{stderr}");
+}
+
+/// The firmware parks harts other than 0; the kernel runs as on one hart.
+#[test]
+fn secondary_harts_park_and_the_kernel_runs_on_hart_0() {
+    let (code, lines, stderr) = boot(4, None);
+    assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
+    assert_eq!(lines, EXPECTED, "{stderr}");
+}
+
+/// `init=` on the command line picks the programs; a process that stores
+/// into kernel memory is killed with its cause, the next one still runs,
+/// and the machine's exit code says that not all passed.
+#[test]
+fn a_faulting_process_is_killed_and_the_kernel_carries_on() {
+    let (code, lines, stderr) = boot(1, Some("console=ttyS0 init=user-fault,user-hello,no-such"));
+    assert_eq!(code, Some(1), "{lines:#?}\n{stderr}");
+    let expected = [
+        "kernel booted (Sv39)",
+        "kernel: SBI 1.0, timer ok",
+        "user-fault: storing to kernel memory",
+        "process 1 killed by store page fault (scause=0xf sepc=",
+        "hello from user space (pid 2)",
+        "process 2 exited with code 0",
+        "process 3: no program \"no-such\"",
+        "kernel: all processes done, shutting down",
+    ];
+    assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+    for (line, want) in lines.iter().zip(expected) {
+        assert!(
+            line.starts_with(want),
+            "{line:?} should start with {want:?}"
+        );
+    }
+    assert!(lines[3].ends_with("stval=0x80200000)"), "{}", lines[3]);
+}

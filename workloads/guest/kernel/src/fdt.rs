@@ -1,0 +1,94 @@
+//! Reads `/chosen/bootargs` (the kernel command line) from the flattened
+//! device tree the firmware passes in a1. The blob is input the kernel did
+//! not make: every offset is bounds-checked, and a malformed tree gives
+//! `None`, never a panic. Only `core` is used, so the host tests of the
+//! `workloads` crate compile this file too.
+
+/// `0xd00dfeed`, big-endian at offset 0 of every FDT.
+pub const FDT_MAGIC: u32 = 0xd00d_feed;
+/// Bytes of the FDT header (version 17).
+pub const HEADER_LEN: usize = 40;
+
+const TOKEN_BEGIN_NODE: u32 = 1;
+const TOKEN_END_NODE: u32 = 2;
+const TOKEN_PROP: u32 = 3;
+const TOKEN_NOP: u32 = 4;
+const TOKEN_END: u32 = 9;
+
+fn be32(blob: &[u8], offset: usize) -> Option<u32> {
+    let bytes = blob.get(offset..offset.checked_add(4)?)?;
+    Some(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+}
+
+fn be32_usize(blob: &[u8], offset: usize) -> Option<usize> {
+    usize::try_from(be32(blob, offset)?).ok()
+}
+
+fn align4(n: usize) -> Option<usize> {
+    Some(n.checked_add(3)? & !3)
+}
+
+/// Total size announced by the header, if `header` starts with the magic.
+pub fn total_size(header: &[u8]) -> Option<usize> {
+    if be32(header, 0)? != FDT_MAGIC {
+        return None;
+    }
+    be32_usize(header, 4)
+}
+
+/// The NUL-terminated string at `offset` of `strings`.
+fn string_at(strings: &[u8], offset: usize) -> Option<&[u8]> {
+    let rest = strings.get(offset..)?;
+    Some(&rest[..rest.iter().position(|&b| b == 0)?])
+}
+
+/// The value of `/chosen/bootargs` without its NUL, if the tree has one
+/// and it is UTF-8.
+pub fn bootargs(blob: &[u8]) -> Option<&str> {
+    let blob = blob.get(..total_size(blob)?)?;
+    let struct_off = be32_usize(blob, 8)?;
+    let strings_off = be32_usize(blob, 12)?;
+    let strings_len = be32_usize(blob, 32)?;
+    let struct_len = be32_usize(blob, 36)?;
+    let structure = blob.get(struct_off..struct_off.checked_add(struct_len)?)?;
+    let strings = blob.get(strings_off..strings_off.checked_add(strings_len)?)?;
+
+    let mut pos = 0usize;
+    let mut depth = 0usize;
+    // Depth of `/chosen` while inside it (or inside one of its children).
+    let mut chosen_depth: Option<usize> = None;
+    loop {
+        let token = be32(structure, pos)?;
+        pos += 4;
+        match token {
+            TOKEN_BEGIN_NODE => {
+                let name = string_at(structure, pos)?;
+                depth += 1;
+                if depth == 2 && name == b"chosen" {
+                    chosen_depth = Some(depth);
+                }
+                pos = align4(pos.checked_add(name.len() + 1)?)?;
+            }
+            TOKEN_END_NODE => {
+                if chosen_depth == Some(depth) {
+                    return None; // /chosen has no bootargs
+                }
+                depth = depth.checked_sub(1)?;
+            }
+            TOKEN_PROP => {
+                let len = be32_usize(structure, pos)?;
+                let name = string_at(strings, be32_usize(structure, pos + 4)?)?;
+                let value_at = pos.checked_add(8)?;
+                let value = structure.get(value_at..value_at.checked_add(len)?)?;
+                if chosen_depth == Some(depth) && name == b"bootargs" {
+                    let value = value.strip_suffix(&[0]).unwrap_or(value);
+                    return core::str::from_utf8(value).ok();
+                }
+                pos = align4(value_at + len)?;
+            }
+            TOKEN_NOP => {}
+            TOKEN_END => return None,
+            _ => return None,
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Physical page frames for page tables and user memory: a fixed pool in
+//! the kernel image (so the kernel needs no memory map from the device
+//! tree yet), handed out by a bump pointer and recycled through a free list
+//! threaded through the freed frames themselves.
+
+/// Bytes per page.
+pub const PAGE_SIZE: usize = 4096;
+/// Frames in the pool (1 MiB).
+const POOL_FRAMES: usize = 256;
+
+#[repr(C, align(4096))]
+struct Pool([[u8; PAGE_SIZE]; POOL_FRAMES]);
+
+#[link_section = ".uninit.frames"]
+static mut POOL: Pool = Pool([[0; PAGE_SIZE]; POOL_FRAMES]);
+
+/// The pool has no free frame left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfFrames;
+
+/// Owner of the frame pool. Physical addresses equal kernel virtual
+/// addresses (the kernel maps RAM one to one).
+pub struct FramePool {
+    base: usize,
+    next: usize,
+    end: usize,
+    /// Most recently freed frame, 0 if none; each free frame holds the next.
+    free: usize,
+}
+
+impl FramePool {
+    /// Takes the pool. Call once: two owners would hand out the same frames.
+    pub fn take() -> Self {
+        let base = core::ptr::addr_of_mut!(POOL) as usize;
+        Self {
+            base,
+            next: base,
+            end: base + POOL_FRAMES * PAGE_SIZE,
+            free: 0,
+        }
+    }
+
+    /// A zeroed frame's physical address.
+    pub fn alloc(&mut self) -> Result<usize, OutOfFrames> {
+        let frame = if self.free != 0 {
+            let frame = self.free;
+            // SAFETY: a freed frame of the pool holds the next free frame.
+            self.free = unsafe { (frame as *const usize).read() };
+            frame
+        } else if self.next < self.end {
+            let frame = self.next;
+            self.next += PAGE_SIZE;
+            frame
+        } else {
+            return Err(OutOfFrames);
+        };
+        // SAFETY: the frame belongs to the pool and to nobody else now.
+        unsafe { core::ptr::write_bytes(frame as *mut u8, 0, PAGE_SIZE) };
+        Ok(frame)
+    }
+
+    /// Returns `frame` (from [`Self::alloc`], no longer used) to the pool.
+    pub fn free(&mut self, frame: usize) {
+        if frame < self.base || frame >= self.next || !frame.is_multiple_of(PAGE_SIZE) {
+            return; // not ours: ignore rather than corrupt the list
+        }
+        // SAFETY: the frame is the pool's and unused; its first word links the list.
+        unsafe { (frame as *mut usize).write(self.free) };
+        self.free = frame;
+    }
+
+    /// Frames handed out and not freed (for leak checks).
+    pub fn in_use(&self) -> usize {
+        let mut free = 0;
+        let mut frame = self.free;
+        while frame != 0 {
+            free += 1;
+            // SAFETY: as in `alloc`.
+            frame = unsafe { (frame as *const usize).read() };
+        }
+        (self.next - self.base) / PAGE_SIZE - free
+    }
+}

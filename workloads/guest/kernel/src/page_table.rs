@@ -1,0 +1,190 @@
+//! Sv39 address spaces. Every space shares the kernel's mapping of RAM
+//! (one global gigapage, 0x8000_0000..0xC000_0000, identity, not user
+//! accessible); the rest of the lower half is the process's, built from
+//! 4 KiB user pages whose frames the space owns and frees.
+
+use crate::frames::{FramePool, OutOfFrames, PAGE_SIZE};
+
+/// PTE permission and status bits.
+pub const PTE_V: usize = 1 << 0;
+pub const PTE_R: usize = 1 << 1;
+pub const PTE_W: usize = 1 << 2;
+pub const PTE_X: usize = 1 << 3;
+pub const PTE_U: usize = 1 << 4;
+pub const PTE_G: usize = 1 << 5;
+pub const PTE_A: usize = 1 << 6;
+pub const PTE_D: usize = 1 << 7;
+const PERMS: usize = PTE_R | PTE_W | PTE_X | PTE_U;
+
+/// Start of RAM and of the kernel's gigapage (root index 2).
+const KERNEL_GIGAPAGE: usize = 0x8000_0000;
+const KERNEL_ROOT_INDEX: usize = 2;
+/// User addresses are below this (root indexes 0 and 1).
+pub const USER_END: usize = 0x8000_0000;
+const SATP_SV39: usize = 8 << 60;
+const ENTRIES: usize = 512;
+
+/// Why a mapping could not be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapError {
+    OutOfFrames,
+    /// Not a page-aligned user address.
+    BadAddress,
+}
+
+impl From<OutOfFrames> for MapError {
+    fn from(_: OutOfFrames) -> Self {
+        MapError::OutOfFrames
+    }
+}
+
+/// One Sv39 address space (its root table's physical address).
+pub struct AddressSpace {
+    root: usize,
+}
+
+fn table(pa: usize) -> *mut usize {
+    pa as *mut usize
+}
+
+fn pte_pa(pte: usize) -> usize {
+    (pte >> 10) << 12
+}
+
+fn is_leaf(pte: usize) -> bool {
+    pte & (PTE_R | PTE_W | PTE_X) != 0
+}
+
+impl AddressSpace {
+    /// A space with only the kernel mapping.
+    pub fn new(frames: &mut FramePool) -> Result<Self, OutOfFrames> {
+        let root = frames.alloc()?;
+        let kernel =
+            ((KERNEL_GIGAPAGE >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D;
+        // SAFETY: `root` is a fresh, zeroed table frame of 512 entries.
+        unsafe { table(root).add(KERNEL_ROOT_INDEX).write(kernel) };
+        Ok(Self { root })
+    }
+
+    /// The satp value that selects this space (ASID 0).
+    pub fn satp(&self) -> usize {
+        SATP_SV39 | (self.root >> 12)
+    }
+
+    /// Switches this hart to the space.
+    pub fn activate(&self) {
+        // SAFETY: every space maps the kernel identically, so the code
+        // running now stays mapped; the fence drops stale translations.
+        unsafe {
+            core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) self.satp());
+        }
+    }
+
+    /// The leaf PTE slot for user page `va`, creating tables if `create`.
+    fn leaf_slot(
+        &mut self,
+        frames: &mut FramePool,
+        va: usize,
+        create: bool,
+    ) -> Result<Option<*mut usize>, MapError> {
+        if va >= USER_END || !va.is_multiple_of(PAGE_SIZE) {
+            return Err(MapError::BadAddress);
+        }
+        let mut pa = self.root;
+        for level in [2, 1] {
+            let index = (va >> (12 + 9 * level)) & (ENTRIES - 1);
+            // SAFETY: `pa` is a table frame of this space; index < 512.
+            let slot = unsafe { table(pa).add(index) };
+            // SAFETY: as above.
+            let pte = unsafe { slot.read() };
+            if pte & PTE_V == 0 {
+                if !create {
+                    return Ok(None);
+                }
+                let next = frames.alloc()?;
+                // SAFETY: as above.
+                unsafe { slot.write(((next >> 12) << 10) | PTE_V) };
+                pa = next;
+            } else if is_leaf(pte) {
+                return Err(MapError::BadAddress); // inside a superpage
+            } else {
+                pa = pte_pa(pte);
+            }
+        }
+        let index = (va >> 12) & (ENTRIES - 1);
+        // SAFETY: a level-0 table frame of this space; index < 512.
+        Ok(Some(unsafe { table(pa).add(index) }))
+    }
+
+    /// Maps user page `va` to a fresh zeroed frame with `perms` (R/W/X; U
+    /// is added), or, if it is mapped already, adds `perms` to it. Returns
+    /// the frame's physical address.
+    pub fn map_user_page(
+        &mut self,
+        frames: &mut FramePool,
+        va: usize,
+        perms: usize,
+    ) -> Result<usize, MapError> {
+        let slot = self
+            .leaf_slot(frames, va, true)?
+            .ok_or(MapError::BadAddress)?;
+        let perms = (perms & PERMS) | PTE_U;
+        // SAFETY: `slot` is a PTE slot of this space's level-0 table.
+        let pte = unsafe { slot.read() };
+        if pte & PTE_V != 0 {
+            // SAFETY: as above.
+            unsafe { slot.write(pte | perms) };
+            return Ok(pte_pa(pte));
+        }
+        let frame = frames.alloc()?;
+        // SAFETY: as above.
+        unsafe { slot.write(((frame >> 12) << 10) | perms | PTE_V | PTE_A | PTE_D) };
+        Ok(frame)
+    }
+
+    /// The physical address and PTE flags of user address `va`, if mapped.
+    pub fn translate(&self, va: usize) -> Option<(usize, usize)> {
+        if va >= USER_END {
+            return None;
+        }
+        let mut pa = self.root;
+        for level in [2, 1, 0] {
+            let index = (va >> (12 + 9 * level)) & (ENTRIES - 1);
+            // SAFETY: `pa` is a table frame of this space; index < 512.
+            let pte = unsafe { table(pa).add(index).read() };
+            if pte & PTE_V == 0 {
+                return None;
+            }
+            if is_leaf(pte) {
+                // User pages are only ever 4 KiB leaves.
+                return (level == 0).then(|| (pte_pa(pte) | (va & (PAGE_SIZE - 1)), pte & 0x3ff));
+            }
+            pa = pte_pa(pte);
+        }
+        None
+    }
+
+    /// Frees every table and user frame of the space. The caller must have
+    /// switched to another space first.
+    pub fn destroy(self, frames: &mut FramePool) {
+        free_table(frames, self.root, 2);
+    }
+}
+
+/// Frees the subtree at table `pa` of `level`, then the table itself;
+/// skips the shared kernel gigapage (a leaf at level 2).
+fn free_table(frames: &mut FramePool, pa: usize, level: usize) {
+    for index in 0..ENTRIES {
+        // SAFETY: `pa` is a table frame of the space being destroyed.
+        let pte = unsafe { table(pa).add(index).read() };
+        if pte & PTE_V == 0 {
+            continue;
+        }
+        if !is_leaf(pte) && level > 0 {
+            free_table(frames, pte_pa(pte), level - 1);
+        } else if level == 0 && pte & PTE_U != 0 {
+            frames.free(pte_pa(pte));
+        }
+    }
+    frames.free(pa);
+}

@@ -1,0 +1,155 @@
+//! A user process: its address space (built from an ELF image plus a
+//! stack), its saved registers, and the loop that runs it until it exits
+//! or is killed.
+
+use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
+use crate::frames::{FramePool, PAGE_SIZE};
+use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
+use crate::syscall::{self, Action};
+use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
+
+/// Lowest address a process may map (page 0 stays unmapped: null pointers fault).
+const USER_BASE: usize = PAGE_SIZE;
+/// Top of the user stack and its size.
+const STACK_TOP: usize = 0x4000_0000;
+const STACK_PAGES: usize = 4;
+
+/// Why a process could not be created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadError {
+    Elf(ElfError),
+    Map(MapError),
+    /// A segment outside user space.
+    BadSegment,
+}
+
+impl From<ElfError> for LoadError {
+    fn from(e: ElfError) -> Self {
+        LoadError::Elf(e)
+    }
+}
+
+impl From<MapError> for LoadError {
+    fn from(e: MapError) -> Self {
+        LoadError::Map(e)
+    }
+}
+
+/// How a process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Exited(i32),
+    /// Killed by an exception it caused (scause, sepc, stval).
+    Killed {
+        cause: usize,
+        pc: usize,
+        tval: usize,
+    },
+}
+
+/// A loaded process.
+pub struct Process {
+    pub pid: usize,
+    pub space: AddressSpace,
+    frame: TrapFrame,
+}
+
+impl Process {
+    /// Builds process `pid` from executable `image`. On error every frame
+    /// taken so far is returned to `frames`.
+    pub fn load(pid: usize, image: &[u8], frames: &mut FramePool) -> Result<Self, LoadError> {
+        let mut space = AddressSpace::new(frames).map_err(MapError::from)?;
+        match build(&mut space, image, frames) {
+            Ok(entry) => Ok(Self {
+                pid,
+                space,
+                frame: TrapFrame::new(entry, STACK_TOP),
+            }),
+            Err(e) => {
+                space.destroy(frames);
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs the process until it ends (its space must be active).
+    pub fn run(&mut self) -> Outcome {
+        loop {
+            let trap = trap::run_user(&mut self.frame);
+            if trap.cause != CAUSE_ECALL_FROM_U {
+                return Outcome::Killed {
+                    cause: trap.cause,
+                    pc: self.frame.sepc,
+                    tval: trap.tval,
+                };
+            }
+            self.frame.sepc = self.frame.sepc.wrapping_add(4);
+            match syscall::handle(self.pid, &self.space, &mut self.frame.regs) {
+                Action::Continue => {}
+                Action::Exit(code) => return Outcome::Exited(code),
+            }
+        }
+    }
+}
+
+/// Maps the image's segments and the stack into `space`; returns the entry.
+fn build(
+    space: &mut AddressSpace,
+    image: &[u8],
+    frames: &mut FramePool,
+) -> Result<usize, LoadError> {
+    let elf = Elf::parse(image)?;
+    for segment in elf.segments() {
+        let segment = segment?;
+        let end = segment
+            .vaddr
+            .checked_add(segment.memsz)
+            .filter(|&end| segment.vaddr >= USER_BASE && end <= STACK_TOP - STACK_PAGES * PAGE_SIZE)
+            .ok_or(LoadError::BadSegment)?;
+        let perms = perms(segment.flags);
+        let mut page = segment.vaddr & !(PAGE_SIZE - 1);
+        while page < end {
+            let frame = space.map_user_page(frames, page, perms)?;
+            copy_into_page(frame, page, segment.vaddr, segment.data);
+            page += PAGE_SIZE;
+        }
+    }
+    for i in 1..=STACK_PAGES {
+        space.map_user_page(frames, STACK_TOP - i * PAGE_SIZE, PTE_R | PTE_W)?;
+    }
+    if elf.entry < USER_BASE || elf.entry >= USER_END {
+        return Err(LoadError::BadSegment);
+    }
+    Ok(elf.entry)
+}
+
+/// PTE permissions for ELF segment flags.
+fn perms(flags: u32) -> usize {
+    let mut perms = 0;
+    if flags & PF_R != 0 {
+        perms |= PTE_R;
+    }
+    if flags & PF_W != 0 {
+        perms |= PTE_W | PTE_R;
+    }
+    if flags & PF_X != 0 {
+        perms |= PTE_X;
+    }
+    perms
+}
+
+/// Copies the part of `data` (which starts at `vaddr`) that falls in user
+/// page `page` into its frame.
+fn copy_into_page(frame: usize, page: usize, vaddr: usize, data: &[u8]) {
+    let from = page.max(vaddr);
+    let to = (page + PAGE_SIZE).min(vaddr.saturating_add(data.len()));
+    if from >= to {
+        return;
+    }
+    let src = &data[from - vaddr..to - vaddr];
+    // SAFETY: `frame` is the process's page for `page`, mapped one to one
+    // in the kernel; `from - page + src.len() <= PAGE_SIZE`.
+    unsafe {
+        core::ptr::copy_nonoverlapping(src.as_ptr(), (frame + (from - page)) as *mut u8, src.len());
+    }
+}

@@ -1,0 +1,77 @@
+//! Calls into the M-mode firmware (SBI v1.0 calling convention: extension
+//! in a7, function in a6, arguments in a0.., error in a0 and value in a1).
+
+const EID_LEGACY_PUTCHAR: usize = 0x01;
+const EID_BASE: usize = 0x10;
+/// Timer extension ("TIME").
+pub const EID_TIME: usize = 0x5449_4d45;
+/// System reset extension ("SRST").
+pub const EID_SRST: usize = 0x5352_5354;
+const RESET_SHUTDOWN: usize = 0;
+const REASON_NONE: usize = 0;
+const REASON_FAILURE: usize = 1;
+
+fn call(eid: usize, fid: usize, a0: usize, a1: usize) -> (isize, usize) {
+    let (error, value): (isize, usize);
+    // SAFETY: ecall into the firmware, which returns with a0/a1 set and
+    // preserves every other register.
+    unsafe {
+        core::arch::asm!(
+            "ecall",
+            inlateout("a0") a0 => error,
+            inlateout("a1") a1 => value,
+            in("a6") fid,
+            in("a7") eid,
+            options(nostack),
+        );
+    }
+    (error, value)
+}
+
+/// An SBI error code (negative, per the SBI spec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SbiError(pub isize);
+
+fn result(error: isize, value: usize) -> Result<usize, SbiError> {
+    if error == 0 {
+        Ok(value)
+    } else {
+        Err(SbiError(error))
+    }
+}
+
+/// The SBI spec version (major << 24 | minor).
+pub fn spec_version() -> Result<usize, SbiError> {
+    let (error, value) = call(EID_BASE, 0, 0, 0);
+    result(error, value)
+}
+
+/// Whether the firmware implements extension `eid`.
+pub fn probe(eid: usize) -> bool {
+    let (error, value) = call(EID_BASE, 3, eid, 0);
+    error == 0 && value != 0
+}
+
+/// Asks for an S timer interrupt (STIP) once `time` reaches `deadline`;
+/// a deadline in the future also clears a pending one.
+pub fn set_timer(deadline: u64) -> Result<(), SbiError> {
+    let (error, value) = call(EID_TIME, 0, deadline as usize, 0);
+    result(error, value).map(|_| ())
+}
+
+/// Writes one byte to the console.
+pub fn console_putchar(byte: u8) {
+    call(EID_LEGACY_PUTCHAR, 0, usize::from(byte), 0);
+}
+
+/// Powers the machine off: a clean shutdown if `success`, else a system
+/// failure (the machine's exit code becomes nonzero).
+pub fn shutdown(success: bool) -> ! {
+    let reason = if success { REASON_NONE } else { REASON_FAILURE };
+    call(EID_SRST, 0, RESET_SHUTDOWN, reason);
+    // The firmware does not return from a shutdown; should it, stop here.
+    loop {
+        // SAFETY: wfi only waits.
+        unsafe { core::arch::asm!("wfi", options(nomem, nostack)) };
+    }
+}

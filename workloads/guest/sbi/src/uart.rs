@@ -1,0 +1,35 @@
+//! Console output over the virt platform's ns16550a UART (used by the
+//! legacy console_putchar call and by the firmware's own reports).
+
+use core::fmt::{self, Write};
+
+const UART_BASE: usize = 0x1000_0000;
+const THR: usize = 0;
+const LSR: usize = 5;
+const LSR_THR_EMPTY: u8 = 1 << 5;
+
+/// Sends one byte, waiting until the transmitter has room.
+pub fn putc(byte: u8) {
+    let base = UART_BASE as *mut u8;
+    // SAFETY: UART registers of the virt platform; byte accesses only.
+    unsafe {
+        while core::ptr::read_volatile(base.add(LSR)) & LSR_THR_EMPTY == 0 {
+            core::hint::spin_loop();
+        }
+        core::ptr::write_volatile(base.add(THR), byte);
+    }
+}
+
+struct Uart;
+
+impl Write for Uart {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        s.bytes().for_each(putc);
+        Ok(())
+    }
+}
+
+/// Writes formatted text (only hart 0 runs firmware code, so no lock).
+pub fn print_args(args: fmt::Arguments<'_>) {
+    let _ = Uart.write_fmt(args);
+}

@@ -1,0 +1,77 @@
+//! U-mode runtime for programs of the asyncsim guest kernel: the entry
+//! (`_start` calls the program's `main` and exits with its result), the
+//! panic handler (exit 101) and the syscall wrappers in [`sys`].
+#![no_std]
+
+pub mod sys;
+
+use core::fmt::{self, Write};
+
+/// Declares the program's entry: `entry!(main)` with `fn main() -> i32`.
+#[macro_export]
+macro_rules! entry {
+    ($main:path) => {
+        #[no_mangle]
+        pub extern "C" fn __user_main() -> i32 {
+            let main: fn() -> i32 = $main;
+            main()
+        }
+    };
+}
+
+extern "C" {
+    fn __user_main() -> i32;
+}
+
+core::arch::global_asm!(
+    ".pushsection .text.init, \"ax\"",
+    ".globl _start",
+    "_start:",
+    "   mv fp, zero",
+    "   mv ra, zero",
+    "   call {start}",
+    ".popsection",
+    start = sym start,
+);
+
+/// Runs the program and exits with its result (the kernel set up sp).
+extern "C" fn start() -> ! {
+    // SAFETY: `__user_main` is defined by the program through `entry!`.
+    let code = unsafe { __user_main() };
+    sys::exit(code)
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    print_args(format_args!("user panic: {}\n", info.message()));
+    sys::exit(101)
+}
+
+struct Stdout;
+
+impl Write for Stdout {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let mut rest = s.as_bytes();
+        while !rest.is_empty() {
+            let n = sys::write(sys::STDOUT, rest);
+            if n <= 0 {
+                return Err(fmt::Error);
+            }
+            rest = &rest[(n as usize).min(rest.len())..];
+        }
+        Ok(())
+    }
+}
+
+/// Writes formatted text to fd 1.
+pub fn print_args(args: fmt::Arguments<'_>) {
+    let _ = Stdout.write_fmt(args);
+}
+
+/// Prints a line to fd 1.
+#[macro_export]
+macro_rules! println {
+    ($($arg:tt)*) => {
+        $crate::print_args(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}

@@ -1,0 +1,57 @@
+//! Syscall wrappers: number in a7, arguments in a0..a5, result in a0
+//! (negative = -errno), Linux RISC-V numbering for the calls that exist there.
+
+/// write(fd, buf, len) -> bytes written or -errno.
+pub const SYS_WRITE: usize = 64;
+/// exit(code): never returns.
+pub const SYS_EXIT: usize = 93;
+/// getpid() -> process id.
+pub const SYS_GETPID: usize = 172;
+
+/// Bad file descriptor.
+pub const EBADF: isize = 9;
+/// Bad address.
+pub const EFAULT: isize = 14;
+/// No such syscall.
+pub const ENOSYS: isize = 38;
+
+/// The console.
+pub const STDOUT: usize = 1;
+
+/// Raw syscall with three arguments. Safe: the kernel checks every
+/// argument and only writes memory a syscall is documented to write.
+pub fn syscall3(number: usize, a0: usize, a1: usize, a2: usize) -> isize {
+    let ret: isize;
+    // SAFETY: ecall traps to the kernel, which returns to the next
+    // instruction with a0 set; it reads only the argument registers.
+    unsafe {
+        core::arch::asm!(
+            "ecall",
+            inlateout("a0") a0 => ret,
+            in("a1") a1,
+            in("a2") a2,
+            in("a7") number,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// Writes `buf` to `fd`.
+pub fn write(fd: usize, buf: &[u8]) -> isize {
+    syscall3(SYS_WRITE, fd, buf.as_ptr() as usize, buf.len())
+}
+
+/// This process's id.
+pub fn getpid() -> isize {
+    syscall3(SYS_GETPID, 0, 0, 0)
+}
+
+/// Ends the process with `code`.
+pub fn exit(code: i32) -> ! {
+    syscall3(SYS_EXIT, code as usize, 0, 0);
+    // The kernel never returns from exit; should it, do not run on.
+    loop {
+        core::hint::spin_loop();
+    }
+}

@@ -1,0 +1,131 @@
+//! Host tests of the guest kernel's `/chosen/bootargs` reader, on device
+//! trees built here, including truncated and corrupted ones.
+
+use crate::kernel_fdt::{bootargs, FDT_MAGIC, HEADER_LEN};
+
+/// Minimal FDT writer with named properties.
+#[derive(Default)]
+struct Tree {
+    structure: Vec<u8>,
+    strings: Vec<u8>,
+}
+
+impl Tree {
+    fn word(&mut self, w: u32) {
+        self.structure.extend_from_slice(&w.to_be_bytes());
+    }
+    fn pad(&mut self) {
+        while !self.structure.len().is_multiple_of(4) {
+            self.structure.push(0);
+        }
+    }
+    fn begin(&mut self, name: &str) -> &mut Self {
+        self.word(1);
+        self.structure.extend_from_slice(name.as_bytes());
+        self.structure.push(0);
+        self.pad();
+        self
+    }
+    fn end(&mut self) -> &mut Self {
+        self.word(2);
+        self
+    }
+    fn prop(&mut self, name: &str, value: &[u8]) -> &mut Self {
+        let name_off = self.strings.len() as u32;
+        self.strings.extend_from_slice(name.as_bytes());
+        self.strings.push(0);
+        self.word(3);
+        self.word(value.len() as u32);
+        self.word(name_off);
+        self.structure.extend_from_slice(value);
+        self.pad();
+        self
+    }
+    fn finish(&mut self) -> Vec<u8> {
+        self.word(9);
+        let struct_off = HEADER_LEN + 16;
+        let strings_off = struct_off + self.structure.len();
+        let total = strings_off + self.strings.len();
+        let mut out = Vec::new();
+        for v in [
+            FDT_MAGIC,
+            total as u32,
+            struct_off as u32,
+            strings_off as u32,
+            HEADER_LEN as u32,
+            17,
+            16,
+            0,
+            self.strings.len() as u32,
+            self.structure.len() as u32,
+        ] {
+            out.extend_from_slice(&v.to_be_bytes());
+        }
+        out.extend_from_slice(&[0; 16]);
+        out.extend_from_slice(&self.structure);
+        out.extend_from_slice(&self.strings);
+        out
+    }
+}
+
+/// A virt-like tree whose `/chosen` has `args` (if any) after another
+/// property and a child node; decoys elsewhere.
+fn tree(args: Option<&[u8]>) -> Vec<u8> {
+    let mut t = Tree::default();
+    t.begin("").prop("#address-cells", &[0, 0, 0, 2]);
+    t.begin("soc")
+        .begin("chosen")
+        .prop("bootargs", b"decoy\0")
+        .end()
+        .end();
+    t.begin("chosen")
+        .prop("stdout-path", b"/soc/serial@10000000\0")
+        .begin("child")
+        .prop("bootargs", b"child decoy\0")
+        .end();
+    if let Some(args) = args {
+        t.prop("bootargs", args);
+    }
+    t.end();
+    t.begin("memory@80000000").prop("reg", &[0; 16]).end();
+    t.end();
+    t.finish()
+}
+
+#[test]
+fn finds_the_bootargs_of_the_top_level_chosen_node_only() {
+    assert_eq!(
+        bootargs(&tree(Some(b"init=a,b x=1\0"))),
+        Some("init=a,b x=1")
+    );
+    assert_eq!(bootargs(&tree(Some(b"\0"))), Some(""));
+    assert_eq!(bootargs(&tree(None)), None);
+    assert_eq!(bootargs(&tree(Some(b"\xff\xfe\0"))), None, "not UTF-8");
+}
+
+#[test]
+fn truncated_or_corrupted_trees_are_none_and_never_panic() {
+    let good = tree(Some(b"init=user-hello\0"));
+    for len in 0..good.len() {
+        let mut cut = good[..len].to_vec();
+        assert_eq!(bootargs(&cut), None, "cut at {len}");
+        // The same prefix claiming to be whole (total size = its length).
+        if cut.len() >= 8 {
+            cut[4..8].copy_from_slice(&(len as u32).to_be_bytes());
+            let _ = bootargs(&cut);
+        }
+    }
+    for at in 0..good.len() {
+        for value in [0x00, 0xff, 0x7f] {
+            let mut bad = good.clone();
+            bad[at] = value;
+            let _ = bootargs(&bad);
+        }
+    }
+    let mut huge = good.clone();
+    for field in [8, 12, 32, 36] {
+        huge[field..field + 4].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert_eq!(bootargs(&huge), None, "field at {field}");
+        huge = good.clone();
+    }
+}

@@ -1,0 +1,132 @@
+//! The firmware + kernel pair on QEMU's virt machine (`-bios sbi -kernel
+//! kernel`), the reference for `asyncsim run --bios --kernel` (see
+//! cli/tests/kernel_boot.rs, which expects the same lines). Skipped, with a
+//! notice, when `qemu-system-riscv64` is not on PATH.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const QEMU: &str = "qemu-system-riscv64";
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Output lines the kernel and its processes must print, in this order.
+const EXPECTED: &[&str] = &[
+    "kernel booted (Sv39)",
+    "kernel: SBI 1.0, timer ok",
+    "hello from user space (pid 1)",
+    "process 1 exited with code 0",
+    "user-hostile: all 7 checks passed",
+    "process 2 exited with code 0",
+    "kernel: all processes done, shutting down",
+];
+
+fn qemu_available() -> bool {
+    let found = Command::new(QEMU)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        eprintln!("skipping: {QEMU} not on PATH (apt-get install qemu-system-misc)");
+    }
+    found
+}
+
+/// Writes an ELF for QEMU under a name no other test (or run) uses.
+fn elf_file(name: &str, bytes: &[u8]) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let name = format!("kernel-test-{name}-{}-{n}.elf", std::process::id());
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, bytes).expect("write ELF");
+    path
+}
+
+/// Boots firmware + kernel on QEMU with `harts` harts and `append` as the
+/// command line; returns (exit code, output lines from the boot line on).
+fn boot(harts: usize, append: Option<&str>) -> (Option<i32>, Vec<String>) {
+    let sbi = elf_file("sbi", workloads::firmware());
+    let kernel = elf_file("kernel", workloads::kernel());
+    let mut child = Command::new(QEMU)
+        .args(["-machine", "virt", "-nographic", "-bios"])
+        .arg(&sbi)
+        .arg("-kernel")
+        .arg(&kernel)
+        .args(["-smp", &harts.to_string()])
+        .args(append.map(|a| ["-append", a]).into_iter().flatten())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start qemu");
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        let _ = stdout.read_to_string(&mut out);
+        out
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for qemu") {
+            break status;
+        }
+        if start.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kernel on qemu: killed after {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = reader.join().expect("reader thread");
+    let _ = std::fs::remove_file(&sbi);
+    let _ = std::fs::remove_file(&kernel);
+    let lines: Vec<String> = out
+        .lines()
+        .map(|l| l.trim_end_matches('\r').to_owned())
+        .collect();
+    let first = lines
+        .iter()
+        .position(|l| l == EXPECTED[0])
+        .unwrap_or_else(|| panic!("no boot line in:\n{out}"));
+    (status.code(), lines[first..].to_vec())
+}
+
+#[test]
+fn kernel_runs_user_processes_on_qemu() {
+    if qemu_available() {
+        let (code, lines) = boot(1, None);
+        assert_eq!(code, Some(0), "{lines:#?}");
+        assert_eq!(lines, EXPECTED);
+    }
+}
+
+#[test]
+fn secondary_harts_park_on_qemu() {
+    if qemu_available() {
+        let (code, lines) = boot(4, None);
+        assert_eq!(code, Some(0), "{lines:#?}");
+        assert_eq!(lines, EXPECTED);
+    }
+}
+
+/// Same as cli/tests/kernel_boot.rs: the faulting process is killed, the
+/// next one runs, the machine exits with 1.
+#[test]
+fn a_faulting_process_is_killed_on_qemu() {
+    if qemu_available() {
+        let (code, lines) = boot(1, Some("init=user-fault,user-hello"));
+        assert_eq!(code, Some(1), "{lines:#?}");
+        assert_eq!(lines.len(), 7, "{lines:#?}");
+        assert!(
+            lines[3].starts_with("process 1 killed by store page fault (scause=0xf sepc=")
+                && lines[3].ends_with("stval=0x80200000)"),
+            "{lines:#?}"
+        );
+        assert_eq!(lines[4], "hello from user space (pid 2)");
+        assert_eq!(lines[5], "process 2 exited with code 0");
+    }
+}
