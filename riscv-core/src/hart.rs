@@ -372,6 +372,19 @@ impl Hart {
                 break;
             };
             let inst: DecodedInst = decode(raw);
+            // PMP may be finer than a page: every instruction's bytes must
+            // be executable, not just the block's first ones.
+            if !self.csr.pmp.check(
+                pa_of(pc),
+                inst.len as u64,
+                AccessType::Fetch,
+                self.privilege,
+            ) {
+                if insts.is_empty() {
+                    return Err(Exception::new(ExceptionCause::InstructionAccessFault, pc));
+                }
+                break;
+            }
             insts.push(BlockInst {
                 inst,
                 offset: (pc - start) as u16,

@@ -559,3 +559,41 @@ fn wfi_resumes_on_a_pending_enabled_interrupt_even_with_mie_off() {
         "MTIP pending after wake-up"
     );
 }
+
+#[test]
+fn pmp_finer_than_a_page_stops_fetch_mid_block() {
+    // S-mode may execute only [RAM_BASE, boundary): the instruction at the
+    // boundary, in the same page and the same straight-line run, faults.
+    let mut boundary = 0;
+    let (mut m, stop) = run_asm(1, |a| {
+        let s_entry = a.label();
+        let handler = a.label();
+        a.li(S0, DATA as i64);
+        a.la(T0, handler);
+        a.csrw(MTVEC, T0);
+        let pmp_top = a.label();
+        a.la(T0, pmp_top);
+        a.srli(T0, T0, 2);
+        a.csrw(0x3b0, T0); // pmpaddr0 = boundary (TOR, RWX below)
+        a.li(T0, -1);
+        a.csrw(0x3b1, T0); // pmpaddr1 = everything above: RW only
+        a.li(T0, 0x0f | (0x0b << 8)); // entry0 TOR RWX, entry1 TOR RW
+        a.csrw(0x3a0, T0);
+        mret_to(a, 1, s_entry);
+        a.align(16);
+        a.bind(s_entry);
+        a.nop();
+        a.nop();
+        a.bind(pmp_top); // 4-byte aligned: TOR granularity
+        boundary = a.here();
+        a.nop(); // not executable for S
+        exit(a, 9);
+        a.align(4);
+        a.bind(handler);
+        record_and_exit_m(a);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let r = results_at(&mut m, 3);
+    assert_eq!(r[0], 1, "instruction access fault");
+    assert_eq!(r[1], boundary);
+}
