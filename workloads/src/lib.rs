@@ -73,6 +73,12 @@ mod kernel_elf_tests;
 mod kernel_fdt;
 #[cfg(test)]
 mod kernel_fdt_tests;
+/// The guest kernel's round-robin run queue, host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/scheduler.rs"]
+mod kernel_scheduler;
+#[cfg(test)]
+mod kernel_scheduler_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,8 @@
 //! The S-mode timer through SBI TIME: a boot-time check that a deadline
 //! raises STIP and that moving it away clears STIP again, which exercises
 //! the firmware's set_timer, Sstc, interrupt delegation and `time` reads
-//! before any scheduler relies on them.
+//! before any scheduler relies on them; and [`Clock`], which converts
+//! between `time` ticks and nanoseconds with the device tree's timebase.
 
 use crate::sbi;
 
@@ -57,4 +58,56 @@ pub fn self_test() -> Result<u64, TimerError> {
         return Err(TimerError::NotCleared);
     }
     Ok(waited)
+}
+
+/// Timebase QEMU's and asyncsim's virt machines use, for a tree without one.
+pub const DEFAULT_TIMEBASE_HZ: u64 = 10_000_000;
+const NANOS_PER_SEC: u128 = 1_000_000_000;
+
+/// The `time` CSR's rate, from `/cpus/timebase-frequency`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    hz: u64,
+}
+
+impl Clock {
+    /// A clock ticking `hz` times a second (0 is taken as the default).
+    pub fn new(hz: u64) -> Self {
+        let hz = if hz == 0 { DEFAULT_TIMEBASE_HZ } else { hz };
+        Self { hz }
+    }
+
+    /// Nanoseconds for `ticks` (saturating).
+    pub fn ticks_to_ns(&self, ticks: u64) -> u64 {
+        let ns = u128::from(ticks) * NANOS_PER_SEC / u128::from(self.hz);
+        u64::try_from(ns).unwrap_or(u64::MAX)
+    }
+
+    /// Ticks covering at least `ns` nanoseconds (rounded up, saturating).
+    pub fn ns_to_ticks(&self, ns: u64) -> u64 {
+        let ticks = (u128::from(ns) * u128::from(self.hz)).div_ceil(NANOS_PER_SEC);
+        u64::try_from(ticks).unwrap_or(u64::MAX)
+    }
+
+    /// The current time in nanoseconds since the `time` CSR's zero.
+    pub fn now_ns(&self) -> u64 {
+        self.ticks_to_ns(now())
+    }
+}
+
+/// Allows the S timer interrupt (sie.STIE). The kernel itself runs with
+/// sstatus.SIE = 0, so the interrupt is taken only in U-mode (always
+/// enabled there) and merely wakes `wfi` in the kernel's idle loop.
+pub fn enable_interrupt() {
+    // SAFETY: sets one enable bit; nothing is taken while sstatus.SIE = 0.
+    unsafe { core::arch::asm!("csrs sie, {0}", in(reg) SIP_STIP) };
+}
+
+/// Waits (`wfi`) until `time` reaches `deadline`, which must already be
+/// programmed with [`sbi::set_timer`]; returns at once if it has passed.
+pub fn wait_until(deadline: u64) {
+    while now() < deadline {
+        // SAFETY: wfi only waits; a pending STIP (enabled in sie) ends it.
+        unsafe { core::arch::asm!("wfi", options(nomem, nostack)) };
+    }
 }
