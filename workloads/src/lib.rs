@@ -15,10 +15,12 @@
 //! Not in that list, because they only run together: [`firmware`], an
 //! M-mode SBI firmware (load as the BIOS at 0x8000_0000), and [`kernel`],
 //! an S-mode kernel at 0x8020_0000 that runs the user programs named by
-//! `init=A,B` in the command line (default `user-hello` as pid 1 and
-//! `user-hostile`, which checks that bad pointers and syscall numbers get
-//! -EFAULT/-EBADF/-ENOSYS, as pid 2; `user-fault` must be killed) and
-//! powers off with exit code 0 when every process exited with 0, else 1.
+//! `init=A,B` in the command line concurrently, round-robin with timer
+//! preemption (default `user-hello` as pid 1 and `user-hostile`, which
+//! checks that bad pointers and syscall numbers get -EFAULT/-EBADF/-ENOSYS,
+//! as pid 2; `user-fault` must be killed; `user-spin`, `user-yield` and
+//! `user-sleep` exercise the scheduler) and powers off with exit code 0
+//! when every process exited with 0, else 1.
 //! See guest/README.md.
 
 include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
