@@ -62,6 +62,12 @@ mod guest_fdt;
 #[cfg(test)]
 mod guest_fdt_tests;
 
+/// The guest kernel's tick/nanosecond conversions, host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/clock.rs"]
+mod kernel_clock;
+#[cfg(test)]
+mod kernel_clock_tests;
 /// The guest kernel's ELF loader, compiled for the host so that its checks
 /// of malformed images are tested here.
 #[cfg(test)]

@@ -9,6 +9,7 @@
 #![no_std]
 #![no_main]
 
+mod clock;
 mod cmdline;
 mod console;
 mod elf;
@@ -29,11 +30,11 @@ mod user_programs {
     include!(concat!(env!("OUT_DIR"), "/user_programs.rs"));
 }
 
+use clock::Clock;
 use frames::FramePool;
 use page_table::AddressSpace;
 use process::{Event, Outcome, Process};
 use scheduler::Scheduler;
-use timer::Clock;
 
 /// Time slice of a process before the timer preempts it.
 const TIME_SLICE_NS: u64 = 5_000_000;

@@ -3,12 +3,12 @@
 //! [`Process::run`], which runs it until something the scheduler must act
 //! on happens: a timer interrupt, a yield or sleep, or its end.
 
+use crate::clock::Clock;
 use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
 use crate::fpu::FpState;
 use crate::frames::{FramePool, PAGE_SIZE};
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
 use crate::syscall::{self, Action};
-use crate::timer::Clock;
 use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
 
 /// Lowest address a process may map (page 0 stays unmapped: null pointers fault).

@@ -6,9 +6,10 @@
 //! registers instead of `struct timespec` pointers: nanosleep(101) takes
 //! the duration in a0, clock_gettime(113) returns the `time` CSR in ns.
 
+use crate::clock::Clock;
 use crate::console;
 use crate::page_table::AddressSpace;
-use crate::timer::{self, Clock};
+use crate::timer;
 use crate::user_memory::read_user;
 
 const SYS_WRITE: usize = 64;
@@ -50,7 +51,7 @@ pub fn handle(pid: usize, space: &AddressSpace, regs: &mut [usize; 32], clock: &
         SYS_GETPID => pid as isize,
         SYS_CLOCK_GETTIME => {
             // Nanoseconds fit isize for ~292 years of uptime; saturate after.
-            isize::try_from(clock.now_ns()).unwrap_or(isize::MAX)
+            isize::try_from(clock.ticks_to_ns(timer::now())).unwrap_or(isize::MAX)
         }
         SYS_SCHED_YIELD => {
             regs[A0] = 0;

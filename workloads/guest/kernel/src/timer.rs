@@ -1,8 +1,8 @@
 //! The S-mode timer through SBI TIME: a boot-time check that a deadline
 //! raises STIP and that moving it away clears STIP again, which exercises
 //! the firmware's set_timer, Sstc, interrupt delegation and `time` reads
-//! before any scheduler relies on them; and [`Clock`], which converts
-//! between `time` ticks and nanoseconds with the device tree's timebase.
+//! before any scheduler relies on them; then the timer interrupt enable
+//! and the idle wait the scheduler uses.
 
 use crate::sbi;
 
@@ -58,41 +58,6 @@ pub fn self_test() -> Result<u64, TimerError> {
         return Err(TimerError::NotCleared);
     }
     Ok(waited)
-}
-
-/// Timebase QEMU's and asyncsim's virt machines use, for a tree without one.
-pub const DEFAULT_TIMEBASE_HZ: u64 = 10_000_000;
-const NANOS_PER_SEC: u128 = 1_000_000_000;
-
-/// The `time` CSR's rate, from `/cpus/timebase-frequency`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Clock {
-    hz: u64,
-}
-
-impl Clock {
-    /// A clock ticking `hz` times a second (0 is taken as the default).
-    pub fn new(hz: u64) -> Self {
-        let hz = if hz == 0 { DEFAULT_TIMEBASE_HZ } else { hz };
-        Self { hz }
-    }
-
-    /// Nanoseconds for `ticks` (saturating).
-    pub fn ticks_to_ns(&self, ticks: u64) -> u64 {
-        let ns = u128::from(ticks) * NANOS_PER_SEC / u128::from(self.hz);
-        u64::try_from(ns).unwrap_or(u64::MAX)
-    }
-
-    /// Ticks covering at least `ns` nanoseconds (rounded up, saturating).
-    pub fn ns_to_ticks(&self, ns: u64) -> u64 {
-        let ticks = (u128::from(ns) * u128::from(self.hz)).div_ceil(NANOS_PER_SEC);
-        u64::try_from(ticks).unwrap_or(u64::MAX)
-    }
-
-    /// The current time in nanoseconds since the `time` CSR's zero.
-    pub fn now_ns(&self) -> u64 {
-        self.ticks_to_ns(now())
-    }
 }
 
 /// Allows the S timer interrupt (sie.STIE). The kernel itself runs with

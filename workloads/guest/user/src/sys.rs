@@ -20,6 +20,8 @@ pub const SYS_GETPID: usize = 172;
 pub const EBADF: isize = 9;
 /// Bad address.
 pub const EFAULT: isize = 14;
+/// Invalid argument.
+pub const EINVAL: isize = 22;
 /// No such syscall.
 pub const ENOSYS: isize = 38;
 

@@ -1,5 +1,6 @@
 //! Sleeps 5 ms three times; each time the clock must have advanced by at
-//! least that much. Exits with the number of the first failed check.
+//! least that much; a negative duration must get -EINVAL. Exits with the
+//! number of the first failed check.
 #![no_std]
 #![no_main]
 
@@ -23,6 +24,11 @@ fn main() -> i32 {
             return round;
         }
         println!("sleep {round}: ok");
+    }
+    let negative = sys::syscall3(sys::SYS_NANOSLEEP, -1isize as usize, 0, 0);
+    if negative != -sys::EINVAL {
+        println!("sleep: nanosleep(-1) returned {negative}");
+        return ROUNDS + 1;
     }
     0
 }
