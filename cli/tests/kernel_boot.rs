@@ -157,3 +157,19 @@ fn a_sleeping_process_wakes_after_its_time() {
     ];
     assert_eq!(lines, expected, "{stderr}");
 }
+
+/// The run queue holds 8 processes: a 9th is refused (and reported), the
+/// 8 run to the end, nothing leaks, and the exit code says not all ran.
+#[test]
+fn a_ninth_process_is_refused_and_the_others_run() {
+    let bootargs = format!("init={}user-spin", "user-hello,".repeat(8));
+    let (code, lines, stderr) = boot(1, Some(&bootargs));
+    assert_eq!(code, Some(1), "{lines:#?}\n{stderr}");
+    assert_eq!(lines[2], "process 9 (user-spin): too many processes");
+    for pid in 1..=8 {
+        index_of(&lines, &format!("hello from user space (pid {pid})"));
+        index_of(&lines, &format!("process {pid} exited with code 0"));
+    }
+    assert!(!lines.iter().any(|l| l.contains("leaked")), "{lines:#?}");
+    assert_eq!(lines.len(), 2 + 1 + 16 + 1, "{lines:#?}");
+}
