@@ -1,6 +1,9 @@
 //! The guest kernel on the emulator: `asyncsim run --bios sbi --kernel
 //! kernel` boots the firmware, hands over to the S-mode kernel, which runs
-//! `user-hello` and `user-hostile` as processes and powers off with 0.
+//! `user-hello` and `user-hostile` as processes and powers off with 0; and
+//! its scheduler: a CPU hog is preempted on the timer so that a yielding
+//! process runs alongside it, sleeps end after their time, and all of it
+//! is deterministic.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -81,11 +84,11 @@ fn a_faulting_process_is_killed_and_the_kernel_carries_on() {
     let expected = [
         "kernel booted (Sv39)",
         "kernel: SBI 1.0, timer ok",
+        "process 3: no program \"no-such\"",
         "user-fault: storing to kernel memory",
         "process 1 killed by store page fault (scause=0xf sepc=",
         "hello from user space (pid 2)",
         "process 2 exited with code 0",
-        "process 3: no program \"no-such\"",
         "kernel: all processes done, shutting down",
     ];
     assert_eq!(lines.len(), expected.len(), "{lines:#?}");
@@ -95,5 +98,78 @@ fn a_faulting_process_is_killed_and_the_kernel_carries_on() {
             "{line:?} should start with {want:?}"
         );
     }
-    assert!(lines[3].ends_with("stval=0x80200000)"), "{}", lines[3]);
+    assert!(lines[4].ends_with("stval=0x80200000)"), "{}", lines[4]);
+}
+
+/// Index of the line equal to `want`.
+fn index_of(lines: &[String], want: &str) -> usize {
+    lines
+        .iter()
+        .position(|l| l == want)
+        .unwrap_or_else(|| panic!("no line {want:?} in {lines:#?}"))
+}
+
+/// `user-spin` never yields, so `user-yield` runs only because the timer
+/// preempts the spinner: its lines appear between the spinner's first and
+/// last progress lines. Both check their registers survived the switches.
+/// A second run prints exactly the same lines.
+#[test]
+fn a_spinning_process_is_preempted_and_a_yielding_one_interleaves() {
+    let bootargs = Some("init=user-spin,user-yield");
+    let (code, lines, stderr) = boot(1, bootargs);
+    assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
+    let first_spin = index_of(&lines, "spin: 1/8");
+    let last_spin = index_of(&lines, "spin: 8/8");
+    let yields: Vec<usize> = (0..5)
+        .map(|i| index_of(&lines, &format!("yield {i}")))
+        .collect();
+    assert!(yields.windows(2).all(|w| w[0] < w[1]), "{lines:#?}");
+    assert!(
+        yields.iter().any(|&y| first_spin < y && y < last_spin),
+        "no yield line between the spinner's progress lines: {lines:#?}"
+    );
+    assert!(index_of(&lines, "yield: done") < last_spin, "{lines:#?}");
+    for want in [
+        "spin: count 4000000 ok",
+        "process 1 exited with code 0",
+        "process 2 exited with code 0",
+    ] {
+        index_of(&lines, want);
+    }
+    let (code2, lines2, _) = boot(1, bootargs);
+    assert_eq!((code2, lines2), (code, lines), "second run differs");
+}
+
+/// `user-sleep` sleeps 5 ms three times and checks the clock each time;
+/// with nothing else to run the kernel idles in `wfi`.
+#[test]
+fn a_sleeping_process_wakes_after_its_time() {
+    let (code, lines, stderr) = boot(1, Some("init=user-sleep"));
+    assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
+    let expected = [
+        "kernel booted (Sv39)",
+        "kernel: SBI 1.0, timer ok",
+        "sleep 1: ok",
+        "sleep 2: ok",
+        "sleep 3: ok",
+        "process 1 exited with code 0",
+        "kernel: all processes done, shutting down",
+    ];
+    assert_eq!(lines, expected, "{stderr}");
+}
+
+/// The run queue holds 8 processes: a 9th is refused (and reported), the
+/// 8 run to the end, nothing leaks, and the exit code says not all ran.
+#[test]
+fn a_ninth_process_is_refused_and_the_others_run() {
+    let bootargs = format!("init={}user-spin", "user-hello,".repeat(8));
+    let (code, lines, stderr) = boot(1, Some(&bootargs));
+    assert_eq!(code, Some(1), "{lines:#?}\n{stderr}");
+    assert_eq!(lines[2], "process 9 (user-spin): too many processes");
+    for pid in 1..=8 {
+        index_of(&lines, &format!("hello from user space (pid {pid})"));
+        index_of(&lines, &format!("process {pid} exited with code 0"));
+    }
+    assert!(!lines.iter().any(|l| l.contains("leaked")), "{lines:#?}");
+    assert_eq!(lines.len(), 2 + 1 + 16 + 1, "{lines:#?}");
 }

@@ -1,7 +1,8 @@
-//! Host tests of the guest kernel's `/chosen/bootargs` reader, on device
+//! Host tests of the guest kernel's `/chosen/bootargs` and
+//! `/cpus/timebase-frequency` readers, on device
 //! trees built here, including truncated and corrupted ones.
 
-use crate::kernel_fdt::{bootargs, FDT_MAGIC, HEADER_LEN};
+use crate::kernel_fdt::{bootargs, timebase_frequency, FDT_MAGIC, HEADER_LEN};
 
 /// Minimal FDT writer with named properties.
 #[derive(Default)]
@@ -127,5 +128,36 @@ fn truncated_or_corrupted_trees_are_none_and_never_panic() {
         huge[field..field + 4].copy_from_slice(&u32::MAX.to_be_bytes());
         assert_eq!(bootargs(&huge), None, "field at {field}");
         huge = good.clone();
+    }
+}
+
+/// A tree with `/cpus/timebase-frequency` = `value` (if any) and a decoy
+/// in a cpu node below it.
+fn cpus_tree(value: Option<&[u8]>) -> Vec<u8> {
+    let mut t = Tree::default();
+    t.begin("");
+    t.begin("cpus").prop("#address-cells", &[0, 0, 0, 1]);
+    t.begin("cpu@0")
+        .prop("timebase-frequency", &7u32.to_be_bytes())
+        .end();
+    if let Some(value) = value {
+        t.prop("timebase-frequency", value);
+    }
+    t.end();
+    t.end();
+    t.finish()
+}
+
+#[test]
+fn reads_the_timebase_of_the_cpus_node_only() {
+    let hz = 10_000_000u32.to_be_bytes();
+    assert_eq!(timebase_frequency(&cpus_tree(Some(&hz))), Some(10_000_000));
+    assert_eq!(timebase_frequency(&cpus_tree(None)), None, "decoy in cpu@0");
+    assert_eq!(timebase_frequency(&cpus_tree(Some(&[0; 4]))), None, "zero");
+    assert_eq!(timebase_frequency(&cpus_tree(Some(&[0, 1]))), None, "short");
+    assert_eq!(timebase_frequency(&tree(Some(b"x\0"))), None, "no /cpus");
+    let good = cpus_tree(Some(&hz));
+    for len in 0..good.len() {
+        assert_eq!(timebase_frequency(&good[..len]), None, "cut at {len}");
     }
 }

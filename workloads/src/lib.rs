@@ -15,10 +15,12 @@
 //! Not in that list, because they only run together: [`firmware`], an
 //! M-mode SBI firmware (load as the BIOS at 0x8000_0000), and [`kernel`],
 //! an S-mode kernel at 0x8020_0000 that runs the user programs named by
-//! `init=A,B` in the command line (default `user-hello` as pid 1 and
-//! `user-hostile`, which checks that bad pointers and syscall numbers get
-//! -EFAULT/-EBADF/-ENOSYS, as pid 2; `user-fault` must be killed) and
-//! powers off with exit code 0 when every process exited with 0, else 1.
+//! `init=A,B` in the command line concurrently, round-robin with timer
+//! preemption (default `user-hello` as pid 1 and `user-hostile`, which
+//! checks that bad pointers and syscall numbers get -EFAULT/-EBADF/-ENOSYS,
+//! as pid 2; `user-fault` must be killed; `user-spin`, `user-yield` and
+//! `user-sleep` exercise the scheduler) and powers off with exit code 0
+//! when every process exited with 0, else 1.
 //! See guest/README.md.
 
 include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
@@ -60,6 +62,12 @@ mod guest_fdt;
 #[cfg(test)]
 mod guest_fdt_tests;
 
+/// The guest kernel's tick/nanosecond conversions, host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/clock.rs"]
+mod kernel_clock;
+#[cfg(test)]
+mod kernel_clock_tests;
 /// The guest kernel's ELF loader, compiled for the host so that its checks
 /// of malformed images are tested here.
 #[cfg(test)]
@@ -73,6 +81,12 @@ mod kernel_elf_tests;
 mod kernel_fdt;
 #[cfg(test)]
 mod kernel_fdt_tests;
+/// The guest kernel's round-robin run queue, host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/scheduler.rs"]
+mod kernel_scheduler;
+#[cfg(test)]
+mod kernel_scheduler_tests;
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,14 @@
 use std::{env, fs, path::PathBuf};
 
 /// The user programs embedded in the kernel.
-const USER_PROGRAMS: &[&str] = &["user-hello", "user-hostile", "user-fault"];
+const USER_PROGRAMS: &[&str] = &[
+    "user-hello",
+    "user-hostile",
+    "user-fault",
+    "user-spin",
+    "user-yield",
+    "user-sleep",
+];
 
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));

@@ -1,5 +1,6 @@
-//! Reads `/chosen/bootargs` (the kernel command line) from the flattened
-//! device tree the firmware passes in a1. The blob is input the kernel did
+//! Reads `/chosen/bootargs` (the kernel command line) and
+//! `/cpus/timebase-frequency` from the flattened device tree the firmware
+//! passes in a1. The blob is input the kernel did
 //! not make: every offset is bounds-checked, and a malformed tree gives
 //! `None`, never a panic. Only `core` is used, so the host tests of the
 //! `workloads` crate compile this file too.
@@ -45,6 +46,22 @@ fn string_at(strings: &[u8], offset: usize) -> Option<&[u8]> {
 /// The value of `/chosen/bootargs` without its NUL, if the tree has one
 /// and it is UTF-8.
 pub fn bootargs(blob: &[u8]) -> Option<&str> {
+    let value = top_level_property(blob, b"chosen", b"bootargs")?;
+    let value = value.strip_suffix(&[0]).unwrap_or(value);
+    core::str::from_utf8(value).ok()
+}
+
+/// `/cpus/timebase-frequency` (ticks per second of the `time` CSR), if
+/// the tree has it as one non-zero 32-bit cell.
+pub fn timebase_frequency(blob: &[u8]) -> Option<u32> {
+    let value = top_level_property(blob, b"cpus", b"timebase-frequency")?;
+    let cell: [u8; 4] = value.try_into().ok()?;
+    Some(u32::from_be_bytes(cell)).filter(|&hz| hz != 0)
+}
+
+/// The value of property `prop` of node `/node` (a child of the root;
+/// properties of deeper nodes with the same names are ignored).
+fn top_level_property<'a>(blob: &'a [u8], node: &[u8], prop: &[u8]) -> Option<&'a [u8]> {
     let blob = blob.get(..total_size(blob)?)?;
     let struct_off = be32_usize(blob, 8)?;
     let strings_off = be32_usize(blob, 12)?;
@@ -55,8 +72,8 @@ pub fn bootargs(blob: &[u8]) -> Option<&str> {
 
     let mut pos = 0usize;
     let mut depth = 0usize;
-    // Depth of `/chosen` while inside it (or inside one of its children).
-    let mut chosen_depth: Option<usize> = None;
+    // Depth of the wanted node while inside it (or inside one of its children).
+    let mut node_depth: Option<usize> = None;
     loop {
         let token = be32(structure, pos)?;
         pos += 4;
@@ -64,14 +81,14 @@ pub fn bootargs(blob: &[u8]) -> Option<&str> {
             TOKEN_BEGIN_NODE => {
                 let name = string_at(structure, pos)?;
                 depth += 1;
-                if depth == 2 && name == b"chosen" {
-                    chosen_depth = Some(depth);
+                if depth == 2 && name == node {
+                    node_depth = Some(depth);
                 }
                 pos = align4(pos.checked_add(name.len() + 1)?)?;
             }
             TOKEN_END_NODE => {
-                if chosen_depth == Some(depth) {
-                    return None; // /chosen has no bootargs
+                if node_depth == Some(depth) {
+                    return None; // the node lacks the property
                 }
                 depth = depth.checked_sub(1)?;
             }
@@ -80,9 +97,8 @@ pub fn bootargs(blob: &[u8]) -> Option<&str> {
                 let name = string_at(strings, be32_usize(structure, pos + 4)?)?;
                 let value_at = pos.checked_add(8)?;
                 let value = structure.get(value_at..value_at.checked_add(len)?)?;
-                if chosen_depth == Some(depth) && name == b"bootargs" {
-                    let value = value.strip_suffix(&[0]).unwrap_or(value);
-                    return core::str::from_utf8(value).ok();
+                if node_depth == Some(depth) && name == prop {
+                    return Some(value);
                 }
                 pos = align4(value_at + len)?;
             }

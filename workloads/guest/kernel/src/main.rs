@@ -1,22 +1,26 @@
-//! asyncsim's guest kernel (S-mode). This first slice boots on hart 0,
-//! turns on Sv39 with the kernel's identity map of RAM, and runs the user
-//! programs the command line names (see [`cmdline`]) one after the other,
-//! each as its own process in its own address space (pid 1, 2, ...),
-//! serving their syscalls; a process that faults is killed and reported.
-//! When the last one ends it powers off through SBI: exit code 0 if every
-//! process exited with 0, else 1.
+//! asyncsim's guest kernel (S-mode). It boots on hart 0, turns on Sv39
+//! with the kernel's identity map of RAM, loads the user programs the
+//! command line names (see [`cmdline`]) as processes pid 1, 2, ..., each
+//! in its own address space, and runs them concurrently: round-robin with
+//! a [`TIME_SLICE_NS`] slice enforced by the timer interrupt, plus
+//! sched_yield and nanosleep (see [`scheduler`]). A process that faults is
+//! killed and reported. When the last one ends it powers off through SBI:
+//! exit code 0 if every process exited with 0, else 1.
 #![no_std]
 #![no_main]
 
+mod clock;
 mod cmdline;
 mod console;
 mod elf;
 mod entry;
 mod fdt;
+mod fpu;
 mod frames;
 mod page_table;
 mod process;
 mod sbi;
+mod scheduler;
 mod syscall;
 mod timer;
 mod trap;
@@ -26,9 +30,14 @@ mod user_programs {
     include!(concat!(env!("OUT_DIR"), "/user_programs.rs"));
 }
 
+use clock::Clock;
 use frames::FramePool;
 use page_table::AddressSpace;
-use process::{Outcome, Process};
+use process::{Event, Outcome, Process};
+use scheduler::Scheduler;
+
+/// Time slice of a process before the timer preempts it.
+const TIME_SLICE_NS: u64 = 5_000_000;
 
 /// Hart 0's kernel, entered from [`entry`] with a zeroed `.bss`.
 fn kmain(hart: usize, fdt: usize) -> ! {
@@ -45,9 +54,14 @@ fn kmain(hart: usize, fdt: usize) -> ! {
         sbi::shutdown(false)
     }
 
-    let bootargs = cmdline::device_tree(fdt).and_then(fdt::bootargs);
+    let tree = cmdline::device_tree(fdt);
+    let clock = Clock::new(tree.and_then(fdt::timebase_frequency).map_or(0, u64::from));
     let mut all_passed = true;
-    for (i, name) in cmdline::init_programs(bootargs).split(',').enumerate() {
+    let mut run_queue = Scheduler::new();
+    for (i, name) in cmdline::init_programs(tree.and_then(fdt::bootargs))
+        .split(',')
+        .enumerate()
+    {
         let pid = i + 1;
         let Some((_, image)) = user_programs::USER_PROGRAMS
             .iter()
@@ -57,18 +71,71 @@ fn kmain(hart: usize, fdt: usize) -> ! {
             all_passed = false;
             continue;
         };
-        let mut process = match Process::load(pid, image, &mut frames) {
-            Ok(process) => process,
+        match Process::load(pid, image, &mut frames) {
+            Ok(process) => {
+                if let Err((_, process)) = run_queue.add(process) {
+                    kprintln!("process {pid} ({name}): too many processes");
+                    process.space.destroy(&mut frames);
+                    all_passed = false;
+                }
+            }
             Err(e) => {
                 kprintln!("process {pid} ({name}): cannot load: {e:?}");
                 all_passed = false;
+            }
+        }
+    }
+    timer::enable_interrupt();
+    all_passed &= schedule(&mut run_queue, &clock, &kernel_space, &mut frames);
+    // Every process's frames went back to the pool; only the kernel's root remains.
+    if frames.in_use() != 1 {
+        kprintln!("kernel: {} page frames leaked", frames.in_use() - 1);
+        all_passed = false;
+    }
+    kprintln!("kernel: all processes done, shutting down");
+    sbi::shutdown(all_passed)
+}
+
+/// Runs the processes until none is left; returns whether every one
+/// exited with 0. Each runs until its slice ends (timer), it yields,
+/// sleeps or ends; with nothing Ready the hart waits for the next wake-up.
+fn schedule(
+    run_queue: &mut Scheduler<Process>,
+    clock: &Clock,
+    kernel_space: &AddressSpace,
+    frames: &mut FramePool,
+) -> bool {
+    let slice = clock.ns_to_ticks(TIME_SLICE_NS);
+    let mut all_passed = true;
+    while !run_queue.is_empty() {
+        let now = timer::now();
+        run_queue.wake(now);
+        let wake = run_queue.next_wake().unwrap_or(u64::MAX);
+        let Some(slot) = run_queue.pick() else {
+            arm_timer(wake);
+            timer::wait_until(wake);
+            continue;
+        };
+        let Some(process) = run_queue.process(slot) else {
+            continue;
+        };
+        arm_timer(wake.min(now.saturating_add(slice)));
+        process.space.activate();
+        let event = process.run(clock);
+        kernel_space.activate();
+        let outcome = match event {
+            Event::Interrupted | Event::Yielded => continue,
+            Event::Sleeping(deadline) => {
+                run_queue.sleep(slot, deadline);
                 continue;
             }
+            Event::Ended(outcome) => outcome,
         };
-        process.space.activate();
-        let outcome = process.run();
-        kernel_space.activate();
-        process.space.destroy(&mut frames);
+        let Some(process) = run_queue.remove(slot) else {
+            continue;
+        };
+        let pid = process.pid;
+        process.space.destroy(frames);
         match outcome {
             Outcome::Exited(code) => {
                 kprintln!("process {pid} exited with code {code}");
@@ -83,13 +150,16 @@ fn kmain(hart: usize, fdt: usize) -> ! {
             }
         }
     }
-    // Every process's frames went back to the pool; only the kernel's root remains.
-    if frames.in_use() != 1 {
-        kprintln!("kernel: {} page frames leaked", frames.in_use() - 1);
-        all_passed = false;
+    arm_timer(u64::MAX);
+    all_passed
+}
+
+/// Programs the timer; a firmware that refuses is fatal (no preemption).
+fn arm_timer(deadline: u64) {
+    if let Err(e) = sbi::set_timer(deadline) {
+        kprintln!("kernel: set_timer failed: {e:?}");
+        sbi::shutdown(false)
     }
-    kprintln!("kernel: all processes done, shutting down");
-    sbi::shutdown(all_passed)
 }
 
 /// Checks the SBI services the kernel uses: BASE reports v1.0+, TIME and

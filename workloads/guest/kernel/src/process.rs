@@ -1,8 +1,11 @@
 //! A user process: its address space (built from an ELF image plus a
-//! stack), its saved registers, and the loop that runs it until it exits
-//! or is killed.
+//! stack), its saved user context (x registers, pc, FP registers), and
+//! [`Process::run`], which runs it until something the scheduler must act
+//! on happens: a timer interrupt, a yield or sleep, or its end.
 
+use crate::clock::Clock;
 use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
+use crate::fpu::FpState;
 use crate::frames::{FramePool, PAGE_SIZE};
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
 use crate::syscall::{self, Action};
@@ -47,11 +50,24 @@ pub enum Outcome {
     },
 }
 
+/// Why [`Process::run`] handed control back to the scheduler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// An interrupt (the time slice ran out): switch to the next process.
+    Interrupted,
+    /// sched_yield.
+    Yielded,
+    /// Blocked until `time` reaches this tick.
+    Sleeping(u64),
+    Ended(Outcome),
+}
+
 /// A loaded process.
 pub struct Process {
     pub pid: usize,
     pub space: AddressSpace,
     frame: TrapFrame,
+    fp: FpState,
 }
 
 impl Process {
@@ -64,6 +80,7 @@ impl Process {
                 pid,
                 space,
                 frame: TrapFrame::new(entry, STACK_TOP),
+                fp: FpState::default(),
             }),
             Err(e) => {
                 space.destroy(frames);
@@ -72,21 +89,29 @@ impl Process {
         }
     }
 
-    /// Runs the process until it ends (its space must be active).
-    pub fn run(&mut self) -> Outcome {
+    /// Runs the process (its space must be active) until an [`Event`];
+    /// syscalls that need no scheduling are served in between.
+    pub fn run(&mut self, clock: &Clock) -> Event {
         loop {
+            self.fp.restore();
             let trap = trap::run_user(&mut self.frame);
+            self.fp.save_if_dirty();
+            if trap.interrupt {
+                return Event::Interrupted;
+            }
             if trap.cause != CAUSE_ECALL_FROM_U {
-                return Outcome::Killed {
+                return Event::Ended(Outcome::Killed {
                     cause: trap.cause,
                     pc: self.frame.sepc,
                     tval: trap.tval,
-                };
+                });
             }
             self.frame.sepc = self.frame.sepc.wrapping_add(4);
-            match syscall::handle(self.pid, &self.space, &mut self.frame.regs) {
+            match syscall::handle(self.pid, &self.space, &mut self.frame.regs, clock) {
                 Action::Continue => {}
-                Action::Exit(code) => return Outcome::Exited(code),
+                Action::Yield => return Event::Yielded,
+                Action::SleepUntil(deadline) => return Event::Sleeping(deadline),
+                Action::Exit(code) => return Event::Ended(Outcome::Exited(code)),
             }
         }
     }

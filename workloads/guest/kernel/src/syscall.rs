@@ -1,17 +1,27 @@
 //! The system calls (number in a7, arguments in a0.., result in a0,
 //! negative = -errno; Linux RISC-V numbers). Arguments are never trusted:
 //! pointers go through [`crate::user_memory`].
+//!
+//! The time calls keep Linux's numbers but pass plain nanoseconds in
+//! registers instead of `struct timespec` pointers: nanosleep(101) takes
+//! the duration in a0, clock_gettime(113) returns the `time` CSR in ns.
 
+use crate::clock::Clock;
 use crate::console;
 use crate::page_table::AddressSpace;
+use crate::timer;
 use crate::user_memory::read_user;
 
 const SYS_WRITE: usize = 64;
 const SYS_EXIT: usize = 93;
+const SYS_NANOSLEEP: usize = 101;
+const SYS_CLOCK_GETTIME: usize = 113;
+const SYS_SCHED_YIELD: usize = 124;
 const SYS_GETPID: usize = 172;
 
 const EBADF: isize = 9;
 const EFAULT: isize = 14;
+const EINVAL: isize = 22;
 const ENOSYS: isize = 38;
 
 const STDOUT: usize = 1;
@@ -26,14 +36,35 @@ const A7: usize = 17;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Continue,
+    /// Let the other ready processes run first.
+    Yield,
+    /// Block until `time` reaches this tick.
+    SleepUntil(u64),
     Exit(i32),
 }
 
-/// Serves the syscall in `regs` of process `pid`, writing the result to a0.
-pub fn handle(pid: usize, space: &AddressSpace, regs: &mut [usize; 32]) -> Action {
+/// Serves the syscall in `regs` of process `pid`, writing the result to a0
+/// (for yield and sleep, 0: the process sees it when it runs again).
+pub fn handle(pid: usize, space: &AddressSpace, regs: &mut [usize; 32], clock: &Clock) -> Action {
     let result = match regs[A7] {
         SYS_WRITE => write(space, regs[A0], regs[A1], regs[A2]),
         SYS_GETPID => pid as isize,
+        SYS_CLOCK_GETTIME => {
+            // Nanoseconds fit isize for ~292 years of uptime; saturate after.
+            isize::try_from(clock.ticks_to_ns(timer::now())).unwrap_or(isize::MAX)
+        }
+        SYS_SCHED_YIELD => {
+            regs[A0] = 0;
+            return Action::Yield;
+        }
+        SYS_NANOSLEEP => match u64::try_from(regs[A0] as isize) {
+            Ok(ns) => {
+                regs[A0] = 0;
+                let deadline = timer::now().saturating_add(clock.ns_to_ticks(ns));
+                return Action::SleepUntil(deadline);
+            }
+            Err(_) => -EINVAL,
+        },
         SYS_EXIT => return Action::Exit(regs[A0] as i32),
         _ => -ENOSYS,
     };

@@ -1,7 +1,8 @@
 //! The S-mode timer through SBI TIME: a boot-time check that a deadline
 //! raises STIP and that moving it away clears STIP again, which exercises
 //! the firmware's set_timer, Sstc, interrupt delegation and `time` reads
-//! before any scheduler relies on them.
+//! before any scheduler relies on them; then the timer interrupt enable
+//! and the idle wait the scheduler uses.
 
 use crate::sbi;
 
@@ -57,4 +58,21 @@ pub fn self_test() -> Result<u64, TimerError> {
         return Err(TimerError::NotCleared);
     }
     Ok(waited)
+}
+
+/// Allows the S timer interrupt (sie.STIE). The kernel itself runs with
+/// sstatus.SIE = 0, so the interrupt is taken only in U-mode (always
+/// enabled there) and merely wakes `wfi` in the kernel's idle loop.
+pub fn enable_interrupt() {
+    // SAFETY: sets one enable bit; nothing is taken while sstatus.SIE = 0.
+    unsafe { core::arch::asm!("csrs sie, {0}", in(reg) SIP_STIP) };
+}
+
+/// Waits (`wfi`) until `time` reaches `deadline`, which must already be
+/// programmed with [`sbi::set_timer`]; returns at once if it has passed.
+pub fn wait_until(deadline: u64) {
+    while now() < deadline {
+        // SAFETY: wfi only waits; a pending STIP (enabled in sie) ends it.
+        unsafe { core::arch::asm!("wfi", options(nomem, nostack)) };
+    }
 }

@@ -108,19 +108,25 @@ pub fn init() {
     }
 }
 
-/// Why control came back from user mode: (scause, stval).
+/// Why control came back from user mode: scause split into its interrupt
+/// bit and cause code, and stval.
 #[derive(Debug, Clone, Copy)]
 pub struct Trap {
+    pub interrupt: bool,
     pub cause: usize,
     pub tval: usize,
 }
 
+/// scause's top bit: the trap is an interrupt.
+const SCAUSE_INTERRUPT: usize = 1 << (usize::BITS - 1);
+
 /// Runs the process whose registers are `frame` (its address space must be
 /// active) in U-mode until its next trap.
 pub fn run_user(frame: &mut TrapFrame) -> Trap {
-    // SAFETY: sret goes to U-mode with interrupts off in U (SPIE = 0) in
-    // this single-process kernel; the assembly returns here on the next
-    // trap with every kernel callee-saved register restored.
+    // SAFETY: sret goes to U-mode, where S interrupts enabled in sie are
+    // taken whatever sstatus.SIE says; SPIE = 0 keeps them off in the
+    // kernel after the next trap. The assembly returns here on that trap
+    // with every kernel callee-saved register restored.
     unsafe {
         core::arch::asm!("csrc sstatus, {0}", in(reg) SSTATUS_SPP | SSTATUS_SPIE);
         __kernel_run_user(frame);
@@ -130,7 +136,11 @@ pub fn run_user(frame: &mut TrapFrame) -> Trap {
     unsafe {
         core::arch::asm!("csrr {0}, scause", "csrr {1}, stval", out(reg) cause, out(reg) tval)
     };
-    Trap { cause, tval }
+    Trap {
+        interrupt: cause & SCAUSE_INTERRUPT != 0,
+        cause: cause & !SCAUSE_INTERRUPT,
+        tval,
+    }
 }
 
 /// The name of exception `cause` (scause without the interrupt bit).

@@ -47,11 +47,21 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     sys::exit(101)
 }
 
-struct Stdout;
+/// Bytes [`print_args`] collects before a write: a line up to this long
+/// reaches the console in one write, which the kernel performs whole, so
+/// lines of processes that are preempted mid-print never mix.
+const LINE_BUFFER: usize = 256;
 
-impl Write for Stdout {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let mut rest = s.as_bytes();
+/// fd 1 behind a buffer of [`LINE_BUFFER`] bytes.
+struct Stdout {
+    buf: [u8; LINE_BUFFER],
+    len: usize,
+}
+
+impl Stdout {
+    fn flush(&mut self) -> fmt::Result {
+        let mut rest = &self.buf[..self.len];
+        self.len = 0;
         while !rest.is_empty() {
             let n = sys::write(sys::STDOUT, rest);
             if n <= 0 {
@@ -63,9 +73,28 @@ impl Write for Stdout {
     }
 }
 
-/// Writes formatted text to fd 1.
+impl Write for Stdout {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for chunk in s.as_bytes().chunks(LINE_BUFFER) {
+            if self.len + chunk.len() > LINE_BUFFER {
+                self.flush()?;
+            }
+            self.buf[self.len..self.len + chunk.len()].copy_from_slice(chunk);
+            self.len += chunk.len();
+        }
+        Ok(())
+    }
+}
+
+/// Writes formatted text to fd 1 (in one write if it fits [`LINE_BUFFER`]).
 pub fn print_args(args: fmt::Arguments<'_>) {
-    let _ = Stdout.write_fmt(args);
+    let mut out = Stdout {
+        buf: [0; LINE_BUFFER],
+        len: 0,
+    };
+    if out.write_fmt(args).is_ok() {
+        let _ = out.flush();
+    }
 }
 
 /// Prints a line to fd 1.

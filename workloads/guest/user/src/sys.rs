@@ -5,6 +5,14 @@
 pub const SYS_WRITE: usize = 64;
 /// exit(code): never returns.
 pub const SYS_EXIT: usize = 93;
+/// nanosleep(ns) -> 0: blocks for at least `ns` nanoseconds (asyncsim
+/// passes the duration in a0, not a `struct timespec` pointer).
+pub const SYS_NANOSLEEP: usize = 101;
+/// clock_gettime() -> nanoseconds of the `time` CSR (asyncsim returns the
+/// value in a0 instead of filling a `struct timespec`).
+pub const SYS_CLOCK_GETTIME: usize = 113;
+/// sched_yield() -> 0: lets the other ready processes run first.
+pub const SYS_SCHED_YIELD: usize = 124;
 /// getpid() -> process id.
 pub const SYS_GETPID: usize = 172;
 
@@ -12,6 +20,8 @@ pub const SYS_GETPID: usize = 172;
 pub const EBADF: isize = 9;
 /// Bad address.
 pub const EFAULT: isize = 14;
+/// Invalid argument.
+pub const EINVAL: isize = 22;
 /// No such syscall.
 pub const ENOSYS: isize = 38;
 
@@ -45,6 +55,22 @@ pub fn write(fd: usize, buf: &[u8]) -> isize {
 /// This process's id.
 pub fn getpid() -> isize {
     syscall3(SYS_GETPID, 0, 0, 0)
+}
+
+/// Gives up the rest of this time slice.
+pub fn sched_yield() -> isize {
+    syscall3(SYS_SCHED_YIELD, 0, 0, 0)
+}
+
+/// Sleeps for at least `ms` milliseconds.
+pub fn sleep_ms(ms: u64) -> isize {
+    let ns = ms.saturating_mul(1_000_000);
+    syscall3(SYS_NANOSLEEP, ns as usize, 0, 0)
+}
+
+/// Nanoseconds since the machine's clock started.
+pub fn clock_ns() -> u64 {
+    syscall3(SYS_CLOCK_GETTIME, 0, 0, 0) as u64
 }
 
 /// Ends the process with `code`.

@@ -1,0 +1,116 @@
+//! Round-robin scheduling of the user processes on hart 0: a fixed table
+//! of slots, each process Ready or Sleeping until a `time` deadline. The
+//! next process is the first Ready one after the one that ran last, in
+//! slot order, so every Ready process runs once per round and the order
+//! depends only on the events (deterministic on a deterministic machine).
+//! Generic over the process type and `core`-only, so the host tests of
+//! the `workloads` crate compile this file too.
+
+/// Pes that can exist at once.
+pub const MAX_PROCESSES: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Ready,
+    /// Blocked until `time` reaches this tick.
+    Sleeping(u64),
+}
+
+struct Task<P> {
+    process: P,
+    state: State,
+}
+
+/// The table is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full;
+
+/// The run queue.
+pub struct Scheduler<P> {
+    slots: [Option<Task<P>>; MAX_PROCESSES],
+    /// Slot that ran last (the search for the next one starts after it).
+    last: usize,
+}
+
+impl<P> Default for Scheduler<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<P> Scheduler<P> {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self {
+            slots: [const { None }; MAX_PROCESSES],
+            last: MAX_PROCESSES - 1,
+        }
+    }
+
+    /// Adds a Ready process; gives it back if the table is full.
+    pub fn add(&mut self, process: P) -> Result<(), (Full, P)> {
+        match self.slots.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => {
+                *slot = Some(Task {
+                    process,
+                    state: State::Ready,
+                });
+                Ok(())
+            }
+            None => Err((Full, process)),
+        }
+    }
+
+    /// Whether no process is left.
+    pub fn is_empty(&self) -> bool {
+        self.slots.iter().all(Option::is_none)
+    }
+
+    /// Makes every process whose deadline is at or before `now` Ready.
+    pub fn wake(&mut self, now: u64) {
+        for task in self.slots.iter_mut().flatten() {
+            if matches!(task.state, State::Sleeping(deadline) if deadline <= now) {
+                task.state = State::Ready;
+            }
+        }
+    }
+
+    /// The earliest deadline of a sleeping process.
+    pub fn next_wake(&self) -> Option<u64> {
+        self.slots
+            .iter()
+            .flatten()
+            .filter_map(|task| match task.state {
+                State::Sleeping(deadline) => Some(deadline),
+                State::Ready => None,
+            })
+            .min()
+    }
+
+    /// The slot of the next Ready process in round-robin order, which
+    /// becomes the one that ran last.
+    pub fn pick(&mut self) -> Option<usize> {
+        let next = (1..=MAX_PROCESSES)
+            .map(|step| (self.last + step) % MAX_PROCESSES)
+            .find(|&i| matches!(&self.slots[i], Some(task) if task.state == State::Ready))?;
+        self.last = next;
+        Some(next)
+    }
+
+    /// The process in `slot`, if any.
+    pub fn process(&mut self, slot: usize) -> Option<&mut P> {
+        Some(&mut self.slots.get_mut(slot)?.as_mut()?.process)
+    }
+
+    /// Blocks the process in `slot` until `deadline`.
+    pub fn sleep(&mut self, slot: usize, deadline: u64) {
+        if let Some(Some(task)) = self.slots.get_mut(slot) {
+            task.state = State::Sleeping(deadline);
+        }
+    }
+
+    /// Takes the process in `slot` out of the table.
+    pub fn remove(&mut self, slot: usize) -> Option<P> {
+        Some(self.slots.get_mut(slot)?.take()?.process)
+    }
+}

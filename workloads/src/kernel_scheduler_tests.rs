@@ -1,0 +1,79 @@
+//! Host tests of the guest kernel's run queue: round-robin order, sleeping
+//! and waking, removal, and a full table.
+
+use crate::kernel_scheduler::{Scheduler, MAX_PROCESSES};
+
+/// Picks `n` times, returning the processes (pids) picked.
+fn picks(s: &mut Scheduler<u32>, n: usize) -> Vec<Option<u32>> {
+    (0..n)
+        .map(|_| s.pick().map(|slot| *s.process(slot).unwrap()))
+        .collect()
+}
+
+#[test]
+fn ready_processes_take_turns_in_order() {
+    let mut s = Scheduler::new();
+    assert!(s.is_empty());
+    assert_eq!(s.pick(), None);
+    for pid in 1..=3 {
+        s.add(pid).unwrap();
+    }
+    assert_eq!(picks(&mut s, 7), [1, 2, 3, 1, 2, 3, 1].map(Some).to_vec());
+}
+
+#[test]
+fn sleepers_are_skipped_until_their_deadline() {
+    let mut s = Scheduler::new();
+    for pid in 1..=3 {
+        s.add(pid).unwrap();
+    }
+    let slot = s.pick().unwrap(); // pid 1
+    s.sleep(slot, 100);
+    assert_eq!(s.next_wake(), Some(100));
+    s.wake(99);
+    assert_eq!(picks(&mut s, 3), [2, 3, 2].map(Some).to_vec());
+    s.wake(100);
+    assert_eq!(s.next_wake(), None);
+    // pid 2 ran last, so 3 comes next, then the woken 1.
+    assert_eq!(picks(&mut s, 2), [3, 1].map(Some).to_vec());
+}
+
+#[test]
+fn all_asleep_picks_none_and_reports_the_earliest_deadline() {
+    let mut s = Scheduler::new();
+    s.add(1u32).unwrap();
+    s.add(2).unwrap();
+    let a = s.pick().unwrap();
+    s.sleep(a, 50);
+    let b = s.pick().unwrap();
+    s.sleep(b, 30);
+    assert_eq!(s.pick(), None);
+    assert_eq!(s.next_wake(), Some(30));
+    s.wake(30);
+    assert_eq!(picks(&mut s, 2), [Some(2), Some(2)]);
+}
+
+#[test]
+fn removed_processes_are_gone_and_their_slot_is_reused() {
+    let mut s = Scheduler::new();
+    s.add(1u32).unwrap();
+    s.add(2).unwrap();
+    let slot = s.pick().unwrap();
+    assert_eq!(s.remove(slot), Some(1));
+    assert_eq!(s.remove(slot), None);
+    assert!(s.process(slot).is_none());
+    assert_eq!(picks(&mut s, 2), [Some(2), Some(2)]);
+    s.add(3).unwrap();
+    assert!(!s.is_empty());
+    assert_eq!(s.remove(MAX_PROCESSES), None, "out of range");
+}
+
+#[test]
+fn a_full_table_gives_the_process_back() {
+    let mut s = Scheduler::new();
+    for pid in 0..MAX_PROCESSES as u32 {
+        s.add(pid).unwrap();
+    }
+    let (_, back) = s.add(99).unwrap_err();
+    assert_eq!(back, 99);
+}
