@@ -2,69 +2,28 @@
 //! asyncsim emulator must match) and checks exit status and output.
 //! Skipped, with a notice, when `qemu-system-riscv64` is not on PATH.
 
-use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-const QEMU: &str = "qemu-system-riscv64";
+use common::{elf_file, qemu_available, run_qemu};
+use std::ffi::OsString;
+use std::time::Duration;
+
 const TIMEOUT: Duration = Duration::from_secs(120);
-
-fn qemu_available() -> bool {
-    let found = Command::new(QEMU)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        eprintln!("skipping: {QEMU} not on PATH (apt-get install qemu-system-misc)");
-    }
-    found
-}
-
-/// Writes the embedded ELF of `program` to a file QEMU can load, named per
-/// run so that tests running in parallel never share one.
-fn elf_file(program: &str, harts: usize) -> PathBuf {
-    let elf = workloads::guest_program(program).unwrap_or_else(|| panic!("no program {program}"));
-    let name = format!("guest-{program}-smp{harts}-{}.elf", std::process::id());
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::write(&path, elf).expect("write guest ELF");
-    path
-}
 
 /// Runs `program` on `harts` harts; returns (exit code, console output).
 /// Kills QEMU after [`TIMEOUT`].
 fn run(program: &str, harts: usize) -> (i32, String) {
-    let elf = elf_file(program, harts);
-    let mut child = Command::new(QEMU)
-        .args(["-machine", "virt", "-nographic", "-bios", "none", "-kernel"])
-        .arg(&elf)
-        .args(["-smp", &harts.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start qemu");
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let reader = std::thread::spawn(move || {
-        let mut out = String::new();
-        let _ = stdout.read_to_string(&mut out);
-        out
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for qemu") {
-            break status;
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} on {harts} harts: killed after {TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let out = reader.join().expect("reader thread");
+    let bytes = workloads::guest_program(program).unwrap_or_else(|| panic!("no program {program}"));
+    let elf = elf_file(program, bytes);
+    let args: Vec<OsString> = vec![
+        "-bios".into(),
+        "none".into(),
+        "-kernel".into(),
+        elf.clone().into(),
+        "-smp".into(),
+        harts.to_string().into(),
+    ];
+    let (status, out) = run_qemu(&args, TIMEOUT, &format!("{program} on {harts} harts"));
     let _ = std::fs::remove_file(&elf);
     let code = status
         .code()

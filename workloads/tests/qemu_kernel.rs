@@ -5,13 +5,12 @@
 //! different points the tests compare the set of lines, not their order.
 //! Skipped, with a notice, when `qemu-system-riscv64` is not on PATH.
 
-use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+mod common;
 
-const QEMU: &str = "qemu-system-riscv64";
+use common::{elf_file, qemu_available, run_qemu};
+use std::ffi::OsString;
+use std::time::Duration;
+
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Output lines the kernel and its processes must print, in this order.
@@ -25,65 +24,24 @@ const EXPECTED: &[&str] = &[
     "kernel: all processes done, shutting down",
 ];
 
-fn qemu_available() -> bool {
-    let found = Command::new(QEMU)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        eprintln!("skipping: {QEMU} not on PATH (apt-get install qemu-system-misc)");
-    }
-    found
-}
-
-/// Writes an ELF for QEMU under a name no other test (or run) uses.
-fn elf_file(name: &str, bytes: &[u8]) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let name = format!("kernel-test-{name}-{}-{n}.elf", std::process::id());
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::write(&path, bytes).expect("write ELF");
-    path
-}
-
 /// Boots firmware + kernel on QEMU with `harts` harts and `append` as the
 /// command line; returns (exit code, output lines from the boot line on).
 fn boot(harts: usize, append: Option<&str>) -> (Option<i32>, Vec<String>) {
     let sbi = elf_file("sbi", workloads::firmware());
     let kernel = elf_file("kernel", workloads::kernel());
-    let mut child = Command::new(QEMU)
-        .args(["-machine", "virt", "-nographic", "-bios"])
-        .arg(&sbi)
-        .arg("-kernel")
-        .arg(&kernel)
-        .args(["-smp", &harts.to_string()])
-        .args(append.map(|a| ["-append", a]).into_iter().flatten())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start qemu");
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let reader = std::thread::spawn(move || {
-        let mut out = String::new();
-        let _ = stdout.read_to_string(&mut out);
-        out
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for qemu") {
-            break status;
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("kernel on qemu: killed after {TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let out = reader.join().expect("reader thread");
+    let mut args: Vec<OsString> = vec![
+        "-bios".into(),
+        sbi.clone().into(),
+        "-kernel".into(),
+        kernel.clone().into(),
+        "-smp".into(),
+        harts.to_string().into(),
+    ];
+    if let Some(a) = append {
+        args.push("-append".into());
+        args.push(a.into());
+    }
+    let (status, out) = run_qemu(&args, TIMEOUT, "kernel");
     let _ = std::fs::remove_file(&sbi);
     let _ = std::fs::remove_file(&kernel);
     let lines: Vec<String> = out
