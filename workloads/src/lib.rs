@@ -61,6 +61,9 @@ pub fn expected_exit_code(name: &str) -> u32 {
 mod guest_fdt;
 #[cfg(test)]
 mod guest_fdt_tests;
+/// Device trees built token by token for the tests below.
+#[cfg(test)]
+mod test_fdt;
 
 /// The guest kernel's tick/nanosecond conversions, host-compiled for its tests.
 #[cfg(test)]
