@@ -158,6 +158,23 @@ fn a_sleeping_process_wakes_after_its_time() {
     assert_eq!(lines, expected, "{stderr}");
 }
 
+/// `user-files` creates, writes, seeks and reads back a file of the
+/// kernel's memory file system and checks every error case of the file
+/// calls (bad fds, bad pointers, full file, full store, full fd table).
+#[test]
+fn the_file_system_calls_work() {
+    let (code, lines, stderr) = boot(1, Some("init=user-files"));
+    assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
+    let expected = [
+        "kernel booted (Sv39)",
+        "kernel: SBI 1.0, timer ok",
+        "user-files: all 75 checks passed",
+        "process 1 exited with code 0",
+        "kernel: all processes done, shutting down",
+    ];
+    assert_eq!(lines, expected, "{stderr}");
+}
+
 /// The run queue holds 8 processes: a 9th is refused (and reported), the
 /// 8 run to the end, nothing leaks, and the exit code says not all ran.
 #[test]

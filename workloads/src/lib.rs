@@ -148,3 +148,15 @@ mod tests {
         }
     }
 }
+/// The guest kernel's memory file system and fd table, host-compiled for
+/// their tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/fd_table.rs"]
+mod kernel_fd_table;
+#[cfg(test)]
+mod kernel_fd_table_tests;
+#[cfg(test)]
+#[path = "../guest/kernel/src/memfs.rs"]
+mod kernel_memfs;
+#[cfg(test)]
+mod kernel_memfs_tests;

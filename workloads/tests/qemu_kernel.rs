@@ -125,6 +125,26 @@ fn a_sleeping_process_wakes_on_qemu() {
     }
 }
 
+/// Same as cli/tests/kernel_boot.rs: `user-files` passes every check of
+/// the file system calls.
+#[test]
+fn the_file_system_calls_work_on_qemu() {
+    if qemu_available() {
+        let (code, lines) = boot(1, Some("init=user-files"));
+        assert_eq!(code, Some(0), "{lines:#?}");
+        assert_eq!(
+            lines,
+            [
+                "kernel booted (Sv39)",
+                "kernel: SBI 1.0, timer ok",
+                "user-files: all 75 checks passed",
+                "process 1 exited with code 0",
+                "kernel: all processes done, shutting down",
+            ],
+        );
+    }
+}
+
 /// Same as cli/tests/kernel_boot.rs: the faulting process is killed, the
 /// next one runs, the machine exits with 1.
 #[test]

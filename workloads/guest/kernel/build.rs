@@ -13,6 +13,7 @@ const USER_PROGRAMS: &[&str] = &[
     "user-spin",
     "user-yield",
     "user-sleep",
+    "user-files",
 ];
 
 fn main() {

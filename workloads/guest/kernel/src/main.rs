@@ -14,9 +14,12 @@ mod cmdline;
 mod console;
 mod elf;
 mod entry;
+mod fd_table;
 mod fdt;
+mod file_syscalls;
 mod fpu;
 mod frames;
+mod memfs;
 mod page_table;
 mod process;
 mod sbi;
@@ -32,12 +35,17 @@ mod user_programs {
 
 use clock::Clock;
 use frames::FramePool;
+use memfs::MemFs;
 use page_table::AddressSpace;
 use process::{Event, Outcome, Process};
 use scheduler::Scheduler;
 
 /// Time slice of a process before the timer preempts it.
 const TIME_SLICE_NS: u64 = 5_000_000;
+
+/// The file store, shared by all processes. In `.bss` (too big for the
+/// kernel stack); only [`kmain`] on hart 0 takes a reference, once.
+static mut FILE_STORE: MemFs = MemFs::new();
 
 /// Hart 0's kernel, entered from [`entry`] with a zeroed `.bss`.
 fn kmain(hart: usize, fdt: usize) -> ! {
@@ -85,8 +93,11 @@ fn kmain(hart: usize, fdt: usize) -> ! {
             }
         }
     }
+    // SAFETY: the only reference to FILE_STORE, taken once on hart 0
+    // (other harts park in the firmware; the kernel is not reentered).
+    let fs = unsafe { &mut *core::ptr::addr_of_mut!(FILE_STORE) };
     timer::enable_interrupt();
-    all_passed &= schedule(&mut run_queue, &clock, &kernel_space, &mut frames);
+    all_passed &= schedule(&mut run_queue, &clock, &kernel_space, &mut frames, fs);
     // Every process's frames went back to the pool; only the kernel's root remains.
     if frames.in_use() != 1 {
         kprintln!("kernel: {} page frames leaked", frames.in_use() - 1);
@@ -104,6 +115,7 @@ fn schedule(
     clock: &Clock,
     kernel_space: &AddressSpace,
     frames: &mut FramePool,
+    fs: &mut MemFs,
 ) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
     let mut all_passed = true;
@@ -121,7 +133,7 @@ fn schedule(
         };
         arm_timer(wake.min(now.saturating_add(slice)));
         process.space.activate();
-        let event = process.run(clock);
+        let event = process.run(clock, fs);
         kernel_space.activate();
         let outcome = match event {
             Event::Interrupted | Event::Yielded => continue,

@@ -5,8 +5,11 @@
 
 use crate::clock::Clock;
 use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
+use crate::fd_table::FdTable;
+use crate::file_syscalls::Files;
 use crate::fpu::FpState;
 use crate::frames::{FramePool, PAGE_SIZE};
+use crate::memfs::MemFs;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
 use crate::syscall::{self, Action};
 use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
@@ -66,6 +69,8 @@ pub enum Event {
 pub struct Process {
     pub pid: usize,
     pub space: AddressSpace,
+    /// Its open files (dropped with it: nothing in the store to release).
+    files: FdTable,
     frame: TrapFrame,
     fp: FpState,
 }
@@ -79,6 +84,7 @@ impl Process {
             Ok(entry) => Ok(Self {
                 pid,
                 space,
+                files: FdTable::new(),
                 frame: TrapFrame::new(entry, STACK_TOP),
                 fp: FpState::default(),
             }),
@@ -90,8 +96,9 @@ impl Process {
     }
 
     /// Runs the process (its space must be active) until an [`Event`];
-    /// syscalls that need no scheduling are served in between.
-    pub fn run(&mut self, clock: &Clock) -> Event {
+    /// syscalls that need no scheduling are served in between (file calls
+    /// on `fs`).
+    pub fn run(&mut self, clock: &Clock, fs: &mut MemFs) -> Event {
         loop {
             self.fp.restore();
             let trap = trap::run_user(&mut self.frame);
@@ -107,7 +114,17 @@ impl Process {
                 });
             }
             self.frame.sepc = self.frame.sepc.wrapping_add(4);
-            match syscall::handle(self.pid, &self.space, &mut self.frame.regs, clock) {
+            let mut files = Files {
+                table: &mut self.files,
+                fs: &mut *fs,
+            };
+            match syscall::handle(
+                self.pid,
+                &self.space,
+                &mut files,
+                &mut self.frame.regs,
+                clock,
+            ) {
                 Action::Continue => {}
                 Action::Yield => return Event::Yielded,
                 Action::SleepUntil(deadline) => return Event::Sleeping(deadline),

@@ -2,16 +2,24 @@
 //! negative = -errno; Linux RISC-V numbers). Arguments are never trusted:
 //! pointers go through [`crate::user_memory`].
 //!
+//! The file calls (openat 56, close 57, lseek 62, read 63, write 64 to an
+//! fd other than 1/2) are in [`crate::file_syscalls`].
+//!
 //! The time calls keep Linux's numbers but pass plain nanoseconds in
 //! registers instead of `struct timespec` pointers: nanosleep(101) takes
 //! the duration in a0, clock_gettime(113) returns the `time` CSR in ns.
 
 use crate::clock::Clock;
 use crate::console;
+use crate::file_syscalls::{self, Files};
 use crate::page_table::AddressSpace;
 use crate::timer;
 use crate::user_memory::read_user;
 
+const SYS_OPENAT: usize = 56;
+const SYS_CLOSE: usize = 57;
+const SYS_LSEEK: usize = 62;
+const SYS_READ: usize = 63;
 const SYS_WRITE: usize = 64;
 const SYS_EXIT: usize = 93;
 const SYS_NANOSLEEP: usize = 101;
@@ -19,9 +27,7 @@ const SYS_CLOCK_GETTIME: usize = 113;
 const SYS_SCHED_YIELD: usize = 124;
 const SYS_GETPID: usize = 172;
 
-const EBADF: isize = 9;
-const EFAULT: isize = 14;
-const EINVAL: isize = 22;
+use file_syscalls::{EFAULT, EINVAL};
 const ENOSYS: isize = 38;
 
 const STDOUT: usize = 1;
@@ -44,10 +50,24 @@ pub enum Action {
 }
 
 /// Serves the syscall in `regs` of process `pid`, writing the result to a0
-/// (for yield and sleep, 0: the process sees it when it runs again).
-pub fn handle(pid: usize, space: &AddressSpace, regs: &mut [usize; 32], clock: &Clock) -> Action {
+/// (for yield and sleep, 0: the process sees it when it runs again);
+/// `files` are its fd table and the file store.
+pub fn handle(
+    pid: usize,
+    space: &AddressSpace,
+    files: &mut Files<'_>,
+    regs: &mut [usize; 32],
+    clock: &Clock,
+) -> Action {
     let result = match regs[A7] {
-        SYS_WRITE => write(space, regs[A0], regs[A1], regs[A2]),
+        SYS_WRITE if regs[A0] == STDOUT || regs[A0] == STDERR => {
+            write_console(space, regs[A1], regs[A2])
+        }
+        SYS_WRITE => file_syscalls::write(space, files, regs[A0], regs[A1], regs[A2]),
+        SYS_READ => file_syscalls::read(space, files, regs[A0], regs[A1], regs[A2]),
+        SYS_OPENAT => file_syscalls::openat(space, files, regs[A1], regs[A2]),
+        SYS_CLOSE => file_syscalls::close(files, regs[A0]),
+        SYS_LSEEK => file_syscalls::lseek(files, regs[A0], regs[A1], regs[A2]),
         SYS_GETPID => pid as isize,
         SYS_CLOCK_GETTIME => {
             // Nanoseconds fit isize for ~292 years of uptime; saturate after.
@@ -72,11 +92,8 @@ pub fn handle(pid: usize, space: &AddressSpace, regs: &mut [usize; 32], clock: &
     Action::Continue
 }
 
-/// write(fd, buf, len): stdout and stderr go to the console.
-fn write(space: &AddressSpace, fd: usize, buf: usize, len: usize) -> isize {
-    if fd != STDOUT && fd != STDERR {
-        return -EBADF;
-    }
+/// write(1 or 2, buf, len): stdout and stderr go to the console.
+fn write_console(space: &AddressSpace, buf: usize, len: usize) -> isize {
     match read_user(space, buf, len, console::write_bytes) {
         // A successful range fits in user space (< 2 GiB), so in isize.
         Ok(()) => len as isize,

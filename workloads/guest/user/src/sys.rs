@@ -1,6 +1,15 @@
 //! Syscall wrappers: number in a7, arguments in a0..a5, result in a0
 //! (negative = -errno), Linux RISC-V numbering for the calls that exist there.
 
+/// openat(dirfd, path, flags) -> fd or -errno (dirfd ignored; `path` is
+/// NUL-terminated, at most 32 bytes).
+pub const SYS_OPENAT: usize = 56;
+/// close(fd) -> 0 or -errno.
+pub const SYS_CLOSE: usize = 57;
+/// lseek(fd, offset, whence) -> new offset or -errno.
+pub const SYS_LSEEK: usize = 62;
+/// read(fd, buf, len) -> bytes read or -errno.
+pub const SYS_READ: usize = 63;
 /// write(fd, buf, len) -> bytes written or -errno.
 pub const SYS_WRITE: usize = 64;
 /// exit(code): never returns.
@@ -16,17 +25,38 @@ pub const SYS_SCHED_YIELD: usize = 124;
 /// getpid() -> process id.
 pub const SYS_GETPID: usize = 172;
 
+/// No such file.
+pub const ENOENT: isize = 2;
 /// Bad file descriptor.
 pub const EBADF: isize = 9;
 /// Bad address.
 pub const EFAULT: isize = 14;
 /// Invalid argument.
 pub const EINVAL: isize = 22;
+/// Too many open files.
+pub const EMFILE: isize = 24;
+/// File store or file full.
+pub const ENOSPC: isize = 28;
+/// Path longer than the kernel's limit.
+pub const ENAMETOOLONG: isize = 36;
 /// No such syscall.
 pub const ENOSYS: isize = 38;
 
 /// The console.
 pub const STDOUT: usize = 1;
+
+/// openat flags (Linux values).
+pub const O_RDONLY: usize = 0;
+pub const O_WRONLY: usize = 1;
+pub const O_RDWR: usize = 2;
+pub const O_CREAT: usize = 0x40;
+pub const O_TRUNC: usize = 0x200;
+/// lseek whence values.
+pub const SEEK_SET: usize = 0;
+pub const SEEK_CUR: usize = 1;
+pub const SEEK_END: usize = 2;
+/// openat's dirfd for "the current directory" (ignored by the kernel).
+pub const AT_FDCWD: usize = -100isize as usize;
 
 /// Raw syscall with three arguments. Safe: the kernel checks every
 /// argument and only writes memory a syscall is documented to write.
@@ -50,6 +80,26 @@ pub fn syscall3(number: usize, a0: usize, a1: usize, a2: usize) -> isize {
 /// Writes `buf` to `fd`.
 pub fn write(fd: usize, buf: &[u8]) -> isize {
     syscall3(SYS_WRITE, fd, buf.as_ptr() as usize, buf.len())
+}
+
+/// Opens the file named by NUL-terminated `path` (must end with a 0 byte).
+pub fn open(path: &[u8], flags: usize) -> isize {
+    syscall3(SYS_OPENAT, AT_FDCWD, path.as_ptr() as usize, flags)
+}
+
+/// Closes `fd`.
+pub fn close(fd: usize) -> isize {
+    syscall3(SYS_CLOSE, fd, 0, 0)
+}
+
+/// Reads up to `buf.len()` bytes from `fd`.
+pub fn read(fd: usize, buf: &mut [u8]) -> isize {
+    syscall3(SYS_READ, fd, buf.as_mut_ptr() as usize, buf.len())
+}
+
+/// Moves `fd`'s offset; returns the new one.
+pub fn lseek(fd: usize, offset: isize, whence: usize) -> isize {
+    syscall3(SYS_LSEEK, fd, offset as usize, whence)
 }
 
 /// This process's id.
