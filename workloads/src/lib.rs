@@ -19,7 +19,8 @@
 //! preemption (default `user-hello` as pid 1 and `user-hostile`, which
 //! checks that bad pointers and syscall numbers get -EFAULT/-EBADF/-ENOSYS,
 //! as pid 2; `user-fault` must be killed; `user-spin`, `user-yield` and
-//! `user-sleep` exercise the scheduler) and powers off with exit code 0
+//! `user-sleep` exercise the scheduler; `user-files` checks the memory
+//! file system calls) and powers off with exit code 0
 //! when every process exited with 0, else 1.
 //! See guest/README.md.
 
