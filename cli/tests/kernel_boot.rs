@@ -168,7 +168,7 @@ fn the_file_system_calls_work() {
     let expected = [
         "kernel booted (Sv39)",
         "kernel: SBI 1.0, timer ok",
-        "user-files: all 75 checks passed",
+        "user-files: all 82 checks passed",
         "process 1 exited with code 0",
         "kernel: all processes done, shutting down",
     ];

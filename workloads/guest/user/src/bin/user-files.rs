@@ -92,6 +92,37 @@ fn main() -> i32 {
         b"\0\0\0\0\0\0\0\0!",
     );
 
+    // A transfer spanning user pages is copied page by page both ways.
+    let mut big = [0u8; 6000];
+    for (i, b) in big.iter_mut().enumerate() {
+        *b = (i % 251) as u8;
+    }
+    sys::lseek(fd, 100, sys::SEEK_SET);
+    c.eq("write 6000 bytes", sys::write(fd, &big), 6000);
+    big.fill(0);
+    sys::lseek(fd, 100, sys::SEEK_SET);
+    c.eq("read 6000 bytes", sys::read(fd, &mut big), 6000);
+    c.eq(
+        "6000 bytes intact",
+        big.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8) as isize,
+        1,
+    );
+    // A second fd on the same file has its own offset.
+    let other = sys::open(b"data\0", sys::O_RDONLY);
+    c.eq("second fd", other, FIRST_FD + 1);
+    let n = sys::read(other as usize, &mut buf[..5]);
+    c.bytes(
+        "second fd reads from 0",
+        &buf[..n.clamp(0, 5) as usize],
+        b"hello",
+    );
+    c.eq(
+        "first fd's offset unchanged",
+        sys::lseek(fd, 0, sys::SEEK_CUR),
+        6100,
+    );
+    c.eq("close second fd", sys::close(other as usize), 0);
+
     // Bad seeks.
     c.eq(
         "lseek(-1, SET)",
