@@ -346,11 +346,18 @@ impl CsrFile {
     /// inhibited by mcountinhibit (CY = bit 0, IR = bit 2).
     #[inline]
     pub fn count_retired(&mut self, n: u64) {
-        if self.mcountinhibit & 1 == 0 {
-            self.mcycle = self.mcycle.wrapping_add(n);
-        }
+        self.count_cycles(n);
         if self.mcountinhibit & 4 == 0 {
             self.minstret = self.minstret.wrapping_add(n);
+        }
+    }
+
+    /// Counts `n` cycles in which no instruction retired (traps, WFI),
+    /// unless inhibited by mcountinhibit.CY.
+    #[inline]
+    pub fn count_cycles(&mut self, n: u64) {
+        if self.mcountinhibit & 1 == 0 {
+            self.mcycle = self.mcycle.wrapping_add(n);
         }
     }
 

@@ -296,7 +296,10 @@ impl Hart {
             Trap::Exception(e) => (false, e.cause as u64, e.tval),
             Trap::Interrupt(i) => (true, i as u64, 0),
         };
-        if interrupt && cause == InterruptCause::UserSoftware as u64 {
+        // A user interrupt is delivered in U-mode without a privilege
+        // change: it is not a trap for the counters or the timing model.
+        let uintr = interrupt && cause == InterruptCause::UserSoftware as u64;
+        if uintr {
             self.trap_counts.uintr_delivered += 1;
             if S::ACTIVE {
                 sink.uintr(self.id, sim_core::UintrEvent::Delivered);
@@ -306,7 +309,7 @@ impl Hart {
         } else {
             self.trap_counts.exceptions_from[from.index()] += 1;
         }
-        if S::ACTIVE && !(interrupt && cause == InterruptCause::UserSoftware as u64) {
+        if S::ACTIVE && !uintr {
             sink.trap(
                 self.id,
                 &TrapEvent {

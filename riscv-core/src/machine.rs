@@ -196,7 +196,7 @@ impl Machine {
     fn next_deadline(&self, h: usize) -> u64 {
         let csr = &self.harts[h].csr;
         let mut deadline = self.bus.clint.mtimecmp(h);
-        if csr.menvcfg >> 63 != 0 {
+        if csr.sstc_enabled() {
             deadline = deadline.min(csr.stimecmp);
         }
         if deadline == u64::MAX {
@@ -246,7 +246,7 @@ impl Machine {
                     }
                     // (the hart counts retired instructions in mcycle and
                     // minstret itself; traps take a cycle each)
-                    hart.csr.mcycle = hart.csr.mcycle.wrapping_add(progress - retired);
+                    hart.csr.count_cycles(progress - retired);
                     self.cycles[h] += progress;
                     self.instret += retired;
                     remaining -= progress;
@@ -259,10 +259,7 @@ impl Machine {
                     if waiting {
                         // Idle until the deadline or the end of the quantum;
                         // time still passes (and mcycle counts it).
-                        let idle_to = slice_end.max(self.cycles[h]);
-                        let idle = idle_to - self.cycles[h];
-                        self.cycles[h] = idle_to;
-                        self.harts[h].csr.mcycle = self.harts[h].csr.mcycle.wrapping_add(idle);
+                        self.idle_until(h, slice_end);
                     } else {
                         all_waiting = false;
                     }
@@ -303,13 +300,18 @@ impl Machine {
             return false;
         }
         for h in 0..self.harts.len() {
-            if self.cycles[h] < deadline {
-                let idle = deadline - self.cycles[h];
-                self.cycles[h] = deadline;
-                self.harts[h].csr.mcycle = self.harts[h].csr.mcycle.wrapping_add(idle);
-            }
+            self.idle_until(h, deadline);
         }
         true
+    }
+
+    /// Hart `h` idles (in WFI) until cycle `target`; the idle cycles count
+    /// in its mcycle.
+    fn idle_until(&mut self, h: usize, target: u64) {
+        if self.cycles[h] < target {
+            self.harts[h].csr.count_cycles(target - self.cycles[h]);
+            self.cycles[h] = target;
+        }
     }
 
     /// ISA-level counters of the run as a stats tree.

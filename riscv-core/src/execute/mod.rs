@@ -334,15 +334,9 @@ impl Hart {
         };
         let privilege = self.privilege;
         let illegal = || Exception::illegal(inst.raw);
-        // satp is trapped from S-mode when mstatus.TVM is set.
-        if csr == CSR_SATP
-            && privilege == Privilege::Supervisor
-            && self.csr.mstatus & MSTATUS_TVM != 0
-        {
-            return Err(illegal());
-        }
         // Reads have no side effects here, so always reading also performs
-        // the existence/privilege check that CSRRW with rd = x0 needs.
+        // the access checks (existence, privilege, TVM for satp ...) that
+        // CSRRW with rd = x0 needs.
         let old = self
             .csr
             .read(csr, privilege, self.mtime)
