@@ -1,2 +1,11 @@
 pub mod programs;
 pub mod run;
+
+/// Millions of guest instructions per host second (0 for an instant run).
+pub fn mips(instructions: u64, seconds: f64) -> f64 {
+    if seconds > 0.0 {
+        instructions as f64 / seconds / 1e6
+    } else {
+        0.0
+    }
+}

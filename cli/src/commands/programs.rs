@@ -5,13 +5,13 @@
 //! JSON record per program (stop reason, instructions, host speed) to
 //! `<out>/programs.jsonl` plus a Markdown table to `<out>/programs.md`.
 
+use super::mips;
 use anyhow::{Context, Result};
 use clap::Args;
 use riscv_core::machine::{Machine, MachineConfig};
 use riscv_core::platform::UartOutput;
 use sim_core::{NullSink, RunLimits, StopReason};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -141,17 +141,6 @@ pub fn run(args: ProgramsArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn mips(instructions: u64, seconds: f64) -> f64 {
-    if seconds > 0.0 {
-        instructions as f64 / seconds / 1e6
-    } else {
-        0.0
-    }
-}
-
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let mut f =
-        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-    f.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -137,11 +137,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
     let secs = start.elapsed().as_secs_f64();
     machine.flush_output();
     let insns = machine.instret();
-    let mips = if secs > 0.0 {
-        insns as f64 / secs / 1e6
-    } else {
-        0.0
-    };
+    let mips = super::mips(insns, secs);
     eprintln!("asyncsim: {stop}; {insns} instructions in {secs:.3} s ({mips:.1} MIPS)");
     if args.json {
         println!(
