@@ -24,6 +24,10 @@
 //! when every process exited with 0, else 1.
 //! See guest/README.md.
 
+/// The kernel/user contract (syscall numbers, ring layout, sim-control
+/// registers, command-line keys), the same crate the guest compiles.
+pub use abi;
+
 include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
 
 /// The ELF image of the guest program `name`, if there is one.
