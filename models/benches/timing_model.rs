@@ -1,0 +1,146 @@
+//! Full-timing speed: a synthetic event stream (user code with loads,
+//! stores, branches and jumps; a syscall trap every 2000 instructions with
+//! kernel code and an sret; page walks) fed through the whole model.
+//! `cargo bench -p models`; criterion's elements/s are retired
+//! instructions per host second (DESIGN.md section 11 asks >= 100 M).
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use models::{Preset, TimingModel};
+use sim_core::{AccessKind, InstClass, MemAccess, Privilege, Retired, TimingSink, TrapEvent};
+
+enum Event {
+    Retire(Retired),
+    Mem(MemAccess),
+    Trap(TrapEvent),
+    Return(Privilege, Privilege),
+    Fill(u64),
+}
+
+/// A deterministic stream of about `n` instructions.
+fn stream(n: usize) -> (Vec<Event>, u64) {
+    let mut events = Vec::with_capacity(n * 2);
+    let mut x = 0x1234_5678_9abc_def1u64;
+    let mut rand = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut insts = 0u64;
+    let mut pc = 0x1_0000u64;
+    let mut mode = Privilege::User;
+    while (insts as usize) < n {
+        let r = rand();
+        let class = match r % 10 {
+            0..=3 => InstClass::Alu,
+            4 | 5 => InstClass::Load,
+            6 => InstClass::Store,
+            7 | 8 => InstClass::Branch,
+            _ => InstClass::Jump,
+        };
+        if matches!(class, InstClass::Load | InstClass::Store) {
+            // 3/4 of accesses in a 16 KiB hot set, the rest over 4 MiB.
+            let span = if r & 0x300 != 0 { 16 << 10 } else { 4 << 20 };
+            let off = (rand() % span) & !7;
+            let vaddr = if mode == Privilege::User {
+                0x40_0000 + off
+            } else {
+                0x8100_0000 + off
+            };
+            if rand() % 512 == 0 {
+                events.push(Event::Mem(MemAccess {
+                    kind: AccessKind::PageWalk,
+                    vaddr: 0x8000_1000,
+                    paddr: 0x8000_1000,
+                    size: 8,
+                    data: 0,
+                    privilege: Privilege::Supervisor,
+                }));
+                events.push(Event::Fill(vaddr));
+            }
+            events.push(Event::Mem(MemAccess {
+                kind: if class == InstClass::Load {
+                    AccessKind::Load
+                } else {
+                    AccessKind::Store
+                },
+                vaddr,
+                paddr: 0x8000_0000 + (vaddr & 0x3ff_ffff),
+                size: 8,
+                data: 0,
+                privilege: mode,
+            }));
+        }
+        let taken = match class {
+            InstClass::Branch => r & 0x7000 != 0,
+            InstClass::Jump => true,
+            _ => false,
+        };
+        let next_pc = if taken { pc.wrapping_sub(64) } else { pc + 4 };
+        events.push(Event::Retire(Retired {
+            pc,
+            raw: 0,
+            len: 4,
+            class,
+            privilege: mode,
+            taken,
+            next_pc,
+        }));
+        insts += 1;
+        pc = if taken && pc < 0x1_0100 { pc } else { next_pc };
+        if pc > 0x1_4000 && mode == Privilege::User {
+            pc = 0x1_0000;
+        }
+        if insts % 2000 == 0 {
+            if mode == Privilege::User {
+                events.push(Event::Trap(TrapEvent {
+                    interrupt: false,
+                    cause: 8,
+                    from: Privilege::User,
+                    to: Privilege::Supervisor,
+                    pc,
+                    tval: 0,
+                }));
+                mode = Privilege::Supervisor;
+                pc = 0x8020_0000;
+            } else {
+                events.push(Event::Return(Privilege::Supervisor, Privilege::User));
+                mode = Privilege::User;
+                pc = 0x1_0000;
+            }
+        }
+    }
+    (events, insts)
+}
+
+fn feed(model: &mut TimingModel, events: &[Event]) {
+    for e in events {
+        match e {
+            Event::Retire(r) => model.retire(0, r),
+            Event::Mem(m) => model.mem_access(0, m),
+            Event::Trap(t) => model.trap(0, t),
+            Event::Return(from, to) => model.trap_return(0, *from, *to),
+            Event::Fill(v) => model.tlb_fill(0, *v, false, Privilege::User),
+        }
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let (events, insts) = stream(1_000_000);
+    let mut group = c.benchmark_group("timing_model");
+    group.throughput(Throughput::Elements(insts));
+    group.sample_size(20);
+    for preset in Preset::names() {
+        let p = Preset::load(preset).expect("built-in preset");
+        let mut model = TimingModel::new(&p, 1).expect("valid preset");
+        group.bench_function(format!("{preset}/{}-events", events.len()), |b| {
+            b.iter(|| feed(&mut model, &events))
+        });
+        let cycles = model.cycles(0);
+        assert!(cycles > 0);
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
