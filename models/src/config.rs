@@ -217,7 +217,8 @@ impl CacheConfig {
         }
         let bytes = self.size_kib as u64 * 1024;
         let set_bytes = self.line_bytes as u64 * self.ways as u64;
-        if bytes == 0 || bytes % set_bytes != 0 || !(bytes / set_bytes).is_power_of_two() {
+        if bytes == 0 || !bytes.is_multiple_of(set_bytes) || !(bytes / set_bytes).is_power_of_two()
+        {
             return Err(invalid(
                 &key("size_kib"),
                 "size / (ways * line_bytes) must be a power-of-two number of sets",
@@ -235,7 +236,7 @@ impl TlbConfig {
 
     fn validate(&self, name: &str) -> Result<(), ModelError> {
         let key = |k: &str| format!("{name}.{k}");
-        if self.ways == 0 || self.entries == 0 || self.entries % self.ways != 0 {
+        if self.ways == 0 || self.entries == 0 || !self.entries.is_multiple_of(self.ways) {
             return Err(invalid(
                 &key("ways"),
                 "entries must be a positive multiple of ways",

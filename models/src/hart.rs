@@ -101,6 +101,9 @@ pub(crate) struct HartState {
     pub pending_len: usize,
     pub walk: [u64; MAX_WALK],
     pub walk_len: usize,
+    /// The instruction about to retire redirects fetch (xRET, satp write,
+    /// sfence.vma): restart the fetch stream after it.
+    pub redirect_after_retire: bool,
     /// A UIPI SEND was posted by the instruction about to retire.
     pub send_posted: bool,
     pub c: HartCounters,
@@ -123,6 +126,7 @@ impl HartState {
             pending_len: 0,
             walk: [0; MAX_WALK],
             walk_len: 0,
+            redirect_after_retire: false,
             send_posted: false,
             c: HartCounters::default(),
         }

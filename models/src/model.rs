@@ -230,7 +230,7 @@ impl TimingModel {
         let h = &mut self.harts[hart];
         h.itlb.flush(vaddr, asid);
         h.dtlb.flush(vaddr, asid);
-        h.redirect_fetch();
+        h.redirect_after_retire = true;
     }
 }
 
@@ -247,6 +247,10 @@ impl TimingSink for TimingModel {
         }
         let costs = self.costs;
         let h = &mut self.harts[hart];
+        if h.redirect_after_retire {
+            h.redirect_after_retire = false;
+            h.redirect_fetch();
+        }
         h.mode = mode;
         h.c.instret.inc(mode);
         match inst.class {
@@ -340,7 +344,7 @@ impl TimingSink for TimingModel {
         h.c.trap_cycles.add(from, cost);
         h.c.cycles.add(from, cost);
         h.mode = to;
-        h.redirect_fetch();
+        h.redirect_after_retire = true;
     }
 
     fn address_space_switch(&mut self, hart: usize, asid: u64) {
@@ -350,7 +354,7 @@ impl TimingSink for TimingModel {
         let cost = self.costs.satp_switch;
         let h = &mut self.harts[hart];
         h.asid = asid as u16 & self.asid_mask;
-        h.redirect_fetch();
+        h.redirect_after_retire = true;
         let mode = h.mode;
         h.c.satp_switches.inc(mode);
         h.c.trap_cycles.add(mode, cost);
@@ -410,7 +414,7 @@ impl TimingSink for TimingModel {
                 h.c.uintr_returns.inc(mode);
                 h.c.uintr_cycles.add(mode, cost);
                 h.c.cycles.add(mode, cost);
-                h.redirect_fetch();
+                h.redirect_after_retire = true;
             }
         }
     }
