@@ -91,7 +91,7 @@ fn stream(n: usize) -> (Vec<Event>, u64) {
         if pc > 0x1_4000 && mode == Privilege::User {
             pc = 0x1_0000;
         }
-        if insts % 2000 == 0 {
+        if insts.is_multiple_of(2000) {
             if mode == Privilege::User {
                 events.push(Event::Trap(TrapEvent {
                     interrupt: false,
