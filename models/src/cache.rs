@@ -24,6 +24,9 @@ pub struct Cache {
     tags: Vec<u64>,
     dirty: Vec<bool>,
     repl: Replacement,
+    /// Line and slot of the last access: the most recently used line, so
+    /// a repeated hit on it changes no replacement state.
+    last: (u64, usize),
 }
 
 impl Cache {
@@ -38,6 +41,7 @@ impl Cache {
             tags: vec![INVALID; sets * ways],
             dirty: vec![false; sets * ways],
             repl: Replacement::new(cfg.replacement, sets, ways, seed),
+            last: (INVALID, 0),
         }
     }
 
@@ -60,11 +64,19 @@ impl Cache {
     #[inline]
     pub fn access(&mut self, addr: u64, write: bool) -> Outcome {
         let line = addr >> self.line_shift;
+        if line == self.last.0 {
+            self.dirty[self.last.1] |= write;
+            return Outcome {
+                hit: true,
+                writeback: None,
+            };
+        }
         let (set, found) = self.find(line);
         let base = set * self.ways;
         if let Some(way) = found {
             self.repl.touch(set, way);
             self.dirty[base + way] |= write;
+            self.last = (line, base + way);
             return Outcome {
                 hit: true,
                 writeback: None,
@@ -81,6 +93,7 @@ impl Cache {
         self.tags[slot] = line;
         self.dirty[slot] = write;
         self.repl.touch(set, way);
+        self.last = (line, slot);
         Outcome {
             hit: false,
             writeback,
@@ -95,9 +108,13 @@ impl Cache {
     /// Drops the line holding `addr`; returns `Some(dirty)` if it was there.
     #[inline]
     pub fn invalidate(&mut self, addr: u64) -> Option<bool> {
-        let (set, found) = self.find(addr >> self.line_shift);
+        let line = addr >> self.line_shift;
+        let (set, found) = self.find(line);
         let slot = set * self.ways + found?;
         self.tags[slot] = INVALID;
+        if self.last.0 == line {
+            self.last = (INVALID, 0);
+        }
         Some(std::mem::take(&mut self.dirty[slot]))
     }
 }

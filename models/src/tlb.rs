@@ -9,14 +9,25 @@ use crate::replacement::Replacement;
 /// because fills do not say which level a walk ended at.
 pub const PAGE_SHIFT: u32 = 12;
 
+/// Entry tag: ASID in bits 63:48, VPN (57-bit virtual addresses at most,
+/// so 45 bits) below; bit 47 is never set, so no tag equals `INVALID`.
+const VPN_MASK: u64 = (1 << 47) - 1;
+const INVALID: u64 = u64::MAX;
+
+#[inline(always)]
+fn tag(vaddr: u64, asid: u16) -> u64 {
+    ((asid as u64) << 48) | ((vaddr >> PAGE_SHIFT) & VPN_MASK)
+}
+
 #[derive(Clone, Debug)]
 pub struct Tlb {
     set_mask: u64,
     ways: usize,
-    vpns: Vec<u64>,
-    asids: Vec<u16>,
-    valid: Vec<bool>,
+    tags: Vec<u64>,
     repl: Replacement,
+    /// Tag and slot of the last entry used: it is the most recently used,
+    /// so a repeated hit on it changes no replacement state.
+    last: (u64, usize),
 }
 
 impl Tlb {
@@ -27,70 +38,72 @@ impl Tlb {
         Tlb {
             set_mask: sets as u64 - 1,
             ways,
-            vpns: vec![0; sets * ways],
-            asids: vec![0; sets * ways],
-            valid: vec![false; sets * ways],
+            tags: vec![INVALID; sets * ways],
             repl: Replacement::new(cfg.replacement, sets, ways, seed),
+            last: (INVALID, 0),
         }
     }
 
     #[inline(always)]
-    fn find(&self, vpn: u64, asid: u16) -> (usize, Option<usize>) {
-        let set = (vpn & self.set_mask) as usize;
-        let base = set * self.ways;
-        let way = (0..self.ways).find(|&w| {
-            let i = base + w;
-            self.valid[i] && self.vpns[i] == vpn && self.asids[i] == asid
-        });
-        (set, way)
+    fn set_of(&self, tag: u64) -> usize {
+        (tag & self.set_mask) as usize
     }
 
     /// Looks up the page of `vaddr`; a hit refreshes its replacement state.
     #[inline]
     pub fn lookup(&mut self, vaddr: u64, asid: u16) -> bool {
-        let vpn = vaddr >> PAGE_SHIFT;
-        match self.find(vpn, asid) {
-            (set, Some(way)) => {
+        let tag = tag(vaddr, asid);
+        if tag == self.last.0 {
+            return true;
+        }
+        let set = self.set_of(tag);
+        let base = set * self.ways;
+        match self.tags[base..base + self.ways]
+            .iter()
+            .position(|&t| t == tag)
+        {
+            Some(way) => {
                 self.repl.touch(set, way);
+                self.last = (tag, base + way);
                 true
             }
-            _ => false,
+            None => false,
         }
     }
 
     /// Caches the page of `vaddr` (after a walk), evicting if needed.
     pub fn insert(&mut self, vaddr: u64, asid: u16) {
-        let vpn = vaddr >> PAGE_SHIFT;
-        let (set, found) = self.find(vpn, asid);
+        let tag = tag(vaddr, asid);
+        let set = self.set_of(tag);
         let base = set * self.ways;
-        let way = match found {
+        let row = &self.tags[base..base + self.ways];
+        let way = match row.iter().position(|&t| t == tag) {
             Some(way) => way,
-            None => match (0..self.ways).find(|&w| !self.valid[base + w]) {
+            None => match row.iter().position(|&t| t == INVALID) {
                 Some(way) => way,
                 None => self.repl.victim(set),
             },
         };
-        let i = base + way;
-        self.vpns[i] = vpn;
-        self.asids[i] = asid;
-        self.valid[i] = true;
+        self.tags[base + way] = tag;
         self.repl.touch(set, way);
+        self.last = (tag, base + way);
     }
 
     /// sfence.vma semantics: `vaddr` limits the flush to that page, `asid`
     /// to that address space; neither flushes everything.
     pub fn flush(&mut self, vaddr: Option<u64>, asid: Option<u16>) {
-        let vpn = vaddr.map(|v| v >> PAGE_SHIFT);
-        for i in 0..self.valid.len() {
-            if vpn.is_none_or(|p| self.vpns[i] == p) && asid.is_none_or(|a| self.asids[i] == a) {
-                self.valid[i] = false;
+        let vpn = vaddr.map(|v| tag(v, 0));
+        for t in self.tags.iter_mut().filter(|t| **t != INVALID) {
+            if vpn.is_none_or(|p| *t & VPN_MASK == p) && asid.is_none_or(|a| *t >> 48 == a as u64) {
+                *t = INVALID;
             }
         }
+        self.last = (INVALID, 0);
     }
 
     /// Number of valid entries (for tests and sanity checks).
     pub fn occupancy(&self) -> usize {
-        self.valid.iter().filter(|v| **v).count()
+        self.tags.iter().filter(|t| **t != INVALID).count()
     }
 }
 
