@@ -36,14 +36,21 @@ struct Latencies {
     l2_writeback: u64,
 }
 
+/// The private caches of one hart, with their counters (kept together:
+/// one lookup per access on the hot path).
+#[derive(Clone, Debug)]
+struct Private {
+    l1i: Cache,
+    l1d: Cache,
+    l1i_counters: CacheCounters,
+    l1d_counters: CacheCounters,
+}
+
 #[derive(Clone, Debug)]
 pub struct MemorySystem {
-    l1i: Vec<Cache>,
-    l1d: Vec<Cache>,
+    private: Vec<Private>,
     l2: Cache,
     lat: Latencies,
-    pub l1i_counters: Vec<CacheCounters>,
-    pub l1d_counters: Vec<CacheCounters>,
     pub l2_counters: CacheCounters,
     pub dram_counters: DramCounters,
 }
@@ -54,11 +61,13 @@ impl MemorySystem {
     pub fn new(p: &Preset, harts: usize) -> Self {
         let seed = |n: u64| p.seed.wrapping_mul(0x100_0000_01b3).wrapping_add(n);
         MemorySystem {
-            l1i: (0..harts)
-                .map(|h| Cache::new(&p.l1i, seed(2 * h as u64)))
-                .collect(),
-            l1d: (0..harts)
-                .map(|h| Cache::new(&p.l1d, seed(2 * h as u64 + 1)))
+            private: (0..harts)
+                .map(|h| Private {
+                    l1i: Cache::new(&p.l1i, seed(2 * h as u64)),
+                    l1d: Cache::new(&p.l1d, seed(2 * h as u64 + 1)),
+                    l1i_counters: CacheCounters::default(),
+                    l1d_counters: CacheCounters::default(),
+                })
                 .collect(),
             l2: Cache::new(&p.l2, seed(u64::MAX)),
             lat: Latencies {
@@ -69,8 +78,6 @@ impl MemorySystem {
                 l1d_writeback: p.l1d.writeback_cycles.into(),
                 l2_writeback: p.l2.writeback_cycles.into(),
             },
-            l1i_counters: vec![CacheCounters::default(); harts],
-            l1d_counters: vec![CacheCounters::default(); harts],
             l2_counters: CacheCounters::default(),
             dram_counters: DramCounters::default(),
         }
@@ -84,10 +91,20 @@ impl MemorySystem {
         self.lat.l1d_hit
     }
 
+    pub fn l1i_counters(&self, hart: usize) -> &CacheCounters {
+        &self.private[hart].l1i_counters
+    }
+
+    pub fn l1d_counters(&self, hart: usize) -> &CacheCounters {
+        &self.private[hart].l1d_counters
+    }
+
     /// Zeroes every counter; cache contents stay (warm caches).
     pub fn reset_counters(&mut self) {
-        self.l1i_counters.fill(CacheCounters::default());
-        self.l1d_counters.fill(CacheCounters::default());
+        for p in &mut self.private {
+            p.l1i_counters = CacheCounters::default();
+            p.l1d_counters = CacheCounters::default();
+        }
         self.l2_counters = CacheCounters::default();
         self.dram_counters = DramCounters::default();
     }
@@ -95,12 +112,12 @@ impl MemorySystem {
     /// An instruction fetch of the line holding `addr`; returns its latency.
     #[inline]
     pub fn fetch(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
-        let c = &mut self.l1i_counters[hart];
-        c.accesses.inc(mode);
-        if self.l1i[hart].access(addr, false).hit {
+        let p = &mut self.private[hart];
+        p.l1i_counters.accesses.inc(mode);
+        if p.l1i.access(addr, false).hit {
             return self.lat.l1i_hit;
         }
-        c.misses.inc(mode);
+        p.l1i_counters.misses.inc(mode);
         self.l2_read(addr, mode)
     }
 
@@ -108,18 +125,19 @@ impl MemorySystem {
     /// (including the cost of pushing out a dirty victim).
     #[inline]
     pub fn data(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> u64 {
-        if write && self.l1d.len() > 1 {
+        if write && self.private.len() > 1 {
             self.invalidate_others(hart, addr, mode);
         }
-        self.l1d_counters[hart].accesses.inc(mode);
-        let outcome = self.l1d[hart].access(addr, write);
+        let p = &mut self.private[hart];
+        p.l1d_counters.accesses.inc(mode);
+        let outcome = p.l1d.access(addr, write);
         if outcome.hit {
             return self.lat.l1d_hit;
         }
-        self.l1d_counters[hart].misses.inc(mode);
+        p.l1d_counters.misses.inc(mode);
         let mut cycles = 0;
         if let Some(victim) = outcome.writeback {
-            self.l1d_counters[hart].writebacks.inc(mode);
+            p.l1d_counters.writebacks.inc(mode);
             cycles += self.lat.l1d_writeback + self.l2_write_back(victim, mode);
         }
         cycles + self.l2_read(addr, mode)
@@ -127,19 +145,19 @@ impl MemorySystem {
 
     /// The coherence rule: other harts lose their copies of a stored line.
     fn invalidate_others(&mut self, hart: usize, addr: u64, mode: Privilege) {
-        for other in (0..self.l1d.len()).filter(|&h| h != hart) {
-            if let Some(dirty) = self.l1d[other].invalidate(addr) {
-                let c = &mut self.l1d_counters[other];
-                c.invalidations.inc(mode);
+        for other in (0..self.private.len()).filter(|&h| h != hart) {
+            let p = &mut self.private[other];
+            if p.l1i.invalidate(addr).is_some() {
+                p.l1i_counters.invalidations.inc(mode);
+            }
+            if let Some(dirty) = p.l1d.invalidate(addr) {
+                p.l1d_counters.invalidations.inc(mode);
                 if dirty {
-                    c.writebacks.inc(mode);
+                    p.l1d_counters.writebacks.inc(mode);
                     // The storer's hart does not wait for the other hart's
                     // write-back; its L2 traffic is still counted.
                     self.l2_write_back(addr, mode);
                 }
-            }
-            if self.l1i[other].invalidate(addr).is_some() {
-                self.l1i_counters[other].invalidations.inc(mode);
             }
         }
     }

@@ -29,10 +29,9 @@ struct Costs {
     uintr_delivery: u64,
 }
 
-/// Timing of a whole machine: per-hart cores, TLBs and L1s, a shared L2.
-#[derive(Clone, Debug)]
-pub struct TimingModel {
-    preset: Preset,
+/// What the hot path reads but never writes.
+#[derive(Clone, Copy, Debug)]
+struct Fixed {
     cpi: CpiTable,
     costs: Costs,
     /// 0 without ASIDs: every address-space switch then flushes the TLBs.
@@ -41,6 +40,13 @@ pub struct TimingModel {
     /// uncached device accesses.
     cacheable: (u64, u64),
     l1i_shift: u32,
+}
+
+/// Timing of a whole machine: per-hart cores, TLBs and L1s, a shared L2.
+#[derive(Clone, Debug)]
+pub struct TimingModel {
+    preset: Preset,
+    k: Fixed,
     pub(crate) harts: Vec<HartState>,
     pub(crate) mem: MemorySystem,
 }
@@ -58,7 +64,7 @@ impl TimingModel {
         }
         let p = preset;
         let c = &p.core;
-        Ok(TimingModel {
+        let k = Fixed {
             cpi: CpiTable::new(c),
             costs: Costs {
                 taken_redirect: c.taken_redirect.into(),
@@ -75,6 +81,9 @@ impl TimingModel {
             asid_mask: ((1u32 << p.mmu.asid_bits) - 1) as u16,
             cacheable: (0, u64::MAX),
             l1i_shift: p.l1i.line_bytes.trailing_zeros(),
+        };
+        Ok(TimingModel {
+            k,
             harts: (0..harts).map(|h| HartState::new(p, h)).collect(),
             mem: MemorySystem::new(p, harts),
             preset: p.clone(),
@@ -93,7 +102,7 @@ impl TimingModel {
     /// (the platform's RAM); other addresses are device registers and cost
     /// `dram.uncached_latency`. By default everything is cacheable.
     pub fn set_cacheable_range(&mut self, base: u64, size: u64) {
-        self.cacheable = (base, base.saturating_add(size));
+        self.k.cacheable = (base, base.saturating_add(size));
     }
 
     /// Total cycles of a hart (all modes, idle included).
@@ -127,84 +136,6 @@ impl TimingModel {
         self.mem.reset_counters();
     }
 
-    /// Fetch of the instruction at `addr` (a pc, or a physical address when
-    /// the core reports fetches); returns stall cycles.
-    #[inline(always)]
-    fn fetch(&mut self, hart: usize, addr: u64, mode: Privilege, translated: bool) -> u64 {
-        let line = addr >> self.l1i_shift;
-        let h = &mut self.harts[hart];
-        if line == h.fetch_line {
-            return 0;
-        }
-        h.fetch_line = line;
-        let mut stall = 0;
-        if translated && h.translating && mode != Privilege::Machine {
-            let page = addr >> PAGE_SHIFT;
-            if page != h.fetch_page {
-                h.fetch_page = page;
-                h.c.itlb_accesses.inc(mode);
-                if !h.itlb.lookup(addr, h.asid) {
-                    h.c.itlb_misses.inc(mode);
-                    h.c.walks_fixed_latency.inc(mode);
-                    h.itlb.insert(addr, h.asid);
-                    h.c.stall_tlb.add(mode, self.costs.walk_latency);
-                    stall += self.costs.walk_latency;
-                }
-            }
-        }
-        // Without physical fetch addresses, user code of different address
-        // spaces is told apart by ASID only.
-        let key = if translated && mode == Privilege::User {
-            addr ^ ((h.asid as u64) << 48)
-        } else {
-            addr
-        };
-        let latency = self.mem.fetch(hart, key, mode);
-        let miss = latency - self.mem.l1i_hit_latency().min(latency);
-        self.harts[hart].c.stall_icache.add(mode, miss);
-        stall + miss
-    }
-
-    /// Charges the data accesses of the instruction now retiring; returns
-    /// stall cycles. `physical` accesses bypass the TLB (a UIPI's
-    /// sender-table read).
-    #[inline]
-    fn drain(&mut self, hart: usize, physical: bool) -> u64 {
-        let n = std::mem::take(&mut self.harts[hart].pending_len);
-        let mut stall = 0;
-        for i in 0..n {
-            let a = self.harts[hart].pending[i];
-            stall += self.data_access(hart, a, physical);
-        }
-        stall
-    }
-
-    #[inline(always)]
-    fn data_access(&mut self, hart: usize, a: Pending, physical: bool) -> u64 {
-        let mode = a.mode;
-        let h = &mut self.harts[hart];
-        let mut stall = 0;
-        if !physical && h.translating && mode != Privilege::Machine {
-            h.c.dtlb_accesses.inc(mode);
-            if !h.dtlb.lookup(a.vaddr, h.asid) {
-                h.c.dtlb_misses.inc(mode);
-                h.c.walks_fixed_latency.inc(mode);
-                h.dtlb.insert(a.vaddr, h.asid);
-                h.c.stall_tlb.add(mode, self.costs.walk_latency);
-                stall += self.costs.walk_latency;
-            }
-        }
-        if a.paddr < self.cacheable.0 || a.paddr >= self.cacheable.1 {
-            h.c.uncached_accesses.inc(mode);
-            h.c.stall_uncached.add(mode, self.costs.uncached);
-            return stall + self.costs.uncached;
-        }
-        let latency = self.mem.data(hart, a.paddr, a.write, mode);
-        let miss = latency - self.mem.l1d_hit_latency().min(latency);
-        self.harts[hart].c.stall_dcache.add(mode, miss);
-        stall + miss
-    }
-
     /// The PTE reads of a walk the model's TLB also missed: each a
     /// dependent load through the L1D, so its whole latency stalls.
     fn charge_walk(&mut self, hart: usize, mode: Privilege) -> u64 {
@@ -225,8 +156,8 @@ impl TimingModel {
         // Without ASIDs every entry is tagged 0 and an ASID filter is
         // ignored, as the privileged spec allows.
         let asid = asid
-            .filter(|_| self.asid_mask != 0)
-            .map(|a| a as u16 & self.asid_mask);
+            .filter(|_| self.k.asid_mask != 0)
+            .map(|a| a as u16 & self.k.asid_mask);
         let h = &mut self.harts[hart];
         h.itlb.flush(vaddr, asid);
         h.dtlb.flush(vaddr, asid);
@@ -237,20 +168,21 @@ impl TimingModel {
 impl TimingSink for TimingModel {
     #[inline]
     fn retire(&mut self, hart: usize, inst: &Retired) {
+        let Self { k, harts, mem, .. } = self;
+        let h = &mut harts[hart];
         let mode = inst.privilege;
-        let mut cycles = self.cpi.cycles(inst.class);
-        if !self.harts[hart].fetch_events {
-            cycles += self.fetch(hart, inst.pc, mode, true);
+        let mut cycles = k.cpi.cycles(inst.class);
+        if !h.fetch_events {
+            cycles += fetch(k, h, mem, hart, inst.pc, mode, true);
         }
-        if self.harts[hart].pending_len != 0 {
-            cycles += self.drain(hart, inst.class == InstClass::Uintr);
+        if h.pending_len != 0 {
+            cycles += drain(k, h, mem, hart, inst.class == InstClass::Uintr);
         }
-        let costs = self.costs;
-        let h = &mut self.harts[hart];
         if h.redirect_after_retire {
             h.redirect_after_retire = false;
             h.redirect_fetch();
         }
+        let costs = &k.costs;
         h.mode = mode;
         h.c.instret.inc(mode);
         match inst.class {
@@ -287,9 +219,11 @@ impl TimingSink for TimingModel {
             AccessKind::Load => false,
             AccessKind::Store | AccessKind::Amo => true,
             AccessKind::Fetch => {
-                self.harts[hart].fetch_events = true;
-                let stall = self.fetch(hart, access.paddr, mode, false);
-                self.harts[hart].c.cycles.add(mode, stall);
+                let Self { k, harts, mem, .. } = self;
+                let h = &mut harts[hart];
+                h.fetch_events = true;
+                let stall = fetch(k, h, mem, hart, access.paddr, mode, false);
+                h.c.cycles.add(mode, stall);
                 return;
             }
             AccessKind::PageWalk => {
@@ -307,23 +241,25 @@ impl TimingSink for TimingModel {
             write,
             mode,
         };
-        if self.harts[hart].pending_len == MAX_PENDING {
+        let Self { k, harts, mem, .. } = self;
+        let h = &mut harts[hart];
+        if h.pending_len == MAX_PENDING {
             // More accesses than any instruction makes: charge now.
-            let stall = self.data_access(hart, pending, false);
-            self.harts[hart].c.cycles.add(mode, stall);
+            let stall = data_access(k, h, mem, hart, pending, false);
+            h.c.cycles.add(mode, stall);
             return;
         }
-        let h = &mut self.harts[hart];
         h.pending[h.pending_len] = pending;
         h.pending_len += 1;
     }
 
     fn trap(&mut self, hart: usize, trap: &TrapEvent) {
         // Accesses of the faulting instruction happened; it did not retire.
-        let stall = self.drain(hart, false);
-        self.harts[hart].c.cycles.add(trap.from, stall);
-        let cost = self.costs.trap_entry;
-        let h = &mut self.harts[hart];
+        let Self { k, harts, mem, .. } = self;
+        let h = &mut harts[hart];
+        let stall = drain(k, h, mem, hart, false);
+        h.c.cycles.add(trap.from, stall);
+        let cost = k.costs.trap_entry;
         h.walk_len = 0;
         h.send_posted = false;
         if trap.interrupt {
@@ -338,7 +274,7 @@ impl TimingSink for TimingModel {
     }
 
     fn trap_return(&mut self, hart: usize, from: Privilege, to: Privilege) {
-        let cost = self.costs.xret;
+        let cost = self.k.costs.xret;
         let h = &mut self.harts[hart];
         h.c.trap_returns.inc(from);
         h.c.trap_cycles.add(from, cost);
@@ -348,12 +284,12 @@ impl TimingSink for TimingModel {
     }
 
     fn address_space_switch(&mut self, hart: usize, asid: u64) {
-        if self.asid_mask == 0 {
+        if self.k.asid_mask == 0 {
             self.flush_tlbs(hart, None, None);
         }
-        let cost = self.costs.satp_switch;
+        let cost = self.k.costs.satp_switch;
         let h = &mut self.harts[hart];
-        h.asid = asid as u16 & self.asid_mask;
+        h.asid = asid as u16 & self.k.asid_mask;
         h.redirect_after_retire = true;
         let mode = h.mode;
         h.c.satp_switches.inc(mode);
@@ -363,7 +299,7 @@ impl TimingSink for TimingModel {
 
     fn tlb_flush(&mut self, hart: usize, vaddr: Option<u64>, asid: Option<u64>) {
         self.flush_tlbs(hart, vaddr, asid);
-        let cost = self.costs.tlb_flush;
+        let cost = self.k.costs.tlb_flush;
         let h = &mut self.harts[hart];
         let mode = h.mode;
         h.c.tlb_flushes.inc(mode);
@@ -402,7 +338,7 @@ impl TimingSink for TimingModel {
             }
             UintrEvent::SendRejected => h.c.uintr_rejected.inc(mode),
             UintrEvent::Delivered => {
-                let cost = self.costs.uintr_delivery;
+                let cost = self.k.costs.uintr_delivery;
                 h.c.uintr_delivered.inc(Privilege::User);
                 h.c.uintr_cycles.add(Privilege::User, cost);
                 h.c.cycles.add(Privilege::User, cost);
@@ -410,7 +346,7 @@ impl TimingSink for TimingModel {
                 h.redirect_fetch();
             }
             UintrEvent::Return => {
-                let cost = self.costs.xret;
+                let cost = self.k.costs.xret;
                 h.c.uintr_returns.inc(mode);
                 h.c.uintr_cycles.add(mode, cost);
                 h.c.cycles.add(mode, cost);
@@ -423,4 +359,97 @@ impl TimingSink for TimingModel {
         let h = &mut self.harts[hart];
         h.c.wfi.inc(h.mode);
     }
+}
+
+/// Fetch of the instruction at `addr` (a pc, or a physical address when
+/// the core reports fetches); returns stall cycles. Only a new line is
+/// looked up (the fetch unit holds one line).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn fetch(
+    k: &Fixed,
+    h: &mut HartState,
+    mem: &mut MemorySystem,
+    hart: usize,
+    addr: u64,
+    mode: Privilege,
+    translated: bool,
+) -> u64 {
+    let line = addr >> k.l1i_shift;
+    if line == h.fetch_line {
+        return 0;
+    }
+    h.fetch_line = line;
+    let mut stall = 0;
+    if translated && h.translating && mode != Privilege::Machine {
+        let page = addr >> PAGE_SHIFT;
+        if page != h.fetch_page {
+            h.fetch_page = page;
+            h.c.itlb_accesses.inc(mode);
+            if !h.itlb.lookup(addr, h.asid) {
+                h.c.itlb_misses.inc(mode);
+                h.c.walks_fixed_latency.inc(mode);
+                h.itlb.insert(addr, h.asid);
+                h.c.stall_tlb.add(mode, k.costs.walk_latency);
+                stall += k.costs.walk_latency;
+            }
+        }
+    }
+    // Without physical fetch addresses, user code of different address
+    // spaces is told apart by ASID only.
+    let key = if translated && mode == Privilege::User {
+        addr ^ ((h.asid as u64) << 48)
+    } else {
+        addr
+    };
+    let latency = mem.fetch(hart, key, mode);
+    let miss = latency - mem.l1i_hit_latency().min(latency);
+    h.c.stall_icache.add(mode, miss);
+    stall + miss
+}
+
+/// Charges the data accesses of the instruction now retiring; returns
+/// stall cycles. `physical` accesses bypass the TLB (a UIPI's sender-table
+/// read).
+#[inline]
+fn drain(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize, physical: bool) -> u64 {
+    let n = std::mem::take(&mut h.pending_len);
+    let mut stall = 0;
+    for i in 0..n {
+        let a = h.pending[i];
+        stall += data_access(k, h, mem, hart, a, physical);
+    }
+    stall
+}
+
+#[inline(always)]
+fn data_access(
+    k: &Fixed,
+    h: &mut HartState,
+    mem: &mut MemorySystem,
+    hart: usize,
+    a: Pending,
+    physical: bool,
+) -> u64 {
+    let mode = a.mode;
+    let mut stall = 0;
+    if !physical && h.translating && mode != Privilege::Machine {
+        h.c.dtlb_accesses.inc(mode);
+        if !h.dtlb.lookup(a.vaddr, h.asid) {
+            h.c.dtlb_misses.inc(mode);
+            h.c.walks_fixed_latency.inc(mode);
+            h.dtlb.insert(a.vaddr, h.asid);
+            h.c.stall_tlb.add(mode, k.costs.walk_latency);
+            stall += k.costs.walk_latency;
+        }
+    }
+    if a.paddr < k.cacheable.0 || a.paddr >= k.cacheable.1 {
+        h.c.uncached_accesses.inc(mode);
+        h.c.stall_uncached.add(mode, k.costs.uncached);
+        return stall + k.costs.uncached;
+    }
+    let latency = mem.data(hart, a.paddr, a.write, mode);
+    let miss = latency - mem.l1d_hit_latency().min(latency);
+    h.c.stall_dcache.add(mode, miss);
+    stall + miss
 }

@@ -39,8 +39,8 @@ impl TimingModel {
             c.stall_tlb.dump(&mut s, &n("stalls.tlb"));
             c.stall_bpred.dump(&mut s, &n("stalls.bpred"));
             c.stall_redirect.dump(&mut s, &n("stalls.redirect"));
-            dump_cache(&mut s, &n("l1i"), &self.mem.l1i_counters[i]);
-            dump_cache(&mut s, &n("l1d"), &self.mem.l1d_counters[i]);
+            dump_cache(&mut s, &n("l1i"), self.mem.l1i_counters(i));
+            dump_cache(&mut s, &n("l1d"), self.mem.l1d_counters(i));
             c.uncached_accesses.dump(&mut s, &n("uncached_accesses"));
             c.itlb_accesses.dump(&mut s, &n("itlb.accesses"));
             c.itlb_misses.dump(&mut s, &n("itlb.misses"));
