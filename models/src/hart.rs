@@ -36,7 +36,9 @@ const NO_ACCESS: Pending = Pending {
 
 /// Every counter of one hart. Cycle counters are charged to the mode the
 /// cost was paid in; trap counts are split by the mode trapped from.
+/// (`repr(C)`: the counters every instruction touches share cache lines.)
 #[derive(Clone, Debug, Default)]
+#[repr(C)]
 pub struct HartCounters {
     pub cycles: PerMode,
     pub instret: PerMode,
@@ -81,32 +83,34 @@ pub struct HartCounters {
     pub idle_cycles: u64,
 }
 
+/// (`repr(C)`: the fields every instruction reads come first, together.)
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub(crate) struct HartState {
-    pub itlb: Tlb,
-    pub dtlb: Tlb,
-    pub bpred: BranchPredictor,
-    pub asid: u16,
-    /// Set by the first TLB fill: address translation is on, so S/U
-    /// accesses consult the TLBs (the events do not carry satp's mode).
-    pub translating: bool,
-    /// Mode of the last event that named one (for events that do not).
-    pub mode: Privilege,
     pub fetch_line: u64,
     pub fetch_page: u64,
+    pub pending_len: usize,
     /// The core reports its fetches as `MemAccess::Fetch`: use those
     /// (physical addresses) instead of deriving fetches from retired pcs.
     pub fetch_events: bool,
-    pub pending: [Pending; MAX_PENDING],
-    pub pending_len: usize,
-    pub walk: [u64; MAX_WALK],
-    pub walk_len: usize,
+    /// Set by the first TLB fill: address translation is on, so S/U
+    /// accesses consult the TLBs (the events do not carry satp's mode).
+    pub translating: bool,
     /// The instruction about to retire redirects fetch (xRET, satp write,
     /// sfence.vma): restart the fetch stream after it.
     pub redirect_after_retire: bool,
     /// A UIPI SEND was posted by the instruction about to retire.
     pub send_posted: bool,
+    /// Mode of the last event that named one (for events that do not).
+    pub mode: Privilege,
+    pub asid: u16,
+    pub pending: [Pending; MAX_PENDING],
     pub c: HartCounters,
+    pub itlb: Tlb,
+    pub dtlb: Tlb,
+    pub bpred: BranchPredictor,
+    pub walk: [u64; MAX_WALK],
+    pub walk_len: usize,
 }
 
 impl HartState {
