@@ -494,3 +494,18 @@ fn stats_tree_has_the_documented_names() {
     let json = s.to_json();
     assert_eq!(json["hart0"]["l1d"]["misses"]["user"], 0);
 }
+
+#[test]
+fn reported_fetches_replace_pc_derived_ones() {
+    let mut m = TimingModel::new(&preset(&[]), 1).unwrap();
+    // The core reports a physical fetch: the L1I is looked up by paddr and
+    // retires no longer fetch by pc.
+    access(&mut m, 0, AccessKind::Fetch, 0x8765_4000, User);
+    retire(&mut m, 0, 0x1_0000, InstClass::Alu, User);
+    retire(&mut m, 0, 0x9_0000, InstClass::Alu, User);
+    assert_eq!(get(&m, "hart0.l1i.accesses.user"), 1);
+    assert_eq!(get(&m, "hart0.l1i.misses.user"), 1);
+    assert_eq!(get(&m, "hart0.itlb.accesses.user"), 0);
+    // fetch stall (100 - 1) + 2 x 1 class cycles.
+    assert_eq!(m.cycles(0), 99 + 2);
+}
