@@ -149,7 +149,6 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("{preset}/{insts}-insts"), |b| {
             b.iter(|| run_loop(&mut model, TRIPS))
         });
-        assert!(model.cycles(0) > 0);
     }
     group.finish();
 
@@ -164,7 +163,6 @@ fn bench(c: &mut Criterion) {
             group.bench_function(format!("{preset}/{}-events", events.len()), |b| {
                 b.iter(|| feed(&mut model, &events))
             });
-            assert!(model.cycles(0) > 0);
         }
         group.finish();
     }
