@@ -18,6 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ModelError;
 
+/// Upper bounds that keep a mistyped override from allocating gigabytes.
+const MAX_CACHE_KIB: u32 = 1 << 20;
+const MAX_BPRED_ENTRIES: u32 = 1 << 24;
+const MAX_TLB_ENTRIES: u32 = 1 << 16;
+
 /// A complete timing configuration, as read from a preset file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -191,8 +196,8 @@ impl Preset {
 
 impl BpredConfig {
     fn validate(&self) -> Result<(), ModelError> {
-        if !self.entries.is_power_of_two() {
-            return Err(invalid("bpred.entries", "must be a power of two"));
+        if !self.entries.is_power_of_two() || self.entries > MAX_BPRED_ENTRIES {
+            return Err(invalid("bpred.entries", "a power of two, at most 16777216"));
         }
         if self.history_bits > 30 {
             return Err(invalid("bpred.history_bits", "at most 30"));
@@ -215,6 +220,9 @@ impl CacheConfig {
         if self.ways == 0 {
             return Err(invalid(&key("ways"), "must be positive"));
         }
+        if self.size_kib > MAX_CACHE_KIB {
+            return Err(invalid(&key("size_kib"), "at most 1048576 (1 GiB)"));
+        }
         let bytes = self.size_kib as u64 * 1024;
         let set_bytes = self.line_bytes as u64 * self.ways as u64;
         if bytes == 0 || !bytes.is_multiple_of(set_bytes) || !(bytes / set_bytes).is_power_of_two()
@@ -236,6 +244,9 @@ impl TlbConfig {
 
     fn validate(&self, name: &str) -> Result<(), ModelError> {
         let key = |k: &str| format!("{name}.{k}");
+        if self.entries > MAX_TLB_ENTRIES {
+            return Err(invalid(&key("entries"), "at most 65536"));
+        }
         if self.ways == 0 || self.entries == 0 || !self.entries.is_multiple_of(self.ways) {
             return Err(invalid(
                 &key("ways"),

@@ -69,13 +69,14 @@ impl TimingModel {
             costs: Costs {
                 taken_redirect: c.taken_redirect.into(),
                 mispredict: c.mispredict_penalty.into(),
-                trap_entry: (p.trap.entry_cycles + c.pipeline_flush).into(),
-                xret: (p.trap.xret_cycles + c.pipeline_flush).into(),
+                trap_entry: u64::from(p.trap.entry_cycles) + u64::from(c.pipeline_flush),
+                xret: u64::from(p.trap.xret_cycles) + u64::from(c.pipeline_flush),
                 walk_latency: p.mmu.walk_latency.into(),
                 tlb_flush: p.mmu.flush_cycles.into(),
                 satp_switch: p.mmu.satp_switch_cycles.into(),
                 uncached: p.dram.uncached_latency.into(),
-                uintr_send: (p.uintr.send_store_cycles + p.uintr.interconnect_cycles).into(),
+                uintr_send: u64::from(p.uintr.send_store_cycles)
+                    + u64::from(p.uintr.interconnect_cycles),
                 uintr_delivery: p.uintr.delivery_cycles.into(),
             },
             asid_mask: ((1u32 << p.mmu.asid_bits) - 1) as u16,

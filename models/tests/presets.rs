@@ -109,6 +109,23 @@ fn override_errors_are_clear_and_leave_the_preset_unchanged() {
         assert!(err.to_string().contains(key), "{err}");
         assert_eq!(p, original, "{key}={value} changed the preset");
     }
+    // Sizes that would allocate gigabytes, and costs that would overflow
+    // if added in 32 bits.
+    for (key, value) in [
+        ("l2.size_kib", "2147483648"),
+        ("bpred.entries", "2147483648"),
+        ("dtlb.entries", "1048576"),
+    ] {
+        let err = p.apply_override(key, value).unwrap_err();
+        assert!(matches!(err, ModelError::Invalid { .. }), "{key}: {err:?}");
+    }
+    let mut big = original.clone();
+    big.apply_overrides([
+        "trap.entry_cycles=4294967295",
+        "core.pipeline_flush=4294967295",
+    ])
+    .unwrap();
+    TimingModel::new(&big, 1).unwrap();
     let err = p.apply_overrides(["l1d.ways"]).unwrap_err();
     assert!(matches!(err, ModelError::MalformedOverride { .. }));
     // 32 KiB / (3 ways * 64 B) is not a power-of-two number of sets.
