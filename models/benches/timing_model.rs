@@ -6,6 +6,9 @@
 //!   body (loads striding over 256 KiB, a store, ALU work, an inner
 //!   branch taken every other iteration, the loop branch), a syscall
 //!   (trap, 40 kernel instructions, sret) every ~10 000 instructions.
+//! - `machine`: the real functional core (riscv-core) running a loop
+//!   program (loads and stores over 1 MiB, data-dependent branches) with
+//!   the model as its sink, against the same run with no timing.
 //! - `random`: every instruction's class, address and branch outcome drawn
 //!   at random (3/4 of accesses in 16 KiB, the rest over 4 MiB, a page walk
 //!   every 512 accesses), pre-generated and streamed from memory: a worst
@@ -14,6 +17,11 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use models::{Preset, TimingModel};
 use sim_core::{AccessKind, InstClass, MemAccess, Privilege, Retired, TimingSink, TrapEvent};
+
+use riscv_core::encode::{reg::*, Asm};
+use riscv_core::machine::{Machine, MachineConfig};
+use riscv_core::platform::{UartOutput, RAM_BASE};
+use sim_core::{NullSink, RunLimits, StopReason};
 
 #[path = "support/loop_program.rs"]
 mod loop_program;
@@ -168,5 +176,74 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// A pseudo-random read-modify-write over 1 MiB with a data-dependent
+/// branch, then an exit through the test finisher.
+fn machine_program(iterations: i64) -> Vec<u8> {
+    let mut a = Asm::new(RAM_BASE);
+    a.li(S1, iterations);
+    a.li(S2, (RAM_BASE + 0x10_0000) as i64);
+    a.li(S3, 0x2545);
+    a.li(S4, 6364136223846793005);
+    let top = a.label();
+    let skip = a.label();
+    a.bind(top);
+    a.mul(S3, S3, S4);
+    a.addi(S3, S3, 1);
+    a.srli(T0, S3, 44);
+    a.andi(T0, T0, -8); // an 8-byte slot in 1 MiB
+    a.add(T0, T0, S2);
+    a.ld(T1, T0, 0);
+    a.andi(T2, S3, 1 << 20);
+    a.beqz(T2, skip);
+    a.addi(T1, T1, 1);
+    a.bind(skip);
+    a.sd(T1, T0, 0);
+    a.addi(S1, S1, -1);
+    a.bnez(S1, top);
+    a.li(T6, 0x10_0000);
+    a.li(T5, 0x5555);
+    a.sw(T5, T6, 0);
+    a.finish().expect("assembles")
+}
+
+fn run_machine<S: TimingSink>(image: &[u8], sink: &mut S) -> u64 {
+    let mut c = MachineConfig::default();
+    c.platform.ram_size = 16 << 20;
+    c.platform.uart_output = UartOutput::Buffer;
+    let mut m = Machine::new(c).expect("machine");
+    m.load_raw(image, RAM_BASE).expect("loads");
+    m.boot(RAM_BASE).expect("boots");
+    let stop = m.run(
+        sink,
+        RunLimits {
+            max_instructions: Some(100_000_000),
+        },
+    );
+    assert_eq!(stop, StopReason::Exited(0));
+    m.instret()
+}
+
+fn bench_machine(c: &mut Criterion) {
+    let image = machine_program(1_000_000);
+    let insts = run_machine(&image, &mut NullSink);
+    let mut group = c.benchmark_group("timing_model/machine");
+    group.throughput(Throughput::Elements(insts));
+    group.sample_size(10);
+    group.bench_function("functional-only", |b| {
+        b.iter(|| run_machine(&image, &mut NullSink))
+    });
+    for preset in Preset::names() {
+        let p = Preset::load(preset).expect("built-in preset");
+        group.bench_function(format!("{preset}/{insts}-insts"), |b| {
+            b.iter(|| {
+                let mut model = TimingModel::new(&p, 1).expect("valid preset");
+                model.set_cacheable_range(RAM_BASE, 16 << 20);
+                run_machine(&image, &mut model)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_machine);
 criterion_main!(benches);
