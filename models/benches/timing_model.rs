@@ -193,7 +193,8 @@ fn machine_program(iterations: i64) -> Vec<u8> {
     a.andi(T0, T0, -8); // an 8-byte slot in 1 MiB
     a.add(T0, T0, S2);
     a.ld(T1, T0, 0);
-    a.andi(T2, S3, 1 << 20);
+    a.srli(T2, S3, 20);
+    a.andi(T2, T2, 1);
     a.beqz(T2, skip);
     a.addi(T1, T1, 1);
     a.bind(skip);
