@@ -1,5 +1,7 @@
 //! asyncsim's guest kernel (S-mode). It boots on hart 0, turns on Sv39
-//! with the kernel's identity map of RAM, loads the user programs the
+//! with the kernel's identity map of RAM, brings the other harts of the
+//! device tree online and checks IPIs and remote fences with them (see
+//! [`smp`]; they then idle, ready for a role), loads the user programs the
 //! command line names (see [`cmdline`]) as processes pid 1, 2, ..., each
 //! in its own address space, and runs them concurrently: round-robin with
 //! a [`TIME_SLICE_NS`] slice enforced by the timer interrupt, plus
@@ -16,14 +18,20 @@ mod elf;
 mod entry;
 mod fd_table;
 mod fdt;
+/// Hart count of the device tree (`cpu@N` nodes under `/cpus`).
+#[path = "../../rt/src/fdt.rs"]
+mod fdt_cpus;
 mod file_syscalls;
 mod fpu;
 mod frames;
+mod lock;
 mod memfs;
 mod page_table;
 mod process;
 mod sbi;
 mod scheduler;
+mod smp;
+mod smp_selftest;
 mod syscall;
 mod timer;
 mod trap;
@@ -34,7 +42,8 @@ mod user_programs {
 }
 
 use clock::Clock;
-use frames::FramePool;
+use frames::FRAMES;
+use lock::SpinLock;
 use memfs::MemFs;
 use page_table::AddressSpace;
 use process::{Event, Outcome, Process};
@@ -43,16 +52,15 @@ use scheduler::Scheduler;
 /// Time slice of a process before the timer preempts it.
 const TIME_SLICE_NS: u64 = 5_000_000;
 
-/// The file store, shared by all processes. In `.bss` (too big for the
-/// kernel stack); only [`kmain`] on hart 0 takes a reference, once.
-static mut FILE_STORE: MemFs = MemFs::new();
+/// The file store, shared by all processes on all harts. In `.bss` (too
+/// big for a kernel stack).
+static FILE_STORE: SpinLock<MemFs> = SpinLock::new(MemFs::new());
 
 /// Hart 0's kernel, entered from [`entry`] with a zeroed `.bss`.
 fn kmain(hart: usize, fdt: usize) -> ! {
     kprintln!("asyncsim kernel: hart {hart}, device tree at {fdt:#x}");
     trap::init();
-    let mut frames = FramePool::take();
-    let Ok(kernel_space) = AddressSpace::new(&mut frames) else {
+    let Ok(kernel_space) = AddressSpace::new(&mut FRAMES.lock()) else {
         kprintln!("kernel: out of page frames");
         sbi::shutdown(false)
     };
@@ -63,8 +71,12 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     }
 
     let tree = cmdline::device_tree(fdt);
-    let clock = Clock::new(tree.and_then(fdt::timebase_frequency).map_or(0, u64::from));
+    let cpus = tree.and_then(fdt_cpus::cpu_count).unwrap_or(1);
     let mut all_passed = true;
+    if cpus > 1 {
+        all_passed &= start_secondaries(cpus, kernel_space.satp());
+    }
+    let clock = Clock::new(tree.and_then(fdt::timebase_frequency).map_or(0, u64::from));
     let mut run_queue = Scheduler::new();
     for (i, name) in cmdline::init_programs(tree.and_then(fdt::bootargs))
         .split(',')
@@ -79,11 +91,12 @@ fn kmain(hart: usize, fdt: usize) -> ! {
             all_passed = false;
             continue;
         };
-        match Process::load(pid, image, &mut frames) {
+        let loaded = Process::load(pid, image, &mut FRAMES.lock());
+        match loaded {
             Ok(process) => {
                 if let Err((_, process)) = run_queue.add(process) {
                     kprintln!("process {pid} ({name}): too many processes");
-                    process.space.destroy(&mut frames);
+                    process.space.destroy(&mut FRAMES.lock());
                     all_passed = false;
                 }
             }
@@ -93,14 +106,12 @@ fn kmain(hart: usize, fdt: usize) -> ! {
             }
         }
     }
-    // SAFETY: the only reference to FILE_STORE, taken once on hart 0
-    // (other harts park in the firmware; the kernel is not reentered).
-    let fs = unsafe { &mut *core::ptr::addr_of_mut!(FILE_STORE) };
     timer::enable_interrupt();
-    all_passed &= schedule(&mut run_queue, &clock, &kernel_space, &mut frames, fs);
+    all_passed &= schedule(&mut run_queue, &clock, &kernel_space, &FILE_STORE);
     // Every process's frames went back to the pool; only the kernel's root remains.
-    if frames.in_use() != 1 {
-        kprintln!("kernel: {} page frames leaked", frames.in_use() - 1);
+    let in_use = FRAMES.lock().in_use();
+    if in_use != 1 {
+        kprintln!("kernel: {} page frames leaked", in_use - 1);
         all_passed = false;
     }
     kprintln!("kernel: all processes done, shutting down");
@@ -114,8 +125,7 @@ fn schedule(
     run_queue: &mut Scheduler<Process>,
     clock: &Clock,
     kernel_space: &AddressSpace,
-    frames: &mut FramePool,
-    fs: &mut MemFs,
+    fs: &SpinLock<MemFs>,
 ) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
     let mut all_passed = true;
@@ -147,7 +157,7 @@ fn schedule(
             continue;
         };
         let pid = process.pid;
-        process.space.destroy(frames);
+        process.space.destroy(&mut FRAMES.lock());
         match outcome {
             Outcome::Exited(code) => {
                 kprintln!("process {pid} exited with code {code}");
@@ -164,6 +174,21 @@ fn schedule(
     }
     arm_timer(u64::MAX);
     all_passed
+}
+
+/// Brings harts 1..`cpus` online (the firmware must offer HSM, IPI and
+/// RFENCE) and runs the SMP self-test with them; whether all went well.
+fn start_secondaries(cpus: usize, kernel_satp: usize) -> bool {
+    if ![sbi::EID_HSM, sbi::EID_IPI, sbi::EID_RFENCE]
+        .into_iter()
+        .all(sbi::probe)
+    {
+        kprintln!("kernel: SBI lacks HSM, IPI or RFENCE; running on one hart");
+        return false;
+    }
+    let online = smp::boot_secondaries(cpus, kernel_satp);
+    kprintln!("kernel: {online} harts online");
+    online == cpus.min(smp::MAX_HARTS) && smp_selftest::run(kernel_satp)
 }
 
 /// Programs the timer; a firmware that refuses is fatal (no preemption).
@@ -197,6 +222,6 @@ fn check_firmware() -> bool {
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    kprintln!("kernel panic: {}", info.message());
+    console::print_args_unlocked(format_args!("kernel panic: {}\n", info.message()));
     sbi::shutdown(false)
 }

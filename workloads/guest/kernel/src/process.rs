@@ -8,6 +8,7 @@ use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
 use crate::fd_table::FdTable;
 use crate::file_syscalls::Files;
 use crate::fpu::FpState;
+use crate::lock::SpinLock;
 use crate::frames::{FramePool, PAGE_SIZE};
 use crate::memfs::MemFs;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
@@ -97,8 +98,8 @@ impl Process {
 
     /// Runs the process (its space must be active) until an [`Event`];
     /// syscalls that need no scheduling are served in between (file calls
-    /// on `fs`).
-    pub fn run(&mut self, clock: &Clock, fs: &mut MemFs) -> Event {
+    /// on `fs`, locked for each call).
+    pub fn run(&mut self, clock: &Clock, fs: &SpinLock<MemFs>) -> Event {
         loop {
             self.fp.restore();
             let trap = trap::run_user(&mut self.frame);
@@ -114,17 +115,21 @@ impl Process {
                 });
             }
             self.frame.sepc = self.frame.sepc.wrapping_add(4);
+            // The store is shared by every hart: locked for one call only.
+            let mut store = fs.lock();
             let mut files = Files {
                 table: &mut self.files,
-                fs: &mut *fs,
+                fs: &mut store,
             };
-            match syscall::handle(
+            let action = syscall::handle(
                 self.pid,
                 &self.space,
                 &mut files,
                 &mut self.frame.regs,
                 clock,
-            ) {
+            );
+            drop(store);
+            match action {
                 Action::Continue => {}
                 Action::Yield => return Event::Yielded,
                 Action::SleepUntil(deadline) => return Event::Sleeping(deadline),
