@@ -19,9 +19,10 @@
 //!
 //! Roles: an idle secondary serves cross-hart calls ([`call_on`], e.g.
 //! for tests and TLB work) until it is given a service with
-//! [`start_service`]; the service then owns the hart for good (an IO core
-//! polling rings, a kernel worker) and waits with
-//! [`ServiceContext::wait_for_ipi`] when it has nothing to do.
+//! [`start_service`]; the service then owns the hart until it returns (an
+//! IO core polling rings and a kernel worker never do; a hart's run queue
+//! returns when it is empty) and waits with [`wait_for_ipi`]
+//! when it has nothing to do. After it returns the hart is idle again.
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 
@@ -220,18 +221,14 @@ impl ServiceContext {
     pub fn hart(&self) -> usize {
         self.hart
     }
-
-    /// Idles until an IPI (see [`wait_for_ipi`]).
-    pub fn wait_for_ipi(&self) {
-        wait_for_ipi();
-    }
 }
 
-/// A service: the main loop of a hart dedicated to one kernel job.
-pub type Service = fn(&ServiceContext) -> !;
+/// A service: the main loop of a hart dedicated to one kernel job; the
+/// hart is idle again once it returns.
+pub type Service = fn(&ServiceContext);
 
-/// Gives idle secondary `hart` its role for good: it runs `service`.
-/// Fails if the hart is offline, is the calling hart, or has a service.
+/// Gives idle secondary `hart` a role: it runs `service`. Fails if the
+/// hart is offline, is the calling hart, or runs a service already.
 pub fn start_service(hart: usize, service: Service) -> Result<(), SmpError> {
     if !is_online(hart) {
         return Err(SmpError::NoSuchHart);
@@ -249,14 +246,19 @@ pub fn start_service(hart: usize, service: Service) -> Result<(), SmpError> {
     send_ipi(hart)
 }
 
+/// Called once by the boot hart, with the kernel address space active
+/// (its satp is `kernel_satp`): this hart is online.
+pub fn init_boot_hart(kernel_satp: usize) {
+    KERNEL_SATP.store(kernel_satp, Ordering::SeqCst);
+    ONLINE.fetch_or(1 << this_hart(), Ordering::SeqCst);
+}
+
 /// Starts the harts `0..cpus` other than this one (at most [`MAX_HARTS`])
 /// that the firmware reports stopped, one after another, each running
-/// with the kernel address space `kernel_satp`. Returns how many harts
-/// are online then, this one included.
-pub fn boot_secondaries(cpus: usize, kernel_satp: usize) -> usize {
+/// with the kernel address space. Returns how many harts are online
+/// then, this one included. Call after [`init_boot_hart`].
+pub fn boot_secondaries(cpus: usize) -> usize {
     let me = this_hart();
-    KERNEL_SATP.store(kernel_satp, Ordering::SeqCst);
-    ONLINE.fetch_or(1 << me, Ordering::SeqCst);
     for hart in (0..cpus.min(MAX_HARTS)).filter(|&h| h != me) {
         match sbi::hart_get_status(hart) {
             Ok(HSM_STOPPED) => {}
@@ -285,19 +287,24 @@ pub fn boot_secondaries(cpus: usize, kernel_satp: usize) -> usize {
     hart_count()
 }
 
+/// Switches this hart back to the kernel address space (after a process ran).
+pub fn activate_kernel_space() {
+    switch_space(KERNEL_SATP.load(Ordering::SeqCst));
+}
+
+/// Activates the address space `satp` on this hart, with a local fence.
+fn switch_space(satp: usize) {
+    // SAFETY: every space maps the kernel (code, data, stacks) identically
+    // to satp = 0 (global gigapage), so the running code stays mapped; the
+    // fence drops stale translations.
+    unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) satp) };
+}
+
 /// A started secondary, on its own stack: trap entry, kernel address
 /// space, then the idle loop: serve calls until given a service.
 pub fn secondary_main(hart: usize) -> ! {
     trap::init();
-    // SAFETY: the kernel space maps the kernel (code, data, stacks) as
-    // satp = 0 did, identity; the fence drops stale translations.
-    unsafe {
-        core::arch::asm!(
-            "csrw satp, {0}",
-            "sfence.vma",
-            in(reg) KERNEL_SATP.load(Ordering::SeqCst),
-        );
-    }
+    activate_kernel_space();
     kprintln!("kernel: hart {hart} online");
     ONLINE.fetch_or(1 << hart, Ordering::SeqCst);
     let mailbox = &MAILBOXES[hart];
@@ -308,6 +315,8 @@ pub fn secondary_main(hart: usize) -> ! {
             // SAFETY: `start_service` stored a `Service` there.
             let service: Service = unsafe { core::mem::transmute(service) };
             service(&ServiceContext { hart });
+            mailbox.service.store(0, Ordering::SeqCst);
+            continue;
         }
         serve_call(hart);
         if mailbox.call_state.load(Ordering::SeqCst) != CALL_POSTED

@@ -11,8 +11,6 @@
 //!
 //! Prints one line per check; returns whether all passed.
 
-use core::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::frames::{FRAMES, PAGE_SIZE};
 use crate::kprintln;
 use crate::page_table::{AddressSpace, PTE_R, PTE_W};
@@ -25,12 +23,8 @@ const VALUE_A: usize = 0xa11c_e000;
 const VALUE_B: usize = 0xb0b0_0000;
 const SSTATUS_SUM: usize = 1 << 18;
 
-/// The kernel space's satp, to which a tested hart returns.
-static KERNEL_SATP: AtomicUsize = AtomicUsize::new(0);
-
 /// Runs the checks on every online hart but this one.
-pub fn run(kernel_satp: usize) -> bool {
-    KERNEL_SATP.store(kernel_satp, Ordering::SeqCst);
+pub fn run() -> bool {
     let me = smp::this_hart();
     let mut ok = true;
     for hart in (0..smp::MAX_HARTS).filter(|&h| h != me && smp::is_online(h)) {
@@ -86,7 +80,7 @@ fn enter_and_read(satp: usize) -> usize {
 
 /// Returns this hart to the kernel space.
 fn leave(_: usize) -> usize {
-    switch_to(KERNEL_SATP.load(Ordering::SeqCst));
+    smp::activate_kernel_space();
     0
 }
 
