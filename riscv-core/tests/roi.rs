@@ -25,7 +25,7 @@ const EXIT: i64 = 93;
 /// Instructions from `from` up to (not including) `to`: the test
 /// assembler emits 4-byte instructions unless asked for compressed ones.
 fn insns(from: u64, to: u64) -> u64 {
-    assert!(to >= from && (to - from) % 4 == 0);
+    assert!(to >= from && (to - from).is_multiple_of(4));
     (to - from) / 4
 }
 
@@ -161,8 +161,8 @@ fn the_region_counts_exactly_what_ran_inside_it() {
     assert_eq!(t.uintr_sent, 2);
     assert_eq!(t.uintr_rejected, 1);
     // ecalls trap instead of retiring; the END store is inside.
-    let user_insns = insns(marks.after_begin, marks.after_end) - ECALLS_IN_ROI
-        + 2 * marks.u_handler_len;
+    let user_insns =
+        insns(marks.after_begin, marks.after_end) - ECALLS_IN_ROI + 2 * marks.u_handler_len;
     assert_eq!(t.instret[user()], user_insns);
     assert_eq!(t.instret[1], ECALLS_IN_ROI * marks.s_syscall_path);
     assert_eq!(t.instret[2], marks.m_timer_path);
