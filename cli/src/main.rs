@@ -20,7 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run one guest program (ELF) or firmware + kernel on the simulated machine.
-    Run(commands::run::RunArgs),
+    Run(Box<commands::run::RunArgs>),
     /// Run every bundled guest program, check it passes, write results/.
     Programs(commands::programs::ProgramsArgs),
 }
@@ -28,7 +28,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Run(args)) => commands::run::run(args),
+        Some(Command::Run(args)) => commands::run::run(*args),
         Some(Command::Programs(args)) => commands::programs::run(args),
         None => commands::programs::run(Default::default()),
     };
