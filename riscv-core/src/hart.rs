@@ -161,6 +161,9 @@ impl Hart {
             // an instruction flushes the cache (flushes apply at the end).
             let block = self.blocks.insts(slot);
             let (start, privilege) = (self.pc, self.privilege);
+            // Counted per lookup, not per pass of a tight loop: a block
+            // runs at one privilege (xRET and traps end it).
+            let retired_before = run.retired;
             // A block that branches back to its own start (a tight loop)
             // runs again without another cache lookup.
             loop {
@@ -168,8 +171,6 @@ impl Hart {
                 let insts = &block[..block.len().min(left)];
                 let (retired, trapped) = self.execute_counted(insts, bus, sink);
                 run.retired += retired;
-                // A block runs at one privilege (xRET and traps end it).
-                self.counters.instret[privilege.index()] += retired;
                 if self.flush_blocks {
                     self.flush_blocks = false;
                     self.blocks.flush();
@@ -179,6 +180,7 @@ impl Hart {
                 }
                 if trapped {
                     run.traps = 1;
+                    self.counters.instret[privilege.index()] += run.retired - retired_before;
                     self.retired += run.retired;
                     run.waiting = self.waiting;
                     return run;
@@ -192,6 +194,7 @@ impl Hart {
                     break;
                 }
             }
+            self.counters.instret[privilege.index()] += run.retired - retired_before;
             if self.sync_request {
                 break;
             }
