@@ -8,6 +8,7 @@ use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
 use crate::fd_table::FdTable;
 use crate::file_syscalls::Files;
 use crate::fpu::FpState;
+use crate::lock::SpinLock;
 use crate::frames::{FramePool, PAGE_SIZE};
 use crate::memfs::MemFs;
 use crate::memory_syscalls::MmapArea;
@@ -122,8 +123,9 @@ impl Process {
 
     /// Runs the process (its space must be active) until an [`Event`];
     /// syscalls that need no scheduling are served in between (file calls
-    /// on `fs`, memory calls with `frames`).
-    pub fn run(&mut self, clock: &Clock, fs: &mut MemFs, frames: &mut FramePool) -> Event {
+    /// on `fs`, locked for each call; memory calls take the frame pool's
+    /// lock themselves).
+    pub fn run(&mut self, clock: &Clock, fs: &SpinLock<MemFs>) -> Event {
         loop {
             self.fp.restore();
             let trap = trap::run_user(&mut self.frame);
@@ -139,16 +141,20 @@ impl Process {
                 });
             }
             self.frame.sepc = self.frame.sepc.wrapping_add(4);
+            // The store is shared by every hart: locked for one call only.
+            let mut store = fs.lock();
             let mut files = Files {
                 table: &mut self.files,
-                fs: &mut *fs,
+                fs: &mut store,
             };
             let mut memory = Memory {
                 space: &mut self.space,
                 mmap: &mut self.mmap,
-                frames: &mut *frames,
             };
-            match syscall::handle(self.pid, &mut memory, &mut files, &mut self.frame.regs, clock) {
+            let action =
+                syscall::handle(self.pid, &mut memory, &mut files, &mut self.frame.regs, clock);
+            drop(store);
+            match action {
                 Action::Continue => {}
                 Action::Yield => return Event::Yielded,
                 Action::SleepUntil(deadline) => return Event::Sleeping(deadline),

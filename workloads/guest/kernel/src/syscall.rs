@@ -12,7 +12,7 @@
 use crate::clock::Clock;
 use crate::console;
 use crate::file_syscalls::{self, Files};
-use crate::frames::FramePool;
+use crate::frames::FRAMES;
 use crate::memory_syscalls::{self, MmapArea};
 use crate::page_table::AddressSpace;
 use crate::timer;
@@ -52,11 +52,11 @@ pub enum Action {
     Exit(i32),
 }
 
-/// A process's memory as the memory calls change it.
+/// A process's memory as the memory calls change it (they take the frame
+/// pool's lock themselves, only for their own duration).
 pub struct Memory<'a> {
     pub space: &'a mut AddressSpace,
     pub mmap: &'a mut MmapArea,
-    pub frames: &'a mut FramePool,
 }
 
 /// Serves the syscall in `regs` of process `pid`, writing the result to a0
@@ -100,14 +100,16 @@ pub fn handle(
         abi::nr::MMAP => memory_syscalls::mmap(
             memory.space,
             memory.mmap,
-            memory.frames,
+            &mut FRAMES.lock(),
             regs[A0],
             regs[A1],
             regs[A2],
             regs[A3],
         ),
-        abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, memory.frames, regs[A0], regs[A1]),
-        abi::nr::SIMCTL_MAP => memory_syscalls::simctl_map(memory.space, memory.frames),
+        abi::nr::MUNMAP => {
+            memory_syscalls::munmap(memory.space, &mut FRAMES.lock(), regs[A0], regs[A1])
+        }
+        abi::nr::SIMCTL_MAP => memory_syscalls::simctl_map(memory.space, &mut FRAMES.lock()),
         _ => -ENOSYS,
     };
     regs[A0] = result as usize;
