@@ -73,6 +73,20 @@ impl TimingModel {
         self.mem.dram_counters.writes.dump(&mut s, "dram.writes");
         s
     }
+
+    /// Counters accumulated since `earlier` (an earlier [`Self::stats`]),
+    /// for a region of interest measured by snapshots: counters only grow
+    /// between resets, so each is the difference of the two values.
+    pub fn stats_since(&self, earlier: &Stats) -> Stats {
+        let mut now = self.stats();
+        let names: Vec<String> = now.iter().map(|(k, _)| k.to_string()).collect();
+        for name in names {
+            let before = earlier.get(&name).unwrap_or(0);
+            let value = now.get(&name).unwrap_or(0);
+            now.set(name, value.saturating_sub(before));
+        }
+        now
+    }
 }
 
 fn dump_cache(s: &mut Stats, prefix: &str, c: &CacheCounters) {

@@ -419,6 +419,20 @@ fn reset_keeps_caches_warm_and_idle_cycles_count() {
     assert_eq!(get(&m, "hart0.wfi.machine"), 1);
 }
 
+#[test]
+fn stats_since_a_snapshot_count_only_the_region() {
+    let mut m = TimingModel::new(&preset(&[]), 1).unwrap();
+    load(&mut m, 0, 0x8000_0000, 0x9000_0000, User);
+    let begin = m.stats();
+    load(&mut m, 0, 0x8000_0000, 0x9000_0040, User);
+    load(&mut m, 0, 0x8000_0000, 0x9000_0040, User);
+    let region = m.stats_since(&begin);
+    assert_eq!(region.get("hart0.instret.user"), Some(2));
+    assert_eq!(region.get("hart0.l1d.misses.user"), Some(1));
+    assert_eq!(region.get("hart0.l1i.accesses.user"), Some(0));
+    assert_eq!(m.stats().get("hart0.instret.user"), Some(3));
+}
+
 /// A pseudo-random stream over every event kind, two harts.
 fn random_stream(m: &mut TimingModel, seed: u64) {
     let mut x = seed | 1;
