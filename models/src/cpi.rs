@@ -8,7 +8,7 @@ use crate::config::CoreConfig;
 /// Number of [`InstClass`] variants.
 pub const CLASSES: usize = 16;
 
-/// Dense index of a class (the table below and per-class counters).
+/// Dense index of a class into the cost table.
 #[inline(always)]
 pub fn class_index(class: InstClass) -> usize {
     match class {
@@ -30,26 +30,6 @@ pub fn class_index(class: InstClass) -> usize {
         InstClass::Uintr => 15,
     }
 }
-
-/// Stats names of the classes, in [`class_index`] order.
-pub const CLASS_NAMES: [&str; CLASSES] = [
-    "alu",
-    "mul",
-    "div",
-    "load",
-    "store",
-    "amo",
-    "branch",
-    "jump",
-    "csr",
-    "fence",
-    "system",
-    "fp_arith",
-    "fp_div_sqrt",
-    "fp_load",
-    "fp_store",
-    "uintr",
-];
 
 /// The class cost table of a preset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
