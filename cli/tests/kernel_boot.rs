@@ -80,14 +80,23 @@ fn kernel_runs_user_processes_and_exits_zero() {
 /// Lines of the SMP bring-up and self-test on `harts` harts: each
 /// secondary comes online (started through SBI HSM, in order), then the
 /// boot hart does a call round trip (IPI there and back) and a remote
-/// sfence.vma (which must drop the hart's cached translation) with each.
+/// sfence.vma (which must drop the hart's cached translation) with each,
+/// checks the firmware's HSM/IPI/RFENCE error answers, and stops and
+/// restarts the last hart through HSM.
 fn smp_lines(harts: usize) -> Vec<String> {
-    let mut lines: Vec<String> = (1..harts).map(|h| format!("kernel: hart {h} online")).collect();
+    let last = harts - 1;
+    let mut lines: Vec<String> = (1..harts)
+        .map(|h| format!("kernel: hart {h} online"))
+        .collect();
     lines.push(format!("kernel: {harts} harts online"));
     for h in 1..harts {
         lines.push(format!("kernel: IPI round trip with hart {h} ok"));
         lines.push(format!("kernel: remote sfence.vma on hart {h} ok"));
     }
+    lines.push("kernel: SBI HSM, IPI and RFENCE errors ok".into());
+    lines.push(format!("kernel: hart {last} stopped"));
+    lines.push(format!("kernel: hart {last} online"));
+    lines.push(format!("kernel: IPI round trip with hart {last} ok"));
     lines
 }
 
@@ -116,7 +125,8 @@ fn stat(stats: &serde_json::Value, hart: usize, path: &[&str]) -> u64 {
     for p in path {
         v = &v[p];
     }
-    v.as_u64().unwrap_or_else(|| panic!("no hart{hart}.{path:?} in {stats}"))
+    v.as_u64()
+        .unwrap_or_else(|| panic!("no hart{hart}.{path:?} in {stats}"))
 }
 
 /// `init=user-spin@0,user-spin@1` puts one CPU hog on each of two harts:
@@ -128,17 +138,33 @@ fn processes_on_two_harts_run_in_parallel() {
     let json = ["--json"];
     let (code, parallel, stderr) = boot_with(2, Some("init=user-spin@0,user-spin@1"), &json);
     assert_eq!(code, Some(0), "{parallel:#?}\n{stderr}");
-    for want in ["process 1 exited with code 0", "process 2 exited with code 0"] {
+    for want in [
+        "process 1 exited with code 0",
+        "process 2 exited with code 0",
+    ] {
         index_of(&parallel, want);
     }
-    let oks = parallel.iter().filter(|l| *l == "spin: count 4000000 ok").count();
+    let oks = parallel
+        .iter()
+        .filter(|l| *l == "spin: count 4000000 ok")
+        .count();
     assert_eq!(oks, 2, "{parallel:#?}");
     let (code, serial, stderr) = boot_with(2, Some("init=user-spin,user-spin"), &json);
     assert_eq!(code, Some(0), "{serial:#?}\n{stderr}");
     let (parallel, serial) = (stats(&parallel), stats(&serial));
-    assert!(stat(&parallel, 1, &["exceptions", "from_user"]) >= 8, "{parallel}");
-    assert_eq!(stat(&serial, 1, &["exceptions", "from_user"]), 0, "{serial}");
-    let (p, s) = (stat(&parallel, 0, &["cycles"]), stat(&serial, 0, &["cycles"]));
+    assert!(
+        stat(&parallel, 1, &["exceptions", "from_user"]) >= 8,
+        "{parallel}"
+    );
+    assert_eq!(
+        stat(&serial, 1, &["exceptions", "from_user"]),
+        0,
+        "{serial}"
+    );
+    let (p, s) = (
+        stat(&parallel, 0, &["cycles"]),
+        stat(&serial, 0, &["cycles"]),
+    );
     assert!(p * 10 < s * 6, "parallel {p} cycles vs serial {s}");
 }
 

@@ -73,12 +73,65 @@ fn kernel_runs_user_processes_on_qemu() {
     }
 }
 
+/// Lines of the SMP bring-up and self-test on `harts` harts, as
+/// cli/tests/kernel_boot.rs expects them (the boot hart runs the checks
+/// one after another, so their order is fixed on QEMU too).
+fn smp_lines(harts: usize) -> Vec<String> {
+    let last = harts - 1;
+    let mut lines: Vec<String> = (1..harts)
+        .map(|h| format!("kernel: hart {h} online"))
+        .collect();
+    lines.push(format!("kernel: {harts} harts online"));
+    for h in 1..harts {
+        lines.push(format!("kernel: IPI round trip with hart {h} ok"));
+        lines.push(format!("kernel: remote sfence.vma on hart {h} ok"));
+    }
+    lines.push("kernel: SBI HSM, IPI and RFENCE errors ok".into());
+    lines.push(format!("kernel: hart {last} stopped"));
+    lines.push(format!("kernel: hart {last} online"));
+    lines.push(format!("kernel: IPI round trip with hart {last} ok"));
+    lines
+}
+
+/// Every hart comes online through the firmware's HSM and passes the
+/// IPI, remote-fence and stop/restart checks; then the processes run.
 #[test]
-fn secondary_harts_park_on_qemu() {
+fn every_hart_comes_online_on_qemu() {
     if qemu_available() {
-        let (code, lines) = boot(4, None);
+        for harts in [2, 4] {
+            let (code, lines) = boot(harts, None);
+            assert_eq!(code, Some(0), "{lines:#?}");
+            let smp = smp_lines(harts);
+            assert_eq!(lines[..2], EXPECTED[..2], "{lines:#?}");
+            assert_eq!(lines[2..2 + smp.len()], smp[..], "{lines:#?}");
+            let rest: Vec<String> = lines[2 + smp.len()..].to_vec();
+            assert_same_lines(&rest, &EXPECTED[2..]);
+        }
+    }
+}
+
+/// `init=name@hart` runs a CPU hog on hart 0 and a yielding process plus
+/// `user-hello` on hart 1: all exit 0.
+#[test]
+fn processes_run_on_two_harts_on_qemu() {
+    if qemu_available() {
+        let (code, lines) = boot(2, Some("init=user-spin@0,user-yield@1,user-hello@1"));
         assert_eq!(code, Some(0), "{lines:#?}");
-        assert_same_lines(&lines, EXPECTED);
+        let smp = smp_lines(2);
+        let rest: Vec<String> = lines[2 + smp.len()..].to_vec();
+        let mut expected = vec![
+            "spin: count 4000000 ok",
+            "process 1 exited with code 0",
+            "yield: done",
+            "process 2 exited with code 0",
+            "hello from user space (pid 3)",
+            "process 3 exited with code 0",
+            "kernel: all processes done, shutting down",
+        ];
+        let spins: Vec<String> = (1..=8).map(|i| format!("spin: {i}/8")).collect();
+        let yields: Vec<String> = (0..5).map(|i| format!("yield {i}")).collect();
+        expected.extend(spins.iter().chain(&yields).map(String::as_str));
+        assert_same_lines(&rest, &expected);
     }
 }
 

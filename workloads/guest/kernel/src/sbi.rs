@@ -80,6 +80,13 @@ pub fn hart_start(hart: usize, start: usize, opaque: usize) -> Result<(), SbiErr
     result(error, value).map(|_| ())
 }
 
+/// HSM hart_stop: this hart goes back to the firmware, stopped; returns
+/// only the error if the firmware refuses.
+pub fn hart_stop() -> SbiError {
+    let (error, _) = call(EID_HSM, 1, 0, 0);
+    SbiError(error)
+}
+
 /// HSM hart_get_status: 0 started, 1 stopped, 2 start pending, 3 stop pending.
 pub fn hart_get_status(hart: usize) -> Result<usize, SbiError> {
     let (error, value) = call(EID_HSM, 2, hart, 0);

@@ -8,13 +8,19 @@
 //!   swaps the frames behind two pages and fences the hart remotely; the
 //!   hart reads again without touching satp and must see the other frame.
 //!   Without the fence its cached translation would still give the old one.
+//! - The firmware's error answers (HSM, IPI, RFENCE) for bad hart ids,
+//!   a running hart and a bad start address.
+//! - HSM stop and restart: the last hart stops itself (a service calling
+//!   [`smp::stop_this_hart`]), the firmware reports it stopped, and
+//!   [`smp::start_hart`] brings it back online; a round trip follows.
 //!
 //! Prints one line per check; returns whether all passed.
 
 use crate::frames::{FRAMES, PAGE_SIZE};
-use crate::kprintln;
 use crate::page_table::{AddressSpace, PTE_R, PTE_W};
-use crate::smp::{self, SmpError};
+use crate::sbi::{self, SbiError};
+use crate::smp::{self, ServiceContext, SmpError};
+use crate::{entry, kprintln, timer};
 
 /// The two user pages of the test space and what their frames hold.
 const PAGE_X: usize = 0x1000_0000;
@@ -27,11 +33,108 @@ const SSTATUS_SUM: usize = 1 << 18;
 pub fn run() -> bool {
     let me = smp::this_hart();
     let mut ok = true;
+    let mut last = None;
     for hart in (0..smp::MAX_HARTS).filter(|&h| h != me && smp::is_online(h)) {
         ok &= round_trip(hart);
         ok &= remote_fence(hart);
+        last = Some(hart);
+    }
+    if let Some(hart) = last {
+        ok &= firmware_errors(hart);
+        ok &= stop_and_restart(hart);
     }
     ok
+}
+
+/// SBI error codes (SBI spec v1.0).
+const INVALID_PARAM: isize = -3;
+const INVALID_ADDRESS: isize = -5;
+const ALREADY_AVAILABLE: isize = -6;
+/// A hart id no machine of ours has.
+const NO_HART: usize = 63;
+/// HSM states.
+const STARTED: usize = 0;
+const STOPPED: usize = 1;
+
+/// The firmware refuses what it must refuse; `online` is another hart.
+fn firmware_errors(online: usize) -> bool {
+    let me = smp::this_hart();
+    let entry = entry::secondary_entry_address();
+    let err = |code| Err(SbiError(code));
+    let status_err = |code| Err(SbiError(code));
+    let checks: [(&str, bool); 8] = [
+        (
+            "start self",
+            sbi::hart_start(me, entry, 0) == err(ALREADY_AVAILABLE),
+        ),
+        (
+            "start running",
+            sbi::hart_start(online, entry, 0) == err(ALREADY_AVAILABLE),
+        ),
+        (
+            "start missing",
+            sbi::hart_start(NO_HART, entry, 0) == err(INVALID_PARAM),
+        ),
+        (
+            "start at 0x1000",
+            sbi::hart_start(online, 0x1000, 0) == err(INVALID_ADDRESS),
+        ),
+        ("status self", sbi::hart_get_status(me) == Ok(STARTED)),
+        (
+            "status missing",
+            sbi::hart_get_status(NO_HART) == status_err(INVALID_PARAM),
+        ),
+        (
+            "ipi missing",
+            sbi::send_ipi(1 << NO_HART) == err(INVALID_PARAM),
+        ),
+        (
+            "fence missing",
+            sbi::remote_sfence_vma(1 << NO_HART, None) == err(INVALID_PARAM),
+        ),
+    ];
+    let failed = checks.iter().filter(|(_, ok)| !ok).map(|(name, _)| *name);
+    let mut all = true;
+    for name in failed {
+        kprintln!("kernel: SBI check {name:?} failed");
+        all = false;
+    }
+    if all {
+        kprintln!("kernel: SBI HSM, IPI and RFENCE errors ok");
+    }
+    all
+}
+
+/// A service that only hands its hart back to the firmware.
+fn stop_service(ctx: &ServiceContext) {
+    let error = smp::stop_this_hart();
+    kprintln!("kernel: hart {} cannot stop: {error:?}", ctx.hart());
+}
+
+/// Ticks to wait for a hart to report stopped (1 s at 10 MHz).
+const STOP_TIMEOUT_TICKS: u64 = 10_000_000;
+
+fn stop_and_restart(hart: usize) -> bool {
+    if let Err(e) = smp::start_service(hart, stop_service) {
+        kprintln!("kernel: hart {hart} cannot take the stop service: {e:?}");
+        return false;
+    }
+    let since = timer::now();
+    while sbi::hart_get_status(hart) != Ok(STOPPED)
+        && timer::now().wrapping_sub(since) < STOP_TIMEOUT_TICKS
+    {
+        core::hint::spin_loop();
+    }
+    if sbi::hart_get_status(hart) != Ok(STOPPED) || smp::is_online(hart) {
+        kprintln!("kernel: hart {hart} did not stop");
+        return false;
+    }
+    kprintln!("kernel: hart {hart} stopped");
+    if let Err(e) = smp::start_hart(hart) {
+        kprintln!("kernel: hart {hart} did not restart: {e:?}");
+        return false;
+    }
+    round_trip(hart)
 }
 
 /// Answers a round-trip call: the hart id in the upper half.

@@ -96,9 +96,9 @@ pub fn service(hart: usize) {
     let waiters = WAITERS[hart].swap(0, Ordering::SeqCst);
     let bits = PENDING[hart].swap(0, Ordering::SeqCst);
     execute(bits);
-    for waiter in 0..MAX_HARTS {
+    for (waiter, acks) in ACKS.iter().enumerate() {
         if waiters & (1 << waiter) != 0 {
-            ACKS[waiter].fetch_or(1 << hart, Ordering::SeqCst);
+            acks.fetch_or(1 << hart, Ordering::SeqCst);
         }
     }
 }
