@@ -80,8 +80,9 @@ fn kernel_runs_user_processes_and_exits_zero() {
 /// Lines of the SMP bring-up and self-test on `harts` harts: each
 /// secondary comes online (started through SBI HSM, in order), then the
 /// boot hart does a call round trip (IPI there and back) and a remote
-/// sfence.vma (which must drop the hart's cached translation) with each,
-/// checks the firmware's HSM/IPI/RFENCE error answers, and stops and
+/// sfence.vma (which must drop the hart's cached translation) and many
+/// remote fences crossing with the hart's own (no firmware deadlock) with
+/// each, checks the firmware's HSM/IPI/RFENCE error answers, and stops and
 /// restarts the last hart through HSM.
 fn smp_lines(harts: usize) -> Vec<String> {
     let last = harts - 1;
@@ -92,6 +93,7 @@ fn smp_lines(harts: usize) -> Vec<String> {
     for h in 1..harts {
         lines.push(format!("kernel: IPI round trip with hart {h} ok"));
         lines.push(format!("kernel: remote sfence.vma on hart {h} ok"));
+        lines.push(format!("kernel: crossed remote fences with hart {h} ok"));
     }
     lines.push("kernel: SBI HSM, IPI and RFENCE errors ok".into());
     lines.push(format!("kernel: hart {last} stopped"));

@@ -85,6 +85,7 @@ fn smp_lines(harts: usize) -> Vec<String> {
     for h in 1..harts {
         lines.push(format!("kernel: IPI round trip with hart {h} ok"));
         lines.push(format!("kernel: remote sfence.vma on hart {h} ok"));
+        lines.push(format!("kernel: crossed remote fences with hart {h} ok"));
     }
     lines.push("kernel: SBI HSM, IPI and RFENCE errors ok".into());
     lines.push(format!("kernel: hart {last} stopped"));

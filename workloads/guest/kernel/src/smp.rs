@@ -117,6 +117,11 @@ pub fn is_online(hart: usize) -> bool {
     hart < MAX_HARTS && online_mask() & (1 << hart) != 0
 }
 
+/// Whether `hart` is online and runs no service (it serves [`call_on`]).
+pub fn is_idle(hart: usize) -> bool {
+    is_online(hart) && MAILBOXES[hart].service.load(Ordering::SeqCst) == 0
+}
+
 /// Raises an IPI (SSIP) on `hart`, which must be online.
 pub fn send_ipi(hart: usize) -> Result<(), SmpError> {
     if !is_online(hart) {

@@ -8,6 +8,8 @@
 //!   swaps the frames behind two pages and fences the hart remotely; the
 //!   hart reads again without touching satp and must see the other frame.
 //!   Without the fence its cached translation would still give the old one.
+//! - Crossed remote fences: the hart (as a service) and the boot hart
+//!   fence each other many times at once; the firmware must not deadlock.
 //! - The firmware's error answers (HSM, IPI, RFENCE) for bad hart ids,
 //!   a running hart and a bad start address.
 //! - HSM stop and restart: the last hart stops itself (a service calling
@@ -15,6 +17,8 @@
 //!   [`smp::start_hart`] brings it back online; a round trip follows.
 //!
 //! Prints one line per check; returns whether all passed.
+
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::frames::{FRAMES, PAGE_SIZE};
 use crate::page_table::{AddressSpace, PTE_R, PTE_W};
@@ -37,6 +41,7 @@ pub fn run() -> bool {
     for hart in (0..smp::MAX_HARTS).filter(|&h| h != me && smp::is_online(h)) {
         ok &= round_trip(hart);
         ok &= remote_fence(hart);
+        ok &= crossed_fences(hart);
         last = Some(hart);
     }
     if let Some(hart) = last {
@@ -44,6 +49,47 @@ pub fn run() -> bool {
         ok &= stop_and_restart(hart);
     }
     ok
+}
+
+/// Remote fences each side of [`crossed_fences`] asks for.
+const CROSSED_ROUNDS: usize = 40;
+/// The hart [`fence_storm`] fences, and how its rounds went (0 = running,
+/// 1 = all accepted, 2 = one refused).
+static STORM_TARGET: AtomicUsize = AtomicUsize::new(0);
+static STORM_RESULT: AtomicUsize = AtomicUsize::new(0);
+
+/// A service that fences [`STORM_TARGET`] remotely, over and over.
+fn fence_storm(_: &ServiceContext) {
+    let target = STORM_TARGET.load(Ordering::SeqCst);
+    let all_ok = (0..CROSSED_ROUNDS).all(|_| smp::remote_sfence_vma(1 << target, None).is_ok());
+    STORM_RESULT.store(if all_ok { 1 } else { 2 }, Ordering::SeqCst);
+    let _ = smp::send_ipi(target);
+}
+
+/// `hart` fences this hart while this hart fences `hart`: each waits for
+/// the other's acknowledgement inside the firmware at the same time.
+fn crossed_fences(hart: usize) -> bool {
+    STORM_TARGET.store(smp::this_hart(), Ordering::SeqCst);
+    STORM_RESULT.store(0, Ordering::SeqCst);
+    if let Err(e) = smp::start_service(hart, fence_storm) {
+        kprintln!("kernel: crossed remote fences with hart {hart}: {e:?}");
+        return false;
+    }
+    let mine = (0..CROSSED_ROUNDS).all(|_| smp::remote_sfence_vma(1 << hart, None).is_ok());
+    while STORM_RESULT.load(Ordering::SeqCst) == 0 {
+        smp::wait_for_ipi();
+    }
+    // The hart is idle again once the service has returned.
+    while !smp::is_idle(hart) {
+        core::hint::spin_loop();
+    }
+    if mine && STORM_RESULT.load(Ordering::SeqCst) == 1 {
+        kprintln!("kernel: crossed remote fences with hart {hart} ok");
+        true
+    } else {
+        kprintln!("kernel: crossed remote fences with hart {hart} failed");
+        false
+    }
 }
 
 /// SBI error codes (SBI spec v1.0).

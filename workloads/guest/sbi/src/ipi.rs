@@ -127,7 +127,11 @@ pub fn send(harts: usize, request: usize, wait: bool) {
     }
     if wait {
         while ACKS[me].load(Ordering::SeqCst) & others != others {
-            service(me);
+            // Serve requests to this hart (it cannot take the interrupt
+            // here); skip the msip write when there are none.
+            if PENDING[me].load(Ordering::SeqCst) | WAITERS[me].load(Ordering::SeqCst) != 0 {
+                service(me);
+            }
             core::hint::spin_loop();
         }
     }
