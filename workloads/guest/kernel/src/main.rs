@@ -15,6 +15,7 @@
 mod clock;
 mod cmdline;
 mod console;
+mod devices;
 mod elf;
 mod entry;
 mod fd_table;
@@ -30,6 +31,7 @@ mod frames;
 mod hart_queues;
 mod lock;
 mod memfs;
+mod memory_syscalls;
 mod page_table;
 mod process;
 mod sbi;
@@ -77,9 +79,13 @@ fn kmain(hart: usize, fdt: usize) -> ! {
         all_passed &= start_secondaries(cpus);
     }
     hart_queues::set_timebase(tree.and_then(fdt::timebase_frequency).map_or(0, u64::from));
-    let programs = cmdline::init_programs(tree.and_then(fdt::bootargs));
+    if let Some(base) = tree.and_then(|t| fdt::reg_of_compatible(t, b"asyncsim,sim-control")) {
+        devices::set_simctl_base(base as usize);
+    }
+    let bootargs = tree.and_then(fdt::bootargs).unwrap_or("");
+    let programs = cmdline::init_programs(Some(bootargs));
     for (i, entry) in programs.split(',').enumerate() {
-        all_passed &= load(i + 1, entry);
+        all_passed &= load(i + 1, entry, bootargs);
     }
     let others = hart_queues::dispatch();
     all_passed &= hart_queues::run_own();
@@ -95,8 +101,8 @@ fn kmain(hart: usize, fdt: usize) -> ! {
 }
 
 /// Loads process `pid` from `init=` entry `name[@hart]` into the run queue
-/// of its hart; whether that worked.
-fn load(pid: usize, entry: &str) -> bool {
+/// of its hart, handing it the command line `bootargs`; whether that worked.
+fn load(pid: usize, entry: &str, bootargs: &str) -> bool {
     let Some((name, hart)) = cmdline::placement(entry) else {
         kprintln!("process {pid}: bad hart in {entry:?}");
         return false;
@@ -112,7 +118,7 @@ fn load(pid: usize, entry: &str) -> bool {
         kprintln!("process {pid}: no program {name:?}");
         return false;
     };
-    let loaded = Process::load(pid, image, &mut FRAMES.lock());
+    let loaded = Process::load(pid, image, bootargs, &mut FRAMES.lock());
     match loaded {
         Ok(process) => {
             let added = hart_queues::QUEUES[hart].lock().add(process);

@@ -12,6 +12,8 @@
 use crate::clock::Clock;
 use crate::console;
 use crate::file_syscalls::{self, Files};
+use crate::frames::FRAMES;
+use crate::memory_syscalls::{self, MmapArea};
 use crate::page_table::AddressSpace;
 use crate::timer;
 use crate::user_memory::read_user;
@@ -36,6 +38,7 @@ const STDERR: usize = 2;
 const A0: usize = 10;
 const A1: usize = 11;
 const A2: usize = 12;
+const A3: usize = 13;
 const A7: usize = 17;
 
 /// What the process does after the call.
@@ -49,16 +52,24 @@ pub enum Action {
     Exit(i32),
 }
 
+/// A process's memory as the memory calls change it (they take the frame
+/// pool's lock themselves, only for their own duration).
+pub struct Memory<'a> {
+    pub space: &'a mut AddressSpace,
+    pub mmap: &'a mut MmapArea,
+}
+
 /// Serves the syscall in `regs` of process `pid`, writing the result to a0
 /// (for yield and sleep, 0: the process sees it when it runs again);
-/// `files` are its fd table and the file store.
+/// `memory` is its address space, `files` its fd table and the file store.
 pub fn handle(
     pid: usize,
-    space: &AddressSpace,
+    memory: &mut Memory<'_>,
     files: &mut Files<'_>,
     regs: &mut [usize; 32],
     clock: &Clock,
 ) -> Action {
+    let space = &*memory.space;
     let result = match regs[A7] {
         SYS_WRITE if regs[A0] == STDOUT || regs[A0] == STDERR => {
             write_console(space, regs[A1], regs[A2])
@@ -86,6 +97,19 @@ pub fn handle(
             Err(_) => -EINVAL,
         },
         SYS_EXIT => return Action::Exit(regs[A0] as i32),
+        abi::nr::MMAP => memory_syscalls::mmap(
+            memory.space,
+            memory.mmap,
+            &mut FRAMES.lock(),
+            regs[A0],
+            regs[A1],
+            regs[A2],
+            regs[A3],
+        ),
+        abi::nr::MUNMAP => {
+            memory_syscalls::munmap(memory.space, &mut FRAMES.lock(), regs[A0], regs[A1])
+        }
+        abi::nr::SIMCTL_MAP => memory_syscalls::simctl_map(memory.space, &mut FRAMES.lock()),
         _ => -ENOSYS,
     };
     regs[A0] = result as usize;
