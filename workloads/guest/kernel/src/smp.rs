@@ -65,7 +65,7 @@ const CALL_DONE: usize = 2;
 
 /// What other harts ask of one hart.
 struct Mailbox {
-    /// The service it runs (a `fn(&ServiceContext) -> !`), 0 while idle.
+    /// The service it runs (a [`Service`]), 0 while idle.
     service: AtomicUsize,
     /// One cross-hart call at a time: `CALL_*` state, function, argument,
     /// result and the caller (who gets an IPI when it is done).
