@@ -77,12 +77,19 @@ fn kernel_runs_user_processes_on_qemu() {
 /// cli/tests/kernel_boot.rs expects them (the boot hart runs the checks
 /// one after another, so their order is fixed on QEMU too).
 fn smp_lines(harts: usize) -> Vec<String> {
-    let last = harts - 1;
-    let mut lines: Vec<String> = (1..harts)
+    smp_lines_from(0, harts)
+}
+
+/// [`smp_lines`] when hart `boot` booted the kernel (OpenSBI may pick any).
+fn smp_lines_from(boot: usize, harts: usize) -> Vec<String> {
+    let others: Vec<usize> = (0..harts).filter(|&h| h != boot).collect();
+    let last = others[others.len() - 1];
+    let mut lines: Vec<String> = others
+        .iter()
         .map(|h| format!("kernel: hart {h} online"))
         .collect();
     lines.push(format!("kernel: {harts} harts online"));
-    for h in 1..harts {
+    for h in &others {
         lines.push(format!("kernel: IPI round trip with hart {h} ok"));
         lines.push(format!("kernel: remote sfence.vma on hart {h} ok"));
         lines.push(format!("kernel: crossed remote fences with hart {h} ok"));
@@ -222,5 +229,49 @@ fn a_faulting_process_is_killed_on_qemu() {
         ] {
             assert!(lines.iter().any(|l| l == want), "{want:?}: {lines:#?}");
         }
+    }
+}
+
+/// The same kernel on QEMU's own firmware (OpenSBI, `-bios default`) with
+/// 4 harts: it starts the harts through OpenSBI's HSM, passes the IPI,
+/// remote-fence and stop/restart checks (the error-code checks are for
+/// this repository's firmware only and are skipped) and runs the programs.
+#[test]
+fn the_kernel_runs_smp_on_opensbi() {
+    if qemu_available() {
+        let kernel = elf_file("kernel", workloads::kernel());
+        let args: Vec<OsString> = vec![
+            "-bios".into(),
+            "default".into(),
+            "-kernel".into(),
+            kernel.clone().into(),
+            "-smp".into(),
+            "4".into(),
+        ];
+        let (status, out) = run_qemu(&args, TIMEOUT, "kernel on OpenSBI");
+        let _ = std::fs::remove_file(&kernel);
+        let lines: Vec<String> = out
+            .lines()
+            .map(|l| l.trim_end_matches('\r').to_owned())
+            .collect();
+        let first = lines
+            .iter()
+            .position(|l| l == EXPECTED[0])
+            .unwrap_or_else(|| panic!("no boot line in:\n{out}"));
+        // "asyncsim kernel: hart N, device tree at ..." names the boot hart.
+        let boot: usize = lines[first - 1]
+            .strip_prefix("asyncsim kernel: hart ")
+            .and_then(|rest| rest.split(',').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no kernel banner before the boot line:\n{out}"));
+        let lines = &lines[first..];
+        let smp: Vec<String> = smp_lines_from(boot, 4)
+            .into_iter()
+            .filter(|l| !l.starts_with("kernel: SBI HSM"))
+            .collect();
+        assert_eq!(status.code(), Some(0), "{lines:#?}");
+        assert_eq!(lines[..2], EXPECTED[..2], "{lines:#?}");
+        assert_eq!(lines[2..2 + smp.len()], smp[..], "{lines:#?}");
+        assert_same_lines(&lines[2 + smp.len()..], &EXPECTED[2..]);
     }
 }

@@ -151,8 +151,13 @@ impl Process {
                 space: &mut self.space,
                 mmap: &mut self.mmap,
             };
-            let action =
-                syscall::handle(self.pid, &mut memory, &mut files, &mut self.frame.regs, clock);
+            let action = syscall::handle(
+                self.pid,
+                &mut memory,
+                &mut files,
+                &mut self.frame.regs,
+                clock,
+            );
             drop(store);
             match action {
                 Action::Continue => {}

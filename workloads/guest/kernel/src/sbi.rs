@@ -60,6 +60,15 @@ pub fn spec_version() -> Result<usize, SbiError> {
     result(error, value)
 }
 
+/// The SBI implementation ID (this repository's firmware: [`IMPL_ASYNCSIM`]).
+pub fn impl_id() -> Result<usize, SbiError> {
+    let (error, value) = call(EID_BASE, 1, 0, 0);
+    result(error, value)
+}
+
+/// Implementation ID of asyncsim's own firmware ("AS").
+pub const IMPL_ASYNCSIM: usize = 0x4153;
+
 /// Whether the firmware implements extension `eid`.
 pub fn probe(eid: usize) -> bool {
     let (error, value) = call(EID_BASE, 3, eid, 0);

@@ -11,7 +11,9 @@
 //! - Crossed remote fences: the hart (as a service) and the boot hart
 //!   fence each other many times at once; the firmware must not deadlock.
 //! - The firmware's error answers (HSM, IPI, RFENCE) for bad hart ids,
-//!   a running hart and a bad start address.
+//!   a running hart and (to a stopped hart) a bad start address; only
+//!   with this repository's firmware, as other firmware (OpenSBI) may
+//!   order or relax these checks differently.
 //! - HSM stop and restart: the last hart stops itself (a service calling
 //!   [`smp::stop_this_hart`]), the firmware reports it stopped, and
 //!   [`smp::start_hart`] brings it back online; a round trip follows.
@@ -44,9 +46,12 @@ pub fn run() -> bool {
         ok &= crossed_fences(hart);
         last = Some(hart);
     }
+    let own_firmware = sbi::impl_id() == Ok(sbi::IMPL_ASYNCSIM);
     if let Some(hart) = last {
-        ok &= firmware_errors(hart);
-        ok &= stop_and_restart(hart);
+        if own_firmware {
+            ok &= firmware_errors(hart);
+        }
+        ok &= stop_and_restart(hart, own_firmware);
     }
     ok
 }
@@ -108,7 +113,7 @@ fn firmware_errors(online: usize) -> bool {
     let entry = entry::secondary_entry_address();
     let err = |code| Err(SbiError(code));
     let status_err = |code| Err(SbiError(code));
-    let checks: [(&str, bool); 8] = [
+    let checks: [(&str, bool); 7] = [
         (
             "start self",
             sbi::hart_start(me, entry, 0) == err(ALREADY_AVAILABLE),
@@ -120,10 +125,6 @@ fn firmware_errors(online: usize) -> bool {
         (
             "start missing",
             sbi::hart_start(NO_HART, entry, 0) == err(INVALID_PARAM),
-        ),
-        (
-            "start at 0x1000",
-            sbi::hart_start(online, 0x1000, 0) == err(INVALID_ADDRESS),
         ),
         ("status self", sbi::hart_get_status(me) == Ok(STARTED)),
         (
@@ -160,7 +161,9 @@ fn stop_service(ctx: &ServiceContext) {
 /// Ticks to wait for a hart to report stopped (1 s at 10 MHz).
 const STOP_TIMEOUT_TICKS: u64 = 10_000_000;
 
-fn stop_and_restart(hart: usize) -> bool {
+/// Stops `hart` and starts it again; with `check_address`, first checks
+/// that a start below RAM is refused and leaves the hart stopped.
+fn stop_and_restart(hart: usize, check_address: bool) -> bool {
     if let Err(e) = smp::start_service(hart, stop_service) {
         kprintln!("kernel: hart {hart} cannot take the stop service: {e:?}");
         return false;
@@ -176,6 +179,13 @@ fn stop_and_restart(hart: usize) -> bool {
         return false;
     }
     kprintln!("kernel: hart {hart} stopped");
+    if check_address {
+        let refused = sbi::hart_start(hart, 0x1000, 0) == Err(SbiError(INVALID_ADDRESS));
+        if !refused || sbi::hart_get_status(hart) != Ok(STOPPED) {
+            kprintln!("kernel: hart {hart} started at 0x1000");
+            return false;
+        }
+    }
     if let Err(e) = smp::start_hart(hart) {
         kprintln!("kernel: hart {hart} did not restart: {e:?}");
         return false;
