@@ -20,9 +20,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run one guest program (ELF) or firmware + kernel on the simulated machine.
-    Run(commands::run::RunArgs),
+    Run(Box<commands::run::RunArgs>),
     /// Run every bundled guest program, check it passes, write results/.
     Programs(commands::programs::ProgramsArgs),
+    /// Run a grid of points (designs x workloads x concurrency x ...) in
+    /// parallel into OUT/results.jsonl, then write summaries and figures.
+    Sweep(Box<commands::sweep::SweepArgs>),
     /// Write figures (SVG, PNG), summary.csv/json and report.md of a sweep.
     Plot(commands::report::PlotArgs),
     /// Compare results with a baseline: exit 0 if all hold, 1 on regression.
@@ -34,8 +37,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Run(args)) => commands::run::run(args),
+        Some(Command::Run(args)) => commands::run::run(*args),
         Some(Command::Programs(args)) => commands::programs::run(args),
+        Some(Command::Sweep(args)) => commands::sweep::run(*args),
         Some(Command::Plot(args)) => commands::report::run(args),
         Some(Command::Check(args)) => commands::check::run(args),
         Some(Command::Merge(args)) => commands::merge::run(args),
