@@ -7,8 +7,10 @@
 //! and reports back when its queue is empty.
 //!
 //! Shared state the loop touches — the frame pool, the file store, the
-//! console — is behind spin locks; a queue's lock is held by its own hart
-//! for the whole run (nobody else touches the queue after dispatch).
+//! console, the queues themselves — is behind spin locks. A queue is
+//! locked only to pick, put back or release a process: the running one is
+//! taken out, so another hart may lock the queue at any time (e.g. to make
+//! a process Ready and IPI the hart, which then stops idling).
 
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -109,25 +111,37 @@ fn run_service(ctx: &ServiceContext) {
 fn run_queue(hart: usize) -> bool {
     timer::enable_interrupt();
     // The queue ends with the timer disarmed: an idle hart's wfi stays asleep.
-    schedule(&mut QUEUES[hart].lock(), &clock())
+    schedule(&QUEUES[hart], &clock())
 }
 
-/// Runs the processes until none is left; returns whether every one
-/// exited with 0. Each runs until its slice ends (timer), it yields,
-/// sleeps or ends; with nothing Ready the hart waits for the next wake-up.
-fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
+/// Runs the processes of `queue` until none is left; returns whether every
+/// one exited with 0. Each runs until its slice ends (timer), it yields,
+/// sleeps or ends; with nothing Ready the hart waits for the next wake-up
+/// or an IPI. The queue is locked only between runs: a running process is
+/// taken out of it, so other harts can reach the queue meanwhile.
+fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
     let mut all_passed = true;
-    while !run_queue.is_empty() {
+    loop {
         let now = timer::now();
-        run_queue.wake(now);
-        let wake = run_queue.next_wake().unwrap_or(u64::MAX);
-        let Some(slot) = run_queue.pick() else {
-            arm_timer(wake);
-            timer::wait_until(wake);
-            continue;
+        let (picked, wake) = {
+            let mut queue = queue.lock();
+            if queue.is_empty() {
+                break;
+            }
+            queue.wake(now);
+            let wake = queue.next_wake().unwrap_or(u64::MAX);
+            let picked = queue
+                .pick()
+                .and_then(|slot| Some((slot, queue.take(slot)?)));
+            (picked, wake)
         };
-        let Some(process) = run_queue.process(slot) else {
+        let Some((slot, mut process)) = picked else {
+            arm_timer(wake);
+            if timer::now() < wake {
+                // sie.STIE is on: the deadline or an IPI ends the wait.
+                smp::wait_for_ipi();
+            }
             continue;
         };
         arm_timer(wake.min(now.saturating_add(slice)));
@@ -135,16 +149,17 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
         let event = process.run(clock, &FILE_STORE);
         smp::activate_kernel_space();
         let outcome = match event {
-            Event::Interrupted | Event::Yielded => continue,
+            Event::Interrupted | Event::Yielded => {
+                put_back(queue, slot, process, None);
+                continue;
+            }
             Event::Sleeping(deadline) => {
-                run_queue.sleep(slot, deadline);
+                put_back(queue, slot, process, Some(deadline));
                 continue;
             }
             Event::Ended(outcome) => outcome,
         };
-        let Some(process) = run_queue.remove(slot) else {
-            continue;
-        };
+        queue.lock().release(slot);
         let pid = process.pid;
         process.space.destroy(&mut FRAMES.lock());
         match outcome {
@@ -163,6 +178,23 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
     }
     arm_timer(u64::MAX);
     all_passed
+}
+
+/// Returns a process that ran to its reserved slot.
+fn put_back(
+    queue: &SpinLock<Scheduler<Process>>,
+    slot: usize,
+    process: Process,
+    sleep_until: Option<u64>,
+) {
+    if let Err(process) = queue.lock().put_back(slot, process, sleep_until) {
+        // Only this hart touches a Running slot: a kernel bug if it moved.
+        kprintln!(
+            "kernel: run queue slot {slot} of process {} lost",
+            process.pid
+        );
+        sbi::shutdown(false)
+    }
 }
 
 /// Programs the timer; a firmware that refuses is fatal (no preemption).

@@ -8,8 +8,8 @@ use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
 use crate::fd_table::FdTable;
 use crate::file_syscalls::Files;
 use crate::fpu::FpState;
-use crate::lock::SpinLock;
 use crate::frames::{FramePool, PAGE_SIZE};
+use crate::lock::SpinLock;
 use crate::memfs::MemFs;
 use crate::memory_syscalls::MmapArea;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
@@ -151,8 +151,13 @@ impl Process {
                 space: &mut self.space,
                 mmap: &mut self.mmap,
             };
-            let action =
-                syscall::handle(self.pid, &mut memory, &mut files, &mut self.frame.regs, clock);
+            let action = syscall::handle(
+                self.pid,
+                &mut memory,
+                &mut files,
+                &mut self.frame.regs,
+                clock,
+            );
             drop(store);
             match action {
                 Action::Continue => {}
