@@ -360,6 +360,20 @@ impl TimingSink for TimingModel {
         let h = &mut self.harts[hart];
         h.c.wfi.inc(h.mode);
     }
+
+    fn idle(&mut self, hart: usize, cycles: u64) {
+        if hart < self.harts.len() {
+            self.add_idle_cycles(hart, cycles);
+        }
+    }
+
+    fn cycles(&self, hart: usize) -> Option<u64> {
+        (hart < self.harts.len()).then(|| TimingModel::cycles(self, hart))
+    }
+
+    fn counters(&self) -> Option<sim_core::Stats> {
+        Some(self.stats())
+    }
 }
 
 /// Fetch of the instruction at `addr` (a pc, or a physical address when
