@@ -161,3 +161,31 @@ fn an_exhausted_budget_is_its_own_error() {
     assert_eq!(errors.len(), 1, "{err}");
     assert!(errors[0].contains("budget"), "{err}");
 }
+
+#[test]
+fn idle_harts_add_nothing_to_the_region() {
+    let metrics = |harts: &str| {
+        let o = asyncsim(&[
+            "--workload",
+            "null",
+            "--concurrency",
+            "2",
+            "--rounds",
+            "5",
+            "--harts",
+            harts,
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+        assert_eq!(v["harts"], harts.parse::<u64>().unwrap());
+        v["metrics"].clone()
+    };
+    let one = metrics("1");
+    let two = metrics("2");
+    assert_eq!(two["traps_per_syscall"], 1.0);
+    assert_eq!(two["syscalls"], 10);
+    // The second hart waits in WFI: no instructions, no traps of its own.
+    assert_eq!(two["instructions"], one["instructions"]);
+    assert_eq!(two["traps"], one["traps"]);
+}

@@ -131,7 +131,8 @@ pub fn run(args: RunArgs) -> Result<u8> {
     };
     machine.boot(entry)?;
 
-    let stop = execute(&mut machine, &args)?;
+    let (stop, secs) = execute(&mut machine, &args)?;
+    print_summary(&machine, &stop, secs);
     if args.json {
         println!(
             "{}",
@@ -163,9 +164,9 @@ pub fn build_machine(args: &RunArgs, bootargs: String, uart: UartOutput) -> Resu
 }
 
 /// Runs a booted machine to its end under `args`' budget (and commit log,
-/// if asked), flushes the guest's output and prints the summary line
-/// (stop reason, instructions, host speed) on stderr.
-pub fn execute(machine: &mut Machine, args: &RunArgs) -> Result<StopReason> {
+/// if asked) and flushes the guest's output; returns why it stopped and
+/// the host seconds it took.
+pub fn execute(machine: &mut Machine, args: &RunArgs) -> Result<(StopReason, f64)> {
     let limits = RunLimits {
         max_instructions: args.max_insns,
     };
@@ -184,8 +185,12 @@ pub fn execute(machine: &mut Machine, args: &RunArgs) -> Result<StopReason> {
     };
     let secs = start.elapsed().as_secs_f64();
     machine.flush_output();
+    Ok((stop, secs))
+}
+
+/// The summary line on stderr: stop reason, instructions, host speed.
+pub fn print_summary(machine: &Machine, stop: &StopReason, secs: f64) {
     let insns = machine.instret();
     let mips = super::mips(insns, secs);
     eprintln!("asyncsim: {stop}; {insns} instructions in {secs:.3} s ({mips:.1} MIPS)");
-    Ok(stop)
 }

@@ -11,7 +11,7 @@
 //! interest; 124 the instruction budget ran out; 125 every hart waits
 //! forever. Each failure is one line on stderr.
 
-use super::run::{build_machine, execute, RunArgs};
+use super::run::{build_machine, execute, print_summary, RunArgs};
 use anyhow::{bail, Result};
 use reports::roi_metrics::{RoiMetrics, FUNCTIONAL_CYCLE_MODEL};
 use riscv_core::platform::UartOutput;
@@ -203,12 +203,13 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     let firmware = machine.load_elf(workloads::firmware())?;
     machine.set_next_stage(kernel.entry);
     machine.boot(firmware.entry)?;
-    let stop = execute(&mut machine, args)?;
+    let (stop, secs) = execute(&mut machine, args)?;
     if capture {
         let output = machine.bus.uart.take_output();
         // Losing the guest's console copy on a closed stderr is harmless.
         let _ = std::io::stderr().write_all(&output);
     }
+    print_summary(&machine, &stop, secs);
 
     let metrics = match verdict(&stop, machine.roi(), &request) {
         Ok(metrics) => metrics,
