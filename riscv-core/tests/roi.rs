@@ -277,3 +277,54 @@ fn the_hart_that_begins_is_the_workload_hart() {
     // quantum at each snapshot).
     assert!(s.harts[0].instructions() >= 2000, "{:?}", s.harts[0]);
 }
+
+/// Faults from U count as traps but not as ecalls: two ecalls and two
+/// illegal instructions inside the region (both delegated to S, which
+/// skips them).
+#[test]
+fn faults_and_ecalls_are_told_apart() {
+    let (m, stop) = run_asm(1, |a| {
+        let s_entry = a.label();
+        let m_handler = a.label();
+        let s_handler = a.label();
+        let user_code = a.label();
+        let done = a.label();
+        boot_to_s(a, s_entry, m_handler);
+        a.bind(s_entry);
+        a.la(T0, s_handler);
+        a.csrw(STVEC, T0);
+        sret_to_user(a, user_code);
+        a.bind(user_code);
+        a.li(T6, SIMCTL_BASE as i64);
+        a.li(A7, 0);
+        a.sd(ZERO, T6, ROI_BEGIN);
+        a.ecall();
+        a.word(0); // illegal instruction
+        a.ecall();
+        a.word(0);
+        a.sd(ZERO, T6, ROI_END);
+        a.li(A7, EXIT);
+        a.ecall();
+        a.align(4);
+        a.bind(s_handler);
+        a.li(T0, EXIT);
+        a.beq(A7, T0, done);
+        a.csrr(T0, SEPC);
+        a.addi(T0, T0, 4);
+        a.csrw(SEPC, T0);
+        a.sret();
+        a.bind(done);
+        exit(a, 0);
+        a.align(4);
+        a.bind(m_handler);
+        exit(a, 77);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let t = m.roi_summary().total();
+    assert_eq!(t.exceptions_from[user()], 4);
+    assert_eq!(t.ecalls_from_user, 2);
+    assert_eq!(t.interrupts_from, [0; 3]);
+    // 4 S-handler passes of 6 instructions; in U only the END store
+    // retires (ecalls and illegal instructions trap instead).
+    assert_eq!(t.instret, [1, 4 * 6, 0]);
+}
