@@ -85,6 +85,13 @@ fn null_sync_takes_exactly_one_trap_per_syscall() {
     assert!(m["instructions_user"].as_u64().unwrap() > 0);
     // Functional time on one hart: a cycle per instruction and per trap.
     assert_eq!(m["cycles"].as_u64().unwrap(), insns + 40);
+    let by_mode: u64 = ["cycles_user", "cycles_supervisor", "cycles_machine"]
+        .iter()
+        .map(|k| m[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_mode, insns + 40);
+    // Each ecall's cycle is the user's; the kernel's are its instructions.
+    assert_eq!(m["cycles_supervisor"], m["instructions_supervisor"]);
     assert_eq!(
         m["cycles_per_round"].as_f64().unwrap(),
         m["cycles"].as_f64().unwrap() / 10.0

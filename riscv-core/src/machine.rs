@@ -89,6 +89,8 @@ pub struct Machine {
     usip_line: Vec<bool>,
     /// The guest's region of interest (sim-control events).
     roi: RoiTracker,
+    /// Idle (WFI) cycles of each hart, by the privilege it waited at.
+    idle_by_mode: Vec<[u64; 3]>,
 }
 
 impl Machine {
@@ -111,6 +113,7 @@ impl Machine {
             next_stage: None,
             usip_line: vec![false; hart_count],
             roi: RoiTracker::new(),
+            idle_by_mode: vec![[0; 3]; hart_count],
         })
     }
 
@@ -317,18 +320,26 @@ impl Machine {
     fn idle_until(&mut self, h: usize, target: u64) {
         if self.cycles[h] < target {
             self.harts[h].csr.count_cycles(target - self.cycles[h]);
+            let mode = self.harts[h].privilege.index();
+            self.idle_by_mode[h][mode] += target - self.cycles[h];
             self.cycles[h] = target;
         }
     }
 
-    /// Every hart's counters and cycles now.
+    /// Every hart's counters and cycles now. Functional time by mode: an
+    /// instruction's cycle goes to the mode it ran at, an exception's to
+    /// the mode it was raised at, idle cycles to the mode that waited.
     pub fn snapshot(&self) -> Vec<HartSnapshot> {
-        self.harts
-            .iter()
-            .zip(&self.cycles)
-            .map(|(h, &cycles)| HartSnapshot {
-                counters: h.counters,
-                cycles,
+        (0..self.harts.len())
+            .map(|h| {
+                let c = self.harts[h].counters;
+                HartSnapshot {
+                    counters: c,
+                    cycles: self.cycles[h],
+                    cycles_by_mode: std::array::from_fn(|m| {
+                        c.instret[m] + c.exceptions_from[m] + self.idle_by_mode[h][m]
+                    }),
+                }
             })
             .collect()
     }

@@ -170,6 +170,11 @@ fn the_region_counts_exactly_what_ran_inside_it() {
     // interrupt is taken between instructions at no cost); no idling.
     assert_eq!(s.workload_cycles, t.instructions() + ECALLS_IN_ROI);
     assert_eq!(s.hart_cycles, vec![s.workload_cycles]);
+    // By mode: an exception's cycle goes to the mode that raised it.
+    assert_eq!(
+        s.workload_cycles_by_mode,
+        [t.instret[0] + ECALLS_IN_ROI, t.instret[1], t.instret[2]]
+    );
 }
 
 #[test]
@@ -327,4 +332,36 @@ fn faults_and_ecalls_are_told_apart() {
     // 4 S-handler passes of 6 instructions; in U only the END store
     // retires (ecalls and illegal instructions trap instead).
     assert_eq!(t.instret, [1, 4 * 6, 0]);
+}
+
+/// Idle time counts: M-mode waits in WFI inside the region for a timer
+/// 50 ticks (5000 cycles at 1 GHz / 10 MHz) away; the idle cycles go to
+/// the mode that waited.
+#[test]
+fn idle_cycles_count_for_the_mode_that_waits() {
+    let mut len = 0;
+    let (m, stop) = run_asm(1, |a| {
+        a.li(T0, 1 << 7);
+        a.csrs(0x304, T0); // mie.MTIE; mstatus.MIE stays off: WFI just wakes
+        a.li(T6, SIMCTL_BASE as i64);
+        a.li(S4, MTIMECMP0 as i64);
+        a.li(T1, 50);
+        a.sd(ZERO, T6, ROI_BEGIN);
+        let start = a.here();
+        a.sd(T1, S4, 0); // mtimecmp = 50 ticks
+        a.wfi();
+        a.sd(ZERO, T6, ROI_END);
+        len = insns(start, a.here());
+        exit(a, 0);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let s = m.roi_summary();
+    let t = s.total();
+    assert_eq!(t.instret, [0, 0, len]);
+    assert!(
+        s.workload_cycles >= 4900 && s.workload_cycles <= 5000,
+        "woke at the deadline: {}",
+        s.workload_cycles
+    );
+    assert_eq!(s.workload_cycles_by_mode, [0, 0, s.workload_cycles]);
 }
