@@ -12,25 +12,14 @@ use std::fmt::Write as _;
 /// The design every other one is compared with.
 pub const BASELINE_DESIGN: &str = "sync";
 
-/// Designs in the order tables and legends list them (DESIGN.md §3);
-/// others follow alphabetically.
-pub const DESIGN_ORDER: &[&str] = &[
-    "sync",
-    "async-uintr",
-    "async-poll",
-    "batch",
-    "async-trapnotify",
-    "adaptive",
-    "ipc-sync",
-    "ipc-uintr",
-];
-
-/// Sort key of a design name.
+/// Sort key of a design name: the designs in the order of DESIGN.md §3
+/// (`abi::design::Design::ALL`), then unknown names alphabetically.
 pub fn design_rank(design: &str) -> (usize, String) {
-    let rank = DESIGN_ORDER
+    let all = abi::design::Design::ALL;
+    let rank = all
         .iter()
-        .position(|d| *d == design)
-        .unwrap_or(DESIGN_ORDER.len());
+        .position(|d| d.name() == design)
+        .unwrap_or(all.len());
     (rank, design.to_string())
 }
 

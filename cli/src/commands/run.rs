@@ -1,6 +1,6 @@
 //! `asyncsim run`: boot an ELF (or firmware + kernel) and run it to the end.
 
-use super::timing::build_model;
+use super::timing::model_for_run;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use models::TimingModel;
@@ -141,12 +141,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
     };
     machine.boot(entry)?;
 
-    let mut model = build_model(
-        &args.preset,
-        &args.sets,
-        args.harts as usize,
-        args.mem_mib << 20,
-    )?;
+    let mut model = model_for_run(&args)?;
     let (stop, secs) = execute(&mut machine, &args, model.as_mut())?;
     print_summary(&machine, &stop, secs);
     if args.json {

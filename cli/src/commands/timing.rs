@@ -41,6 +41,16 @@ pub fn build_model(
     Ok(Some(model))
 }
 
+/// The model of a run's `--preset`/`--set` for its harts and memory.
+pub fn model_for_run(args: &super::run::RunArgs) -> Result<Option<TimingModel>> {
+    build_model(
+        &args.preset,
+        &args.sets,
+        args.harts as usize,
+        args.mem_mib << 20,
+    )
+}
+
 /// What `cycles` means in a result: the model, or the functional clock.
 pub fn cycle_model(preset: &str, sets: &[String]) -> String {
     if preset == FUNCTIONAL {

@@ -12,7 +12,7 @@
 //! forever. Each failure is one line on stderr.
 
 use super::run::{build_machine, execute, print_summary, RunArgs};
-use super::timing::build_model;
+use super::timing::model_for_run;
 use anyhow::{bail, Result};
 use reports::roi_metrics::RoiMetrics;
 #[cfg(test)]
@@ -207,12 +207,7 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     let firmware = machine.load_elf(workloads::firmware())?;
     machine.set_next_stage(kernel.entry);
     machine.boot(firmware.entry)?;
-    let mut model = build_model(
-        &args.preset,
-        &args.sets,
-        args.harts as usize,
-        args.mem_mib << 20,
-    )?;
+    let mut model = model_for_run(args)?;
     let (stop, secs) = execute(&mut machine, args, model.as_mut())?;
     if capture {
         let output = machine.bus.uart.take_output();
