@@ -16,6 +16,9 @@ const USER_PROGRAMS: &[&str] = &[
     "user-files",
     "bench-null",
     "user-memory",
+    "user-async-enter",
+    "user-async-uintr",
+    "user-async-upcall",
 ];
 
 fn main() {
