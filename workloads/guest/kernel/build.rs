@@ -19,6 +19,10 @@ const USER_PROGRAMS: &[&str] = &[
     "user-async-enter",
     "user-async-uintr",
     "user-async-upcall",
+    "user-uintr-recv",
+    "user-uintr-send",
+    "user-hostile-async",
+    "user-hostile-peek",
 ];
 
 fn main() {

@@ -214,3 +214,46 @@ pub fn wake_round(c: &mut Checks, ring: &Buffer, round: u64, n: u64, pid: i64) -
     }
     woke
 }
+
+/// Writes `value` to memfs file `name` (NUL-terminated), replacing it:
+/// how the UINTR test processes hand each other handles and acks.
+pub fn publish(name: &[u8], value: u64) -> bool {
+    let fd = sys::open(name, sys::O_WRONLY | sys::O_CREAT | sys::O_TRUNC);
+    if fd < 0 {
+        return false;
+    }
+    let ok = sys::write(fd as usize, &value.to_le_bytes()) == 8;
+    sys::close(fd as usize);
+    ok
+}
+
+/// The value in memfs file `name`, if it has one.
+pub fn published(name: &[u8]) -> Option<u64> {
+    let fd = sys::open(name, sys::O_RDONLY);
+    if fd < 0 {
+        return None;
+    }
+    let mut bytes = [0u8; 8];
+    let n = sys::read(fd as usize, &mut bytes);
+    sys::close(fd as usize);
+    (n == 8).then(|| u64::from_le_bytes(bytes))
+}
+
+/// Yields until `name` holds a value satisfying `ok`, at most `tries` times.
+pub fn await_published(name: &[u8], tries: usize, ok: impl Fn(u64) -> bool) -> Option<u64> {
+    for _ in 0..tries {
+        if let Some(value) = published(name).filter(|&v| ok(v)) {
+            return Some(value);
+        }
+        sys::sched_yield();
+    }
+    None
+}
+
+/// The memfs files of the user-to-user UINTR test.
+pub const HANDLE_FILE: &[u8] = b"uintr-handle\0";
+pub const ACK_FILE: &[u8] = b"uintr-ack\0";
+/// The vector the receiver hands out.
+pub const IPC_VECTOR: usize = 5;
+/// SENDs of the legitimate sender.
+pub const IPC_SENDS: u64 = 3;
