@@ -96,6 +96,18 @@ mod kernel_fdt_tests;
 mod kernel_scheduler;
 #[cfg(test)]
 mod kernel_scheduler_tests;
+/// The guest kernel's coroutine executor, host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/executor.rs"]
+mod kernel_executor;
+#[cfg(test)]
+mod kernel_executor_tests;
+/// The guest kernel's UINTR handle table, host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/uintr_handles.rs"]
+mod kernel_uintr_handles;
+#[cfg(test)]
+mod kernel_uintr_handles_tests;
 
 #[cfg(test)]
 mod tests {

@@ -229,7 +229,7 @@ impl Process {
             }
             nr::UINTR_REGISTER_RECEIVER => self.uintr.register_receiver(a0),
             nr::UINTR_CREATE_HANDLE => match self.uintr.receiver() {
-                Some(entry) => uintr_handles::create(self.pid, entry, a0, a1),
+                Some(entry) => uintr_handles::create(self.pid, entry.index(), a0, a1),
                 None if crate::uintc::present() => -EINVAL,
                 None => -ENODEV,
             },

@@ -55,11 +55,6 @@ pub fn present() -> bool {
 pub struct Entry(u16);
 
 impl Entry {
-    /// The entry at `index` (one the kernel handed out earlier).
-    pub fn from_index(index: u16) -> Entry {
-        Entry(index % ENTRIES as u16)
-    }
-
     pub fn index(self) -> u16 {
         self.0
     }

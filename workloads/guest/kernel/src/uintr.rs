@@ -245,7 +245,7 @@ impl UintrState {
             let slot = unsafe { entries.add(index) };
             // SAFETY: as above.
             if unsafe { slot.read_volatile() } & 1 == 0 {
-                let value = 1 | (target.vector << 16) | (u64::from(target.entry.index()) << 48);
+                let value = 1 | (target.vector << 16) | (u64::from(target.entry) << 48);
                 // SAFETY: as above.
                 unsafe { slot.write_volatile(value) };
                 return index as isize;

@@ -6,9 +6,9 @@
 //! process can put in its sender table only receivers that chose it.
 //!
 //! Each handle is one packed atomic word (created and released with
-//! compare-and-swap), so the table needs no lock on any hart.
+//! compare-and-swap), so the table needs no lock on any hart. `core`
+//! only, so the host tests of the `workloads` crate compile this file.
 
-use crate::uintc::Entry;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 /// Handles that can exist at once.
@@ -23,7 +23,8 @@ static HANDLES: [AtomicU64; MAX_HANDLES] = [const { AtomicU64::new(0) }; MAX_HAN
 /// What a handle grants: SEND(vector) to a receiver entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
-    pub entry: Entry,
+    /// Index of the receiver's entry in the UINTC.
+    pub entry: u16,
     pub vector: u64,
 }
 
@@ -40,12 +41,12 @@ fn owner(word: u64) -> usize {
 /// A new handle of receiver `owner` (whose entry is `entry`) for process
 /// `allowed`; -EINVAL for a bad vector or pid, -ENOMEM if the table is
 /// full. Pids fit the packed fields (the kernel has at most 8 processes).
-pub fn create(owner: usize, entry: Entry, vector: usize, allowed: usize) -> isize {
+pub fn create(owner: usize, entry: u16, vector: usize, allowed: usize) -> isize {
     use abi::errno::{EINVAL, ENOMEM};
     if vector >= VECTORS || allowed == 0 || allowed > 0xffff || owner > 0x7fff {
         return -EINVAL;
     }
-    let word = pack(owner, allowed, entry.index(), vector as u64);
+    let word = pack(owner, allowed, entry, vector as u64);
     for (index, slot) in HANDLES.iter().enumerate() {
         if slot
             .compare_exchange(0, word, Ordering::AcqRel, Ordering::Acquire)
@@ -63,9 +64,8 @@ pub fn lookup(handle: usize, pid: usize) -> Option<Target> {
     if word & VALID == 0 || ((word >> 32) & 0xffff) as usize != pid {
         return None;
     }
-    let entry = crate::uintc::Entry::from_index(((word >> 16) & 0xffff) as u16);
     Some(Target {
-        entry,
+        entry: ((word >> 16) & 0xffff) as u16,
         vector: word & 0xffff,
     })
 }
