@@ -68,7 +68,10 @@ impl Run {
         let at = self.json.find(&format!("\"{block}\""))?;
         let rest = &self.json[at..];
         let at = rest.find(&format!("\"{key}\": "))? + key.len() + 4;
-        let digits: String = rest[at..].chars().take_while(char::is_ascii_digit).collect();
+        let digits: String = rest[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         digits.parse().ok()
     }
 
@@ -78,7 +81,10 @@ impl Run {
         for summary in summaries {
             assert!(self.has(summary), "no {summary:?} in:\n{all}");
         }
-        assert!(self.has("kernel: all processes done, shutting down"), "{all}");
+        assert!(
+            self.has("kernel: all processes done, shutting down"),
+            "{all}"
+        );
     }
 }
 

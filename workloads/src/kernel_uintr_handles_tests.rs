@@ -11,7 +11,13 @@ fn handles_grant_only_the_named_process() {
     let h = create(1, 17, 5, 2);
     assert!(h >= 0);
     let h = h as usize;
-    assert_eq!(lookup(h, 2), Some(Target { entry: 17, vector: 5 }));
+    assert_eq!(
+        lookup(h, 2),
+        Some(Target {
+            entry: 17,
+            vector: 5
+        })
+    );
     assert_eq!(lookup(h, 1), None, "not even the owner");
     assert_eq!(lookup(h, 3), None);
     assert_eq!(lookup(h + 1, 2), None, "forged index");
@@ -25,7 +31,13 @@ fn handles_grant_only_the_named_process() {
     let other = create(4, 3, 63, 2) as usize;
     release_owner(1);
     assert_eq!(lookup(h, 2), None, "released with its owner");
-    assert_eq!(lookup(other, 2), Some(Target { entry: 3, vector: 63 }));
+    assert_eq!(
+        lookup(other, 2),
+        Some(Target {
+            entry: 3,
+            vector: 63
+        })
+    );
 
     // A full table says so.
     let mut made = 1;

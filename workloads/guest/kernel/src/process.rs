@@ -3,8 +3,10 @@
 //! [`Process::run`], which runs it until something the scheduler must act
 //! on happens: a timer interrupt, a yield or sleep, or its end.
 
+use crate::async_ring::{AsyncRing, Pass};
 use crate::clock::Clock;
 use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
+use crate::executor::TaskId;
 use crate::fd_table::FdTable;
 use crate::file_syscalls::Files;
 use crate::fpu::FpState;
@@ -12,17 +14,15 @@ use crate::frames::{FramePool, PAGE_SIZE};
 use crate::memfs::MemFs;
 use crate::memory_syscalls::MmapArea;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
-use crate::async_ring::{AsyncRing, Pass};
-use crate::executor::TaskId;
 use crate::syscall::{self, Action, Context, Memory};
+use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
 use crate::uintr::UintrState;
 use crate::uintr_handles;
 use crate::upcall::Upcall;
+use crate::user_memory::write_user;
 use abi::errno::{EBUSY, EINVAL, ENODEV};
 use abi::nr;
 use core::task::Waker;
-use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
-use crate::user_memory::write_user;
 
 /// Lowest address a process may map (page 0 stays unmapped: null pointers fault).
 const USER_BASE: usize = PAGE_SIZE;
@@ -156,7 +156,8 @@ impl Process {
     fn run_switched_in(&mut self, clock: &Clock, fs: &mut MemFs, frames: &mut FramePool) -> Event {
         loop {
             let ready = self.ring.as_ref().map_or(0, |r| r.completions_ready());
-            self.upcall.deliver(&mut self.frame, &self.fp, ready as usize);
+            self.upcall
+                .deliver(&mut self.frame, &self.fp, ready as usize);
             self.fp.restore();
             let trap = trap::run_user(&mut self.frame);
             self.fp.save_if_dirty();
@@ -200,7 +201,12 @@ impl Process {
 
     /// The calls on the process's own async/UINTR state (a7 = 500..=513),
     /// after an ecall; sets a0 and returns an event if the process stops.
-    fn process_call(&mut self, clock: &Clock, fs: &mut MemFs, frames: &mut FramePool) -> Option<Event> {
+    fn process_call(
+        &mut self,
+        clock: &Clock,
+        fs: &mut MemFs,
+        frames: &mut FramePool,
+    ) -> Option<Event> {
         let regs = self.frame.regs;
         let (a0, a1, a2) = (regs[A0], regs[A1], regs[A2]);
         let result = match regs[A7] {
@@ -236,7 +242,7 @@ impl Process {
             nr::UINTR_REGISTER_SENDER => self.uintr.register_sender(self.pid, frames, a0),
             nr::UINTR_WAIT => {
                 self.frame.regs[A0] = 0;
-                if !self.uintr.receiver().is_some() && !self.upcall.registered() {
+                if self.uintr.receiver().is_none() && !self.upcall.registered() {
                     -EINVAL
                 } else if self.uintr.interrupt_pending(true) || self.upcall.pending() {
                     0
@@ -252,11 +258,24 @@ impl Process {
     }
 
     /// ASYNC_SETUP(mode, notify, worker_hart).
-    fn async_setup(&mut self, frames: &mut FramePool, mode: usize, notify: usize, hart: usize) -> isize {
+    fn async_setup(
+        &mut self,
+        frames: &mut FramePool,
+        mode: usize,
+        notify: usize,
+        hart: usize,
+    ) -> isize {
         if self.ring.is_some() {
             return -EBUSY;
         }
-        match AsyncRing::setup(&mut self.space, frames, mode, notify, hart, crate::uintr::hart()) {
+        match AsyncRing::setup(
+            &mut self.space,
+            frames,
+            mode,
+            notify,
+            hart,
+            crate::uintr::hart(),
+        ) {
             Ok(ring) => {
                 self.ring = Some(ring);
                 abi::ring::USER_VA as isize

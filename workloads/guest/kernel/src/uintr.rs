@@ -175,7 +175,7 @@ impl UintrState {
         if self.receiver.is_some() {
             return -EBUSY;
         }
-        if handler == 0 || handler >= USER_END || handler % 4 != 0 {
+        if handler == 0 || handler >= USER_END || !handler.is_multiple_of(4) {
             return -EINVAL;
         }
         let Some(entry) = uintc::allocate() else {

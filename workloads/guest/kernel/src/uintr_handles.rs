@@ -31,7 +31,11 @@ pub struct Target {
 // Word layout: VALID | owner pid (bits 62:48) | allowed pid (47:32) |
 // entry index (31:16) | vector (15:0).
 fn pack(owner: usize, allowed: usize, entry: u16, vector: u64) -> u64 {
-    VALID | (owner as u64 & 0x7fff) << 48 | (allowed as u64 & 0xffff) << 32 | u64::from(entry) << 16 | vector
+    VALID
+        | (owner as u64 & 0x7fff) << 48
+        | (allowed as u64 & 0xffff) << 32
+        | u64::from(entry) << 16
+        | vector
 }
 
 fn owner(word: u64) -> usize {

@@ -38,7 +38,7 @@ impl Upcall {
         if self.handler.is_some() {
             return -EBUSY;
         }
-        if handler == 0 || handler >= USER_END || handler % 2 != 0 {
+        if handler == 0 || handler >= USER_END || !handler.is_multiple_of(2) {
             return -EINVAL;
         }
         self.handler = Some(handler);

@@ -29,10 +29,18 @@ fn main() -> i32 {
     if address != USER_VA as isize {
         return c.finish();
     }
-    c.eq("setup again", async_setup(Mode::Enter as usize, Notify::None as usize), -EBUSY);
+    c.eq(
+        "setup again",
+        async_setup(Mode::Enter as usize, Notify::None as usize),
+        -EBUSY,
+    );
     c.eq("wake in enter mode", async_wake(), -EINVAL);
     let ring = buffer(address);
-    c.eq("worker state", ring.header().worker.load(Ordering::Acquire), WORKER_RUNNING);
+    c.eq(
+        "worker state",
+        ring.header().worker.load(Ordering::Acquire),
+        WORKER_RUNNING,
+    );
     let mut submit = ring.submitter();
     let mut reap = ring.reaper();
 
@@ -67,7 +75,10 @@ fn main() -> i32 {
     // yield, sleep, the async calls and an unknown number fail there.
     let msg = b"user-async-enter: write from the ring\n";
     let calls: [(u64, [u64; 6]); 8] = [
-        (nr::WRITE as u64, [1, msg.as_ptr() as u64, msg.len() as u64, 0, 0, 0]),
+        (
+            nr::WRITE as u64,
+            [1, msg.as_ptr() as u64, msg.len() as u64, 0, 0, 0],
+        ),
         (nr::MMAP as u64, [0, 4096, 3, 0x22, u64::MAX, 0]),
         (nr::EXIT as u64, [7, 0, 0, 0, 0, 0]),
         (nr::SCHED_YIELD as u64, [0; 6]),
@@ -84,13 +95,24 @@ fn main() -> i32 {
         };
         let _ = submit.push(request);
     }
-    c.eq("enter(calls)", async_enter(calls.len(), calls.len()), calls.len() as isize);
+    c.eq(
+        "enter(calls)",
+        async_enter(calls.len(), calls.len()),
+        calls.len() as isize,
+    );
     let results: [i64; 8] = core::array::from_fn(|_| reap.pop().map_or(i64::MIN, |d| d.result));
     c.eq("write result", results[0], msg.len() as i64);
     let page = results[1];
-    c.ok("mmap result", page >= nr::MMAP_BASE as i64 && page < nr::MMAP_END as i64);
+    c.ok(
+        "mmap result",
+        page >= nr::MMAP_BASE as i64 && page < nr::MMAP_END as i64,
+    );
     let einval = -EINVAL as i64;
-    c.eq("rest", &results[2..], &[einval, einval, einval, einval, einval, -ENOSYS as i64][..]);
+    c.eq(
+        "rest",
+        &results[2..],
+        &[einval, einval, einval, einval, einval, -ENOSYS as i64][..],
+    );
     if page >= nr::MMAP_BASE as i64 {
         // The page the ring's mmap made is ours.
         // SAFETY: mapped read-write by the mmap above.
@@ -120,6 +142,10 @@ fn main() -> i32 {
     }
     c.eq("reaped", reaped, ENTRIES as usize);
     c.eq("enter after reaping", async_enter(usize::MAX, 0), 4);
-    c.eq("queued ones ran", reap.pop().map(|d| d.user_data), Some(5000));
+    c.eq(
+        "queued ones ran",
+        reap.pop().map(|d| d.user_data),
+        Some(5000),
+    );
     c.finish()
 }

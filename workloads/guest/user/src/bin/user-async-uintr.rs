@@ -27,10 +27,22 @@ fn main() -> i32 {
     let mut c = Checks::new("user-async-uintr");
     let pid = sys::getpid() as i64;
     c.eq("wait before registering", uintr_wait(), -EINVAL);
-    c.eq("bad handler", sys::syscall3(nr::UINTR_REGISTER_RECEIVER, 0, 0, 0), -EINVAL);
+    c.eq(
+        "bad handler",
+        sys::syscall3(nr::UINTR_REGISTER_RECEIVER, 0, 0, 0),
+        -EINVAL,
+    );
     let entry = uintr_entry();
-    c.eq("register", sys::syscall3(nr::UINTR_REGISTER_RECEIVER, entry, 0, 0), 0);
-    c.eq("register again", sys::syscall3(nr::UINTR_REGISTER_RECEIVER, entry, 0, 0), -EBUSY);
+    c.eq(
+        "register",
+        sys::syscall3(nr::UINTR_REGISTER_RECEIVER, entry, 0, 0),
+        0,
+    );
+    c.eq(
+        "register again",
+        sys::syscall3(nr::UINTR_REGISTER_RECEIVER, entry, 0, 0),
+        -EBUSY,
+    );
     c.eq("bad mode", async_setup(7, Notify::Uintr as usize), -EINVAL);
     c.eq("bad notify", async_setup(Mode::Wake as usize, 9), -EINVAL);
     let address = async_setup(Mode::Wake as usize, Notify::Uintr as usize);
@@ -47,8 +59,15 @@ fn main() -> i32 {
     let notifications = header.notifications.load(Ordering::Acquire) as usize;
     // The worker sleeps after each round's batch, so every round wakes it.
     c.eq("wakes", wakes, ROUNDS);
-    c.ok("worker slept", header.worker_sleeps.load(Ordering::Acquire) as u64 >= ROUNDS);
+    c.ok(
+        "worker slept",
+        header.worker_sleeps.load(Ordering::Acquire) as u64 >= ROUNDS,
+    );
     c.eq("notifications", notifications, ROUNDS as usize);
-    c.eq("deliveries", DELIVERIES.load(Ordering::Relaxed), notifications);
+    c.eq(
+        "deliveries",
+        DELIVERIES.load(Ordering::Relaxed),
+        notifications,
+    );
     c.finish()
 }

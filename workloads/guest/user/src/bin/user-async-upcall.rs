@@ -36,11 +36,27 @@ extern "C" fn on_upcall(ready: usize) -> ! {
 fn main() -> i32 {
     let mut c = Checks::new("user-async-upcall");
     let pid = sys::getpid() as i64;
-    c.eq("return outside an upcall", sys::syscall3(nr::UPCALL_RETURN, 0, 0, 0), -EINVAL);
-    c.eq("bad handler", sys::syscall3(nr::UPCALL_REGISTER, 0, 0, 0), -EINVAL);
+    c.eq(
+        "return outside an upcall",
+        sys::syscall3(nr::UPCALL_RETURN, 0, 0, 0),
+        -EINVAL,
+    );
+    c.eq(
+        "bad handler",
+        sys::syscall3(nr::UPCALL_REGISTER, 0, 0, 0),
+        -EINVAL,
+    );
     let handler = on_upcall as *const () as usize;
-    c.eq("register", sys::syscall3(nr::UPCALL_REGISTER, handler, 0, 0), 0);
-    c.eq("register again", sys::syscall3(nr::UPCALL_REGISTER, handler, 0, 0), -EBUSY);
+    c.eq(
+        "register",
+        sys::syscall3(nr::UPCALL_REGISTER, handler, 0, 0),
+        0,
+    );
+    c.eq(
+        "register again",
+        sys::syscall3(nr::UPCALL_REGISTER, handler, 0, 0),
+        -EBUSY,
+    );
     let address = async_setup(Mode::Wake as usize, Notify::Upcall as usize);
     c.eq("setup", address, USER_VA as isize);
     if address != USER_VA as isize {
@@ -59,6 +75,10 @@ fn main() -> i32 {
     let notifications = header.notifications.load(Ordering::Acquire) as usize;
     c.eq("notifications", notifications, ROUNDS as usize);
     c.eq("upcalls", UPCALLS.load(Ordering::Relaxed), notifications);
-    c.eq("ready per upcall", READY_SEEN.load(Ordering::Relaxed), notifications * PER_ROUND as usize);
+    c.eq(
+        "ready per upcall",
+        READY_SEEN.load(Ordering::Relaxed),
+        notifications * PER_ROUND as usize,
+    );
     c.finish()
 }

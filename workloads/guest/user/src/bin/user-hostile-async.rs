@@ -28,7 +28,11 @@ fn main() -> i32 {
     if address != USER_VA as isize {
         return c.finish();
     }
-    c.eq("setup twice", async_setup(Mode::Wake as usize, Notify::None as usize), -EBUSY);
+    c.eq(
+        "setup twice",
+        async_setup(Mode::Wake as usize, Notify::None as usize),
+        -EBUSY,
+    );
     c.eq("enter in wake mode", async_enter(1, 1), -EINVAL);
     let ring = buffer(address);
     garbage_indices(&mut c, &ring);
@@ -44,12 +48,36 @@ fn setup_arguments(c: &mut Checks) {
     c.eq("bad mode", async_setup(3, 0), -EINVAL);
     c.eq("huge mode", async_setup(usize::MAX, 0), -EINVAL);
     c.eq("bad notify", async_setup(wake, 3), -EINVAL);
-    c.eq("enter with uintr", async_setup(Mode::Enter as usize, uintr), -EINVAL);
-    c.eq("no such hart", sys::syscall3(nr::ASYNC_SETUP, wake, 0, 4096), -EINVAL);
-    c.eq("poll (no IO hart)", async_setup(Mode::Poll as usize, 0), -ENODEV);
-    c.eq("upcall return", sys::syscall3(nr::UPCALL_RETURN, 0, 0, 0), -EINVAL);
-    c.eq("upcall at kernel", sys::syscall3(nr::UPCALL_REGISTER, 0x8020_0000, 0, 0), -EINVAL);
-    c.eq("receiver at kernel", sys::syscall3(nr::UINTR_REGISTER_RECEIVER, 0x8020_0000, 0, 0), -EINVAL);
+    c.eq(
+        "enter with uintr",
+        async_setup(Mode::Enter as usize, uintr),
+        -EINVAL,
+    );
+    c.eq(
+        "no such hart",
+        sys::syscall3(nr::ASYNC_SETUP, wake, 0, 4096),
+        -EINVAL,
+    );
+    c.eq(
+        "poll (no IO hart)",
+        async_setup(Mode::Poll as usize, 0),
+        -ENODEV,
+    );
+    c.eq(
+        "upcall return",
+        sys::syscall3(nr::UPCALL_RETURN, 0, 0, 0),
+        -EINVAL,
+    );
+    c.eq(
+        "upcall at kernel",
+        sys::syscall3(nr::UPCALL_REGISTER, 0x8020_0000, 0, 0),
+        -EINVAL,
+    );
+    c.eq(
+        "receiver at kernel",
+        sys::syscall3(nr::UINTR_REGISTER_RECEIVER, 0x8020_0000, 0, 0),
+        -EINVAL,
+    );
     c.eq("wait unregistered", uintr_wait(), -EINVAL);
 }
 
@@ -88,7 +116,9 @@ fn garbage_indices(c: &mut Checks, ring: &Buffer) {
     c.eq("served after garbage", serve(ring), 3);
     // A completion head far ahead claims the ring is full: no service.
     let cq_tail = header.cq_tail.load(Ordering::SeqCst);
-    header.cq_head.store(cq_tail.wrapping_add(ENTRIES * 3), Ordering::SeqCst);
+    header
+        .cq_head
+        .store(cq_tail.wrapping_add(ENTRIES * 3), Ordering::SeqCst);
     let _ = submit.push(getpid_request(9));
     c.eq("served with garbage head", serve(ring), 0);
     header.cq_head.store(cq_tail, Ordering::SeqCst);
@@ -127,7 +157,11 @@ fn full_completions(c: &mut Checks, ring: &Buffer) {
 
 /// Forged handles and unfilled sender-table indices reach nobody.
 fn uintr_attacks(c: &mut Checks) {
-    c.eq("handle without receiver", sys::syscall3(nr::UINTR_CREATE_HANDLE, 0, 1, 0), -EINVAL);
+    c.eq(
+        "handle without receiver",
+        sys::syscall3(nr::UINTR_CREATE_HANDLE, 0, 1, 0),
+        -EINVAL,
+    );
     // Without a sender table, sends do nothing (and do not fault).
     for index in [0, 1, 511, 512, usize::MAX] {
         uipi_send(index);
@@ -136,14 +170,26 @@ fn uintr_attacks(c: &mut Checks) {
     // its handle, which names another process.
     let published = await_published(HANDLE_FILE, 200, |_| true);
     for handle in 0..70 {
-        c.eq("forged handle", sys::syscall3(nr::UINTR_REGISTER_SENDER, handle, 0, 0), -EINVAL);
+        c.eq(
+            "forged handle",
+            sys::syscall3(nr::UINTR_REGISTER_SENDER, handle, 0, 0),
+            -EINVAL,
+        );
     }
     if let Some(handle) = published {
-        c.eq("someone else's handle", sys::syscall3(nr::UINTR_REGISTER_SENDER, handle as usize, 0, 0), -EINVAL);
+        c.eq(
+            "someone else's handle",
+            sys::syscall3(nr::UINTR_REGISTER_SENDER, handle as usize, 0, 0),
+            -EINVAL,
+        );
     }
     // Its own receiver and a handle naming itself give it a sender table
     // with one entry; every other index of it does nothing.
-    c.eq("register", sys::syscall3(nr::UINTR_REGISTER_RECEIVER, uintr_entry(), 0, 0), 0);
+    c.eq(
+        "register",
+        sys::syscall3(nr::UINTR_REGISTER_RECEIVER, uintr_entry(), 0, 0),
+        0,
+    );
     let me = sys::getpid() as usize;
     let own = sys::syscall3(nr::UINTR_CREATE_HANDLE, 7, me, 0);
     c.ok("own handle", own >= 0);

@@ -22,8 +22,16 @@ fn main() -> i32 {
     let mut c = Checks::new("user-uintr-recv");
     let pid = sys::getpid() as usize;
     let sender = pid + 1;
-    c.eq("handle before registering", create_handle(IPC_VECTOR, sender), -EINVAL);
-    c.eq("register", sys::syscall3(nr::UINTR_REGISTER_RECEIVER, uintr_entry(), 0, 0), 0);
+    c.eq(
+        "handle before registering",
+        create_handle(IPC_VECTOR, sender),
+        -EINVAL,
+    );
+    c.eq(
+        "register",
+        sys::syscall3(nr::UINTR_REGISTER_RECEIVER, uintr_entry(), 0, 0),
+        0,
+    );
     c.eq("vector 64", create_handle(64, sender), -EINVAL);
     c.eq("pid 0", create_handle(IPC_VECTOR, 0), -EINVAL);
     let handle = create_handle(IPC_VECTOR, sender);
@@ -39,8 +47,16 @@ fn main() -> i32 {
     for _ in 0..50 {
         sys::sched_yield();
     }
-    c.eq("deliveries", DELIVERIES.load(Ordering::Relaxed) as u64, IPC_SENDS);
-    c.eq("vectors", VECTORS_SEEN.load(Ordering::Relaxed), 1 << IPC_VECTOR);
+    c.eq(
+        "deliveries",
+        DELIVERIES.load(Ordering::Relaxed) as u64,
+        IPC_SENDS,
+    );
+    c.eq(
+        "vectors",
+        VECTORS_SEEN.load(Ordering::Relaxed),
+        1 << IPC_VECTOR,
+    );
     c.eq("nothing pending", uipi_read(), 0);
     c.finish()
 }

@@ -22,7 +22,11 @@ fn main() -> i32 {
         c.ok("handle published", false);
         return c.finish();
     };
-    c.eq("forged handle", register_sender(handle as usize + 1), -EINVAL);
+    c.eq(
+        "forged handle",
+        register_sender(handle as usize + 1),
+        -EINVAL,
+    );
     c.eq("huge handle", register_sender(usize::MAX), -EINVAL);
     let index = register_sender(handle as usize);
     c.eq("index", index, 0);
@@ -31,7 +35,10 @@ fn main() -> i32 {
         // An index the kernel did not fill, and one past the table.
         uipi_send(index as usize + 1);
         uipi_send(512);
-        c.ok("acked", await_published(ACK_FILE, 1000, |v| v > i).is_some());
+        c.ok(
+            "acked",
+            await_published(ACK_FILE, 1000, |v| v > i).is_some(),
+        );
     }
     c.finish()
 }

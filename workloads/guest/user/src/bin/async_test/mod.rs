@@ -157,7 +157,10 @@ impl Checks {
             self.passed += 1;
         } else {
             self.failed += 1;
-            println!("{}: FAIL {}: got {:?}, want {:?}", self.name, what, got, want);
+            println!(
+                "{}: FAIL {}: got {:?}, want {:?}",
+                self.name, what, got, want
+            );
         }
     }
 
@@ -172,7 +175,12 @@ impl Checks {
             println!("{}: all {} checks passed", self.name, self.passed);
             0
         } else {
-            println!("{}: {} of {} checks failed", self.name, self.failed, self.passed + self.failed);
+            println!(
+                "{}: {} of {} checks failed",
+                self.name,
+                self.failed,
+                self.passed + self.failed
+            );
             1
         }
     }
@@ -189,7 +197,10 @@ pub fn wake_round(c: &mut Checks, ring: &Buffer, round: u64, n: u64, pid: i64) -
     let mut submit = ring.submitter();
     let mut reap = ring.reaper();
     for i in 0..n {
-        c.ok("push", submit.push(getpid_request(round * 1000 + i)).is_ok());
+        c.ok(
+            "push",
+            submit.push(getpid_request(round * 1000 + i)).is_ok(),
+        );
     }
     let woke = header.worker.swap(WORKER_RUNNING, Ordering::AcqRel) == WORKER_SLEEPING;
     if woke {
