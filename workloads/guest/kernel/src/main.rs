@@ -122,6 +122,10 @@ fn kmain(hart: usize, fdt: usize) -> ! {
         kprintln!("kernel: {} page frames leaked", frames.in_use() - 1);
         all_passed = false;
     }
+    if ring_pool::in_use() != 0 {
+        kprintln!("kernel: {} syscall buffers leaked", ring_pool::in_use());
+        all_passed = false;
+    }
     kprintln!("kernel: all processes done, shutting down");
     sbi::shutdown(all_passed)
 }
