@@ -149,6 +149,9 @@ fn schedule(
         run_queue.wake(now);
         let wake = run_queue.next_wake().unwrap_or(u64::MAX);
         let Some(slot) = run_queue.pick() else {
+            if executor.any_ready() {
+                continue; // a kernel task has work: no idling
+            }
             arm_timer(wake);
             timer::wait_until(wake);
             continue;

@@ -150,6 +150,9 @@ impl Process {
         self.uintr.switch_in();
         let event = self.run_switched_in(clock, fs, frames);
         self.uintr.switch_out();
+        if let Some(ring) = &mut self.ring {
+            ring.user_ran();
+        }
         event
     }
 
@@ -333,6 +336,12 @@ impl Process {
     /// false (keep working) without a ring.
     pub fn try_sleep(&mut self) -> bool {
         self.ring.as_mut().is_some_and(AsyncRing::try_sleep)
+    }
+
+    /// Whether the completion ring has room; else the worker's `waker`
+    /// is woken after the process next runs. True without a ring.
+    pub fn has_room(&mut self, waker: &Waker) -> bool {
+        self.ring.as_mut().is_none_or(|ring| ring.has_room(waker))
     }
 
     /// Whether ASYNC_WAKE came; else the worker's `waker` is kept for it.

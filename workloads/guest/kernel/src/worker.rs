@@ -81,6 +81,20 @@ impl Future for WakeUp {
     }
 }
 
+/// Pending until the completion ring has room; looked at again each
+/// time the process has run (only it can make room).
+struct Room;
+
+impl Future for Room {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match with_context(|ctx| ctx.process.has_room(cx.waker())) {
+            Some(true) | None => Poll::Ready(()),
+            Some(false) => Poll::Pending,
+        }
+    }
+}
+
 /// Requests per pass before the worker lets the scheduler run.
 const PASS_LIMIT: u32 = abi::ring::ENTRIES;
 
@@ -102,7 +116,8 @@ pub async fn worker() {
         .map(|(pass, _)| pass);
         match pass {
             None => return,
-            Some(Pass::CompletionsFull | Pass::Limit) => executor::yield_now().await,
+            Some(Pass::Limit) => executor::yield_now().await,
+            Some(Pass::CompletionsFull) => Room.await,
             Some(Pass::Idle) => {
                 let sleeps = in_context(|ctx| ctx.process.try_sleep()).await;
                 if sleeps == Some(true) {
