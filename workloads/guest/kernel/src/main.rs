@@ -10,6 +10,7 @@
 #![no_main]
 
 mod async_ring;
+mod async_state;
 mod clock;
 mod cmdline;
 mod console;
@@ -176,11 +177,11 @@ fn schedule(
             }
             Event::Ended(outcome) => outcome,
         };
-        let Some(process) = run_queue.remove(slot) else {
+        let Some(mut process) = run_queue.remove(slot) else {
             continue;
         };
         let pid = process.pid;
-        if let Some(task) = process.worker() {
+        if let Some(task) = process.asyncs().worker() {
             executor.cancel(task);
         }
         process.destroy(frames);
