@@ -91,7 +91,7 @@ fn service(ctx: &ServiceContext) {
             // Lock the process only when its ring seems to have work (the
             // process's own calls take the same lock), or now and then to
             // find out whether it is still there.
-            if !requests_hint(buffers[pid]) && turn % LIVENESS_TURNS != 0 {
+            if !requests_hint(buffers[pid]) && !turn.is_multiple_of(LIVENESS_TURNS) {
                 continue;
             }
             match worker::serve_pass(pid, PASS_LIMIT) {

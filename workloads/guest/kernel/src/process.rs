@@ -126,8 +126,8 @@ impl Process {
                 };
                 let shared = match process_shared::install(pid, resources) {
                     Ok(shared) => shared,
-                    Err(resources) => {
-                        resources.space.destroy(frames);
+                    Err(space) => {
+                        space.destroy(frames);
                         return Err(LoadError::NoSlot);
                     }
                 };

@@ -47,15 +47,15 @@ pub fn slot(pid: usize) -> Option<&'static Shared> {
     TABLE.get(pid)
 }
 
-/// Installs `resources` as process `pid`'s; gives them back if the pid is
-/// outside the table or taken.
-pub fn install(pid: usize, resources: Resources) -> Result<&'static Shared, Resources> {
+/// Installs `resources` as process `pid`'s; gives back their address
+/// space (the one part to free) if the pid is outside the table or taken.
+pub fn install(pid: usize, resources: Resources) -> Result<&'static Shared, AddressSpace> {
     let Some(slot) = slot(pid) else {
-        return Err(resources);
+        return Err(resources.space);
     };
     let mut guard = slot.lock();
     if guard.is_some() {
-        return Err(resources);
+        return Err(resources.space);
     }
     *guard = Some(resources);
     Ok(slot)
