@@ -149,3 +149,27 @@ fn a_sleeping_process_put_back_wakes_at_its_deadline() {
     s.wake(40);
     assert_eq!(picks(&mut s, 1), [Some(5)]);
 }
+
+/// `wake_if` ends the sleep of the processes an event (not the clock)
+/// releases; `for_each` visits every process not running.
+#[test]
+fn wake_if_ends_event_waits_and_for_each_visits_the_table() {
+    let mut s = Scheduler::new();
+    for pid in [1u32, 2, 3] {
+        s.add(pid).unwrap();
+    }
+    let slots: Vec<usize> = (0..3).map(|_| s.pick().unwrap()).collect();
+    for &slot in &slots {
+        let p = s.take(slot).unwrap();
+        s.put_back(slot, p, Some(u64::MAX)).unwrap();
+    }
+    assert_eq!(s.pick(), None);
+    s.wake_if(|pid| *pid == 2);
+    let slot = s.pick().unwrap();
+    assert_eq!(s.take(slot), Some(2));
+    assert_eq!(s.pick(), None, "only the released one");
+    let mut seen = Vec::new();
+    s.for_each(|pid| seen.push(*pid));
+    seen.sort();
+    assert_eq!(seen, [1, 3], "the running one is not visited");
+}

@@ -15,15 +15,18 @@
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::clock::Clock;
-use crate::frames::FRAMES;
+use crate::executor::Executor;
 use crate::lock::SpinLock;
 use crate::process::{Event, Outcome, Process};
 use crate::scheduler::Scheduler;
 use crate::smp::{self, HartMask, ServiceContext, SmpError, MAX_HARTS};
-use crate::{kprintln, sbi, timer, trap, FILE_STORE};
+use crate::{kprintln, sbi, timer, trap, uintr, worker, FILE_STORE};
 
 /// Time slice of a process before the timer preempts it.
 pub const TIME_SLICE_NS: u64 = 5_000_000;
+/// How often a process blocked in UINTR_WAIT looks for a user interrupt
+/// sent from another hart.
+const WAIT_POLL_NS: u64 = 20_000;
 
 /// The run queue of each hart.
 pub static QUEUES: [SpinLock<Scheduler<Process>>; MAX_HARTS] =
@@ -42,7 +45,8 @@ pub fn set_timebase(hz: u64) {
     TIMEBASE_HZ.store(hz, Ordering::SeqCst);
 }
 
-fn clock() -> Clock {
+/// The clock of every hart (the timebase from the device tree).
+pub fn clock() -> Clock {
     Clock::new(TIMEBASE_HZ.load(Ordering::SeqCst))
 }
 
@@ -74,7 +78,7 @@ fn discard(queue: &mut Scheduler<Process>) {
     for slot in 0..crate::scheduler::MAX_PROCESSES {
         if let Some(process) = queue.remove(slot) {
             kprintln!("process {} dropped", process.pid);
-            process.space.destroy(&mut FRAMES.lock());
+            process.destroy();
         }
     }
 }
@@ -110,6 +114,7 @@ fn run_service(ctx: &ServiceContext) {
 
 fn run_queue(hart: usize) -> bool {
     timer::enable_interrupt();
+    uintr::init_hart();
     // The queue ends with the timer disarmed: an idle hart's wfi stays asleep.
     schedule(&QUEUES[hart], &clock())
 }
@@ -121,8 +126,11 @@ fn run_queue(hart: usize) -> bool {
 /// taken out of it, so other harts can reach the queue meanwhile.
 fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
+    let wait_poll = clock.ns_to_ticks(WAIT_POLL_NS);
     let mut all_passed = true;
+    let mut executor = Executor::new();
     loop {
+        worker::run_kernel_tasks(queue, &mut executor);
         let now = timer::now();
         let (picked, wake) = {
             let mut queue = queue.lock();
@@ -137,6 +145,9 @@ fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
             (picked, wake)
         };
         let Some((slot, mut process)) = picked else {
+            if executor.any_ready() {
+                continue; // a kernel task has work: no idling
+            }
             arm_timer(wake);
             if timer::now() < wake {
                 // sie.STIE is on: the deadline or an IPI ends the wait.
@@ -145,7 +156,7 @@ fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
             continue;
         };
         arm_timer(wake.min(now.saturating_add(slice)));
-        process.space.activate();
+        process.activate();
         let event = process.run(clock, &FILE_STORE);
         smp::activate_kernel_space();
         let outcome = match event {
@@ -157,11 +168,23 @@ fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
                 put_back(queue, slot, process, Some(deadline));
                 continue;
             }
+            // Until `worker::run_kernel_tasks` finds the wait over (at
+            // once, for a notification from this hart or, with its IPI,
+            // from a worker on another), or the process looks again after
+            // `wait_poll` (a user sender on another hart sends no IPI).
+            Event::Waiting => {
+                let deadline = timer::now().saturating_add(wait_poll);
+                put_back(queue, slot, process, Some(deadline));
+                continue;
+            }
             Event::Ended(outcome) => outcome,
         };
         queue.lock().release(slot);
         let pid = process.pid;
-        process.space.destroy(&mut FRAMES.lock());
+        if let Some(task) = process.local_worker() {
+            executor.cancel(task);
+        }
+        process.destroy();
         match outcome {
             Outcome::Exited(code) => {
                 kprintln!("process {pid} exited with code {code}");
@@ -177,6 +200,10 @@ fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
         }
     }
     arm_timer(u64::MAX);
+    if executor.len() != 0 {
+        kprintln!("kernel: {} kernel tasks left", executor.len());
+        all_passed = false;
+    }
     all_passed
 }
 

@@ -12,12 +12,15 @@
 #![no_std]
 #![no_main]
 
+mod async_ring;
+mod async_state;
 mod clock;
 mod cmdline;
 mod console;
 mod devices;
 mod elf;
 mod entry;
+mod executor;
 mod fd_table;
 mod fdt;
 /// Hart count of the device tree (`cpu@N` nodes under `/cpus`); the
@@ -29,11 +32,14 @@ mod file_syscalls;
 mod fpu;
 mod frames;
 mod hart_queues;
+mod io_service;
 mod lock;
 mod memfs;
 mod memory_syscalls;
 mod page_table;
 mod process;
+mod process_shared;
+mod ring_pool;
 mod sbi;
 mod scheduler;
 mod smp;
@@ -41,7 +47,12 @@ mod smp_selftest;
 mod syscall;
 mod timer;
 mod trap;
+mod uintc;
+mod uintr;
+mod uintr_handles;
+mod upcall;
 mod user_memory;
+mod worker;
 
 mod user_programs {
     include!(concat!(env!("OUT_DIR"), "/user_programs.rs"));
@@ -82,6 +93,9 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     if let Some(base) = tree.and_then(|t| fdt::reg_of_compatible(t, b"asyncsim,sim-control")) {
         devices::set_simctl_base(base as usize);
     }
+    if let Some(base) = tree.and_then(|t| fdt::reg_of_compatible(t, b"riscv,uintc0")) {
+        uintc::set_base(base as usize);
+    }
     let bootargs = tree.and_then(fdt::bootargs).unwrap_or("");
     let programs = cmdline::init_programs(Some(bootargs));
     for (i, entry) in programs.split(',').enumerate() {
@@ -94,6 +108,10 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     let in_use = FRAMES.lock().in_use();
     if in_use != 1 {
         kprintln!("kernel: {} page frames leaked", in_use - 1);
+        all_passed = false;
+    }
+    if ring_pool::in_use() != 0 {
+        kprintln!("kernel: {} syscall buffers leaked", ring_pool::in_use());
         all_passed = false;
     }
     kprintln!("kernel: all processes done, shutting down");
@@ -124,7 +142,7 @@ fn load(pid: usize, entry: &str, bootargs: &str) -> bool {
             let added = hart_queues::QUEUES[hart].lock().add(process);
             if let Err((_, process)) = added {
                 kprintln!("process {pid} ({name}): too many processes");
-                process.space.destroy(&mut FRAMES.lock());
+                process.destroy();
                 return false;
             }
             true

@@ -3,17 +3,19 @@
 //! [`Process::run`], which runs it until something the scheduler must act
 //! on happens: a timer interrupt, a yield or sleep, or its end.
 
+use crate::async_state::{self, AsyncState, Outcall};
 use crate::clock::Clock;
 use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
 use crate::fd_table::FdTable;
-use crate::file_syscalls::Files;
 use crate::fpu::FpState;
-use crate::frames::{FramePool, PAGE_SIZE};
+use crate::frames::{FramePool, FRAMES, PAGE_SIZE};
 use crate::lock::SpinLock;
 use crate::memfs::MemFs;
 use crate::memory_syscalls::MmapArea;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
-use crate::syscall::{self, Action, Memory};
+use crate::process_shared::{self, NotifyTarget, Resources, Shared};
+use crate::smp;
+use crate::syscall::{self, Action};
 use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
 use crate::user_memory::write_user;
 
@@ -35,6 +37,8 @@ pub enum LoadError {
     Map(MapError),
     /// A segment outside user space.
     BadSegment,
+    /// No slot for its shared state (pid too large or taken).
+    NoSlot,
 }
 
 impl From<ElfError> for LoadError {
@@ -70,19 +74,23 @@ pub enum Event {
     Yielded,
     /// Blocked until `time` reaches this tick.
     Sleeping(u64),
+    /// Blocked in UINTR_WAIT until [`AsyncState::wait_over`].
+    Waiting,
     Ended(Outcome),
 }
 
 /// A loaded process.
 pub struct Process {
     pub pid: usize,
-    pub space: AddressSpace,
-    /// Its open files (dropped with it: nothing in the store to release).
-    files: FdTable,
-    /// Where mmap looks for free pages next.
-    mmap: MmapArea,
+    /// Its address space, mmap area, fd table and ring, which kernel
+    /// code on other harts (a worker, the IO core) may use too.
+    shared: &'static Shared,
+    /// satp of its address space (fixed for its life).
+    satp: usize,
     frame: TrapFrame,
     fp: FpState,
+    /// Its async rings, UINTR and upcall state.
+    asyncs: AsyncState,
 }
 
 impl Process {
@@ -105,13 +113,31 @@ impl Process {
                 let mut frame = TrapFrame::new(entry, sp);
                 frame.regs[A0] = sp;
                 frame.regs[A1] = len;
+                let satp = space.satp();
+                let resources = Resources {
+                    space,
+                    mmap: MmapArea::default(),
+                    files: FdTable::new(),
+                    ring: None,
+                    notify: NotifyTarget {
+                        hart: smp::this_hart(),
+                        ..NotifyTarget::default()
+                    },
+                };
+                let shared = match process_shared::install(pid, resources) {
+                    Ok(shared) => shared,
+                    Err(space) => {
+                        space.destroy(frames);
+                        return Err(LoadError::NoSlot);
+                    }
+                };
                 Ok(Self {
                     pid,
-                    space,
-                    files: FdTable::new(),
-                    mmap: MmapArea::default(),
+                    shared,
+                    satp,
                     frame,
                     fp: FpState::default(),
+                    asyncs: AsyncState::default(),
                 })
             }
             Err(e) => {
@@ -124,9 +150,26 @@ impl Process {
     /// Runs the process (its space must be active) until an [`Event`];
     /// syscalls that need no scheduling are served in between (file calls
     /// on `fs`, locked for each call; memory calls take the frame pool's
-    /// lock themselves).
+    /// lock themselves). Its user-interrupt state is live on the hart only
+    /// inside this call.
     pub fn run(&mut self, clock: &Clock, fs: &SpinLock<MemFs>) -> Event {
+        if self.asyncs.is_waiting() && !self.asyncs.wait_over(self.pid) {
+            return Event::Waiting; // looked again: still nothing
+        }
+        self.asyncs.switch_in();
+        let event = self.run_switched_in(clock, fs);
+        self.asyncs.switch_out();
+        // A worker waiting for room in the completion ring looks again.
+        if let Some(ring) = self.shared.lock().as_mut().and_then(|r| r.ring.as_mut()) {
+            ring.user_ran();
+        }
+        event
+    }
+
+    fn run_switched_in(&mut self, clock: &Clock, fs: &SpinLock<MemFs>) -> Event {
         loop {
+            self.asyncs
+                .deliver_upcall(self.pid, &mut self.frame, &self.fp);
             self.fp.restore();
             let trap = trap::run_user(&mut self.frame);
             self.fp.save_if_dirty();
@@ -141,31 +184,59 @@ impl Process {
                 });
             }
             self.frame.sepc = self.frame.sepc.wrapping_add(4);
-            // The store is shared by every hart: locked for one call only.
-            let mut store = fs.lock();
-            let mut files = Files {
-                table: &mut self.files,
-                fs: &mut store,
+            let mut guard = self.shared.lock();
+            let Some(res) = guard.as_mut() else {
+                // Cannot happen: the slot is cleared only by `destroy`.
+                return Event::Ended(Outcome::Exited(-1));
             };
-            let mut memory = Memory {
-                space: &mut self.space,
-                mmap: &mut self.mmap,
-            };
-            let action = syscall::handle(
-                self.pid,
-                &mut memory,
-                &mut files,
-                &mut self.frame.regs,
-                clock,
-            );
-            drop(store);
-            match action {
-                Action::Continue => {}
+            let (mut ctx, ring, notify) = async_state::split(res, self.pid, fs, clock);
+            match syscall::handle(&mut ctx, &mut self.frame.regs) {
+                Action::Return(_) => {}
                 Action::Yield => return Event::Yielded,
                 Action::SleepUntil(deadline) => return Event::Sleeping(deadline),
                 Action::Exit(code) => return Event::Ended(Outcome::Exited(code)),
+                Action::ProcessCall => {
+                    let frame = (&mut self.frame, &mut self.fp);
+                    if self.asyncs.call(&mut ctx, ring, notify, frame) == Outcall::Wait {
+                        return Event::Waiting;
+                    }
+                }
             }
         }
+    }
+
+    /// Switches this hart to the process's address space.
+    pub fn activate(&self) {
+        // SAFETY: every space maps the kernel identically, so the code
+        // running now stays mapped; the fence drops stale translations.
+        unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) self.satp) };
+    }
+
+    /// The process's async/UINTR state (for its worker and the scheduler).
+    pub fn asyncs(&mut self) -> &mut AsyncState {
+        &mut self.asyncs
+    }
+
+    /// Frees everything the process holds: ring, UINTR state, address
+    /// space. The caller has switched to another space and cancelled the
+    /// worker.
+    pub fn destroy(mut self) {
+        self.asyncs.release(self.pid);
+        let Some(mut res) = self.shared.lock().take() else {
+            return;
+        };
+        let mut frames = FRAMES.lock();
+        if let Some(ring) = res.ring.take() {
+            ring.teardown(&mut res.space, &mut frames);
+        }
+        res.space.destroy(&mut frames);
+    }
+
+    /// The same-hart worker of its ring, if it has one (to cancel it).
+    pub fn local_worker(&self) -> Option<crate::executor::TaskId> {
+        let guard = self.shared.lock();
+        let ring = guard.as_ref()?.ring.as_ref()?;
+        ring.worker.filter(|_| ring.worker_hart.is_none())
     }
 }
 

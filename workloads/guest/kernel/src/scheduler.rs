@@ -78,6 +78,31 @@ impl<P> Scheduler<P> {
         }
     }
 
+    /// Makes Ready every sleeping process that `ready` says may go on (a
+    /// wait that an event ends, not the clock).
+    pub fn wake_if(&mut self, mut ready: impl FnMut(&mut P) -> bool) {
+        for slot in self.slots.iter_mut() {
+            let go_on = match slot {
+                Slot::Sleeping(process, _) => ready(process),
+                _ => false,
+            };
+            if go_on {
+                if let Slot::Sleeping(process, _) = core::mem::replace(slot, Slot::Free) {
+                    *slot = Slot::Ready(process);
+                }
+            }
+        }
+    }
+
+    /// Calls `visit` with every process in the table (not running ones).
+    pub fn for_each(&mut self, mut visit: impl FnMut(&mut P)) {
+        for slot in self.slots.iter_mut() {
+            if let Slot::Ready(process) | Slot::Sleeping(process, _) = slot {
+                visit(process);
+            }
+        }
+    }
+
     /// The earliest deadline of a sleeping process.
     pub fn next_wake(&self) -> Option<u64> {
         self.slots
