@@ -16,6 +16,7 @@ const USER_PROGRAMS: &[&str] = &[
     "user-files",
     "bench-null",
     "user-memory",
+    "bench-seed",
 ];
 
 fn main() {

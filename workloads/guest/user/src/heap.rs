@@ -1,0 +1,38 @@
+//! The global allocator of user programs: a linked-list heap (crate
+//! `linked_list_allocator`) over one anonymous mapping made by [`init`].
+//! The memory comes from mmap rather than `.bss`, so a program that needs
+//! no heap costs the kernel no frames, and one that does sizes its heap
+//! to its work (the executor's tasks) before its region of interest.
+
+use core::sync::atomic::{AtomicBool, Ordering};
+use linked_list_allocator::LockedHeap;
+
+#[global_allocator]
+static HEAP: LockedHeap = LockedHeap::empty();
+
+static INITIALISED: AtomicBool = AtomicBool::new(false);
+
+/// Maps `bytes` (rounded up to whole pages) and gives them to the
+/// allocator. Err(-errno) if mmap fails, or -EBUSY on a second call.
+/// Until this succeeds every allocation fails (which panics: exit 101).
+pub fn init(bytes: usize) -> Result<(), isize> {
+    if INITIALISED.swap(true, Ordering::AcqRel) {
+        return Err(-abi::errno::EBUSY);
+    }
+    let bytes = bytes.div_ceil(4096).max(1) * 4096;
+    let base = crate::sys::mmap_anonymous(bytes);
+    if base < 0 {
+        INITIALISED.store(false, Ordering::Release);
+        return Err(base);
+    }
+    // SAFETY: the kernel just mapped `bytes` of zeroed read-write memory
+    // at `base` for this process; nothing else uses it, and it stays
+    // mapped because the runtime never unmaps it.
+    unsafe { HEAP.lock().init(base as *mut u8, bytes) };
+    Ok(())
+}
+
+/// Bytes of the heap in use (for diagnostics and leak checks).
+pub fn used() -> usize {
+    HEAP.lock().used()
+}
