@@ -103,12 +103,13 @@ fn colour(design: &str, index: usize) -> RGBColor {
     }
 }
 
-/// Series in legend order: (design, [(concurrency, mean, error)]) sorted
-/// by concurrency.
-type Series = Vec<(String, Vec<(u64, f64, f64)>)>;
+/// (concurrency, mean, error) of one point of a series.
+type Point = (u64, f64, f64);
+/// Series in legend order: (design, points sorted by concurrency).
+type Series = Vec<(String, Vec<Point>)>;
 
 fn series(rows: &[&Row], figure: Figure) -> Series {
-    let mut by_design: BTreeMap<(usize, String), Vec<(u64, f64, f64)>> = BTreeMap::new();
+    let mut by_design: BTreeMap<(usize, String), Vec<Point>> = BTreeMap::new();
     for row in rows {
         if let Some((mean, error)) = figure.value(row) {
             by_design

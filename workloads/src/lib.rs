@@ -84,6 +84,12 @@ mod kernel_clock_tests;
 mod kernel_elf;
 #[cfg(test)]
 mod kernel_elf_tests;
+/// The guest kernel's coroutine executor, host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/executor.rs"]
+mod kernel_executor;
+#[cfg(test)]
+mod kernel_executor_tests;
 /// The guest kernel's command-line reader, host-compiled for its tests.
 #[cfg(test)]
 #[path = "../guest/kernel/src/fdt.rs"]
@@ -96,6 +102,12 @@ mod kernel_fdt_tests;
 mod kernel_scheduler;
 #[cfg(test)]
 mod kernel_scheduler_tests;
+/// The guest kernel's UINTR handle table, host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/uintr_handles.rs"]
+mod kernel_uintr_handles;
+#[cfg(test)]
+mod kernel_uintr_handles_tests;
 
 #[cfg(test)]
 mod tests {

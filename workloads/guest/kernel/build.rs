@@ -16,6 +16,13 @@ const USER_PROGRAMS: &[&str] = &[
     "user-files",
     "bench-null",
     "user-memory",
+    "user-async-enter",
+    "user-async-uintr",
+    "user-async-upcall",
+    "user-uintr-recv",
+    "user-uintr-send",
+    "user-hostile-async",
+    "user-hostile-peek",
     "bench-seed",
 ];
 

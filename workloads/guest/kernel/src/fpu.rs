@@ -11,7 +11,7 @@ const FS_DIRTY: usize = 3 << 13;
 
 /// f0..f31 and fcsr of one process (all zero at its start).
 #[repr(C)]
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct FpState {
     f: [u64; 32],
     fcsr: u64,

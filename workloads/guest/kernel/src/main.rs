@@ -9,12 +9,14 @@
 #![no_std]
 #![no_main]
 
+mod async_ring;
 mod clock;
 mod cmdline;
 mod console;
 mod devices;
 mod elf;
 mod entry;
+mod executor;
 mod fd_table;
 mod fdt;
 mod file_syscalls;
@@ -24,18 +26,25 @@ mod memfs;
 mod memory_syscalls;
 mod page_table;
 mod process;
+mod ring_pool;
 mod sbi;
 mod scheduler;
 mod syscall;
 mod timer;
 mod trap;
+mod uintc;
+mod uintr;
+mod uintr_handles;
+mod upcall;
 mod user_memory;
+mod worker;
 
 mod user_programs {
     include!(concat!(env!("OUT_DIR"), "/user_programs.rs"));
 }
 
 use clock::Clock;
+use executor::Executor;
 use frames::FramePool;
 use memfs::MemFs;
 use page_table::AddressSpace;
@@ -69,6 +78,10 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     if let Some(base) = tree.and_then(|t| fdt::reg_of_compatible(t, b"asyncsim,sim-control")) {
         devices::set_simctl_base(base as usize);
     }
+    if let Some(base) = tree.and_then(|t| fdt::reg_of_compatible(t, b"riscv,uintc0")) {
+        uintc::set_base(base as usize);
+    }
+    uintr::init(hart);
     let bootargs = tree.and_then(fdt::bootargs).unwrap_or("");
     let mut all_passed = true;
     let mut run_queue = Scheduler::new();
@@ -89,7 +102,7 @@ fn kmain(hart: usize, fdt: usize) -> ! {
             Ok(process) => {
                 if let Err((_, process)) = run_queue.add(process) {
                     kprintln!("process {pid} ({name}): too many processes");
-                    process.space.destroy(&mut frames);
+                    process.destroy(&mut frames);
                     all_passed = false;
                 }
             }
@@ -125,7 +138,9 @@ fn schedule(
 ) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
     let mut all_passed = true;
+    let mut executor = Executor::take();
     while !run_queue.is_empty() {
+        worker::run_kernel_tasks(run_queue, &mut executor, fs, frames, clock);
         let now = timer::now();
         run_queue.wake(now);
         let wake = run_queue.next_wake().unwrap_or(u64::MAX);
@@ -147,13 +162,21 @@ fn schedule(
                 run_queue.sleep(slot, deadline);
                 continue;
             }
+            // Until `worker::run_kernel_tasks` finds the wait over.
+            Event::Waiting => {
+                run_queue.sleep(slot, u64::MAX);
+                continue;
+            }
             Event::Ended(outcome) => outcome,
         };
         let Some(process) = run_queue.remove(slot) else {
             continue;
         };
         let pid = process.pid;
-        process.space.destroy(frames);
+        if let Some(task) = process.worker() {
+            executor.cancel(task);
+        }
+        process.destroy(frames);
         match outcome {
             Outcome::Exited(code) => {
                 kprintln!("process {pid} exited with code {code}");
@@ -169,6 +192,10 @@ fn schedule(
         }
     }
     arm_timer(u64::MAX);
+    if executor.len() != 0 {
+        kprintln!("kernel: {} kernel tasks left", executor.len());
+        all_passed = false;
+    }
     all_passed
 }
 

@@ -22,6 +22,13 @@ const PERMS: usize = PTE_R | PTE_W | PTE_X | PTE_U;
 /// Start of RAM and of the kernel's gigapage (root index 2).
 const KERNEL_GIGAPAGE: usize = 0x8000_0000;
 const KERNEL_ROOT_INDEX: usize = 2;
+/// The device gigapage (physical 0..0x4000_0000: CLINT, UINTC, PLIC, UART,
+/// sim-control) is mapped for the kernel only at [`MMIO_VA`] (root index
+/// 256, the first of the upper half), so device registers the kernel
+/// programs while a process's space is active (the UINTC) are reachable.
+const MMIO_ROOT_INDEX: usize = 256;
+/// Kernel virtual address of physical address 0 (device space).
+pub const MMIO_VA: usize = 0xFFFF_FFC0_0000_0000;
 /// User addresses are below this (root indexes 0 and 1).
 pub const USER_END: usize = 0x8000_0000;
 const SATP_SV39: usize = 8 << 60;
@@ -68,6 +75,9 @@ impl AddressSpace {
             ((KERNEL_GIGAPAGE >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D;
         // SAFETY: `root` is a fresh, zeroed table frame of 512 entries.
         unsafe { table(root).add(KERNEL_ROOT_INDEX).write(kernel) };
+        let devices = PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D;
+        // SAFETY: as above (a gigapage leaf at physical 0, not user).
+        unsafe { table(root).add(MMIO_ROOT_INDEX).write(devices) };
         Ok(Self { root })
     }
 

@@ -39,17 +39,33 @@ const A0: usize = 10;
 const A1: usize = 11;
 const A2: usize = 12;
 const A3: usize = 13;
+const A4: usize = 14;
+const A5: usize = 15;
 const A7: usize = 17;
+
+/// Where a syscall came from. Both go through [`dispatch`] with the same
+/// checks; a ring request can only make calls that complete at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// An `ecall` (number in a7, arguments in a0..a5).
+    Ecall,
+    /// A request of the process's shared ring ([`abi::ring::Request`]).
+    Ring,
+}
 
 /// What the process does after the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    Continue,
+    /// Done: this is the result.
+    Return(isize),
     /// Let the other ready processes run first.
     Yield,
     /// Block until `time` reaches this tick.
     SleepUntil(u64),
     Exit(i32),
+    /// A call on the process's own async/UINTR state (numbers 500..=513),
+    /// served by [`crate::process`], which holds that state.
+    ProcessCall,
 }
 
 /// A process's memory as the memory calls change it.
@@ -59,59 +75,91 @@ pub struct Memory<'a> {
     pub frames: &'a mut FramePool,
 }
 
-/// Serves the syscall in `regs` of process `pid`, writing the result to a0
-/// (for yield and sleep, 0: the process sees it when it runs again);
-/// `memory` is its address space, `files` its fd table and the file store.
-pub fn handle(
-    pid: usize,
-    memory: &mut Memory<'_>,
-    files: &mut Files<'_>,
-    regs: &mut [usize; 32],
-    clock: &Clock,
-) -> Action {
+/// Everything a syscall of process `pid` may touch.
+pub struct Context<'a> {
+    pub pid: usize,
+    pub memory: Memory<'a>,
+    pub files: Files<'a>,
+    pub clock: &'a Clock,
+}
+
+/// Serves the ecall in `regs`: writes the result to a0 (for yield and
+/// sleep, 0: the process sees it when it runs again) and returns what the
+/// process does next (a [`Action::ProcessCall`] leaves a0 to the caller).
+pub fn handle(ctx: &mut Context<'_>, regs: &mut [usize; 32]) -> Action {
+    let args = [regs[A0], regs[A1], regs[A2], regs[A3], regs[A4], regs[A5]];
+    let action = dispatch(ctx, regs[A7], args, Source::Ecall);
+    match action {
+        Action::Return(result) => regs[A0] = result as usize,
+        Action::Yield | Action::SleepUntil(_) => regs[A0] = 0,
+        Action::Exit(_) | Action::ProcessCall => {}
+    }
+    action
+}
+
+/// Serves one ring request; the result goes in its completion.
+pub fn handle_request(ctx: &mut Context<'_>, request: &abi::ring::Request) -> i64 {
+    // A number or argument beyond usize cannot exist on RV64; truncation
+    // would only matter on a 32-bit kernel.
+    let args = request.args.map(|a| a as usize);
+    match dispatch(ctx, request.nr as usize, args, Source::Ring) {
+        Action::Return(result) => result as i64,
+        _ => -EINVAL as i64,
+    }
+}
+
+/// Serves syscall `nr` with `args` from `source`. From a ring, only calls
+/// that complete at once are allowed; exit, yield, sleep and the calls on
+/// the process's async/UINTR state give -EINVAL there.
+pub fn dispatch(ctx: &mut Context<'_>, nr: usize, args: [usize; 6], source: Source) -> Action {
+    let action = serve(ctx, nr, args);
+    match (source, action) {
+        (Source::Ring, Action::Return(_)) | (Source::Ecall, _) => action,
+        (Source::Ring, _) => Action::Return(-EINVAL),
+    }
+}
+
+fn serve(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> Action {
+    let memory = &mut ctx.memory;
+    let files = &mut ctx.files;
     let space = &*memory.space;
-    let result = match regs[A7] {
-        SYS_WRITE if regs[A0] == STDOUT || regs[A0] == STDERR => {
-            write_console(space, regs[A1], regs[A2])
-        }
-        SYS_WRITE => file_syscalls::write(space, files, regs[A0], regs[A1], regs[A2]),
-        SYS_READ => file_syscalls::read(space, files, regs[A0], regs[A1], regs[A2]),
-        SYS_OPENAT => file_syscalls::openat(space, files, regs[A1], regs[A2]),
-        SYS_CLOSE => file_syscalls::close(files, regs[A0]),
-        SYS_LSEEK => file_syscalls::lseek(files, regs[A0], regs[A1], regs[A2]),
-        SYS_GETPID => pid as isize,
+    let result = match nr {
+        SYS_WRITE if a[0] == STDOUT || a[0] == STDERR => write_console(space, a[1], a[2]),
+        SYS_WRITE => file_syscalls::write(space, files, a[0], a[1], a[2]),
+        SYS_READ => file_syscalls::read(space, files, a[0], a[1], a[2]),
+        SYS_OPENAT => file_syscalls::openat(space, files, a[1], a[2]),
+        SYS_CLOSE => file_syscalls::close(files, a[0]),
+        SYS_LSEEK => file_syscalls::lseek(files, a[0], a[1], a[2]),
+        SYS_GETPID => ctx.pid as isize,
         SYS_CLOCK_GETTIME => {
             // Nanoseconds fit isize for ~292 years of uptime; saturate after.
-            isize::try_from(clock.ticks_to_ns(timer::now())).unwrap_or(isize::MAX)
+            isize::try_from(ctx.clock.ticks_to_ns(timer::now())).unwrap_or(isize::MAX)
         }
-        SYS_SCHED_YIELD => {
-            regs[A0] = 0;
-            return Action::Yield;
-        }
-        SYS_NANOSLEEP => match u64::try_from(regs[A0] as isize) {
+        SYS_SCHED_YIELD => return Action::Yield,
+        SYS_NANOSLEEP => match u64::try_from(a[0] as isize) {
             Ok(ns) => {
-                regs[A0] = 0;
-                let deadline = timer::now().saturating_add(clock.ns_to_ticks(ns));
+                let deadline = timer::now().saturating_add(ctx.clock.ns_to_ticks(ns));
                 return Action::SleepUntil(deadline);
             }
             Err(_) => -EINVAL,
         },
-        SYS_EXIT => return Action::Exit(regs[A0] as i32),
+        SYS_EXIT => return Action::Exit(a[0] as i32),
         abi::nr::MMAP => memory_syscalls::mmap(
             memory.space,
             memory.mmap,
             memory.frames,
-            regs[A0],
-            regs[A1],
-            regs[A2],
-            regs[A3],
+            a[0],
+            a[1],
+            a[2],
+            a[3],
         ),
-        abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, memory.frames, regs[A0], regs[A1]),
+        abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, memory.frames, a[0], a[1]),
         abi::nr::SIMCTL_MAP => memory_syscalls::simctl_map(memory.space, memory.frames),
+        abi::nr::ASYNC_SETUP..=abi::nr::UPCALL_RETURN
+        | abi::nr::UINTR_REGISTER_RECEIVER..=abi::nr::UINTR_WAIT => return Action::ProcessCall,
         _ => -ENOSYS,
     };
-    regs[A0] = result as usize;
-    Action::Continue
+    Action::Return(result)
 }
 
 /// write(1 or 2, buf, len): stdout and stderr go to the console.

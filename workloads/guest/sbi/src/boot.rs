@@ -21,8 +21,10 @@ const MEDELEG: usize = (1 << 0)
     | (1 << 12)
     | (1 << 13)
     | (1 << 15);
-/// S-level software, timer and external interrupts.
-const MIDELEG: usize = (1 << 1) | (1 << 5) | (1 << 9);
+/// S-level software, timer and external interrupts, and the user software
+/// interrupt (UINTR), which the kernel delegates on to U with sideleg (a
+/// WARL bit: a machine without the N extension keeps it 0).
+const MIDELEG: usize = (1 << 0) | (1 << 1) | (1 << 5) | (1 << 9);
 /// cycle, time and instret readable from S (and, if the kernel allows, U).
 const MCOUNTEREN: usize = 0b111;
 /// menvcfg.STCE: stimecmp drives STIP (Sstc), so the kernel's timer needs no M-mode interrupt.

@@ -1,0 +1,166 @@
+//! The kernel side of the async syscall designs on the emulator: each
+//! guest program checks its own results and exits non-zero on any
+//! failure; these tests boot firmware + kernel with the programs named
+//! in `init=` and check the exit code, the programs' summary lines and,
+//! for user interrupts, the machine's own delivery counter.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Writes `bytes` to a file no other test (or run) uses.
+fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("asyncsim-async-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{n}-{name}"));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A finished run: exit code, stdout lines, stderr, `--json` statistics.
+struct Run {
+    code: Option<i32>,
+    lines: Vec<String>,
+    stderr: String,
+    json: String,
+}
+
+/// Runs firmware + kernel with `init=<programs>` (and `--json`).
+fn boot(programs: &str) -> Run {
+    let sbi = write_tmp("sbi.elf", workloads::firmware());
+    let kernel = write_tmp("kernel.elf", workloads::kernel());
+    let out = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
+        .arg("run")
+        .arg("--bios")
+        .arg(&sbi)
+        .arg("--kernel")
+        .arg(&kernel)
+        .args(["--max-insns", "200000000", "--json"])
+        .args(["--bootargs", &format!("init={programs}")])
+        .output()
+        .expect("asyncsim runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = stdout
+        .find("\n{")
+        .map(|at| stdout[at + 1..].to_owned())
+        .unwrap_or_default();
+    Run {
+        code: out.status.code(),
+        lines: stdout.lines().map(str::to_owned).collect(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        json,
+    }
+}
+
+impl Run {
+    fn has(&self, line: &str) -> bool {
+        self.lines.iter().any(|l| l == line)
+    }
+
+    fn starts(&self, prefix: &str) -> bool {
+        self.lines.iter().any(|l| l.starts_with(prefix))
+    }
+
+    /// The number after `"key": ` in the JSON block named `block`.
+    fn counter(&self, block: &str, key: &str) -> Option<u64> {
+        let at = self.json.find(&format!("\"{block}\""))?;
+        let rest = &self.json[at..];
+        let at = rest.find(&format!("\"{key}\": "))? + key.len() + 4;
+        let digits: String = rest[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    }
+
+    fn assert_passed(&self, summaries: &[&str]) {
+        let all = self.lines.join("\n");
+        assert_eq!(self.code, Some(0), "{all}\n{}", self.stderr);
+        for summary in summaries {
+            assert!(self.has(summary), "no {summary:?} in:\n{all}");
+        }
+        assert!(
+            self.has("kernel: all processes done, shutting down"),
+            "{all}"
+        );
+    }
+}
+
+/// Batch: requests run inside ASYNC_ENTER, completions in order with the
+/// right tags and results; calls that cannot run from a ring fail there;
+/// a full completion ring stops service without losing requests.
+#[test]
+fn batch_enter_runs_ring_requests() {
+    let run = boot("user-async-enter");
+    run.assert_passed(&["user-async-enter: all 71 checks passed"]);
+    assert!(run.has("user-async-enter: write from the ring"));
+}
+
+/// async-uintr, worker on the same hart: one wake trap per round, one
+/// kernel notification per round, each delivered as a user interrupt.
+#[test]
+fn wake_worker_notifies_by_user_interrupt() {
+    let run = boot("user-async-uintr");
+    run.assert_passed(&["user-async-uintr: all 141 checks passed"]);
+    assert_eq!(run.counter("uintr", "delivered"), Some(5), "{}", run.json);
+}
+
+/// async-trapnotify: the same rounds with upcalls; the interrupted
+/// context (integer and FP) survives every upcall.
+#[test]
+fn wake_worker_notifies_by_upcall() {
+    let run = boot("user-async-upcall");
+    run.assert_passed(&["user-async-upcall: all 90 checks passed"]);
+    assert_eq!(run.counter("uintr", "delivered"), Some(0), "{}", run.json);
+}
+
+/// User-to-user UINTR through a handle, with a hostile third process
+/// that tries forged handles and unfilled sender-table indices: the
+/// receiver gets exactly the sender's three interrupts.
+#[test]
+fn user_to_user_interrupts_reach_only_named_receivers() {
+    let run = boot("user-uintr-recv,user-uintr-send,user-hostile-async");
+    run.assert_passed(&[
+        "user-uintr-recv: all 15 checks passed",
+        "user-uintr-send: all 6 checks passed",
+        "user-hostile-async: all 102 checks passed",
+    ]);
+    // 3 to the receiver, 1 the hostile process sent itself.
+    assert_eq!(run.counter("uintr", "delivered"), Some(4), "{}", run.json);
+}
+
+/// The hostile async user alone (no receiver to attack) still gets every
+/// error right, and the kernel survives its garbage rings.
+#[test]
+fn hostile_async_user_gets_errors_not_a_kernel_crash() {
+    let run = boot("user-hostile-async");
+    run.assert_passed(&["user-hostile-async: all 101 checks passed"]);
+}
+
+/// Reading the ring address without a ring of one's own faults and kills
+/// only that process, while another process with a ring runs to its end.
+#[test]
+fn another_process_ring_is_out_of_reach() {
+    let run = boot("user-async-uintr,user-hostile-peek,user-hello");
+    let all = run.lines.join("\n");
+    assert_eq!(run.code, Some(1), "{all}\n{}", run.stderr);
+    assert!(
+        run.starts("process 2 killed by load page fault (scause=0xd"),
+        "{all}"
+    );
+    assert!(!all.contains("not isolated"), "{all}");
+    assert!(run.has("user-async-uintr: all 141 checks passed"), "{all}");
+    assert!(run.has("process 1 exited with code 0"), "{all}");
+    assert!(run.has("process 3 exited with code 0"), "{all}");
+}
+
+/// Same inputs, same run.
+#[test]
+fn async_runs_are_deterministic() {
+    let a = boot("user-uintr-recv,user-uintr-send,user-async-uintr");
+    let b = boot("user-uintr-recv,user-uintr-send,user-async-uintr");
+    assert_eq!(a.code, Some(0), "{}", a.lines.join("\n"));
+    assert_eq!(a.lines, b.lines);
+}

@@ -1,0 +1,212 @@
+//! A process's shared syscall buffer ([`abi::ring`]) as the kernel holds
+//! it: set up by ASYNC_SETUP (frames from [`crate::ring_pool`], mapped
+//! user RW at [`abi::ring::USER_VA`]), the kernel's private ring ends
+//! (its indices never come from user memory), the mode and notification
+//! chosen, and the wake state of the process's worker coroutine.
+//!
+//! [`AsyncRing::serve`] is the one loop every mode uses to run requests
+//! (the worker of Mode::Wake, ASYNC_ENTER of Mode::Enter): take a request
+//! only while the completion ring has room, so a user that never reaps
+//! just stops getting service; a request is never lost or half-done.
+
+use crate::executor::TaskId;
+use crate::frames::{FramePool, PAGE_SIZE};
+use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W};
+use crate::ring_pool::{self, RingFrames};
+use abi::errno::{EINVAL, ENODEV, ENOMEM};
+use abi::ring::{
+    Buffer, Completion, Consumer, Mode, Notify, Producer, Request, BUFFER_PAGES, USER_VA,
+    WORKER_POLLED, WORKER_RUNNING, WORKER_SLEEPING,
+};
+use core::sync::atomic::Ordering;
+use core::task::Waker;
+
+/// How a [`AsyncRing::serve`] pass ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// No request left.
+    Idle,
+    /// Requests left, but the completion ring is full.
+    CompletionsFull,
+    /// The pass's limit was reached.
+    Limit,
+}
+
+/// `worker_hart` value that means "the process's own hart".
+pub const SAME_HART: usize = usize::MAX;
+
+/// The kernel's side of one process's buffer.
+pub struct AsyncRing {
+    frames: RingFrames,
+    buffer: Buffer,
+    requests: Consumer<Request>,
+    completions: Producer<Completion>,
+    pub mode: Mode,
+    pub notify: Notify,
+    /// ASYNC_WAKE came and the worker has not seen it yet.
+    wake_requested: bool,
+    /// The sleeping worker's waker.
+    waker: Option<Waker>,
+    /// The worker coroutine (Mode::Wake), once spawned.
+    pub worker: Option<TaskId>,
+}
+
+impl AsyncRing {
+    /// ASYNC_SETUP(mode, notify, worker_hart) for a process on hart
+    /// `hart` with address space `space`: -EINVAL for an unknown mode or
+    /// notification or a bad hart, -ENODEV for what this machine or
+    /// kernel cannot do (a polling hart; UINTR without a UINTC), -ENOMEM
+    /// without a free buffer, -EEXIST if something is mapped in the way.
+    pub fn setup(
+        space: &mut AddressSpace,
+        frames: &mut FramePool,
+        raw_mode: usize,
+        raw_notify: usize,
+        worker_hart: usize,
+        hart: usize,
+    ) -> Result<AsyncRing, isize> {
+        let mode = Mode::from_raw(raw_mode).ok_or(-EINVAL)?;
+        let notify = Notify::from_raw(raw_notify).ok_or(-EINVAL)?;
+        if worker_hart != SAME_HART && worker_hart != hart {
+            // Workers on other harts come with SMP.
+            return Err(-EINVAL);
+        }
+        match (mode, notify) {
+            // A polling kernel hart needs SMP; enter needs no notification.
+            (Mode::Poll, _) => return Err(-ENODEV),
+            (Mode::Enter, Notify::Uintr | Notify::Upcall) => return Err(-EINVAL),
+            (_, Notify::Uintr) if !crate::uintc::present() => return Err(-ENODEV),
+            _ => {}
+        }
+        let ring_frames = ring_pool::allocate().ok_or(-ENOMEM)?;
+        let base = ring_frames.base();
+        for page in 0..BUFFER_PAGES {
+            let offset = page * PAGE_SIZE;
+            if let Err(e) =
+                space.map_borrowed_page(frames, USER_VA + offset, base + offset, PTE_R | PTE_W)
+            {
+                unmap(space, frames, page);
+                ring_pool::release(ring_frames);
+                return Err(match e {
+                    MapError::OutOfFrames => -ENOMEM,
+                    _ => -abi::errno::EEXIST,
+                });
+            }
+        }
+        // SAFETY: `base` is the page-aligned start of BUFFER_SIZE bytes of
+        // the kernel's identity-mapped RAM, owned by this ring until
+        // `teardown`; the ends below are the only kernel ends made.
+        let buffer = unsafe { Buffer::at(base) };
+        buffer.reset(match mode {
+            Mode::Wake => WORKER_SLEEPING,
+            Mode::Poll => WORKER_POLLED,
+            Mode::Enter => WORKER_RUNNING,
+        });
+        Ok(AsyncRing {
+            requests: buffer.requests(),
+            completions: buffer.completions(),
+            frames: ring_frames,
+            buffer,
+            mode,
+            notify,
+            wake_requested: false,
+            waker: None,
+            worker: None,
+        })
+    }
+
+    /// Unmaps the buffer from `space` and frees it (the process ended).
+    pub fn teardown(self, space: &mut AddressSpace, frames: &mut FramePool) {
+        unmap(space, frames, BUFFER_PAGES);
+        ring_pool::release(self.frames);
+    }
+
+    /// Runs up to `limit` requests through `run` (which serves one
+    /// syscall and returns its result), pushing each completion before
+    /// taking the next request. Returns how the pass ended and how many
+    /// requests it ran.
+    pub fn serve(&mut self, limit: u32, mut run: impl FnMut(&Request) -> i64) -> (Pass, u32) {
+        let mut done = 0;
+        loop {
+            if done == limit {
+                return (Pass::Limit, done);
+            }
+            if self.requests.ready() == 0 {
+                return (Pass::Idle, done);
+            }
+            if self.completions.free() == 0 {
+                return (Pass::CompletionsFull, done);
+            }
+            let Some(request) = self.requests.pop() else {
+                return (Pass::Idle, done);
+            };
+            let completion = Completion {
+                user_data: request.user_data,
+                result: run(&request),
+            };
+            // Cannot fail: there was room, and only the kernel pushes.
+            let _ = self.completions.push(completion);
+            done += 1;
+        }
+    }
+
+    /// The sleep protocol of [`abi::ring`]: publish WORKER_SLEEPING, look
+    /// at the request ring once more, and take the work back if a request
+    /// slipped in. Returns whether the worker really sleeps now.
+    pub fn try_sleep(&mut self) -> bool {
+        let header = self.buffer.header();
+        header.worker.store(WORKER_SLEEPING, Ordering::SeqCst);
+        if self.requests.ready() != 0 {
+            header.worker.store(WORKER_RUNNING, Ordering::SeqCst);
+            return false;
+        }
+        header.worker_sleeps.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
+    /// ASYNC_WAKE: the worker goes on (now if it waits, else after its
+    /// current pass).
+    pub fn wake(&mut self) {
+        self.wake_requested = true;
+        if let Some(waker) = self.waker.take() {
+            waker.wake();
+        }
+    }
+
+    /// Whether a wake came; if not, remembers `waker` for the next one.
+    pub fn take_wake(&mut self, waker: &Waker) -> bool {
+        if core::mem::take(&mut self.wake_requested) {
+            return true;
+        }
+        self.waker = Some(waker.clone());
+        false
+    }
+
+    /// If the user's receiver waits for a notification, clears the flag
+    /// (one notification per wait) and counts one; returns whether to
+    /// notify.
+    pub fn claim_notification(&mut self) -> bool {
+        let header = self.buffer.header();
+        if header.receiver_waiting.swap(0, Ordering::AcqRel) == 0 {
+            return false;
+        }
+        header.notifications.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
+    /// Completions pushed and not yet reaped (as far as the user says).
+    pub fn completions_ready(&self) -> u32 {
+        self.completions.in_flight()
+    }
+}
+
+/// Unmaps the first `pages` pages of the buffer's user range.
+fn unmap(space: &mut AddressSpace, frames: &mut FramePool, pages: usize) {
+    for page in 0..pages {
+        let va = USER_VA + page * PAGE_SIZE;
+        if space.unmap_user_page(frames, va) {
+            // SAFETY: a TLB flush only makes later accesses walk the table.
+            unsafe { core::arch::asm!("sfence.vma {0}, zero", in(reg) va) };
+        }
+    }
+}
