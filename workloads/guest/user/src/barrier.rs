@@ -1,6 +1,7 @@
 //! A barrier for the executor's tasks: a benchmark round ends when every
 //! submitting coroutine has completed its syscalls for it, so rounds are
-//! well defined (no task runs ahead into the next round). Single-hart
+//! well defined (no task runs ahead into the next round), and all
+//! parties resume in the same executor pass. Single-hart
 //! and single-threaded, like the executor (`Rc`, `RefCell`).
 //!
 //! Compiled for the host too (`workloads` host tests).
@@ -74,15 +75,19 @@ impl Future for Wait {
             }
             None => {
                 state.arrived += 1;
+                self.generation = Some(state.generation);
                 if state.arrived == state.parties {
+                    // The last one opens the barrier but waits for the
+                    // next pass like the others, so every party starts
+                    // the next round in the same pass (one batch).
                     state.arrived = 0;
                     state.generation += 1;
                     for waker in state.waiting.drain(..) {
                         waker.wake();
                     }
-                    return Poll::Ready(());
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
                 }
-                self.generation = Some(state.generation);
                 state.waiting.push(cx.waker().clone());
                 Poll::Pending
             }

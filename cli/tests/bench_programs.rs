@@ -1,0 +1,213 @@
+//! The benchmark programs (`bench-null`, `bench-seed`) under every
+//! syscall design the kernel offers, booted through firmware + kernel on
+//! the emulator: each program checks every syscall result itself and
+//! exits non-zero on any error, so exit code 0 plus its summary line
+//! means c coroutines x R rounds all got the right results. A design the
+//! kernel cannot serve must end with the program's clear message and
+//! exit code 3, never hang.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Writes `bytes` to a file no other test (or run) uses.
+fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("asyncsim-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{n}-{name}"));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A finished run: exit code of the machine, stdout lines, stderr.
+struct Run {
+    code: Option<i32>,
+    lines: Vec<String>,
+    stderr: String,
+}
+
+impl Run {
+    fn has(&self, line: &str) -> bool {
+        self.lines.iter().any(|l| l == line)
+    }
+
+    fn has_prefix(&self, prefix: &str) -> bool {
+        self.lines.iter().any(|l| l.starts_with(prefix))
+    }
+
+    fn show(&self) -> String {
+        format!("{}\nstderr:\n{}", self.lines.join("\n"), self.stderr)
+    }
+}
+
+/// Boots firmware + kernel on one hart with `bootargs`.
+fn boot(bootargs: &str) -> Run {
+    let sbi = write_tmp("sbi.elf", workloads::firmware());
+    let kernel = write_tmp("kernel.elf", workloads::kernel());
+    let out = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
+        .arg("run")
+        .arg("--bios")
+        .arg(&sbi)
+        .arg("--kernel")
+        .arg(&kernel)
+        .args(["--max-insns", "400000000"])
+        .args(["--bootargs", bootargs])
+        .output()
+        .expect("asyncsim runs");
+    Run {
+        code: out.status.code(),
+        lines: String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The designs this kernel serves on one hart (async-poll needs a
+/// polling hart, which comes with SMP).
+const DESIGNS: &[&str] = &["sync", "async-uintr", "batch", "async-trapnotify", "adaptive"];
+
+/// Runs `program` with `design` at c = 1, 8 and 64 and checks each run
+/// passed with its summary line.
+fn all_concurrencies(program: &str, design: &str, rounds: u32, label: &str) {
+    for c in [1u32, 8, 64] {
+        let run = boot(&format!(
+            "init={program} design={design} c={c} rounds={rounds}"
+        ));
+        let per_round = if program == "bench-seed" { 2 } else { 1 };
+        let summary = format!(
+            "{program}: design={design} c={c} rounds={rounds}{label}: {} syscalls ok",
+            u64::from(c) * u64::from(rounds) * per_round
+        );
+        assert_eq!(run.code, Some(0), "{design} c={c}:\n{}", run.show());
+        assert!(run.has(&summary), "no `{summary}` in:\n{}", run.show());
+        assert!(run.has("process 1 exited with code 0"), "{}", run.show());
+    }
+}
+
+#[test]
+fn bench_null_completes_under_every_design() {
+    for design in DESIGNS {
+        all_concurrencies("bench-null", design, 3, "");
+    }
+}
+
+#[test]
+fn bench_seed_map_unmap_completes_under_every_design() {
+    for design in DESIGNS {
+        all_concurrencies("bench-seed", design, 3, " kind=mapunmap payload=64");
+    }
+}
+
+#[test]
+fn bench_seed_other_kinds_and_payloads() {
+    for (design, extra, label) in [
+        ("async-uintr", "kind=getpid", " kind=getpid payload=64"),
+        ("batch", "kind=write payload=100", " kind=write payload=100"),
+        ("sync", "kind=mapunmap payload=4096", " kind=mapunmap payload=4096"),
+        ("adaptive", "kind=write payload=8 threshold=2", " kind=write payload=8"),
+    ] {
+        let run = boot(&format!("init=bench-seed design={design} c=8 rounds=4 {extra}"));
+        let summary = format!("bench-seed: design={design} c=8 rounds=4{label}: 64 syscalls ok");
+        assert_eq!(run.code, Some(0), "{design} {extra}:\n{}", run.show());
+        assert!(run.has(&summary), "no `{summary}` in:\n{}", run.show());
+    }
+}
+
+/// A design the kernel refuses, or one that is not a syscall design,
+/// ends with a message naming it and exit code 3; bad parameters with 2.
+#[test]
+fn unavailable_designs_and_bad_parameters_fail_cleanly() {
+    for (args, message) in [
+        (
+            "init=bench-seed design=async-poll c=4 rounds=2",
+            "bench-seed: design async-poll is not available here",
+        ),
+        (
+            "init=bench-null design=ipc-sync",
+            "bench-null: design ipc-sync is not available here",
+        ),
+    ] {
+        let run = boot(args);
+        assert!(run.has_prefix(message), "no `{message}` in:\n{}", run.show());
+        assert!(run.has("process 1 exited with code 3"), "{}", run.show());
+        assert_eq!(run.code, Some(1), "{}", run.show());
+    }
+    for (args, message) in [
+        ("init=bench-seed kind=nope", "bench-seed: unknown kind (mapunmap, getpid, write)"),
+        ("init=bench-seed c=0", "bench-seed: c and rounds must be at least 1"),
+        ("init=bench-seed c=2000", "bench-seed: c is larger than the ring (1024)"),
+        (
+            "init=bench-seed kind=write c=64 payload=4096",
+            "bench-seed: kind=write needs 1 <= payload and c * payload <= 16384",
+        ),
+        ("init=bench-null design=fast", "bench-null: unknown design"),
+    ] {
+        let run = boot(args);
+        assert!(run.has(message), "no `{message}` in:\n{}", run.show());
+        assert!(run.has("process 1 exited with code 2"), "{}", run.show());
+    }
+}
+
+/// The doorbell's counts follow the designs: sync never touches the
+/// ring; batch enters once per batch; async-uintr wakes the worker and
+/// waits at most once per batch, and its waits end in user interrupts.
+#[test]
+fn designs_trap_as_they_should() {
+    let counts = |design: &str| {
+        let run = boot(&format!("init=bench-null design={design} c=64 rounds=4"));
+        assert_eq!(run.code, Some(0), "{}", run.show());
+        let line = run
+            .lines
+            .iter()
+            .find(|l| l.starts_with("bench-null: passes="))
+            .unwrap_or_else(|| panic!("no stats line in:\n{}", run.show()))
+            .clone();
+        let value = |key: &str| -> u64 {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(&format!("{key}=")))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("no {key} in {line}"))
+        };
+        (
+            value("wakes"),
+            value("enters"),
+            value("waits"),
+            value("notifications"),
+            value("pushed"),
+            value("direct"),
+        )
+    };
+    assert_eq!(counts("sync"), (0, 0, 0, 0, 0, 0));
+    let (wakes, enters, waits, _, pushed, direct) = counts("batch");
+    assert_eq!((wakes, waits, pushed, direct), (0, 0, 256, 0));
+    assert_eq!(enters, 4, "one enter per round of 64");
+    let (wakes, enters, waits, notifications, pushed, _) = counts("async-uintr");
+    assert_eq!((enters, pushed), (0, 256));
+    assert!((1..=4).contains(&wakes), "wakes {wakes}");
+    assert!(waits <= 4, "waits {waits}");
+    assert_eq!(notifications, waits, "every wait ends with a user interrupt");
+    // Adaptive at c=64 takes the ring; at c=1 (below the threshold) it
+    // makes plain ecalls.
+    let (_, _, _, _, pushed, direct) = counts("adaptive");
+    assert_eq!((pushed, direct), (256, 0));
+    let run = boot("init=bench-null design=adaptive c=1 rounds=5");
+    assert_eq!(run.code, Some(0), "{}", run.show());
+    assert!(
+        run.has_prefix("bench-null: passes=") && run.lines.iter().any(|l| l.contains("direct=5 pushed=0")),
+        "{}",
+        run.show()
+    );
+}
+
+/// Same inputs, same output (the executor runs in a fixed order).
+#[test]
+fn runs_are_deterministic() {
+    let args = "init=bench-seed design=async-uintr c=8 rounds=3";
+    let (a, b) = (boot(args), boot(args));
+    assert_eq!(a.code, Some(0), "{}", a.show());
+    assert_eq!(a.lines, b.lines);
+}
