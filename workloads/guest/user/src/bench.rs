@@ -91,6 +91,20 @@ fn heap_bytes(c: usize) -> usize {
     32 * 1024 + c * 1024
 }
 
+/// The run's parameters from the command line, and a heap sized for
+/// them; Err(exit code) after printing why not.
+pub fn prepare(name: &str) -> Result<Params, i32> {
+    let params = Params::from_cmdline().map_err(|e| {
+        println!("{name}: {e}");
+        2
+    })?;
+    heap::init(heap_bytes(params.c)).map_err(|e| {
+        println!("{name}: no memory for the heap: {e}");
+        5
+    })?;
+    Ok(params)
+}
+
 /// Runs `round(syscalls, coroutine, round)` in `params.c` coroutines for
 /// `params.rounds` rounds; each round returns the number of syscalls it
 /// made or the first wrong result. `name` and `label` go into the lines
@@ -101,10 +115,6 @@ where
     F: Fn(Syscalls, usize, u64) -> Fut + 'static,
     Fut: Future<Output = Result<u64, Failure>> + 'static,
 {
-    if let Err(e) = heap::init(heap_bytes(params.c)) {
-        println!("{name}: no memory for the heap: {e}");
-        return 5;
-    }
     let (calls, mut doorbell) = match syscalls::setup(params.design, params.options) {
         Ok(pair) => pair,
         Err(e) => {

@@ -41,5 +41,10 @@ extern "C" {
 
 /// UPCALL_REGISTER with the entry above.
 pub fn register() -> isize {
-    syscall3(abi::nr::UPCALL_REGISTER, __upcall_entry as *const () as usize, 0, 0)
+    syscall3(
+        abi::nr::UPCALL_REGISTER,
+        __upcall_entry as *const () as usize,
+        0,
+        0,
+    )
 }

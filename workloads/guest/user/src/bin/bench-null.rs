@@ -7,18 +7,15 @@
 #![no_std]
 #![no_main]
 
-use user::bench::{self, Failure, Params};
-use user::{entry, println, sys};
+use user::bench::{self, Failure};
+use user::{entry, sys};
 
 entry!(main);
 
 fn main() -> i32 {
-    let params = match Params::from_cmdline() {
+    let params = match bench::prepare("bench-null") {
         Ok(p) => p,
-        Err(e) => {
-            println!("bench-null: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let pid = sys::getpid() as i64;
     bench::run(

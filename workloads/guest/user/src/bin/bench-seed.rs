@@ -59,7 +59,11 @@ impl Kind {
 }
 
 fn main() -> i32 {
-    let (params, kind, payload) = match parameters() {
+    let params = match bench::prepare("bench-seed") {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let (kind, payload) = match parameters(&params) {
         Ok(p) => p,
         Err(e) => {
             println!("bench-seed: {e}");
@@ -103,9 +107,8 @@ fn main() -> i32 {
     }
 }
 
-/// (params, kind, payload) from the command line.
-fn parameters() -> Result<(Params, Kind, usize), &'static str> {
-    let params = Params::from_cmdline()?;
+/// (kind, payload) from the command line.
+fn parameters(params: &Params) -> Result<(Kind, usize), &'static str> {
     let kind = match cmdline::arg(abi::cmdline::keys::KIND) {
         None => Kind::MapUnmap,
         Some(name) => Kind::parse(name).ok_or("unknown kind (mapunmap, getpid, write)")?,
@@ -119,7 +122,7 @@ fn parameters() -> Result<(Params, Kind, usize), &'static str> {
         }
         _ => {}
     }
-    Ok((params, kind, payload))
+    Ok((kind, payload))
 }
 
 /// The word coroutine `co` writes in round `r`.
