@@ -68,7 +68,13 @@ fn boot(bootargs: &str) -> Run {
 
 /// The designs this kernel serves on one hart (async-poll needs a
 /// polling hart, which comes with SMP).
-const DESIGNS: &[&str] = &["sync", "async-uintr", "batch", "async-trapnotify", "adaptive"];
+const DESIGNS: &[&str] = &[
+    "sync",
+    "async-uintr",
+    "batch",
+    "async-trapnotify",
+    "adaptive",
+];
 
 /// Runs `program` with `design` at c = 1, 8 and 64 and checks each run
 /// passed with its summary line.
@@ -107,10 +113,20 @@ fn bench_seed_other_kinds_and_payloads() {
     for (design, extra, label) in [
         ("async-uintr", "kind=getpid", " kind=getpid payload=64"),
         ("batch", "kind=write payload=100", " kind=write payload=100"),
-        ("sync", "kind=mapunmap payload=4096", " kind=mapunmap payload=4096"),
-        ("adaptive", "kind=write payload=8 threshold=2", " kind=write payload=8"),
+        (
+            "sync",
+            "kind=mapunmap payload=4096",
+            " kind=mapunmap payload=4096",
+        ),
+        (
+            "adaptive",
+            "kind=write payload=8 threshold=2",
+            " kind=write payload=8",
+        ),
     ] {
-        let run = boot(&format!("init=bench-seed design={design} c=8 rounds=4 {extra}"));
+        let run = boot(&format!(
+            "init=bench-seed design={design} c=8 rounds=4 {extra}"
+        ));
         let summary = format!("bench-seed: design={design} c=8 rounds=4{label}: 64 syscalls ok");
         assert_eq!(run.code, Some(0), "{design} {extra}:\n{}", run.show());
         assert!(run.has(&summary), "no `{summary}` in:\n{}", run.show());
@@ -132,14 +148,27 @@ fn unavailable_designs_and_bad_parameters_fail_cleanly() {
         ),
     ] {
         let run = boot(args);
-        assert!(run.has_prefix(message), "no `{message}` in:\n{}", run.show());
+        assert!(
+            run.has_prefix(message),
+            "no `{message}` in:\n{}",
+            run.show()
+        );
         assert!(run.has("process 1 exited with code 3"), "{}", run.show());
         assert_eq!(run.code, Some(1), "{}", run.show());
     }
     for (args, message) in [
-        ("init=bench-seed kind=nope", "bench-seed: unknown kind (mapunmap, getpid, write)"),
-        ("init=bench-seed c=0", "bench-seed: c and rounds must be at least 1"),
-        ("init=bench-seed c=2000", "bench-seed: c is larger than the ring (1024)"),
+        (
+            "init=bench-seed kind=nope",
+            "bench-seed: unknown kind (mapunmap, getpid, write)",
+        ),
+        (
+            "init=bench-seed c=0",
+            "bench-seed: c and rounds must be at least 1",
+        ),
+        (
+            "init=bench-seed c=2000",
+            "bench-seed: c is larger than the ring (1024)",
+        ),
         (
             "init=bench-seed kind=write c=64 payload=4096",
             "bench-seed: kind=write needs 1 <= payload and c * payload <= 16384",
@@ -189,7 +218,10 @@ fn designs_trap_as_they_should() {
     assert_eq!((enters, pushed), (0, 256));
     assert!((1..=4).contains(&wakes), "wakes {wakes}");
     assert!(waits <= 4, "waits {waits}");
-    assert_eq!(notifications, waits, "every wait ends with a user interrupt");
+    assert_eq!(
+        notifications, waits,
+        "every wait ends with a user interrupt"
+    );
     // Adaptive at c=64 takes the ring; at c=1 (below the threshold) it
     // makes plain ecalls.
     let (_, _, _, _, pushed, direct) = counts("adaptive");
@@ -197,7 +229,8 @@ fn designs_trap_as_they_should() {
     let run = boot("init=bench-null design=adaptive c=1 rounds=5");
     assert_eq!(run.code, Some(0), "{}", run.show());
     assert!(
-        run.has_prefix("bench-null: passes=") && run.lines.iter().any(|l| l.contains("direct=5 pushed=0")),
+        run.has_prefix("bench-null: passes=")
+            && run.lines.iter().any(|l| l.contains("direct=5 pushed=0")),
         "{}",
         run.show()
     );

@@ -140,7 +140,7 @@ async fn map_unmap(calls: Syscalls, word: u64, payload: usize) -> Result<u64, Fa
         return fail("mmap failed");
     }
     let page = addr as usize;
-    if page < MMAP_BASE || page >= MMAP_END || page % PAGE != 0 {
+    if !(MMAP_BASE..MMAP_END).contains(&page) || !page.is_multiple_of(PAGE) {
         return fail("mmap returned no page of the mmap area");
     }
     let words = page as *mut u64;
