@@ -4,11 +4,41 @@
 //! no heap costs the kernel no frames, and one that does sizes its heap
 //! to its work (the executor's tasks) before its region of interest.
 
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::alloc::{GlobalAlloc, Layout};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use linked_list_allocator::LockedHeap;
 
+/// The crate's heap plus a high-water mark, so a benchmark can report
+/// what its coroutines really needed.
+struct Heap {
+    inner: LockedHeap,
+    peak: AtomicUsize,
+}
+
+// SAFETY: every call is passed on unchanged to `LockedHeap`, a correct
+// allocator; the peak is bookkeeping only.
+unsafe impl GlobalAlloc for Heap {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is passed on.
+        let block = unsafe { self.inner.alloc(layout) };
+        if !block.is_null() {
+            self.peak
+                .fetch_max(self.inner.lock().used(), Ordering::Relaxed);
+        }
+        block
+    }
+
+    unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract is passed on.
+        unsafe { self.inner.dealloc(block, layout) }
+    }
+}
+
 #[global_allocator]
-static HEAP: LockedHeap = LockedHeap::empty();
+static HEAP: Heap = Heap {
+    inner: LockedHeap::empty(),
+    peak: AtomicUsize::new(0),
+};
 
 static INITIALISED: AtomicBool = AtomicBool::new(false);
 
@@ -28,11 +58,16 @@ pub fn init(bytes: usize) -> Result<(), isize> {
     // SAFETY: the kernel just mapped `bytes` of zeroed read-write memory
     // at `base` for this process; nothing else uses it, and it stays
     // mapped because the runtime never unmaps it.
-    unsafe { HEAP.lock().init(base as *mut u8, bytes) };
+    unsafe { HEAP.inner.lock().init(base as *mut u8, bytes) };
     Ok(())
 }
 
 /// Bytes of the heap in use (for diagnostics and leak checks).
 pub fn used() -> usize {
-    HEAP.lock().used()
+    HEAP.inner.lock().used()
+}
+
+/// The most bytes ever in use at once.
+pub fn peak() -> usize {
+    HEAP.peak.load(Ordering::Relaxed)
 }
