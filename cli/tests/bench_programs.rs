@@ -44,6 +44,11 @@ impl Run {
 
 /// Boots firmware + kernel on one hart with `bootargs`.
 fn boot(bootargs: &str) -> Run {
+    boot_with(bootargs, &[])
+}
+
+/// As [`boot`], with more `asyncsim run` flags.
+fn boot_with(bootargs: &str, flags: &[&str]) -> Run {
     let sbi = write_tmp("sbi.elf", workloads::firmware());
     let kernel = write_tmp("kernel.elf", workloads::kernel());
     let out = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
@@ -54,6 +59,7 @@ fn boot(bootargs: &str) -> Run {
         .arg(&kernel)
         .args(["--max-insns", "400000000"])
         .args(["--bootargs", bootargs])
+        .args(flags)
         .output()
         .expect("asyncsim runs");
     Run {
@@ -243,4 +249,74 @@ fn runs_are_deterministic() {
     let (a, b) = (boot(args), boot(args));
     assert_eq!(a.code, Some(0), "{}", a.show());
     assert_eq!(a.lines, b.lines);
+}
+
+/// A counter of the `--json` statistics printed after the output.
+fn stat(run: &Run, name: &str) -> u64 {
+    let json = run
+        .lines
+        .iter()
+        .position(|l| l.starts_with('{'))
+        .map(|at| run.lines[at..].join("\n"))
+        .unwrap_or_else(|| panic!("no JSON in:\n{}", run.show()));
+    let mut value: &serde_json::Value = &serde_json::from_str(&json).expect("stats JSON");
+    for key in name.split('.') {
+        value = &value[key];
+    }
+    value
+        .as_u64()
+        .unwrap_or_else(|| panic!("no {name} in {json}"))
+}
+
+/// Traps and user interrupts per syscall in the steady state, measured
+/// without the region of interest: the difference between runs of 8 and
+/// 4 rounds is 4 rounds of c syscalls and nothing else (boot and set-up
+/// are the same in both). Sync traps exactly once per syscall; batch
+/// once per round; async-uintr wakes the worker and waits once per
+/// round, and each wait ends with one user interrupt (no trap);
+/// async-trapnotify pays an UPCALL_RETURN on top.
+#[test]
+fn traps_per_syscall_in_the_steady_state() {
+    let c = 64u64;
+    let extra_syscalls = 4 * c;
+    let delta = |design: &str, key: &str| {
+        let count = |rounds: u32| {
+            let run = boot_with(
+                &format!("init=bench-null design={design} c={c} rounds={rounds}"),
+                &["--json"],
+            );
+            assert_eq!(run.code, Some(0), "{}", run.show());
+            stat(&run, key)
+        };
+        count(8) - count(4)
+    };
+    let traps = "hart0.exceptions.from_user";
+    let uintrs = "hart0.uintr.delivered";
+    assert_eq!(
+        delta("sync", traps),
+        extra_syscalls,
+        "sync: 1 trap per syscall"
+    );
+    assert_eq!(delta("batch", traps), 4, "batch: 1 enter per round");
+    assert_eq!(
+        delta("async-uintr", traps),
+        8,
+        "async-uintr: wake + wait per round"
+    );
+    assert_eq!(
+        delta("async-uintr", uintrs),
+        4,
+        "one user interrupt per round"
+    );
+    assert_eq!(
+        delta("async-trapnotify", traps),
+        12,
+        "wake + wait + upcall return"
+    );
+    assert_eq!(delta("async-trapnotify", uintrs), 0);
+    assert_eq!(
+        delta("adaptive", traps),
+        8,
+        "adaptive at c=64 = async-uintr"
+    );
 }
