@@ -59,10 +59,11 @@ fn executor_polls_woken_tasks_and_frees_their_slots() {
             STEPS.fetch_add(1, Ordering::SeqCst);
         })
         .unwrap();
-    assert!(ex.is_ready(id));
+    assert!(ex.is_ready(id) && ex.any_ready());
     assert!(ex.poll(id));
     assert_eq!(STEPS.load(Ordering::SeqCst), 1);
     assert!(!ex.is_ready(id), "pending and not woken");
+    assert!(!ex.any_ready());
     assert!(!ex.poll(id), "not polled unless woken");
     OPEN.store(true, Ordering::SeqCst);
     WAKER.lock().unwrap().take().unwrap().wake();

@@ -3,7 +3,7 @@
 //! refused; a receiver's end drops its handles. One test: the table is
 //! a static.
 
-use crate::kernel_uintr_handles::{create, lookup, release_owner, Target, MAX_HANDLES};
+use crate::kernel_uintr_handles::{create, lookup, release_owner, Target, MAX_HANDLES, PER_OWNER};
 use abi::errno::{EINVAL, ENOMEM};
 
 #[test]
@@ -39,14 +39,24 @@ fn handles_grant_only_the_named_process() {
         })
     );
 
-    // A full table says so.
-    let mut made = 1;
+    // One receiver holds at most PER_OWNER handles.
+    let mut made = 0;
     while create(5, 9, 1, 6) >= 0 {
         made += 1;
     }
-    assert_eq!(made, MAX_HANDLES);
+    assert_eq!(made, PER_OWNER);
     assert_eq!(create(5, 9, 1, 6), -ENOMEM);
+    // Many receivers fill the table; then nobody gets one.
+    let mut owner = 10;
+    let mut total = made + 1; // owner 4's
+    while total < MAX_HANDLES {
+        assert!(create(owner, 1, 0, 2) >= 0);
+        total += 1;
+        if total % PER_OWNER == 0 {
+            owner += 1;
+        }
+    }
+    assert_eq!(create(99, 1, 0, 2), -ENOMEM, "table full");
     release_owner(5);
-    release_owner(4);
-    assert!(create(5, 9, 1, 6) >= 0);
+    assert!(create(99, 1, 0, 2) >= 0);
 }

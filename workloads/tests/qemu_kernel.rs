@@ -170,3 +170,24 @@ fn a_faulting_process_is_killed_on_qemu() {
         }
     }
 }
+
+/// The batch design needs no UINTR: its ring requests run inside
+/// async_enter on QEMU exactly as on asyncsim (cli/tests/kernel_async.rs).
+#[test]
+fn batch_ring_requests_run_on_qemu() {
+    if qemu_available() {
+        let (code, lines) = boot(1, Some("init=user-async-enter"));
+        assert_eq!(code, Some(0), "{lines:#?}");
+        assert_same_lines(
+            &lines,
+            &[
+                "kernel booted (Sv39)",
+                "kernel: SBI 1.0, timer ok",
+                "user-async-enter: write from the ring",
+                "user-async-enter: all 71 checks passed",
+                "process 1 exited with code 0",
+                "kernel: all processes done, shutting down",
+            ],
+        );
+    }
+}

@@ -21,7 +21,10 @@
 //! [`WORKER_POLLED`] (async-poll) the user never wakes anyone. Before the
 //! user's receiver blocks it sets [`Header::receiver_waiting`] and checks
 //! the completion ring again; the kernel notifies (UINTR or upcall) only a
-//! receiver that waits.
+//! receiver that waits, and clears [`Header::receiver_waiting`] when it
+//! does (one notification per wait: set it again before the next wait).
+//! A UINTR receiver's handler must clear its pending bits (`uipi write
+//! 0`), since `uintr_wait` returns at once while any are set.
 
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicU32, Ordering};

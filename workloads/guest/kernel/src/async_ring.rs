@@ -47,6 +47,8 @@ pub struct AsyncRing {
     wake_requested: bool,
     /// The sleeping worker's waker.
     waker: Option<Waker>,
+    /// The waker of a worker that waits for room in the completion ring.
+    room_waker: Option<Waker>,
     /// The worker coroutine (Mode::Wake), once spawned.
     pub worker: Option<TaskId>,
 }
@@ -111,6 +113,7 @@ impl AsyncRing {
             notify,
             wake_requested: false,
             waker: None,
+            room_waker: None,
             worker: None,
         })
     }
@@ -180,6 +183,24 @@ impl AsyncRing {
         }
         self.waker = Some(waker.clone());
         false
+    }
+
+    /// Whether the completion ring has room; if not, remembers `waker`
+    /// for [`Self::user_ran`].
+    pub fn has_room(&mut self, waker: &Waker) -> bool {
+        if self.completions.free() != 0 {
+            return true;
+        }
+        self.room_waker = Some(waker.clone());
+        false
+    }
+
+    /// The process ran (and may have reaped completions): a worker that
+    /// waits for room looks again.
+    pub fn user_ran(&mut self) {
+        if let Some(waker) = self.room_waker.take() {
+            waker.wake();
+        }
     }
 
     /// If the user's receiver waits for a notification, clears the flag

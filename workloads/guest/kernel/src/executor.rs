@@ -85,6 +85,15 @@ impl Executor {
         self.tasks[id.0].is_some() && READY[id.0].load(Ordering::Acquire)
     }
 
+    /// Whether any task waits to be polled (then the driver must not
+    /// idle).
+    pub fn any_ready(&self) -> bool {
+        self.tasks
+            .iter()
+            .zip(&READY)
+            .any(|(task, ready)| task.is_some() && ready.load(Ordering::Acquire))
+    }
+
     /// Polls task `id` once if it is ready; returns whether it ran. A
     /// task that finishes frees its slot.
     pub fn poll(&mut self, id: TaskId) -> bool {

@@ -10,6 +10,7 @@
 #![no_main]
 
 mod async_ring;
+mod async_state;
 mod clock;
 mod cmdline;
 mod console;
@@ -122,6 +123,10 @@ fn kmain(hart: usize, fdt: usize) -> ! {
         kprintln!("kernel: {} page frames leaked", frames.in_use() - 1);
         all_passed = false;
     }
+    if ring_pool::in_use() != 0 {
+        kprintln!("kernel: {} syscall buffers leaked", ring_pool::in_use());
+        all_passed = false;
+    }
     kprintln!("kernel: all processes done, shutting down");
     sbi::shutdown(all_passed)
 }
@@ -145,6 +150,9 @@ fn schedule(
         run_queue.wake(now);
         let wake = run_queue.next_wake().unwrap_or(u64::MAX);
         let Some(slot) = run_queue.pick() else {
+            if executor.any_ready() {
+                continue; // a kernel task has work: no idling
+            }
             arm_timer(wake);
             timer::wait_until(wake);
             continue;
@@ -169,11 +177,11 @@ fn schedule(
             }
             Event::Ended(outcome) => outcome,
         };
-        let Some(process) = run_queue.remove(slot) else {
+        let Some(mut process) = run_queue.remove(slot) else {
             continue;
         };
         let pid = process.pid;
-        if let Some(task) = process.worker() {
+        if let Some(task) = process.asyncs().worker() {
             executor.cancel(task);
         }
         process.destroy(frames);

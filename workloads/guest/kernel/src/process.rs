@@ -3,10 +3,10 @@
 //! [`Process::run`], which runs it until something the scheduler must act
 //! on happens: a timer interrupt, a yield or sleep, or its end.
 
-use crate::async_ring::{AsyncRing, Pass};
+use crate::async_ring::Pass;
+use crate::async_state::{AsyncState, Outcall};
 use crate::clock::Clock;
 use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
-use crate::executor::TaskId;
 use crate::fd_table::FdTable;
 use crate::file_syscalls::Files;
 use crate::fpu::FpState;
@@ -16,13 +16,7 @@ use crate::memory_syscalls::MmapArea;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
 use crate::syscall::{self, Action, Context, Memory};
 use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
-use crate::uintr::UintrState;
-use crate::uintr_handles;
-use crate::upcall::Upcall;
 use crate::user_memory::write_user;
-use abi::errno::{EBUSY, EINVAL, ENODEV};
-use abi::nr;
-use core::task::Waker;
 
 /// Lowest address a process may map (page 0 stays unmapped: null pointers fault).
 const USER_BASE: usize = PAGE_SIZE;
@@ -31,11 +25,9 @@ const STACK_TOP: usize = 0x4000_0000;
 const STACK_PAGES: usize = 4;
 /// Longest command line a process gets (a longer one is cut off).
 const MAX_CMDLINE: usize = 1024;
-/// Argument registers a0..a2 and the syscall number a7.
+/// Argument registers a0 and a1.
 const A0: usize = 10;
 const A1: usize = 11;
-const A2: usize = 12;
-const A7: usize = 17;
 
 /// Why a process could not be created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +71,7 @@ pub enum Event {
     Yielded,
     /// Blocked until `time` reaches this tick.
     Sleeping(u64),
-    /// Blocked in UINTR_WAIT until [`Process::wait_over`].
+    /// Blocked in UINTR_WAIT until [`AsyncState::wait_over`].
     Waiting,
     Ended(Outcome),
 }
@@ -94,12 +86,8 @@ pub struct Process {
     mmap: MmapArea,
     frame: TrapFrame,
     fp: FpState,
-    /// The shared syscall buffer, once set up.
-    ring: Option<AsyncRing>,
-    uintr: UintrState,
-    upcall: Upcall,
-    /// Blocked in UINTR_WAIT.
-    waiting: bool,
+    /// Its async rings, UINTR and upcall state.
+    asyncs: AsyncState,
 }
 
 impl Process {
@@ -129,10 +117,7 @@ impl Process {
                     mmap: MmapArea::default(),
                     frame,
                     fp: FpState::default(),
-                    ring: None,
-                    uintr: UintrState::default(),
-                    upcall: Upcall::default(),
-                    waiting: false,
+                    asyncs: AsyncState::default(),
                 })
             }
             Err(e) => {
@@ -147,17 +132,15 @@ impl Process {
     /// on `fs`, memory calls with `frames`). Its user-interrupt state is
     /// live on the hart only inside this call.
     pub fn run(&mut self, clock: &Clock, fs: &mut MemFs, frames: &mut FramePool) -> Event {
-        self.uintr.switch_in();
+        self.asyncs.switch_in();
         let event = self.run_switched_in(clock, fs, frames);
-        self.uintr.switch_out();
+        self.asyncs.switch_out();
         event
     }
 
     fn run_switched_in(&mut self, clock: &Clock, fs: &mut MemFs, frames: &mut FramePool) -> Event {
         loop {
-            let ready = self.ring.as_ref().map_or(0, |r| r.completions_ready());
-            self.upcall
-                .deliver(&mut self.frame, &self.fp, ready as usize);
+            self.asyncs.deliver_upcall(&mut self.frame, &self.fp);
             self.fp.restore();
             let trap = trap::run_user(&mut self.frame);
             self.fp.save_if_dirty();
@@ -191,103 +174,17 @@ impl Process {
                 Action::SleepUntil(deadline) => return Event::Sleeping(deadline),
                 Action::Exit(code) => return Event::Ended(Outcome::Exited(code)),
                 Action::ProcessCall => {
-                    if let Some(event) = self.process_call(clock, fs, frames) {
-                        return event;
+                    let frame = (&mut self.frame, &mut self.fp);
+                    if self.asyncs.call(&mut ctx, frame) == Outcall::Wait {
+                        return Event::Waiting;
                     }
                 }
             }
         }
     }
 
-    /// The calls on the process's own async/UINTR state (a7 = 500..=513),
-    /// after an ecall; sets a0 and returns an event if the process stops.
-    fn process_call(
-        &mut self,
-        clock: &Clock,
-        fs: &mut MemFs,
-        frames: &mut FramePool,
-    ) -> Option<Event> {
-        let regs = self.frame.regs;
-        let (a0, a1, a2) = (regs[A0], regs[A1], regs[A2]);
-        let result = match regs[A7] {
-            nr::ASYNC_SETUP => self.async_setup(frames, a0, a1, a2),
-            nr::ASYNC_WAKE => match &mut self.ring {
-                Some(ring) if ring.mode == abi::ring::Mode::Wake => {
-                    ring.wake();
-                    0
-                }
-                _ => -EINVAL,
-            },
-            nr::ASYNC_ENTER => match &self.ring {
-                Some(ring) if ring.mode == abi::ring::Mode::Enter => {
-                    let limit = u32::try_from(a0).unwrap_or(u32::MAX);
-                    self.serve_ring(fs, frames, clock, limit)
-                        .map_or(-EINVAL, |(_, done)| done as isize)
-                }
-                _ => -EINVAL,
-            },
-            nr::UPCALL_REGISTER => self.upcall.register(a0),
-            nr::UPCALL_RETURN => {
-                if self.upcall.finish(&mut self.frame, &mut self.fp) {
-                    return None; // the interrupted context, a0 included
-                }
-                -EINVAL
-            }
-            nr::UINTR_REGISTER_RECEIVER => self.uintr.register_receiver(a0),
-            nr::UINTR_CREATE_HANDLE => match self.uintr.receiver() {
-                Some(entry) => uintr_handles::create(self.pid, entry.index(), a0, a1),
-                None if crate::uintc::present() => -EINVAL,
-                None => -ENODEV,
-            },
-            nr::UINTR_REGISTER_SENDER => self.uintr.register_sender(self.pid, frames, a0),
-            nr::UINTR_WAIT => {
-                self.frame.regs[A0] = 0;
-                if self.uintr.receiver().is_none() && !self.upcall.registered() {
-                    -EINVAL
-                } else if self.uintr.interrupt_pending(true) || self.upcall.pending() {
-                    0
-                } else {
-                    self.waiting = true;
-                    return Some(Event::Waiting);
-                }
-            }
-            _ => -abi::errno::ENOSYS,
-        };
-        self.frame.regs[A0] = result as usize;
-        None
-    }
-
-    /// ASYNC_SETUP(mode, notify, worker_hart).
-    fn async_setup(
-        &mut self,
-        frames: &mut FramePool,
-        mode: usize,
-        notify: usize,
-        hart: usize,
-    ) -> isize {
-        if self.ring.is_some() {
-            return -EBUSY;
-        }
-        match AsyncRing::setup(
-            &mut self.space,
-            frames,
-            mode,
-            notify,
-            hart,
-            crate::uintr::hart(),
-        ) {
-            Ok(ring) => {
-                self.ring = Some(ring);
-                abi::ring::USER_VA as isize
-            }
-            Err(errno) => errno,
-        }
-    }
-
-    /// One pass over the request ring (at most `limit` requests), each
-    /// served as if by an ecall of this process, then the notification
-    /// of a waiting receiver if the pass completed something. None if the
-    /// process has no ring.
+    /// One pass of the process's request ring (see
+    /// [`AsyncState::serve_ring`]), as the worker runs it.
     pub fn serve_ring(
         &mut self,
         fs: &mut MemFs,
@@ -295,7 +192,6 @@ impl Process {
         clock: &Clock,
         limit: u32,
     ) -> Option<(Pass, u32)> {
-        let ring = self.ring.as_mut()?;
         let mut ctx = Context {
             pid: self.pid,
             memory: Memory {
@@ -309,75 +205,19 @@ impl Process {
             },
             clock,
         };
-        let (pass, done) = ring.serve(limit, |request| syscall::handle_request(&mut ctx, request));
-        if done > 0 {
-            let notify = ring.notify;
-            let can_notify = match notify {
-                abi::ring::Notify::Uintr => self.uintr.receiver().is_some(),
-                abi::ring::Notify::Upcall => self.upcall.registered(),
-                abi::ring::Notify::None => false,
-            };
-            if can_notify && ring.claim_notification() {
-                match notify {
-                    abi::ring::Notify::Uintr => {
-                        self.uintr.notify();
-                    }
-                    _ => self.upcall.raise(),
-                }
-            }
-        }
-        Some((pass, done))
+        self.asyncs.serve_ring(&mut ctx, limit)
     }
 
-    /// The worker's sleep protocol step (see [`AsyncRing::try_sleep`]);
-    /// false (keep working) without a ring.
-    pub fn try_sleep(&mut self) -> bool {
-        self.ring.as_mut().is_some_and(AsyncRing::try_sleep)
-    }
-
-    /// Whether ASYNC_WAKE came; else the worker's `waker` is kept for it.
-    /// True without a ring (the worker then ends).
-    pub fn take_wake(&mut self, waker: &Waker) -> bool {
-        self.ring.as_mut().is_none_or(|ring| ring.take_wake(waker))
-    }
-
-    /// Mode::Wake ring whose worker is not spawned yet.
-    pub fn needs_worker(&self) -> bool {
-        self.ring
-            .as_ref()
-            .is_some_and(|r| r.mode == abi::ring::Mode::Wake && r.worker.is_none())
-    }
-
-    /// Records the spawned worker.
-    pub fn set_worker(&mut self, task: TaskId) {
-        if let Some(ring) = &mut self.ring {
-            ring.worker = Some(task);
-        }
-    }
-
-    /// The worker task, if any.
-    pub fn worker(&self) -> Option<TaskId> {
-        self.ring.as_ref().and_then(|r| r.worker)
-    }
-
-    /// If blocked in UINTR_WAIT: whether the wait is over (a user
-    /// interrupt or an upcall is pending); clears the block if so.
-    pub fn wait_over(&mut self) -> bool {
-        if self.waiting && (self.uintr.interrupt_pending(false) || self.upcall.pending()) {
-            self.waiting = false;
-            return true;
-        }
-        false
+    /// The process's async/UINTR state (for its worker and the scheduler).
+    pub fn asyncs(&mut self) -> &mut AsyncState {
+        &mut self.asyncs
     }
 
     /// Frees everything the process holds: ring, UINTR state, address
     /// space. The caller has switched to another space and cancelled the
     /// worker.
     pub fn destroy(mut self, frames: &mut FramePool) {
-        if let Some(ring) = self.ring.take() {
-            ring.teardown(&mut self.space, frames);
-        }
-        self.uintr.release(self.pid, frames);
+        self.asyncs.release(self.pid, &mut self.space, frames);
         self.space.destroy(frames);
     }
 }

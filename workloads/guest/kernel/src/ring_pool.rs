@@ -44,6 +44,14 @@ pub fn allocate() -> Option<RingFrames> {
     Some(frames)
 }
 
+/// Buffers handed out and not released (for leak checks).
+pub fn in_use() -> usize {
+    IN_USE
+        .iter()
+        .filter(|used| used.load(Ordering::Acquire))
+        .count()
+}
+
 /// Gives the buffer back (its user mapping must be gone).
 pub fn release(frames: RingFrames) {
     IN_USE[frames.slot].store(false, Ordering::Release);

@@ -13,6 +13,9 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 /// Handles that can exist at once.
 pub const MAX_HANDLES: usize = 64;
+/// Handles one receiver may hold (so no process can take the whole
+/// table from the others).
+pub const PER_OWNER: usize = 8;
 /// Vectors a receiver can hand out (pending bits of its entry).
 pub const VECTORS: usize = 64;
 
@@ -44,11 +47,20 @@ fn owner(word: u64) -> usize {
 
 /// A new handle of receiver `owner` (whose entry is `entry`) for process
 /// `allowed`; -EINVAL for a bad vector or pid, -ENOMEM if the table is
-/// full. Pids fit the packed fields (the kernel has at most 8 processes).
+/// full or the receiver holds [`PER_OWNER`] already. Pids fit the packed
+/// fields (the kernel has at most 8 processes).
 pub fn create(owner: usize, entry: u16, vector: usize, allowed: usize) -> isize {
     use abi::errno::{EINVAL, ENOMEM};
     if vector >= VECTORS || allowed == 0 || allowed > 0xffff || owner > 0x7fff {
         return -EINVAL;
+    }
+    let held = HANDLES
+        .iter()
+        .map(|slot| slot.load(Ordering::Acquire))
+        .filter(|&word| word & VALID != 0 && self::owner(word) == owner)
+        .count();
+    if held >= PER_OWNER {
+        return -ENOMEM;
     }
     let word = pack(owner, allowed, entry, vector as u64);
     for (index, slot) in HANDLES.iter().enumerate() {

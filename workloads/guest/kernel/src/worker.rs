@@ -74,7 +74,21 @@ struct WakeUp;
 impl Future for WakeUp {
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match with_context(|ctx| ctx.process.take_wake(cx.waker())) {
+        match with_context(|ctx| ctx.process.asyncs().take_wake(cx.waker())) {
+            Some(true) | None => Poll::Ready(()),
+            Some(false) => Poll::Pending,
+        }
+    }
+}
+
+/// Pending until the completion ring has room; looked at again each
+/// time the process has run (only it can make room).
+struct Room;
+
+impl Future for Room {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match with_context(|ctx| ctx.process.asyncs().has_room(cx.waker())) {
             Some(true) | None => Poll::Ready(()),
             Some(false) => Poll::Pending,
         }
@@ -102,9 +116,10 @@ pub async fn worker() {
         .map(|(pass, _)| pass);
         match pass {
             None => return,
-            Some(Pass::CompletionsFull | Pass::Limit) => executor::yield_now().await,
+            Some(Pass::Limit) => executor::yield_now().await,
+            Some(Pass::CompletionsFull) => Room.await,
             Some(Pass::Idle) => {
-                let sleeps = in_context(|ctx| ctx.process.try_sleep()).await;
+                let sleeps = in_context(|ctx| ctx.process.asyncs().try_sleep()).await;
                 if sleeps == Some(true) {
                     WakeUp.await;
                 }
@@ -129,13 +144,13 @@ pub fn run_kernel_tasks(
         let Some(process) = run_queue.process(slot) else {
             continue;
         };
-        if process.needs_worker() {
+        if process.asyncs().needs_worker() {
             match executor.spawn(worker()) {
-                Ok(task) => process.set_worker(task),
+                Ok(task) => process.asyncs().set_worker(task),
                 Err(e) => kprintln!("process {}: no worker: {e:?}", process.pid),
             }
         }
-        if let Some(task) = process.worker() {
+        if let Some(task) = process.asyncs().worker() {
             if executor.is_ready(task) {
                 let mut ctx = WorkerContext {
                     process,
@@ -147,7 +162,7 @@ pub fn run_kernel_tasks(
             }
         }
         if let Some(process) = run_queue.process(slot) {
-            if process.wait_over() {
+            if process.asyncs().wait_over() {
                 run_queue.sleep(slot, 0);
             }
         }
