@@ -242,6 +242,29 @@ fn designs_trap_as_they_should() {
     );
 }
 
+/// `worker_hart=` makes the receiver spin instead of trapping; when the
+/// named hart is the process's own (hart 0 here), the worker runs only
+/// when the process leaves the CPU, so the spin gives up and blocks, and
+/// the run still completes with every result right.
+#[test]
+fn a_spinning_receiver_falls_back_to_blocking_on_its_own_hart() {
+    for design in ["async-uintr", "async-trapnotify"] {
+        let run = boot(&format!(
+            "init=bench-seed design={design} c=8 rounds=2 worker_hart=0"
+        ));
+        let summary = format!(
+            "bench-seed: design={design} c=8 rounds=2 kind=mapunmap payload=64: 32 syscalls ok"
+        );
+        assert_eq!(run.code, Some(0), "{}", run.show());
+        assert!(run.has(&summary), "{}", run.show());
+        assert!(
+            run.lines.iter().any(|l| l.contains(" waits=4 ")),
+            "one wait per batch after the spin: {}",
+            run.show()
+        );
+    }
+}
+
 /// Same inputs, same output (the executor runs in a fixed order).
 #[test]
 fn runs_are_deterministic() {

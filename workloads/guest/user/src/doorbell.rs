@@ -8,7 +8,8 @@
 //!   if it was SLEEPING (the protocol of [`abi::ring`]), at most once a
 //!   pass. To wait: announce `receiver_waiting`, look at the completion
 //!   ring again, and only then block in UINTR_WAIT (worker on this hart)
-//!   or spin without trapping (worker on another hart).
+//!   or spin without trapping (worker on another hart; blocking after a
+//!   millisecond without completions, in case it shares the hart).
 //! - async-poll: push only; a kernel hart polls. Spin to wait.
 //! - batch: one ASYNC_ENTER per pass with every request in flight; the
 //!   results are in the ring when it returns.
@@ -28,22 +29,42 @@ use alloc::rc::Rc;
 use core::cell::RefCell;
 use core::sync::atomic::Ordering;
 
+/// How the receiver blocks in the kernel until notified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    /// UINTR_WAIT with user interrupts off around the last check.
+    Uintr,
+    /// UINTR_WAIT (which also ends on an upcall); the upcall is delivered
+    /// by the kernel on its return, so nothing can slip in between.
+    Upcall,
+}
+
+impl From<Block> for WaitStrategy {
+    fn from(block: Block) -> Self {
+        WaitStrategy::Block(block)
+    }
+}
+
 /// How the receiver waits for completions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WaitStrategy {
-    /// UINTR_WAIT with user interrupts off around the last check.
-    BlockUintr,
-    /// UINTR_WAIT (which also ends on an upcall); the upcall is delivered
-    /// by the kernel on its return, so nothing can slip in between.
-    BlockUpcall,
-    /// Poll the completion ring without trapping.
-    Spin,
+    /// Block in the kernel (the worker shares this hart).
+    Block(Block),
+    /// Poll the completion ring without trapping (the worker runs on
+    /// another hart). If nothing comes for [`SPIN_BEFORE_BLOCK`] spins
+    /// and the design has a notification, block like `then`: the worker
+    /// may be on this hart after all (`worker_hart=` named it), and it
+    /// runs only when the process leaves the CPU.
+    Spin { then: Option<Block> },
     /// ASYNC_ENTER until the requests in flight completed.
     Enter,
 }
 
-/// Spins of [`WaitStrategy::Spin`] without a completion before the run
-/// is declared stuck (far more than any kernel pass takes).
+/// Spins before [`WaitStrategy::Spin`] falls back to blocking: about a
+/// millisecond at 1 GHz, far more than a kernel pass on another hart.
+const SPIN_BEFORE_BLOCK: u64 = 1 << 18;
+/// Spins without a completion before a run that cannot block is
+/// declared stuck.
 const SPIN_LIMIT: u64 = 1 << 26;
 /// Waits or enters in a row that bring no completion before the run is
 /// declared stuck.
@@ -189,7 +210,7 @@ impl Doorbell {
         match ring.mode {
             Mode::Wake if pushed > 0 => {
                 let header = ring.buffer.header();
-                if header.worker.swap(WORKER_RUNNING, Ordering::AcqRel) == WORKER_SLEEPING {
+                if header.worker.swap(WORKER_RUNNING, Ordering::SeqCst) == WORKER_SLEEPING {
                     self.stats.wakes += 1;
                     let r = async_calls::wake();
                     if r < 0 {
@@ -224,57 +245,80 @@ impl Doorbell {
 
     /// Blocks or spins until the completion ring holds something.
     fn wait(&mut self, ring: &RingSide) -> Result<(), DoorbellError> {
-        let ready = || ring.calls.borrow().completions_ready();
         let in_flight = ring.calls.borrow().in_flight();
-        match ring.wait {
-            WaitStrategy::Spin => {
-                for _ in 0..SPIN_LIMIT {
-                    if ready() {
-                        return Ok(());
+        let done = match ring.wait {
+            WaitStrategy::Block(block) => self.block(ring, block)?,
+            WaitStrategy::Spin { then } => {
+                spin(ring, SPIN_BEFORE_BLOCK)
+                    || match then {
+                        Some(block) => self.block(ring, block)?,
+                        None => spin(ring, SPIN_LIMIT),
                     }
-                    core::hint::spin_loop();
-                }
             }
             WaitStrategy::Enter => {
+                let mut done = false;
                 for _ in 0..EMPTY_WAIT_LIMIT {
-                    if ready() {
-                        return Ok(());
+                    if ring.calls.borrow().completions_ready() {
+                        done = true;
+                        break;
                     }
                     self.enter(in_flight as usize)?;
                 }
+                done
             }
-            WaitStrategy::BlockUintr | WaitStrategy::BlockUpcall => {
-                let header = ring.buffer.header();
-                let uintr = ring.wait == WaitStrategy::BlockUintr;
-                for _ in 0..EMPTY_WAIT_LIMIT {
-                    if uintr {
-                        uintr::disable();
-                    }
-                    header.receiver_waiting.store(1, Ordering::SeqCst);
-                    let r = if ready() {
-                        0
-                    } else {
-                        self.stats.waits += 1;
-                        uintr::wait()
-                    };
-                    header.receiver_waiting.store(0, Ordering::SeqCst);
-                    if uintr {
-                        uintr::enable();
-                    }
-                    if r < 0 {
-                        return Err(DoorbellError::Refused {
-                            call: "uintr_wait",
-                            errno: r,
-                        });
-                    }
-                    if ready() {
-                        return Ok(());
-                    }
-                }
+        };
+        if done {
+            Ok(())
+        } else {
+            Err(DoorbellError::NoProgress { in_flight })
+        }
+    }
+
+    /// The receiver's wait in the kernel: announce `receiver_waiting`,
+    /// look at the completion ring once more, and only then UINTR_WAIT.
+    /// Returns whether completions came.
+    fn block(&mut self, ring: &RingSide, block: Block) -> Result<bool, DoorbellError> {
+        let header = ring.buffer.header();
+        let ready = || ring.calls.borrow().completions_ready();
+        let uintr = block == Block::Uintr;
+        for _ in 0..EMPTY_WAIT_LIMIT {
+            if uintr {
+                uintr::disable();
+            }
+            header.receiver_waiting.store(1, Ordering::SeqCst);
+            let r = if ready() {
+                0
+            } else {
+                self.stats.waits += 1;
+                uintr::wait()
+            };
+            header.receiver_waiting.store(0, Ordering::SeqCst);
+            if uintr {
+                uintr::enable();
+            }
+            if r < 0 {
+                return Err(DoorbellError::Refused {
+                    call: "uintr_wait",
+                    errno: r,
+                });
+            }
+            if ready() {
+                return Ok(true);
             }
         }
-        Err(DoorbellError::NoProgress { in_flight })
+        Ok(false)
     }
+}
+
+/// Polls the completion ring up to `spins` times; whether something came.
+fn spin(ring: &RingSide, spins: u64) -> bool {
+    for _ in 0..spins {
+        if ring.calls.borrow().completions_ready() {
+            return true;
+        }
+        core::hint::spin_loop();
+    }
+    false
 }
 
 impl Driver for Doorbell {

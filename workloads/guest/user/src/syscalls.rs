@@ -7,7 +7,7 @@
 //! kernel refuses one.
 
 use crate::async_calls::{self, SAME_HART};
-use crate::doorbell::{Doorbell, WaitStrategy};
+use crate::doorbell::{Block, Doorbell, WaitStrategy};
 use crate::ring_calls::{RingCall, RingCalls};
 use crate::sys::syscall6;
 use abi::design::Design;
@@ -134,17 +134,16 @@ pub fn setup(design: Design, options: Options) -> Result<(Syscalls, Doorbell), S
     let same_hart = options.worker_hart.is_none();
     let (mode, notify, wait) = match design {
         Design::Sync => return Ok((Syscalls { ring: None }, Doorbell::sync())),
-        Design::AsyncUintr | Design::Adaptive if same_hart => {
-            (Mode::Wake, Notify::Uintr, WaitStrategy::BlockUintr)
-        }
-        Design::AsyncUintr | Design::Adaptive => (Mode::Wake, Notify::Uintr, WaitStrategy::Spin),
-        Design::AsyncTrapnotify if same_hart => {
-            (Mode::Wake, Notify::Upcall, WaitStrategy::BlockUpcall)
-        }
-        Design::AsyncTrapnotify => (Mode::Wake, Notify::Upcall, WaitStrategy::Spin),
-        Design::AsyncPoll => (Mode::Poll, Notify::None, WaitStrategy::Spin),
+        Design::AsyncUintr | Design::Adaptive => (Mode::Wake, Notify::Uintr, Block::Uintr.into()),
+        Design::AsyncTrapnotify => (Mode::Wake, Notify::Upcall, Block::Upcall.into()),
+        Design::AsyncPoll => (Mode::Poll, Notify::None, WaitStrategy::Spin { then: None }),
         Design::Batch => (Mode::Enter, Notify::None, WaitStrategy::Enter),
         Design::IpcSync | Design::IpcUintr => return Err(SetupError::NotASyscallDesign(design)),
+    };
+    // The receiver blocks when the worker shares its hart, else spins.
+    let wait = match wait {
+        WaitStrategy::Block(block) if !same_hart => WaitStrategy::Spin { then: Some(block) },
+        other => other,
     };
     let base = async_calls::setup(mode, notify, hart);
     if base < 0 {
