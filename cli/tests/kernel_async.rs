@@ -123,8 +123,8 @@ fn wake_worker_notifies_by_upcall() {
 fn user_to_user_interrupts_reach_only_named_receivers() {
     let run = boot("user-uintr-recv,user-uintr-send,user-hostile-async");
     run.assert_passed(&[
-        "user-uintr-recv: all 15 checks passed",
-        "user-uintr-send: all 6 checks passed",
+        "user-uintr-recv: all 16 checks passed",
+        "user-uintr-send: all 9 checks passed",
         "user-hostile-async: all 102 checks passed",
     ]);
     // 3 to the receiver, 1 the hostile process sent itself.

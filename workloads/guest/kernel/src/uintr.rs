@@ -151,8 +151,10 @@ impl UintrState {
         }
     }
 
-    /// Saves the CSRs after it ran, deactivates its entry and leaves the
-    /// hart's user-interrupt state empty for whoever runs next.
+    /// Saves the CSRs after it ran and deactivates its entry. The next
+    /// process's [`Self::switch_in`] loads every user CSR, so nothing of
+    /// this one reaches it; until then no receiver or sender table is
+    /// bound to the hart and USIP is down.
     pub fn switch_out(&mut self) {
         if !uintc::present() {
             return;
@@ -161,7 +163,8 @@ impl UintrState {
         if let Some(entry) = self.receiver {
             entry.set_active(false);
         }
-        UserCsrs::default().load();
+        csr_write!("0x1b1", 0); // suirs
+        csr_write!("0x1b0", 0); // suist
         set_usip(false);
     }
 

@@ -36,6 +36,9 @@ fn main() -> i32 {
     c.eq("pid 0", create_handle(IPC_VECTOR, 0), -EINVAL);
     let handle = create_handle(IPC_VECTOR, sender);
     c.ok("handle", handle >= 0);
+    // A marker in a user CSR that no other process may see.
+    // SAFETY: uscratch is ours to use.
+    unsafe { core::arch::asm!("csrw 0x040, {0}", in(reg) USCRATCH_MARKER) };
     c.ok("publish", publish(HANDLE_FILE, handle as u64));
     for i in 0..IPC_SENDS {
         while DELIVERIES.load(Ordering::Relaxed) as u64 <= i {
@@ -58,6 +61,10 @@ fn main() -> i32 {
         1 << IPC_VECTOR,
     );
     c.eq("nothing pending", uipi_read(), 0);
+    let uscratch: u64;
+    // SAFETY: reads our own user CSR.
+    unsafe { core::arch::asm!("csrr {0}, 0x040", out(reg) uscratch) };
+    c.eq("uscratch kept across switches", uscratch, USCRATCH_MARKER);
     c.finish()
 }
 

@@ -22,6 +22,22 @@ fn main() -> i32 {
         c.ok("handle published", false);
         return c.finish();
     };
+    // The receiver's user-interrupt state stayed with it.
+    let (uscratch, utvec, uie): (u64, u64, u64);
+    // SAFETY: reads our own user CSRs.
+    unsafe {
+        core::arch::asm!(
+            "csrr {0}, 0x040",
+            "csrr {1}, 0x005",
+            "csrr {2}, 0x004",
+            out(reg) uscratch,
+            out(reg) utvec,
+            out(reg) uie,
+        )
+    };
+    c.eq("no uscratch of another", uscratch, 0);
+    c.eq("no utvec of another", utvec, 0);
+    c.eq("no uie of another", uie, 0);
     c.eq(
         "forged handle",
         register_sender(handle as usize + 1),

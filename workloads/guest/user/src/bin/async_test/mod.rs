@@ -266,5 +266,7 @@ pub const HANDLE_FILE: &[u8] = b"uintr-handle\0";
 pub const ACK_FILE: &[u8] = b"uintr-ack\0";
 /// The vector the receiver hands out.
 pub const IPC_VECTOR: usize = 5;
+/// What the receiver leaves in its uscratch.
+pub const USCRATCH_MARKER: u64 = 0x5eed_c0de;
 /// SENDs of the legitimate sender.
 pub const IPC_SENDS: u64 = 3;
