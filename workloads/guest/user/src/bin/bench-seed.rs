@@ -10,7 +10,8 @@
 //! - `write`: write `payload` bytes (default 64) to a scratch file of
 //!   the memory file system (must return `payload`), then lseek it back
 //!   to 0 (must return 0), so the file never grows past one pass's
-//!   writes (`c * payload` must fit a file, 16 KiB).
+//!   writes (`c * payload` must fit a file, 16 KiB); after the rounds the
+//!   file must read back as the payload.
 //!
 //! Other parameters as in `user::bench::Params`. Exit codes as in
 //! `user::bench`.
@@ -97,14 +98,29 @@ fn main() -> i32 {
                 return 4;
             }
             let data: Rc<Vec<u8>> = Rc::new((0..payload).map(|i| i as u8 ^ 0x5a).collect());
-            bench::run(
+            let written = data.clone();
+            let code = bench::run(
                 "bench-seed",
                 format_args!(" kind={name} payload={payload}"),
                 &params,
-                move |calls, _, _| write_pair(calls, fd as usize, data.clone()),
-            )
+                move |calls, _, _| write_pair(calls, fd as usize, written.clone()),
+            );
+            if code == 0 && !file_holds(fd as usize, &data) {
+                println!("bench-seed: the file does not hold what was written");
+                return 1;
+            }
+            code
         }
     }
+}
+
+/// Whether the file's first bytes read back as `data` (every write put
+/// `data` at offset 0, after the lseek of the previous pair).
+fn file_holds(fd: usize, data: &[u8]) -> bool {
+    let mut back = alloc::vec![0u8; data.len()];
+    sys::lseek(fd, 0, sys::SEEK_SET) == 0
+        && sys::read(fd, &mut back) == data.len() as isize
+        && back == data
 }
 
 /// (kind, payload) from the command line.
