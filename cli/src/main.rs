@@ -20,7 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run one guest program (ELF) or firmware + kernel on the simulated machine.
-    Run(commands::run::RunArgs),
+    Run(Box<commands::run::RunArgs>),
     /// Run every bundled guest program, check it passes, write results/.
     Programs(commands::programs::ProgramsArgs),
     /// Write figures (SVG, PNG), summary.csv/json and report.md of a sweep.
@@ -34,7 +34,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Run(args)) => commands::run::run(args),
+        Some(Command::Run(args)) => commands::run::run(*args),
         Some(Command::Programs(args)) => commands::programs::run(args),
         Some(Command::Plot(args)) => commands::report::run(args),
         Some(Command::Check(args)) => commands::check::run(args),

@@ -29,6 +29,11 @@ struct Run {
 
 /// Runs firmware + kernel with `init=<programs>` (and `--json`).
 fn boot(programs: &str) -> Run {
+    boot_on(1, programs)
+}
+
+/// As [`boot`], on `harts` harts.
+fn boot_on(harts: u32, programs: &str) -> Run {
     let sbi = write_tmp("sbi.elf", workloads::firmware());
     let kernel = write_tmp("kernel.elf", workloads::kernel());
     let out = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
@@ -37,7 +42,8 @@ fn boot(programs: &str) -> Run {
         .arg(&sbi)
         .arg("--kernel")
         .arg(&kernel)
-        .args(["--max-insns", "200000000", "--json"])
+        .args(["--max-insns", "300000000", "--json"])
+        .args(["--harts", &harts.to_string()])
         .args(["--bootargs", &format!("init={programs}")])
         .output()
         .expect("asyncsim runs");
@@ -163,4 +169,24 @@ fn async_runs_are_deterministic() {
     let b = boot("user-uintr-recv,user-uintr-send,user-async-uintr");
     assert_eq!(a.code, Some(0), "{}", a.lines.join("\n"));
     assert_eq!(a.lines, b.lines);
+}
+
+/// On two harts: the async designs' processes on hart 1 (its own
+/// executor and UINTR set-up), and user-to-user interrupts from a sender
+/// on hart 1 to a receiver blocked on hart 0.
+#[test]
+fn async_designs_and_cross_hart_user_interrupts_on_two_harts() {
+    let run = boot_on(
+        2,
+        "user-async-uintr@1,user-async-upcall@1,user-async-enter,\
+         user-uintr-recv,user-uintr-send@1,user-hostile-async@1",
+    );
+    run.assert_passed(&[
+        "user-async-uintr: all 141 checks passed",
+        "user-async-upcall: all 90 checks passed",
+        "user-async-enter: all 71 checks passed",
+        "user-uintr-recv: all 16 checks passed",
+        "user-uintr-send: all 9 checks passed",
+        "user-hostile-async: all 102 checks passed",
+    ]);
 }

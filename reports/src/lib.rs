@@ -6,11 +6,14 @@
 //! - [`summary`]: means/spreads over seeds, speedup vs sync, crossovers,
 //!   as CSV, JSON, Markdown and LaTeX;
 //! - [`plot`]: the figures (SVG + PNG);
-//! - [`baseline`]: the regression gate of `asyncsim check`.
+//! - [`baseline`]: the regression gate of `asyncsim check`;
+//! - [`roi_metrics`]: the region-of-interest metrics of one run (DESIGN.md
+//!   §4 names), computed from the simulator's ROI summary.
 
 pub mod baseline;
 pub mod grid;
 pub mod plot;
 pub mod record;
 pub mod results_file;
+pub mod roi_metrics;
 pub mod summary;

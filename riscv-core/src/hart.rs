@@ -12,7 +12,9 @@ use crate::inst::{inst_len, DecodedInst};
 use crate::mmu::{AccessType, Mmu};
 use crate::privileged;
 use crate::trap::{Exception, ExceptionCause, InterruptCause, Trap};
-use sim_core::{AccessKind, MemAccess, Privilege, RegFile, Retired, TimingSink, TrapEvent};
+use sim_core::{
+    AccessKind, HartCounters, MemAccess, Privilege, RegFile, Retired, TimingSink, TrapEvent,
+};
 
 const PAGE_SIZE: u64 = 4096;
 
@@ -65,23 +67,10 @@ pub struct Hart {
     /// unlike minstret).
     pub retired: u64,
     blocks: BlockCache,
-    /// Traps taken, by (interrupt, cause) — exported as stats.
-    pub trap_counts: TrapCounts,
-}
-
-/// Trap counters kept by the ISA layer itself (exported as stats).
-#[derive(Clone, Debug, Default)]
-pub struct TrapCounts {
-    /// Synchronous exceptions taken, indexed by the privilege they came from.
-    pub exceptions_from: [u64; 3],
-    /// Interrupts taken, indexed by the privilege they came from.
-    pub interrupts_from: [u64; 3],
-    /// User interrupts delivered (no privilege change).
-    pub uintr_delivered: u64,
-    /// UIPI sends that reached a receiver entry.
-    pub uintr_sent: u64,
-    /// UIPI sends with no effect (index out of range, invalid entry).
-    pub uintr_rejected: u64,
+    /// Always-on event counters (instructions per privilege, traps,
+    /// user interrupts), kept per block and per trap so they cost nothing
+    /// measurable; the region of interest is measured with them.
+    pub counters: HartCounters,
 }
 
 impl Hart {
@@ -102,7 +91,7 @@ impl Hart {
             counters_written: false,
             retired: 0,
             blocks: BlockCache::new(),
-            trap_counts: TrapCounts::default(),
+            counters: HartCounters::default(),
         }
     }
 
@@ -172,6 +161,9 @@ impl Hart {
             // an instruction flushes the cache (flushes apply at the end).
             let block = self.blocks.insts(slot);
             let (start, privilege) = (self.pc, self.privilege);
+            // Counted per lookup, not per pass of a tight loop: a block
+            // runs at one privilege (xRET and traps end it).
+            let retired_before = run.retired;
             // A block that branches back to its own start (a tight loop)
             // runs again without another cache lookup.
             loop {
@@ -188,6 +180,7 @@ impl Hart {
                 }
                 if trapped {
                     run.traps = 1;
+                    self.counters.instret[privilege.index()] += run.retired - retired_before;
                     self.retired += run.retired;
                     run.waiting = self.waiting;
                     return run;
@@ -201,6 +194,7 @@ impl Hart {
                     break;
                 }
             }
+            self.counters.instret[privilege.index()] += run.retired - retired_before;
             if self.sync_request {
                 break;
             }
@@ -300,14 +294,17 @@ impl Hart {
         // change: it is not a trap for the counters or the timing model.
         let uintr = interrupt && cause == InterruptCause::UserSoftware as u64;
         if uintr {
-            self.trap_counts.uintr_delivered += 1;
+            self.counters.uintr_delivered += 1;
             if S::ACTIVE {
                 sink.uintr(self.id, sim_core::UintrEvent::Delivered);
             }
         } else if interrupt {
-            self.trap_counts.interrupts_from[from.index()] += 1;
+            self.counters.interrupts_from[from.index()] += 1;
         } else {
-            self.trap_counts.exceptions_from[from.index()] += 1;
+            self.counters.exceptions_from[from.index()] += 1;
+            if cause == ExceptionCause::EcallFromU as u64 {
+                self.counters.ecalls_from_user += 1;
+            }
         }
         if S::ACTIVE && !uintr {
             sink.trap(

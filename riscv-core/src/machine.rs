@@ -15,11 +15,12 @@
 //! seen at the receiver's next sampling point.
 
 use crate::bus::Bus;
+use crate::devices::SimEvent;
 use crate::dtb;
 use crate::hart::{Hart, MisalignedPolicy};
 use crate::loader::{self, LoadError, LoadedImage};
 use crate::platform::{PlatformConfig, PlatformError};
-use sim_core::{RunLimits, Stats, StopReason, TimingSink};
+use sim_core::{HartSnapshot, RoiSummary, RoiTracker, RunLimits, Stats, StopReason, TimingSink};
 
 #[derive(Clone, Debug)]
 pub struct MachineConfig {
@@ -86,6 +87,8 @@ pub struct Machine {
     next_stage: Option<u64>,
     /// Last level of each hart's UINTC line (USIP follows its edges).
     usip_line: Vec<bool>,
+    /// The guest's region of interest (sim-control events).
+    roi: RoiTracker,
 }
 
 impl Machine {
@@ -107,6 +110,7 @@ impl Machine {
             instret: 0,
             next_stage: None,
             usip_line: vec![false; hart_count],
+            roi: RoiTracker::new(),
         })
     }
 
@@ -250,6 +254,9 @@ impl Machine {
                     self.cycles[h] += progress;
                     self.instret += retired;
                     remaining -= progress;
+                    if self.bus.simctl.has_events() {
+                        self.take_sim_events();
+                    }
                     if let Some(code) = self.bus.exit_request() {
                         return StopReason::Exited(code);
                     }
@@ -314,6 +321,52 @@ impl Machine {
         }
     }
 
+    /// Every hart's counters and cycles now.
+    pub fn snapshot(&self) -> Vec<HartSnapshot> {
+        self.harts
+            .iter()
+            .zip(&self.cycles)
+            .map(|(h, &cycles)| HartSnapshot {
+                counters: h.counters,
+                cycles,
+            })
+            .collect()
+    }
+
+    /// The region of interest the guest marked, as far as it got.
+    pub fn roi(&self) -> &RoiTracker {
+        &self.roi
+    }
+
+    /// What the guest's completed regions of interest measured.
+    pub fn roi_summary(&self) -> &RoiSummary {
+        self.roi.summary()
+    }
+
+    /// Applies the guest's sim-control events. Called right after the
+    /// slice in which they were written (a device store ends the slice),
+    /// so a snapshot sees the writing hart exactly after its store.
+    fn take_sim_events(&mut self) {
+        for event in self.bus.simctl.take_events() {
+            match event {
+                SimEvent::RoiBegin { hart } => {
+                    let snapshot = self.snapshot();
+                    self.roi.begin(hart, snapshot);
+                }
+                SimEvent::RoiEnd { .. } => {
+                    let snapshot = self.snapshot();
+                    self.roi.end(&snapshot);
+                }
+                SimEvent::ReportSyscalls { value, .. } => self.roi.report_syscalls(value),
+                SimEvent::ReportRounds { value, .. } => self.roi.report_rounds(value),
+                SimEvent::ReportConcurrency { value, .. } => self.roi.report_concurrency(value),
+                // Stats are computed on demand; dump/reset points are not
+                // recorded yet.
+                SimEvent::DumpStats { .. } | SimEvent::ResetStats { .. } => {}
+            }
+        }
+    }
+
     /// ISA-level counters of the run as a stats tree.
     pub fn stats(&self) -> Stats {
         let mut s = Stats::new();
@@ -322,8 +375,12 @@ impl Machine {
             s.set(format!("{p}.instret"), hart.retired);
             s.set(format!("{p}.cycles"), self.cycles[h]);
             s.set(format!("{p}.decode.blocks_built"), hart.blocks_built());
-            let t = &hart.trap_counts;
+            let t = &hart.counters;
             for m in sim_core::Privilege::ALL {
+                s.set(
+                    format!("{p}.instructions.{}", m.name()),
+                    t.instructions_at(m),
+                );
                 s.set(
                     format!("{p}.exceptions.from_{}", m.name()),
                     t.exceptions_from[m.index()],
@@ -333,11 +390,16 @@ impl Machine {
                     t.interrupts_from[m.index()],
                 );
             }
+            s.set(
+                format!("{p}.exceptions.ecalls_from_user"),
+                t.ecalls_from_user,
+            );
             s.set(format!("{p}.uintr.delivered"), t.uintr_delivered);
             s.set(format!("{p}.uintr.sent"), t.uintr_sent);
             s.set(format!("{p}.uintr.send_rejected"), t.uintr_rejected);
         }
         s.set("instret", self.instret);
+        self.roi.summary().write_stats(&mut s);
         s
     }
 }

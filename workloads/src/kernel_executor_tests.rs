@@ -45,7 +45,7 @@ static DROPS: AtomicUsize = AtomicUsize::new(0);
 
 #[test]
 fn executor_polls_woken_tasks_and_frees_their_slots() {
-    let mut ex = Executor::take();
+    let mut ex = Executor::new();
 
     // A task runs to its first await, then only when its waker fires.
     let id = ex

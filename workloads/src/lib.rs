@@ -29,6 +29,10 @@
 /// registers, command-line keys), the same crate the guest compiles.
 pub use abi;
 
+/// The `--workload` / `--design` registry of `asyncsim run`.
+mod registry;
+pub use registry::{workload, Workload, DESIGNS, WORKLOADS};
+
 include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
 
 /// The ELF image of the guest program `name`, if there is one.

@@ -4,6 +4,7 @@ pub mod programs;
 pub mod report;
 mod results_path;
 pub mod run;
+pub mod workload;
 
 /// Millions of guest instructions per host second (0 for an instant run).
 pub fn mips(instructions: u64, seconds: f64) -> f64 {

@@ -51,9 +51,28 @@ pub struct RunArgs {
     #[arg(long = "raw-addr", value_name = "ADDR", value_parser = parse_addr)]
     pub raw_addr: Option<u64>,
     /// Print the run's statistics tree as JSON on stdout at the end (add
-    /// --uart-output FILE to keep the guest's output out of stdout).
+    /// --uart-output FILE to keep the guest's output out of stdout). With
+    /// --workload: print the region-of-interest metrics as one JSON object
+    /// (the guest's output then goes to stderr unless --uart-output).
     #[arg(long)]
     pub json: bool,
+    /// Run a benchmark workload (e.g. `null`) on the bundled firmware and
+    /// kernel and print its region-of-interest metrics.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["elf", "bios", "kernel", "bootargs", "raw_addr"])]
+    pub workload: Option<String>,
+    /// Syscall design of the workload (sync, async-uintr, async-poll,
+    /// batch, async-trapnotify, adaptive, ipc-sync, ipc-uintr).
+    #[arg(long, value_name = "D", requires = "workload")]
+    pub design: Option<String>,
+    /// Submitting coroutines per process (default 1).
+    #[arg(long, value_name = "C", requires = "workload", value_parser = clap::value_parser!(u64).range(1..))]
+    pub concurrency: Option<u64>,
+    /// Rounds the workload runs (default 10).
+    #[arg(long, value_name = "R", requires = "workload", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rounds: Option<u64>,
+    /// Extra KEY=VALUE for the workload's command line (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE", requires = "workload")]
+    pub params: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -76,6 +95,9 @@ fn read_file(path: &PathBuf) -> Result<Vec<u8>> {
 }
 
 pub fn run(args: RunArgs) -> Result<u8> {
+    if args.workload.is_some() {
+        return super::workload::run(&args);
+    }
     let (bios, kernel) = match (&args.elf, &args.bios, &args.kernel) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             bail!("give either a positional ELF or --kernel/--bios, not both")
@@ -84,20 +106,11 @@ pub fn run(args: RunArgs) -> Result<u8> {
         (None, bios, Some(kernel)) => (bios.clone(), kernel.clone()),
         (None, _, None) => bail!("nothing to run: give an ELF (or --kernel)"),
     };
-    let mut config = MachineConfig::default();
-    config.platform.harts = args.harts as usize;
-    config.platform.ram_size = args.mem_mib << 20;
-    config.platform.bootargs = args.bootargs.clone();
-    config.platform.uart_output = match &args.uart_output {
+    let uart = match &args.uart_output {
         Some(p) => UartOutput::File(p.clone()),
         None => UartOutput::Stdout,
     };
-    config.quantum = args.quantum;
-    config.misaligned = match args.misaligned {
-        Misaligned::Emulate => MisalignedPolicy::Emulate,
-        Misaligned::Trap => MisalignedPolicy::Trap,
-    };
-    let mut machine = Machine::new(config).context("cannot build the machine")?;
+    let mut machine = build_machine(&args, args.bootargs.clone(), uart)?;
 
     let kernel_bytes = read_file(&kernel)?;
     let kernel_elf = match args.raw_addr {
@@ -118,6 +131,41 @@ pub fn run(args: RunArgs) -> Result<u8> {
     };
     machine.boot(entry)?;
 
+    let stop = execute(&mut machine, &args)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&machine.stats().to_json())?
+        );
+    }
+    if let StopReason::InstructionBudget(_) = stop {
+        eprintln!(
+            "asyncsim: the guest did not stop within --max-insns; raise it or check the guest"
+        );
+    }
+    Ok(stop.host_exit_code() as u8)
+}
+
+/// The machine `args` describe (harts, memory, quantum, misaligned
+/// policy), with the given command line and UART destination.
+pub fn build_machine(args: &RunArgs, bootargs: String, uart: UartOutput) -> Result<Machine> {
+    let mut config = MachineConfig::default();
+    config.platform.harts = args.harts as usize;
+    config.platform.ram_size = args.mem_mib << 20;
+    config.platform.bootargs = bootargs;
+    config.platform.uart_output = uart;
+    config.quantum = args.quantum;
+    config.misaligned = match args.misaligned {
+        Misaligned::Emulate => MisalignedPolicy::Emulate,
+        Misaligned::Trap => MisalignedPolicy::Trap,
+    };
+    Machine::new(config).context("cannot build the machine")
+}
+
+/// Runs a booted machine to its end under `args`' budget (and commit log,
+/// if asked), flushes the guest's output and prints the summary line
+/// (stop reason, instructions, host speed) on stderr.
+pub fn execute(machine: &mut Machine, args: &RunArgs) -> Result<StopReason> {
     let limits = RunLimits {
         max_instructions: args.max_insns,
     };
@@ -139,16 +187,5 @@ pub fn run(args: RunArgs) -> Result<u8> {
     let insns = machine.instret();
     let mips = super::mips(insns, secs);
     eprintln!("asyncsim: {stop}; {insns} instructions in {secs:.3} s ({mips:.1} MIPS)");
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&machine.stats().to_json())?
-        );
-    }
-    if let StopReason::InstructionBudget(_) = stop {
-        eprintln!(
-            "asyncsim: the guest did not stop within --max-insns; raise it or check the guest"
-        );
-    }
-    Ok(stop.host_exit_code() as u8)
+    Ok(stop)
 }

@@ -36,7 +36,7 @@ impl Hart {
                 // 8-byte sender-table entries: a page holds 512.
                 let capacity = pages * 4096 / 8;
                 if !enabled || index >= capacity {
-                    self.trap_counts.uintr_rejected += 1;
+                    self.counters.uintr_rejected += 1;
                     if S::ACTIVE {
                         sink.uintr(self.id, UintrEvent::SendRejected);
                     }
@@ -58,7 +58,7 @@ impl Hart {
                     );
                 }
                 if entry & 1 == 0 {
-                    self.trap_counts.uintr_rejected += 1;
+                    self.counters.uintr_rejected += 1;
                     if S::ACTIVE {
                         sink.uintr(self.id, UintrEvent::SendRejected);
                     }
@@ -70,7 +70,7 @@ impl Hart {
                 if !bus.write(reg, 8, vector) {
                     return Err(fault(reg));
                 }
-                self.trap_counts.uintr_sent += 1;
+                self.counters.uintr_sent += 1;
                 if S::ACTIVE {
                     let active = bus.read(uintc_base + receiver as u64 * 32 + ACTIVE, 8) == Some(1);
                     sink.uintr(

@@ -7,13 +7,13 @@
 use crate::async_ring::{AsyncRing, Pass};
 use crate::executor::TaskId;
 use crate::fpu::FpState;
-use crate::frames::FramePool;
+use crate::frames::{FramePool, FRAMES};
 use crate::page_table::AddressSpace;
 use crate::syscall::{self, Context};
 use crate::trap::TrapFrame;
 use crate::uintr::UintrState;
 use crate::upcall::Upcall;
-use crate::{uintc, uintr, uintr_handles};
+use crate::{smp, uintc, uintr_handles};
 use abi::errno::{EBUSY, EINVAL, ENODEV, ENOSYS};
 use abi::nr;
 use abi::ring::{Mode, Notify};
@@ -107,7 +107,9 @@ impl AsyncState {
                 None if uintc::present() => -EINVAL,
                 None => -ENODEV,
             },
-            nr::UINTR_REGISTER_SENDER => self.uintr.register_sender(ctx.pid, ctx.memory.frames, a0),
+            nr::UINTR_REGISTER_SENDER => {
+                self.uintr.register_sender(ctx.pid, &mut FRAMES.lock(), a0)
+            }
             nr::UINTR_WAIT => {
                 if self.uintr.receiver().is_none() && !self.upcall.registered() {
                     -EINVAL
@@ -130,15 +132,9 @@ impl AsyncState {
         if self.ring.is_some() {
             return -EBUSY;
         }
-        let memory = &mut ctx.memory;
-        match AsyncRing::setup(
-            memory.space,
-            memory.frames,
-            mode,
-            notify,
-            hart,
-            uintr::hart(),
-        ) {
+        let space = &mut *ctx.memory.space;
+        let here = smp::this_hart();
+        match AsyncRing::setup(space, &mut FRAMES.lock(), mode, notify, hart, here) {
             Ok(ring) => {
                 self.ring = Some(ring);
                 abi::ring::USER_VA as isize
@@ -205,6 +201,11 @@ impl AsyncState {
     /// The worker task, if any.
     pub fn worker(&self) -> Option<TaskId> {
         self.ring.as_ref().and_then(|r| r.worker)
+    }
+
+    /// Whether the process is blocked in UINTR_WAIT.
+    pub fn is_waiting(&self) -> bool {
+        self.waiting
     }
 
     /// If blocked in UINTR_WAIT: whether the wait is over (a user

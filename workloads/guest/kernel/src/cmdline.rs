@@ -1,6 +1,7 @@
 //! The kernel command line: which user programs to run. `init=A,B,...` in
 //! `/chosen/bootargs` (asyncsim `--bootargs`, QEMU `-append`) names them in
 //! order (pid 1, 2, ...); without it the kernel runs [`DEFAULT_PROGRAMS`].
+//! `name@H` places that process on hart H (default: hart 0).
 
 use crate::fdt;
 
@@ -38,4 +39,13 @@ pub fn init_programs(bootargs: Option<&str>) -> &str {
         .split_ascii_whitespace()
         .find_map(|word| word.strip_prefix("init="))
         .unwrap_or(DEFAULT_PROGRAMS)
+}
+
+/// Splits an `init=` entry `name@hart` into the name and the hart (0
+/// without `@`); `None` for a hart that is not a decimal number.
+pub fn placement(entry: &str) -> Option<(&str, usize)> {
+    match entry.split_once('@') {
+        None => Some((entry, 0)),
+        Some((name, hart)) => Some((name, hart.parse().ok()?)),
+    }
 }

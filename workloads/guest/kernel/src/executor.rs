@@ -3,8 +3,10 @@
 //! so a future spawned into a slot never moves (it is pinned there) until
 //! it finishes or is cancelled. A task's waker is its slot number; waking
 //! sets the slot's ready flag (an atomic, so any hart, or a syscall
-//! handler holding a cloned waker, may wake it). Whoever drives the
-//! executor (the scheduler loop of a hart) polls ready tasks.
+//! handler holding a cloned waker, may wake it). Each hart that runs
+//! kernel tasks drives its own [`Executor`]; slots are claimed atomically
+//! from the shared table, so executors on different harts never share
+//! one, and each polls only the tasks it spawned.
 
 use core::future::Future;
 use core::mem::MaybeUninit;
@@ -24,6 +26,8 @@ struct Storage(MaybeUninit<[u8; TASK_BYTES]>);
 #[link_section = ".uninit.tasks"]
 static mut STORAGE: [Storage; MAX_TASKS] = [const { Storage(MaybeUninit::uninit()) }; MAX_TASKS];
 static READY: [AtomicBool; MAX_TASKS] = [const { AtomicBool::new(false) }; MAX_TASKS];
+/// Slots some executor holds a task in.
+static CLAIMED: [AtomicBool; MAX_TASKS] = [const { AtomicBool::new(false) }; MAX_TASKS];
 
 /// A spawned task's slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,14 +44,20 @@ pub enum SpawnError {
 
 type Task = NonNull<dyn Future<Output = ()>>;
 
-/// Owner of the task table (one per kernel: [`Executor::take`]).
+/// The tasks one driver (a hart) spawned and polls.
 pub struct Executor {
     tasks: [Option<Task>; MAX_TASKS],
 }
 
+impl Default for Executor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Executor {
-    /// Takes the table. Call once: two owners would share slots.
-    pub fn take() -> Self {
+    /// An executor with no tasks.
+    pub fn new() -> Self {
         Self {
             tasks: [None; MAX_TASKS],
         }
@@ -62,12 +72,15 @@ impl Executor {
         if core::mem::size_of::<F>() > TASK_BYTES || core::mem::align_of::<F>() > 16 {
             return Err(SpawnError::TooBig);
         }
-        let slot = self
-            .tasks
+        let slot = CLAIMED
             .iter()
-            .position(Option::is_none)
+            .position(|claimed| {
+                claimed
+                    .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            })
             .ok_or(SpawnError::Full)?;
-        // SAFETY: the slot is free (no task lives in its storage), the
+        // SAFETY: the slot was unclaimed (no task lives in its storage), the
         // future fits its size and alignment, and the storage is static,
         // so the future stays at this address until dropped in place.
         let task: Task = unsafe {
@@ -121,10 +134,11 @@ impl Executor {
             // SAFETY: the future lives in its slot and is dropped once:
             // the slot was just emptied.
             unsafe { core::ptr::drop_in_place(task.as_ptr()) };
+            CLAIMED[id.0].store(false, Ordering::Release);
         }
     }
 
-    /// Tasks alive.
+    /// Tasks alive in this executor.
     pub fn len(&self) -> usize {
         self.tasks.iter().filter(|t| t.is_some()).count()
     }

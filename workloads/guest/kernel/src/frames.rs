@@ -1,7 +1,10 @@
 //! Physical page frames for page tables and user memory: a fixed pool in
 //! the kernel image (so the kernel needs no memory map from the device
 //! tree yet), handed out by a bump pointer and recycled through a free list
-//! threaded through the freed frames themselves.
+//! threaded through the freed frames themselves. Behind a [`SpinLock`]
+//! because every hart may map memory.
+
+use crate::lock::SpinLock;
 
 /// Bytes per page.
 pub const PAGE_SIZE: usize = 4096;
@@ -18,26 +21,28 @@ static mut POOL: Pool = Pool([[0; PAGE_SIZE]; POOL_FRAMES]);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutOfFrames;
 
-/// Owner of the frame pool. Physical addresses equal kernel virtual
-/// addresses (the kernel maps RAM one to one).
+/// The kernel's one frame pool, shared by every hart.
+pub static FRAMES: SpinLock<FramePool> = SpinLock::new(FramePool::new());
+
+/// The frame pool's state. Physical addresses equal kernel virtual
+/// addresses (the kernel maps RAM one to one). There is one, [`FRAMES`]:
+/// two would hand out the same frames.
 pub struct FramePool {
-    base: usize,
-    next: usize,
-    end: usize,
+    /// Frames handed out by the bump pointer so far.
+    bumped: usize,
     /// Most recently freed frame, 0 if none; each free frame holds the next.
     free: usize,
 }
 
+/// First byte of the pool.
+fn base() -> usize {
+    core::ptr::addr_of_mut!(POOL) as usize
+}
+
 impl FramePool {
-    /// Takes the pool. Call once: two owners would hand out the same frames.
-    pub fn take() -> Self {
-        let base = core::ptr::addr_of_mut!(POOL) as usize;
-        Self {
-            base,
-            next: base,
-            end: base + POOL_FRAMES * PAGE_SIZE,
-            free: 0,
-        }
+    /// An untouched pool (const, so [`FRAMES`] is a zeroed static).
+    const fn new() -> Self {
+        Self { bumped: 0, free: 0 }
     }
 
     /// A zeroed frame's physical address.
@@ -47,9 +52,9 @@ impl FramePool {
             // SAFETY: a freed frame of the pool holds the next free frame.
             self.free = unsafe { (frame as *const usize).read() };
             frame
-        } else if self.next < self.end {
-            let frame = self.next;
-            self.next += PAGE_SIZE;
+        } else if self.bumped < POOL_FRAMES {
+            let frame = base() + self.bumped * PAGE_SIZE;
+            self.bumped += 1;
             frame
         } else {
             return Err(OutOfFrames);
@@ -61,7 +66,8 @@ impl FramePool {
 
     /// Returns `frame` (from [`Self::alloc`], no longer used) to the pool.
     pub fn free(&mut self, frame: usize) {
-        if frame < self.base || frame >= self.next || !frame.is_multiple_of(PAGE_SIZE) {
+        let bumped_end = base() + self.bumped * PAGE_SIZE;
+        if frame < base() || frame >= bumped_end || !frame.is_multiple_of(PAGE_SIZE) {
             return; // not ours: ignore rather than corrupt the list
         }
         // SAFETY: the frame is the pool's and unused; its first word links the list.
@@ -78,6 +84,6 @@ impl FramePool {
             // SAFETY: as in `alloc`.
             frame = unsafe { (frame as *const usize).read() };
         }
-        (self.next - self.base) / PAGE_SIZE - free
+        self.bumped - free
     }
 }

@@ -1,11 +1,14 @@
 //! asyncsim's guest kernel (S-mode). It boots on hart 0, turns on Sv39
-//! with the kernel's identity map of RAM, loads the user programs the
+//! with the kernel's identity map of RAM, brings the other harts of the
+//! device tree online and checks IPIs and remote fences with them (see
+//! [`smp`]; they then idle, ready for a role), loads the user programs the
 //! command line names (see [`cmdline`]) as processes pid 1, 2, ..., each
-//! in its own address space, and runs them concurrently: round-robin with
-//! a [`TIME_SLICE_NS`] slice enforced by the timer interrupt, plus
-//! sched_yield and nanosleep (see [`scheduler`]). A process that faults is
-//! killed and reported. When the last one ends it powers off through SBI:
-//! exit code 0 if every process exited with 0, else 1.
+//! in its own address space and on the hart the command line picks (hart
+//! 0 by default), and runs them concurrently: on each hart round-robin
+//! with a time slice enforced by the timer interrupt, plus sched_yield and
+//! nanosleep (see [`hart_queues`] and [`scheduler`]). A process that
+//! faults is killed and reported. When the last one ends it powers off
+//! through SBI: exit code 0 if every process exited with 0, else 1.
 #![no_std]
 #![no_main]
 
@@ -20,9 +23,16 @@ mod entry;
 mod executor;
 mod fd_table;
 mod fdt;
+/// Hart count of the device tree (`cpu@N` nodes under `/cpus`); the
+/// kernel uses only `cpu_count` of this file shared with `rt`.
+#[allow(dead_code)]
+#[path = "../../rt/src/fdt.rs"]
+mod fdt_cpus;
 mod file_syscalls;
 mod fpu;
 mod frames;
+mod hart_queues;
+mod lock;
 mod memfs;
 mod memory_syscalls;
 mod page_table;
@@ -30,6 +40,8 @@ mod process;
 mod ring_pool;
 mod sbi;
 mod scheduler;
+mod smp;
+mod smp_selftest;
 mod syscall;
 mod timer;
 mod trap;
@@ -44,27 +56,21 @@ mod user_programs {
     include!(concat!(env!("OUT_DIR"), "/user_programs.rs"));
 }
 
-use clock::Clock;
-use executor::Executor;
-use frames::FramePool;
+use frames::FRAMES;
+use lock::SpinLock;
 use memfs::MemFs;
 use page_table::AddressSpace;
-use process::{Event, Outcome, Process};
-use scheduler::Scheduler;
+use process::Process;
 
-/// Time slice of a process before the timer preempts it.
-const TIME_SLICE_NS: u64 = 5_000_000;
-
-/// The file store, shared by all processes. In `.bss` (too big for the
-/// kernel stack); only [`kmain`] on hart 0 takes a reference, once.
-static mut FILE_STORE: MemFs = MemFs::new();
+/// The file store, shared by all processes on all harts. In `.bss` (too
+/// big for a kernel stack).
+pub static FILE_STORE: SpinLock<MemFs> = SpinLock::new(MemFs::new());
 
 /// Hart 0's kernel, entered from [`entry`] with a zeroed `.bss`.
 fn kmain(hart: usize, fdt: usize) -> ! {
     kprintln!("asyncsim kernel: hart {hart}, device tree at {fdt:#x}");
     trap::init();
-    let mut frames = FramePool::take();
-    let Ok(kernel_space) = AddressSpace::new(&mut frames) else {
+    let Ok(kernel_space) = AddressSpace::new(&mut FRAMES.lock()) else {
         kprintln!("kernel: out of page frames");
         sbi::shutdown(false)
     };
@@ -75,52 +81,31 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     }
 
     let tree = cmdline::device_tree(fdt);
-    let clock = Clock::new(tree.and_then(fdt::timebase_frequency).map_or(0, u64::from));
+    smp::init_boot_hart(kernel_space.satp());
+    let cpus = tree.and_then(fdt_cpus::cpu_count).unwrap_or(1);
+    let mut all_passed = true;
+    if cpus > 1 {
+        all_passed &= start_secondaries(cpus);
+    }
+    hart_queues::set_timebase(tree.and_then(fdt::timebase_frequency).map_or(0, u64::from));
     if let Some(base) = tree.and_then(|t| fdt::reg_of_compatible(t, b"asyncsim,sim-control")) {
         devices::set_simctl_base(base as usize);
     }
     if let Some(base) = tree.and_then(|t| fdt::reg_of_compatible(t, b"riscv,uintc0")) {
         uintc::set_base(base as usize);
     }
-    uintr::init(hart);
     let bootargs = tree.and_then(fdt::bootargs).unwrap_or("");
-    let mut all_passed = true;
-    let mut run_queue = Scheduler::new();
-    for (i, name) in cmdline::init_programs(Some(bootargs))
-        .split(',')
-        .enumerate()
-    {
-        let pid = i + 1;
-        let Some((_, image)) = user_programs::USER_PROGRAMS
-            .iter()
-            .find(|(n, _)| *n == name)
-        else {
-            kprintln!("process {pid}: no program {name:?}");
-            all_passed = false;
-            continue;
-        };
-        match Process::load(pid, image, bootargs, &mut frames) {
-            Ok(process) => {
-                if let Err((_, process)) = run_queue.add(process) {
-                    kprintln!("process {pid} ({name}): too many processes");
-                    process.destroy(&mut frames);
-                    all_passed = false;
-                }
-            }
-            Err(e) => {
-                kprintln!("process {pid} ({name}): cannot load: {e:?}");
-                all_passed = false;
-            }
-        }
+    let programs = cmdline::init_programs(Some(bootargs));
+    for (i, entry) in programs.split(',').enumerate() {
+        all_passed &= load(i + 1, entry, bootargs);
     }
-    // SAFETY: the only reference to FILE_STORE, taken once on hart 0
-    // (other harts park in the firmware; the kernel is not reentered).
-    let fs = unsafe { &mut *core::ptr::addr_of_mut!(FILE_STORE) };
-    timer::enable_interrupt();
-    all_passed &= schedule(&mut run_queue, &clock, &kernel_space, &mut frames, fs);
+    let others = hart_queues::dispatch();
+    all_passed &= hart_queues::run_own();
+    all_passed &= hart_queues::wait_for(others);
     // Every process's frames went back to the pool; only the kernel's root remains.
-    if frames.in_use() != 1 {
-        kprintln!("kernel: {} page frames leaked", frames.in_use() - 1);
+    let in_use = FRAMES.lock().in_use();
+    if in_use != 1 {
+        kprintln!("kernel: {} page frames leaked", in_use - 1);
         all_passed = false;
     }
     if ring_pool::in_use() != 0 {
@@ -131,88 +116,55 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     sbi::shutdown(all_passed)
 }
 
-/// Runs the processes until none is left; returns whether every one
-/// exited with 0. Each runs until its slice ends (timer), it yields,
-/// sleeps or ends; with nothing Ready the hart waits for the next wake-up.
-fn schedule(
-    run_queue: &mut Scheduler<Process>,
-    clock: &Clock,
-    kernel_space: &AddressSpace,
-    frames: &mut FramePool,
-    fs: &mut MemFs,
-) -> bool {
-    let slice = clock.ns_to_ticks(TIME_SLICE_NS);
-    let mut all_passed = true;
-    let mut executor = Executor::take();
-    while !run_queue.is_empty() {
-        worker::run_kernel_tasks(run_queue, &mut executor, fs, frames, clock);
-        let now = timer::now();
-        run_queue.wake(now);
-        let wake = run_queue.next_wake().unwrap_or(u64::MAX);
-        let Some(slot) = run_queue.pick() else {
-            if executor.any_ready() {
-                continue; // a kernel task has work: no idling
+/// Loads process `pid` from `init=` entry `name[@hart]` into the run queue
+/// of its hart, handing it the command line `bootargs`; whether that worked.
+fn load(pid: usize, entry: &str, bootargs: &str) -> bool {
+    let Some((name, hart)) = cmdline::placement(entry) else {
+        kprintln!("process {pid}: bad hart in {entry:?}");
+        return false;
+    };
+    if !smp::is_online(hart) {
+        kprintln!("process {pid} ({name}): hart {hart} is not online");
+        return false;
+    }
+    let Some((_, image)) = user_programs::USER_PROGRAMS
+        .iter()
+        .find(|(n, _)| *n == name)
+    else {
+        kprintln!("process {pid}: no program {name:?}");
+        return false;
+    };
+    let loaded = Process::load(pid, image, bootargs, &mut FRAMES.lock());
+    match loaded {
+        Ok(process) => {
+            let added = hart_queues::QUEUES[hart].lock().add(process);
+            if let Err((_, process)) = added {
+                kprintln!("process {pid} ({name}): too many processes");
+                process.destroy();
+                return false;
             }
-            arm_timer(wake);
-            timer::wait_until(wake);
-            continue;
-        };
-        let Some(process) = run_queue.process(slot) else {
-            continue;
-        };
-        arm_timer(wake.min(now.saturating_add(slice)));
-        process.space.activate();
-        let event = process.run(clock, fs, frames);
-        kernel_space.activate();
-        let outcome = match event {
-            Event::Interrupted | Event::Yielded => continue,
-            Event::Sleeping(deadline) => {
-                run_queue.sleep(slot, deadline);
-                continue;
-            }
-            // Until `worker::run_kernel_tasks` finds the wait over.
-            Event::Waiting => {
-                run_queue.sleep(slot, u64::MAX);
-                continue;
-            }
-            Event::Ended(outcome) => outcome,
-        };
-        let Some(mut process) = run_queue.remove(slot) else {
-            continue;
-        };
-        let pid = process.pid;
-        if let Some(task) = process.asyncs().worker() {
-            executor.cancel(task);
+            true
         }
-        process.destroy(frames);
-        match outcome {
-            Outcome::Exited(code) => {
-                kprintln!("process {pid} exited with code {code}");
-                all_passed &= code == 0;
-            }
-            Outcome::Killed { cause, pc, tval } => {
-                kprintln!(
-                    "process {pid} killed by {} (scause={cause:#x} sepc={pc:#x} stval={tval:#x})",
-                    trap::cause_name(cause)
-                );
-                all_passed = false;
-            }
+        Err(e) => {
+            kprintln!("process {pid} ({name}): cannot load: {e:?}");
+            false
         }
     }
-    arm_timer(u64::MAX);
-    if executor.len() != 0 {
-        kprintln!("kernel: {} kernel tasks left", executor.len());
-        all_passed = false;
-    }
-    all_passed
 }
 
-/// Programs the timer; a firmware that refuses is fatal (no preemption).
-fn arm_timer(deadline: u64) {
-    if let Err(e) = sbi::set_timer(deadline) {
-        kprintln!("kernel: set_timer failed: {e:?}");
-        sbi::shutdown(false)
+/// Brings harts 1..`cpus` online (the firmware must offer HSM, IPI and
+/// RFENCE) and runs the SMP self-test with them; whether all went well.
+fn start_secondaries(cpus: usize) -> bool {
+    if ![sbi::EID_HSM, sbi::EID_IPI, sbi::EID_RFENCE]
+        .into_iter()
+        .all(sbi::probe)
+    {
+        kprintln!("kernel: SBI lacks HSM, IPI or RFENCE; running on one hart");
+        return false;
     }
+    let online = smp::boot_secondaries(cpus);
+    kprintln!("kernel: {online} harts online");
+    online == cpus.min(smp::MAX_HARTS) && smp_selftest::run()
 }
 
 /// Checks the SBI services the kernel uses: BASE reports v1.0+, TIME and
@@ -238,6 +190,6 @@ fn check_firmware() -> bool {
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    kprintln!("kernel panic: {}", info.message());
+    console::print_args_unlocked(format_args!("kernel panic: {}\n", info.message()));
     sbi::shutdown(false)
 }

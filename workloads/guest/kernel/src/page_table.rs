@@ -199,6 +199,35 @@ impl AddressSpace {
         true
     }
 
+    /// Exchanges the frames behind mapped user pages `a` and `b` (each
+    /// keeps its permissions). Harts that may cache the old translations
+    /// must be fenced afterwards (see `smp::remote_sfence_vma`).
+    /// (`frames` is only needed for the walk; nothing is allocated.)
+    pub fn swap_user_pages(
+        &mut self,
+        frames: &mut FramePool,
+        a: usize,
+        b: usize,
+    ) -> Result<(), MapError> {
+        let slot_a = self.leaf_slot(frames, a, false)?;
+        let slot_b = self.leaf_slot(frames, b, false)?;
+        let (Some(slot_a), Some(slot_b)) = (slot_a, slot_b) else {
+            return Err(MapError::BadAddress);
+        };
+        // SAFETY: both are PTE slots of this space's level-0 tables.
+        let (pte_a, pte_b) = unsafe { (slot_a.read(), slot_b.read()) };
+        if pte_a & PTE_V == 0 || pte_b & PTE_V == 0 {
+            return Err(MapError::BadAddress);
+        }
+        let frame_bits = !0x3ff;
+        // SAFETY: as above.
+        unsafe {
+            slot_a.write((pte_a & 0x3ff) | (pte_b & frame_bits));
+            slot_b.write((pte_b & 0x3ff) | (pte_a & frame_bits));
+        }
+        Ok(())
+    }
+
     /// The physical address and PTE flags of user address `va`, if mapped.
     pub fn translate(&self, va: usize) -> Option<(usize, usize)> {
         if va >= USER_END {

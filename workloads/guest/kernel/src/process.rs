@@ -8,9 +8,9 @@ use crate::async_state::{AsyncState, Outcall};
 use crate::clock::Clock;
 use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
 use crate::fd_table::FdTable;
-use crate::file_syscalls::Files;
 use crate::fpu::FpState;
-use crate::frames::{FramePool, PAGE_SIZE};
+use crate::frames::{FramePool, FRAMES, PAGE_SIZE};
+use crate::lock::SpinLock;
 use crate::memfs::MemFs;
 use crate::memory_syscalls::MmapArea;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
@@ -129,16 +129,20 @@ impl Process {
 
     /// Runs the process (its space must be active) until an [`Event`];
     /// syscalls that need no scheduling are served in between (file calls
-    /// on `fs`, memory calls with `frames`). Its user-interrupt state is
-    /// live on the hart only inside this call.
-    pub fn run(&mut self, clock: &Clock, fs: &mut MemFs, frames: &mut FramePool) -> Event {
+    /// on `fs`, locked for each call; memory calls take the frame pool's
+    /// lock themselves). Its user-interrupt state is live on the hart only
+    /// inside this call.
+    pub fn run(&mut self, clock: &Clock, fs: &SpinLock<MemFs>) -> Event {
+        if self.asyncs.is_waiting() && !self.asyncs.wait_over() {
+            return Event::Waiting; // looked again: still nothing
+        }
         self.asyncs.switch_in();
-        let event = self.run_switched_in(clock, fs, frames);
+        let event = self.run_switched_in(clock, fs);
         self.asyncs.switch_out();
         event
     }
 
-    fn run_switched_in(&mut self, clock: &Clock, fs: &mut MemFs, frames: &mut FramePool) -> Event {
+    fn run_switched_in(&mut self, clock: &Clock, fs: &SpinLock<MemFs>) -> Event {
         loop {
             self.asyncs.deliver_upcall(&mut self.frame, &self.fp);
             self.fp.restore();
@@ -160,12 +164,9 @@ impl Process {
                 memory: Memory {
                     space: &mut self.space,
                     mmap: &mut self.mmap,
-                    frames: &mut *frames,
                 },
-                files: Files {
-                    table: &mut self.files,
-                    fs: &mut *fs,
-                },
+                files: &mut self.files,
+                fs,
                 clock,
             };
             match syscall::handle(&mut ctx, &mut self.frame.regs) {
@@ -187,8 +188,7 @@ impl Process {
     /// [`AsyncState::serve_ring`]), as the worker runs it.
     pub fn serve_ring(
         &mut self,
-        fs: &mut MemFs,
-        frames: &mut FramePool,
+        fs: &SpinLock<MemFs>,
         clock: &Clock,
         limit: u32,
     ) -> Option<(Pass, u32)> {
@@ -197,12 +197,9 @@ impl Process {
             memory: Memory {
                 space: &mut self.space,
                 mmap: &mut self.mmap,
-                frames,
             },
-            files: Files {
-                table: &mut self.files,
-                fs,
-            },
+            files: &mut self.files,
+            fs,
             clock,
         };
         self.asyncs.serve_ring(&mut ctx, limit)
@@ -216,9 +213,10 @@ impl Process {
     /// Frees everything the process holds: ring, UINTR state, address
     /// space. The caller has switched to another space and cancelled the
     /// worker.
-    pub fn destroy(mut self, frames: &mut FramePool) {
-        self.asyncs.release(self.pid, &mut self.space, frames);
-        self.space.destroy(frames);
+    pub fn destroy(mut self) {
+        let mut frames = FRAMES.lock();
+        self.asyncs.release(self.pid, &mut self.space, &mut frames);
+        self.space.destroy(&mut frames);
     }
 }
 

@@ -11,15 +11,29 @@ const RESET_SHUTDOWN: usize = 0;
 const REASON_NONE: usize = 0;
 const REASON_FAILURE: usize = 1;
 
+/// Hart state management extension ("HSM").
+pub const EID_HSM: usize = 0x0048_534d;
+/// IPI extension ("sPI").
+pub const EID_IPI: usize = 0x0073_5049;
+/// Remote fence extension ("RFNC").
+pub const EID_RFENCE: usize = 0x5246_4e43;
+
 fn call(eid: usize, fid: usize, a0: usize, a1: usize) -> (isize, usize) {
+    call5(eid, fid, [a0, a1, 0, 0, 0])
+}
+
+fn call5(eid: usize, fid: usize, args: [usize; 5]) -> (isize, usize) {
     let (error, value): (isize, usize);
     // SAFETY: ecall into the firmware, which returns with a0/a1 set and
     // preserves every other register.
     unsafe {
         core::arch::asm!(
             "ecall",
-            inlateout("a0") a0 => error,
-            inlateout("a1") a1 => value,
+            inlateout("a0") args[0] => error,
+            inlateout("a1") args[1] => value,
+            in("a2") args[2],
+            in("a3") args[3],
+            in("a4") args[4],
             in("a6") fid,
             in("a7") eid,
             options(nostack),
@@ -56,6 +70,37 @@ pub fn probe(eid: usize) -> bool {
 /// a deadline in the future also clears a pending one.
 pub fn set_timer(deadline: u64) -> Result<(), SbiError> {
     let (error, value) = call(EID_TIME, 0, deadline as usize, 0);
+    result(error, value).map(|_| ())
+}
+
+/// HSM hart_start: `hart` enters S-mode at physical `start` with a0 =
+/// its id and a1 = `opaque`, satp = 0.
+pub fn hart_start(hart: usize, start: usize, opaque: usize) -> Result<(), SbiError> {
+    let (error, value) = call5(EID_HSM, 0, [hart, start, opaque, 0, 0]);
+    result(error, value).map(|_| ())
+}
+
+/// HSM hart_get_status: 0 started, 1 stopped, 2 start pending, 3 stop pending.
+pub fn hart_get_status(hart: usize) -> Result<usize, SbiError> {
+    let (error, value) = call(EID_HSM, 2, hart, 0);
+    result(error, value)
+}
+
+/// IPI send_ipi: an S software interrupt (SSIP) on every hart of `mask`
+/// (bit i = hart i).
+pub fn send_ipi(mask: usize) -> Result<(), SbiError> {
+    let (error, value) = call(EID_IPI, 0, mask, 0);
+    result(error, value).map(|_| ())
+}
+
+/// RFENCE remote_sfence_vma(_asid) over all addresses: returns once every
+/// hart of `mask` flushed its translations (of `asid` only, if given).
+pub fn remote_sfence_vma(mask: usize, asid: Option<usize>) -> Result<(), SbiError> {
+    // start 0, size usize::MAX: the whole address space.
+    let (error, value) = match asid {
+        Some(asid) => call5(EID_RFENCE, 2, [mask, 0, 0, usize::MAX, asid]),
+        None => call5(EID_RFENCE, 1, [mask, 0, 0, usize::MAX, 0]),
+    };
     result(error, value).map(|_| ())
 }
 

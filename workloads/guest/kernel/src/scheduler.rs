@@ -1,4 +1,4 @@
-//! Round-robin scheduling of the user processes on hart 0: a fixed table
+//! Round-robin scheduling of the user processes of one hart: a fixed table
 //! of slots, each process Ready or Sleeping until a `time` deadline. The
 //! next process is the first Ready one after the one that ran last, in
 //! slot order, so every Ready process runs once per round and the order
@@ -39,8 +39,8 @@ impl<P> Default for Scheduler<P> {
 }
 
 impl<P> Scheduler<P> {
-    /// An empty table.
-    pub fn new() -> Self {
+    /// An empty table (const, so tables can be statics).
+    pub const fn new() -> Self {
         Self {
             slots: [const { None }; MAX_PROCESSES],
             last: MAX_PROCESSES - 1,

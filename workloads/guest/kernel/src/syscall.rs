@@ -11,8 +11,11 @@
 
 use crate::clock::Clock;
 use crate::console;
+use crate::fd_table::FdTable;
 use crate::file_syscalls::{self, Files};
-use crate::frames::FramePool;
+use crate::frames::FRAMES;
+use crate::lock::SpinLock;
+use crate::memfs::MemFs;
 use crate::memory_syscalls::{self, MmapArea};
 use crate::page_table::AddressSpace;
 use crate::timer;
@@ -68,18 +71,21 @@ pub enum Action {
     ProcessCall,
 }
 
-/// A process's memory as the memory calls change it.
+/// A process's memory as the memory calls change it (they take the frame
+/// pool's lock themselves, only for their own duration).
 pub struct Memory<'a> {
     pub space: &'a mut AddressSpace,
     pub mmap: &'a mut MmapArea,
-    pub frames: &'a mut FramePool,
 }
 
-/// Everything a syscall of process `pid` may touch.
+/// Everything a syscall of process `pid` may touch: its memory and fd
+/// table, and the file store shared by every hart (locked for one call
+/// at a time).
 pub struct Context<'a> {
     pub pid: usize,
     pub memory: Memory<'a>,
-    pub files: Files<'a>,
+    pub files: &'a mut FdTable,
+    pub fs: &'a SpinLock<MemFs>,
     pub clock: &'a Clock,
 }
 
@@ -121,15 +127,19 @@ pub fn dispatch(ctx: &mut Context<'_>, nr: usize, args: [usize; 6], source: Sour
 
 fn serve(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> Action {
     let memory = &mut ctx.memory;
-    let files = &mut ctx.files;
     let space = &*memory.space;
+    let (table, fs) = (&mut *ctx.files, ctx.fs);
     let result = match nr {
         SYS_WRITE if a[0] == STDOUT || a[0] == STDERR => write_console(space, a[1], a[2]),
-        SYS_WRITE => file_syscalls::write(space, files, a[0], a[1], a[2]),
-        SYS_READ => file_syscalls::read(space, files, a[0], a[1], a[2]),
-        SYS_OPENAT => file_syscalls::openat(space, files, a[1], a[2]),
-        SYS_CLOSE => file_syscalls::close(files, a[0]),
-        SYS_LSEEK => file_syscalls::lseek(files, a[0], a[1], a[2]),
+        SYS_WRITE => with_files(table, fs, |f| {
+            file_syscalls::write(space, f, a[0], a[1], a[2])
+        }),
+        SYS_READ => with_files(table, fs, |f| {
+            file_syscalls::read(space, f, a[0], a[1], a[2])
+        }),
+        SYS_OPENAT => with_files(table, fs, |f| file_syscalls::openat(space, f, a[1], a[2])),
+        SYS_CLOSE => with_files(table, fs, |f| file_syscalls::close(f, a[0])),
+        SYS_LSEEK => with_files(table, fs, |f| file_syscalls::lseek(f, a[0], a[1], a[2])),
         SYS_GETPID => ctx.pid as isize,
         SYS_CLOCK_GETTIME => {
             // Nanoseconds fit isize for ~292 years of uptime; saturate after.
@@ -147,19 +157,33 @@ fn serve(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> Action {
         abi::nr::MMAP => memory_syscalls::mmap(
             memory.space,
             memory.mmap,
-            memory.frames,
+            &mut FRAMES.lock(),
             a[0],
             a[1],
             a[2],
             a[3],
         ),
-        abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, memory.frames, a[0], a[1]),
-        abi::nr::SIMCTL_MAP => memory_syscalls::simctl_map(memory.space, memory.frames),
+        abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, &mut FRAMES.lock(), a[0], a[1]),
+        abi::nr::SIMCTL_MAP => memory_syscalls::simctl_map(memory.space, &mut FRAMES.lock()),
         abi::nr::ASYNC_SETUP..=abi::nr::UPCALL_RETURN
         | abi::nr::UINTR_REGISTER_RECEIVER..=abi::nr::UINTR_WAIT => return Action::ProcessCall,
         _ => -ENOSYS,
     };
     Action::Return(result)
+}
+
+/// Runs a file call with the fd `table` and the file store, locked for
+/// this call only (other harts use the store too).
+fn with_files(
+    table: &mut FdTable,
+    fs: &SpinLock<MemFs>,
+    call: impl FnOnce(&mut Files<'_>) -> isize,
+) -> isize {
+    let mut store = fs.lock();
+    call(&mut Files {
+        table,
+        fs: &mut store,
+    })
 }
 
 /// write(1 or 2, buf, len): stdout and stderr go to the console.

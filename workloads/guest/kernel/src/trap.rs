@@ -10,13 +10,13 @@
 use crate::{kprintln, sbi};
 
 /// User registers x0..x31 and sepc, then the kernel's ra, sp, s0..s11
-/// while the process runs. The assembly below uses these offsets.
+/// and tp (its hart id, see [`crate::smp::this_hart`]) while the process runs. The assembly below uses these offsets.
 #[repr(C)]
 #[derive(Debug)]
 pub struct TrapFrame {
     pub regs: [usize; 32],
     pub sepc: usize,
-    kernel: [usize; 14],
+    kernel: [usize; 15],
 }
 
 impl TrapFrame {
@@ -27,7 +27,7 @@ impl TrapFrame {
         Self {
             regs,
             sepc: pc,
-            kernel: [0; 14],
+            kernel: [0; 15],
         }
     }
 }
@@ -53,6 +53,7 @@ core::arch::global_asm!(
     "   .irp i,2,3,4,5,6,7,8,9,10,11",
     "   sd s\\i, (280+\\i*8)(a0)",
     "   .endr",
+    "   sd tp, 376(a0)",
     "   csrw sscratch, a0",
     "   ld t0, 256(a0)",
     "   csrw sepc, t0",
@@ -82,6 +83,7 @@ core::arch::global_asm!(
     "   .irp i,2,3,4,5,6,7,8,9,10,11",
     "   ld s\\i, (280+\\i*8)(a0)",
     "   .endr",
+    "   ld tp, 376(a0)",
     "   ret",
     "1: csrrw a0, sscratch, a0",
     "   call {kernel_trap}",

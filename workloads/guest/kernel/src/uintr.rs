@@ -11,10 +11,10 @@
 
 use crate::frames::{FramePool, PAGE_SIZE};
 use crate::page_table::USER_END;
+use crate::smp;
 use crate::uintc::{self, Entry};
 use crate::uintr_handles;
 use abi::errno::{EBUSY, EINVAL, ENODEV, ENOMEM};
-use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// uie.USIE and ustatus.UIE.
 const USIE: usize = 1 << 0;
@@ -30,9 +30,6 @@ const SUIRS_ENABLE: usize = 1 << 63;
 const UIST_ENTRIES: usize = PAGE_SIZE / 8;
 /// The vector the kernel's worker sends completion notifications on.
 pub const KERNEL_VECTOR: u64 = 0;
-
-/// The hart processes run on (set at boot).
-static HART: AtomicUsize = AtomicUsize::new(0);
 
 macro_rules! csr_read {
     ($csr:literal) => {{
@@ -52,19 +49,14 @@ macro_rules! csr_write {
     }};
 }
 
-/// Boot-time set-up on the hart that runs processes: delegates the user
-/// software interrupt on to U (sideleg), if the machine has a UINTC.
-pub fn init(hart: usize) {
-    HART.store(hart, Ordering::Relaxed);
+/// Set-up of a hart before it runs processes: delegates the user software
+/// interrupt on to U (sideleg) and names the UINTC (suicfg), if the
+/// machine has one.
+pub fn init_hart() {
     if let Some(base) = uintc::base() {
         csr_write!("0x103", SIP_USIP); // sideleg
         csr_write!("0x1b2", base); // suicfg
     }
-}
-
-/// The hart processes run on.
-pub fn hart() -> usize {
-    HART.load(Ordering::Relaxed)
 }
 
 /// User CSRs of a process while it does not run.
@@ -184,7 +176,7 @@ impl UintrState {
         let Some(entry) = uintc::allocate() else {
             return -ENOMEM;
         };
-        entry.bind(HART.load(Ordering::Relaxed));
+        entry.bind(smp::this_hart());
         entry.set_active(true);
         self.receiver = Some(entry);
         csr_write!("0x005", handler); // utvec, direct mode

@@ -13,8 +13,8 @@
 use crate::async_ring::Pass;
 use crate::clock::Clock;
 use crate::executor::{self, Executor, TaskId};
-use crate::frames::FramePool;
 use crate::kprintln;
+use crate::lock::SpinLock;
 use crate::memfs::MemFs;
 use crate::process::Process;
 use crate::scheduler::{Scheduler, MAX_PROCESSES};
@@ -26,8 +26,7 @@ use core::task::{Context, Poll};
 /// What a worker may touch while polled.
 pub struct WorkerContext<'a> {
     pub process: &'a mut Process,
-    pub fs: &'a mut MemFs,
-    pub frames: &'a mut FramePool,
+    pub fs: &'a SpinLock<MemFs>,
     pub clock: &'a Clock,
 }
 
@@ -103,13 +102,8 @@ const PASS_LIMIT: u32 = abi::ring::ENTRIES;
 pub async fn worker() {
     loop {
         let pass = in_context(|ctx| {
-            let WorkerContext {
-                process,
-                fs,
-                frames,
-                clock,
-            } = ctx;
-            process.serve_ring(fs, frames, clock, PASS_LIMIT)
+            let WorkerContext { process, fs, clock } = ctx;
+            process.serve_ring(fs, clock, PASS_LIMIT)
         })
         .await
         .flatten()
@@ -136,8 +130,7 @@ pub async fn worker() {
 pub fn run_kernel_tasks(
     run_queue: &mut Scheduler<Process>,
     executor: &mut Executor,
-    fs: &mut MemFs,
-    frames: &mut FramePool,
+    fs: &SpinLock<MemFs>,
     clock: &Clock,
 ) {
     for slot in 0..MAX_PROCESSES {
@@ -152,12 +145,7 @@ pub fn run_kernel_tasks(
         }
         if let Some(task) = process.asyncs().worker() {
             if executor.is_ready(task) {
-                let mut ctx = WorkerContext {
-                    process,
-                    fs,
-                    frames,
-                    clock,
-                };
+                let mut ctx = WorkerContext { process, fs, clock };
                 poll(executor, task, &mut ctx);
             }
         }

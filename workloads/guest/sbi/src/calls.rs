@@ -1,8 +1,8 @@
 //! The SBI calls this firmware implements (SBI v1.0 numbering): legacy
-//! console_putchar, BASE, TIME (through Sstc's stimecmp) and SRST (through
-//! the finisher).
+//! console_putchar, BASE, TIME (through Sstc's stimecmp), SRST (through
+//! the finisher), HSM ([`hsm`]), IPI and RFENCE ([`ipi`]).
 
-use crate::{finisher, uart};
+use crate::{finisher, hsm, ipi, uart};
 
 /// Legacy console_putchar.
 pub const EID_LEGACY_PUTCHAR: usize = 0x01;
@@ -12,6 +12,12 @@ pub const EID_BASE: usize = 0x10;
 pub const EID_TIME: usize = 0x5449_4d45;
 /// System reset extension ("SRST").
 pub const EID_SRST: usize = 0x5352_5354;
+/// Hart state management extension ("HSM").
+pub const EID_HSM: usize = 0x0048_534d;
+/// IPI extension ("sPI").
+pub const EID_IPI: usize = 0x0073_5049;
+/// Remote fence extension ("RFNC").
+pub const EID_RFENCE: usize = 0x5246_4e43;
 
 const SBI_SUCCESS: isize = 0;
 const SBI_ERR_NOT_SUPPORTED: isize = -2;
@@ -38,13 +44,13 @@ pub struct SbiRet {
 }
 
 impl SbiRet {
-    fn ok(value: usize) -> Self {
+    pub fn ok(value: usize) -> Self {
         Self {
             error: SBI_SUCCESS,
             value: Some(value),
         }
     }
-    fn err(error: isize) -> Self {
+    pub fn err(error: isize) -> Self {
         Self {
             error,
             value: Some(0),
@@ -65,7 +71,32 @@ pub fn dispatch(eid: usize, fid: usize, args: [usize; 6]) -> SbiRet {
         EID_BASE => base(fid, args[0]),
         EID_TIME if fid == 0 => set_timer(args[0]),
         EID_SRST if fid == 0 => system_reset(args[0], args[1]),
+        EID_HSM => match fid {
+            0 => hsm::hart_start(args[0], args[1], args[2]),
+            1 => hsm::hart_stop(),
+            2 => hsm::hart_get_status(args[0]),
+            _ => SbiRet::err(SBI_ERR_NOT_SUPPORTED),
+        },
+        EID_IPI if fid == 0 => send(args[0], args[1], ipi::REQ_SSIP, false),
+        // remote_fence_i, remote_sfence_vma, remote_sfence_vma_asid: the
+        // range and ASID (a2..a4) only narrow the flush, which may be wider.
+        EID_RFENCE => match fid {
+            0 => send(args[0], args[1], ipi::REQ_FENCE_I, true),
+            1 | 2 => send(args[0], args[1], ipi::REQ_SFENCE_VMA, true),
+            _ => SbiRet::err(SBI_ERR_NOT_SUPPORTED),
+        },
         _ => SbiRet::err(SBI_ERR_NOT_SUPPORTED),
+    }
+}
+
+/// Posts `request` to the harts of (`mask`, `base`); waits if `wait`.
+fn send(mask: usize, base: usize, request: usize, wait: bool) -> SbiRet {
+    match ipi::decode_mask(mask, base) {
+        Some(harts) => {
+            ipi::send(harts, request, wait);
+            SbiRet::ok(0)
+        }
+        None => SbiRet::err(SBI_ERR_INVALID_PARAM),
     }
 }
 
@@ -84,14 +115,14 @@ fn base(fid: usize, arg: usize) -> SbiRet {
 
 fn probe(eid: usize) -> bool {
     match eid {
-        EID_LEGACY_PUTCHAR | EID_BASE | EID_SRST => true,
+        EID_LEGACY_PUTCHAR | EID_BASE | EID_SRST | EID_HSM | EID_IPI | EID_RFENCE => true,
         EID_TIME => sstc_enabled(),
         _ => false,
     }
 }
 
 /// Whether menvcfg.STCE stuck (the hart implements Sstc).
-fn sstc_enabled() -> bool {
+pub fn sstc_enabled() -> bool {
     let menvcfg: usize;
     // SAFETY: reading a CSR has no side effects.
     unsafe { core::arch::asm!("csrr {0}, menvcfg", out(reg) menvcfg) };

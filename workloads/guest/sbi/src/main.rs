@@ -1,13 +1,18 @@
 //! asyncsim's M-mode SBI firmware: sets up the machine for an S-mode kernel
 //! (PMP, trap delegation, counters, Sstc) and then serves the kernel's SBI
-//! calls (see [`calls`]). Hart 0 boots the kernel; other harts park in this
-//! slice (no HSM extension yet).
+//! calls (see [`calls`]). Hart 0 boots the kernel; the other harts wait
+//! until the kernel starts them ([`hsm`]); [`ipi`] carries IPIs and remote
+//! fences between harts.
 #![no_std]
 #![no_main]
 
 mod boot;
 mod calls;
+#[path = "../../rt/src/fdt.rs"]
+mod fdt;
 mod finisher;
+mod hsm;
+mod ipi;
 mod trap;
 mod uart;
 

@@ -1,12 +1,16 @@
 //! M-mode trap entry: saves the interrupted registers on the firmware stack
-//! (found through mscratch), lets [`handle`] serve an SBI call from S-mode,
-//! and returns. Any other trap reaching M-mode is a firmware or kernel bug:
-//! it is reported on the console and ends the machine with exit code 103.
+//! (found through mscratch), lets [`handle`] serve an SBI call from S-mode
+//! or a machine software interrupt (IPI and fence requests of other harts,
+//! see [`crate::ipi`]), and returns. Any other trap reaching M-mode is a
+//! firmware or kernel bug: it is reported on the console and ends the
+//! machine with exit code 103.
 
-use crate::{calls, finisher, uart};
+use crate::{calls, finisher, hsm, ipi, uart};
 
 /// mcause of an environment call from S-mode.
 const ECALL_FROM_S: usize = 9;
+/// mcause of a machine software interrupt (CLINT msip).
+const MACHINE_SOFTWARE_INTERRUPT: usize = (1 << (usize::BITS - 1)) | 3;
 /// Exit code of the machine after an unexpected M-mode trap.
 const UNEXPECTED_TRAP_EXIT: u32 = 103;
 
@@ -60,6 +64,11 @@ extern "C" fn handle(regs: &mut [usize; 32]) {
             out(reg) epc,
             out(reg) tval,
         );
+    }
+    if cause == MACHINE_SOFTWARE_INTERRUPT {
+        // mepc is the interrupted instruction: resume there.
+        ipi::service(hsm::this_hart());
+        return;
     }
     if cause != ECALL_FROM_S {
         uart::print_args(format_args!(

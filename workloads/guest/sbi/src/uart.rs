@@ -29,7 +29,8 @@ impl Write for Uart {
     }
 }
 
-/// Writes formatted text (only hart 0 runs firmware code, so no lock).
+/// Writes formatted text. No lock: bytes of harts printing at the same
+/// time may interleave (only fatal reports use this).
 pub fn print_args(args: fmt::Arguments<'_>) {
     let _ = Uart.write_fmt(args);
 }

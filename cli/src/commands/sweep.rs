@@ -1,0 +1,232 @@
+//! `asyncsim sweep`: runs every point of a grid (designs x workloads x
+//! concurrency x rounds x harts x presets x override sets x seeds, from
+//! flags or a TOML file) in parallel, appending each finished point to
+//! `OUT/results.jsonl` at once, then writes the reports and figures.
+//!
+//! Re-running the same sweep skips points already in results.jsonl, so an
+//! interrupted sweep resumes; `--shard K/N` runs one slice of the grid for
+//! a cluster job array (`asyncsim merge` joins the slices). A point whose
+//! guest fails is recorded with its reason and the others go on.
+
+use super::report::write_reports;
+use super::results_path::RESULTS_FILE;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use reports::grid::{Shard, SweepSpec};
+use reports::record::{Outcome, PointConfig, PointRecord};
+use reports::results_file::{read_results, ResultsWriter};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Sweep definition (TOML: workloads, designs, concurrency, rounds,
+    /// harts, presets, sets, seeds); flags given too replace its lists.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Output directory (results.jsonl, summaries, figures).
+    #[arg(long, default_value = "results/sweep")]
+    pub out: PathBuf,
+    /// Comma-separated designs.
+    #[arg(long, value_delimiter = ',')]
+    pub designs: Vec<String>,
+    /// Comma-separated workloads.
+    #[arg(long, value_delimiter = ',')]
+    pub workloads: Vec<String>,
+    /// Comma-separated concurrencies.
+    #[arg(long, value_delimiter = ',')]
+    pub concurrency: Vec<u64>,
+    /// Comma-separated round counts.
+    #[arg(long, value_delimiter = ',')]
+    pub rounds: Vec<u64>,
+    /// Comma-separated hart counts.
+    #[arg(long, value_delimiter = ',')]
+    pub harts: Vec<u32>,
+    /// Comma-separated timing presets.
+    #[arg(long, value_delimiter = ',')]
+    pub presets: Vec<String>,
+    /// KEY=VALUE override applied to every point (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Comma-separated seeds.
+    #[arg(long, value_delimiter = ',')]
+    pub seeds: Vec<u64>,
+    /// Run only slice K of N of the grid.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Skip the summaries and figures at the end.
+    #[arg(long = "no-report")]
+    pub no_report: bool,
+    /// Also write report.tex.
+    #[arg(long)]
+    pub latex: bool,
+    /// No progress bar (e.g. in CI logs).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// The grid of the flags and/or the spec file; flags win per list.
+pub fn spec_of(args: &SweepArgs) -> Result<SweepSpec> {
+    let mut spec = match &args.spec {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            SweepSpec::from_toml(&text).with_context(|| format!("{}", path.display()))?
+        }
+        None => SweepSpec {
+            workloads: vec!["null".into()],
+            designs: Vec::new(),
+            concurrency: vec![1, 2, 4, 8, 16, 32, 64],
+            rounds: vec![10],
+            harts: vec![1],
+            presets: vec!["functional".into()],
+            sets: vec![BTreeMap::new()],
+            seeds: vec![0],
+        },
+    };
+    fn replace<T: Clone>(list: &mut Vec<T>, flag: &[T]) {
+        if !flag.is_empty() {
+            *list = flag.to_vec();
+        }
+    }
+    replace(&mut spec.workloads, &args.workloads);
+    replace(&mut spec.designs, &args.designs);
+    replace(&mut spec.concurrency, &args.concurrency);
+    replace(&mut spec.rounds, &args.rounds);
+    replace(&mut spec.harts, &args.harts);
+    replace(&mut spec.presets, &args.presets);
+    replace(&mut spec.seeds, &args.seeds);
+    if spec.designs.is_empty() {
+        spec.designs = workloads::DESIGNS.iter().map(|d| d.to_string()).collect();
+    }
+    if !args.set.is_empty() {
+        let mut overrides = BTreeMap::new();
+        for kv in &args.set {
+            let Some((k, v)) = kv.split_once('=') else {
+                bail!("--set {kv:?}: expected KEY=VALUE");
+            };
+            overrides.insert(k.trim().to_string(), v.trim().to_string());
+        }
+        for set in &mut spec.sets {
+            set.extend(overrides.clone());
+        }
+    }
+    spec.validate()?;
+    Ok(spec)
+}
+
+/// Runs one point: its metrics, or why it failed.
+pub type Runner = dyn Fn(&PointConfig) -> std::result::Result<BTreeMap<String, serde_json::Value>, String> + Sync;
+
+pub fn run(args: SweepArgs) -> Result<u8> {
+    let spec = spec_of(&args)?;
+    check_names(&spec)?;
+    sweep(&args, &spec, &super::point::run_point)
+}
+
+/// Fails on a workload or design the simulator does not know, before any
+/// point runs (unknown names are bad input, not failed points).
+fn check_names(spec: &SweepSpec) -> Result<()> {
+    for w in &spec.workloads {
+        if !workloads::WORKLOADS.iter().any(|k| k.name == w) {
+            let known: Vec<_> = workloads::WORKLOADS.iter().map(|k| k.name).collect();
+            bail!("unknown workload {w:?} (known: {})", known.join(", "));
+        }
+    }
+    for d in &spec.designs {
+        if !workloads::DESIGNS.contains(&d.as_str()) {
+            bail!("unknown design {d:?} (known: {})", workloads::DESIGNS.join(", "));
+        }
+    }
+    super::point::check_presets(spec)
+}
+
+/// The sweep itself, with the point runner given (tests may pass others).
+pub fn sweep(args: &SweepArgs, spec: &SweepSpec, runner: &Runner) -> Result<u8> {
+    let shard = match &args.shard {
+        Some(text) => Shard::parse(text)?,
+        None => Shard::ALL,
+    };
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
+    let file = args.out.join(RESULTS_FILE);
+    let done: BTreeSet<String> = read_results(&file)?
+        .iter()
+        .map(|r| r.config.key())
+        .collect();
+    let points: Vec<PointConfig> = shard
+        .select(spec.points())
+        .into_iter()
+        .filter(|p| !done.contains(&p.key()))
+        .collect();
+    let writer = Mutex::new(ResultsWriter::open(&file)?);
+    let total = points.len();
+    if !args.quiet {
+        eprintln!(
+            "sweep: {total} points to run ({} already in {})",
+            done.len(),
+            file.display()
+        );
+    }
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(total as u64).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} points, {elapsed} elapsed, ETA {eta} {msg}")
+                .expect("a valid template"),
+        )
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+    let failures = Mutex::new(Vec::new());
+    let write_error = Mutex::new(None);
+    pool.install(|| {
+        points.par_iter().for_each(|point| {
+            let outcome = match runner(point) {
+                Ok(metrics) => Outcome::Ok { metrics },
+                Err(reason) => {
+                    failures.lock().unwrap().push(format!("{}: {reason}", point.key()));
+                    Outcome::Failed { reason }
+                }
+            };
+            let record = PointRecord {
+                config: point.clone(),
+                outcome,
+            };
+            if let Err(e) = writer.lock().unwrap().append(&record) {
+                write_error.lock().unwrap().get_or_insert(e);
+            }
+            bar.inc(1);
+        });
+    });
+    bar.finish_and_clear();
+    if let Some(e) = write_error.into_inner().unwrap() {
+        return Err(e.into());
+    }
+    let failures = failures.into_inner().unwrap();
+    for f in &failures {
+        eprintln!("sweep: point failed: {f}");
+    }
+    if !args.no_report {
+        for path in write_reports(&file, &args.out, args.latex)? {
+            if !args.quiet {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    println!(
+        "sweep: {} points run, {} failed; results in {}",
+        total,
+        failures.len(),
+        file.display()
+    );
+    Ok(if failures.is_empty() { 0 } else { 1 })
+}

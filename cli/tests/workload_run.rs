@@ -1,0 +1,163 @@
+//! `asyncsim run --workload`: the bundled kernel runs a benchmark, which
+//! marks its region of interest and reports its counts through
+//! sim-control; the CLI prints the §4 metrics. Checked against what the
+//! guest itself prints, and for one clean error per kind of bad input.
+
+use std::process::{Command, Output};
+
+fn asyncsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asyncsim"))
+        .arg("run")
+        .args(args)
+        .output()
+        .expect("asyncsim runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A refused run: exit `code`, exactly one line on stderr, no panic.
+fn assert_one_line_error(o: &Output, code: i32, needle: &str) {
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(code), "stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.contains(needle), "{needle:?} in {err}");
+}
+
+const NULL_SYNC: &[&str] = &[
+    "--workload",
+    "null",
+    "--design",
+    "sync",
+    "--concurrency",
+    "4",
+    "--rounds",
+    "10",
+    "--json",
+];
+
+/// The syscall count the guest prints ("...: N syscalls ok").
+fn guest_reported_syscalls(console: &str) -> u64 {
+    let line = console
+        .lines()
+        .find(|l| l.starts_with("bench-null:") && l.ends_with("syscalls ok"))
+        .unwrap_or_else(|| panic!("no bench-null result line in:\n{console}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words[words.len() - 3].parse().expect("a count")
+}
+
+#[test]
+fn null_sync_takes_exactly_one_trap_per_syscall() {
+    let o = asyncsim(NULL_SYNC);
+    let stdout = text(&o.stdout);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "stderr: {stderr}");
+    assert_eq!(stdout.trim_end().lines().count(), 1, "one object: {stdout}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert_eq!(v["workload"], "null");
+    assert_eq!(v["design"], "sync");
+    assert_eq!(v["concurrency"], 4);
+    let m = &v["metrics"];
+    // The guest's console went to stderr, with its own count.
+    assert_eq!(m["syscalls"], guest_reported_syscalls(&stderr));
+    assert_eq!(m["syscalls"], 40);
+    assert_eq!(m["rounds"], 10);
+    assert_eq!(m["concurrency"], 4);
+    assert_eq!(m["traps_per_syscall"], 1.0);
+    assert_eq!(m["traps"], 40);
+    assert_eq!(m["ecalls"], 40);
+    assert_eq!(m["faults"], 0);
+    assert_eq!(m["interrupts"], 0);
+    assert_eq!(m["uintr_delivered"], 0);
+    assert_eq!(m["regions"], 1);
+    let insns = m["instructions"].as_u64().unwrap();
+    let per_mode: u64 = [
+        "instructions_user",
+        "instructions_supervisor",
+        "instructions_machine",
+    ]
+    .iter()
+    .map(|k| m[k].as_u64().unwrap())
+    .sum();
+    assert_eq!(insns, per_mode);
+    assert!(m["instructions_user"].as_u64().unwrap() > 0);
+    // Functional time on one hart: a cycle per instruction and per trap.
+    assert_eq!(m["cycles"].as_u64().unwrap(), insns + 40);
+    assert_eq!(
+        m["cycles_per_round"].as_f64().unwrap(),
+        m["cycles"].as_f64().unwrap() / 10.0
+    );
+    assert!(m["cycle_model"].as_str().unwrap().starts_with("functional"));
+}
+
+#[test]
+fn same_request_same_json() {
+    let a = asyncsim(NULL_SYNC);
+    let b = asyncsim(NULL_SYNC);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(text(&a.stdout), text(&b.stdout));
+}
+
+#[test]
+fn the_table_names_the_metrics_after_the_guest_output() {
+    let o = asyncsim(&["--workload", "null", "--concurrency", "2", "--rounds", "3"]);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(stdout.contains("6 syscalls ok"), "{stdout}");
+    for name in [
+        "syscalls",
+        "traps_per_syscall",
+        "cycles_per_round",
+        "cycle_model",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l.starts_with(name)),
+            "{name}: {stdout}"
+        );
+    }
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(row("syscalls"), "6");
+    assert_eq!(row("traps_per_syscall"), "1.0000");
+}
+
+#[test]
+fn unknown_names_and_bad_parameters_are_usage_errors() {
+    let o = asyncsim(&["--workload", "nope"]);
+    assert_one_line_error(&o, 2, "unknown workload \"nope\"");
+    let o = asyncsim(&["--workload", "null", "--design", "warp"]);
+    assert_one_line_error(&o, 2, "unknown design \"warp\"");
+    let o = asyncsim(&["--workload", "null", "--param", "rounds=3"]);
+    assert_one_line_error(&o, 2, "set by");
+    let o = asyncsim(&["--workload", "null", "--param", "novalue"]);
+    assert_one_line_error(&o, 2, "KEY=VALUE");
+    let o = asyncsim(&["--workload", "null", "--concurrency", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    // A workload run has no ELF of its own.
+    let o = asyncsim(&["/dev/null", "--workload", "null"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!text(&o.stderr).contains("panicked"));
+}
+
+#[test]
+fn an_exhausted_budget_is_its_own_error() {
+    let o = asyncsim(&["--workload", "null", "--max-insns", "20000", "--json"]);
+    assert!(o.stdout.is_empty(), "no metrics: {}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(124), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let errors: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("asyncsim: error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(errors[0].contains("budget"), "{err}");
+}

@@ -1,0 +1,199 @@
+//! Per-hart run queues. A process is placed on one hart when it is loaded
+//! (`init=name@hart`, see [`crate::cmdline::placement`]) and stays there:
+//! each hart runs its own [`Scheduler`] round-robin with its own timer,
+//! so processes on different harts run in parallel and a process is never
+//! on two harts. Hart 0 runs its queue from `kmain`; every other hart
+//! with processes gets [`run_service`] as its role ([`smp::start_service`])
+//! and reports back when its queue is empty.
+//!
+//! Shared state the loop touches — the frame pool, the file store, the
+//! console — is behind spin locks; a queue's lock is held by its own hart
+//! for the whole run (nobody else touches the queue after dispatch).
+
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use crate::clock::Clock;
+use crate::executor::Executor;
+use crate::lock::SpinLock;
+use crate::process::{Event, Outcome, Process};
+use crate::scheduler::Scheduler;
+use crate::smp::{self, HartMask, ServiceContext, SmpError, MAX_HARTS};
+use crate::{kprintln, sbi, timer, trap, uintr, worker, FILE_STORE};
+
+/// Time slice of a process before the timer preempts it.
+pub const TIME_SLICE_NS: u64 = 5_000_000;
+/// How often a process blocked in UINTR_WAIT looks for a user interrupt
+/// sent from another hart.
+const WAIT_POLL_NS: u64 = 20_000;
+
+/// The run queue of each hart.
+pub static QUEUES: [SpinLock<Scheduler<Process>>; MAX_HARTS] =
+    [const { SpinLock::new(Scheduler::new()) }; MAX_HARTS];
+
+/// Harts whose dispatched queue ran empty, and those where a process failed.
+static FINISHED: AtomicUsize = AtomicUsize::new(0);
+static FAILED: AtomicUsize = AtomicUsize::new(0);
+/// The hart that waits for the others ([`dispatch`]'s caller).
+static REPORT_TO: AtomicUsize = AtomicUsize::new(0);
+/// Timebase of the `time` CSR (Hz) for every hart's [`Clock`].
+static TIMEBASE_HZ: AtomicU64 = AtomicU64::new(0);
+
+/// Sets the timebase the queues' clocks use (0 = the default).
+pub fn set_timebase(hz: u64) {
+    TIMEBASE_HZ.store(hz, Ordering::SeqCst);
+}
+
+fn clock() -> Clock {
+    Clock::new(TIMEBASE_HZ.load(Ordering::SeqCst))
+}
+
+/// Starts every hart other than the caller whose queue holds processes;
+/// returns the set started. A hart that cannot take the role keeps its
+/// processes, which are reported and dropped, and counts as failed.
+pub fn dispatch() -> HartMask {
+    let me = smp::this_hart();
+    REPORT_TO.store(me, Ordering::SeqCst);
+    let mut started = 0;
+    for hart in (0..MAX_HARTS).filter(|&h| h != me) {
+        if QUEUES[hart].lock().is_empty() {
+            continue;
+        }
+        match smp::start_service(hart, run_service) {
+            Ok(()) => started |= 1 << hart,
+            Err(e) => {
+                kprintln!("kernel: hart {hart} cannot run processes: {e:?}");
+                discard(&mut QUEUES[hart].lock());
+                FAILED.fetch_or(1 << hart, Ordering::SeqCst);
+            }
+        }
+    }
+    started
+}
+
+/// Frees the processes of a queue that will never run.
+fn discard(queue: &mut Scheduler<Process>) {
+    for slot in 0..crate::scheduler::MAX_PROCESSES {
+        if let Some(process) = queue.remove(slot) {
+            kprintln!("process {} dropped", process.pid);
+            process.destroy();
+        }
+    }
+}
+
+/// Runs this hart's own queue until it is empty; whether every process
+/// exited with 0 (and no hart failed to take its processes).
+pub fn run_own() -> bool {
+    let hart = smp::this_hart();
+    let passed = run_queue(hart);
+    passed && FAILED.load(Ordering::SeqCst) == 0
+}
+
+/// Waits until every hart of `harts` finished its queue; whether all of
+/// their processes exited with 0.
+pub fn wait_for(harts: HartMask) -> bool {
+    while FINISHED.load(Ordering::SeqCst) & harts != harts {
+        smp::wait_for_ipi();
+    }
+    FAILED.load(Ordering::SeqCst) & harts == 0
+}
+
+/// The role of a secondary hart with processes: run them, report, idle.
+fn run_service(ctx: &ServiceContext) {
+    let hart = ctx.hart();
+    if !run_queue(hart) {
+        FAILED.fetch_or(1 << hart, Ordering::SeqCst);
+    }
+    FINISHED.fetch_or(1 << hart, Ordering::SeqCst);
+    if let Err(SmpError::Sbi(e)) = smp::send_ipi(REPORT_TO.load(Ordering::SeqCst)) {
+        kprintln!("kernel: hart {hart} cannot report: {e:?}");
+    }
+}
+
+fn run_queue(hart: usize) -> bool {
+    timer::enable_interrupt();
+    uintr::init_hart();
+    // The queue ends with the timer disarmed: an idle hart's wfi stays asleep.
+    schedule(&mut QUEUES[hart].lock(), &clock())
+}
+
+/// Runs the processes until none is left; returns whether every one
+/// exited with 0. Each runs until its slice ends (timer), it yields,
+/// sleeps or ends; with nothing Ready the hart waits for the next wake-up.
+fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
+    let slice = clock.ns_to_ticks(TIME_SLICE_NS);
+    let mut all_passed = true;
+    let wait_poll = clock.ns_to_ticks(WAIT_POLL_NS);
+    let mut executor = Executor::new();
+    while !run_queue.is_empty() {
+        worker::run_kernel_tasks(run_queue, &mut executor, &FILE_STORE, clock);
+        let now = timer::now();
+        run_queue.wake(now);
+        let wake = run_queue.next_wake().unwrap_or(u64::MAX);
+        let Some(slot) = run_queue.pick() else {
+            if executor.any_ready() {
+                continue; // a kernel task has work: no idling
+            }
+            arm_timer(wake);
+            timer::wait_until(wake);
+            continue;
+        };
+        let Some(process) = run_queue.process(slot) else {
+            continue;
+        };
+        arm_timer(wake.min(now.saturating_add(slice)));
+        process.space.activate();
+        let event = process.run(clock, &FILE_STORE);
+        smp::activate_kernel_space();
+        let outcome = match event {
+            Event::Interrupted | Event::Yielded => continue,
+            Event::Sleeping(deadline) => {
+                run_queue.sleep(slot, deadline);
+                continue;
+            }
+            // Until `worker::run_kernel_tasks` finds the wait over (at
+            // once, for a notification from this hart), or the process
+            // looks again after `wait_poll` (a sender on another hart
+            // cannot reach this one: the receiver's entry is inactive).
+            Event::Waiting => {
+                run_queue.sleep(slot, timer::now().saturating_add(wait_poll));
+                continue;
+            }
+            Event::Ended(outcome) => outcome,
+        };
+        let Some(mut process) = run_queue.remove(slot) else {
+            continue;
+        };
+        let pid = process.pid;
+        if let Some(task) = process.asyncs().worker() {
+            executor.cancel(task);
+        }
+        process.destroy();
+        match outcome {
+            Outcome::Exited(code) => {
+                kprintln!("process {pid} exited with code {code}");
+                all_passed &= code == 0;
+            }
+            Outcome::Killed { cause, pc, tval } => {
+                kprintln!(
+                    "process {pid} killed by {} (scause={cause:#x} sepc={pc:#x} stval={tval:#x})",
+                    trap::cause_name(cause)
+                );
+                all_passed = false;
+            }
+        }
+    }
+    arm_timer(u64::MAX);
+    if executor.len() != 0 {
+        kprintln!("kernel: {} kernel tasks left", executor.len());
+        all_passed = false;
+    }
+    all_passed
+}
+
+/// Programs the timer; a firmware that refuses is fatal (no preemption).
+fn arm_timer(deadline: u64) {
+    if let Err(e) = sbi::set_timer(deadline) {
+        kprintln!("kernel: set_timer failed: {e:?}");
+        sbi::shutdown(false)
+    }
+}

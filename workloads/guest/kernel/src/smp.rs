@@ -1,0 +1,328 @@
+//! The kernel on several harts.
+//!
+//! Boot: the boot hart activates the kernel address space, then
+//! [`boot_secondaries`] starts every other hart of the device tree's
+//! `/cpus` through SBI HSM, one after another; each takes its own stack
+//! (see [`crate::entry`]), sets up its trap entry, activates the kernel
+//! address space, prints "kernel: hart N online" and enters
+//! [`secondary_main`], the loop of an idle hart.
+//!
+//! Identity: tp holds the hart id in the kernel ([`this_hart`]); the trap
+//! code saves and restores it around user mode, where tp is the user's.
+//!
+//! IPIs are doorbells: [`send_ipi`] raises an S software interrupt (SSIP)
+//! on the target through the SBI IPI extension. The kernel runs with
+//! sstatus.SIE = 0 and sie.SSIE = 0 except inside [`wait_for_ipi`], so an
+//! IPI never interrupts anything: it only ends a `wfi`. A sender publishes
+//! its data first, then sends; a receiver clears SSIP, then looks at the
+//! data ([`take_ipi`] / [`wait_for_ipi`] both clear), so no IPI is lost.
+//!
+//! Roles: an idle secondary serves cross-hart calls ([`call_on`], e.g.
+//! for tests and TLB work) until it is given a service with
+//! [`start_service`]; the service then owns the hart until it returns (an
+//! IO core polling rings and a kernel worker never do; a hart's run queue
+//! returns when it is empty) and waits with [`wait_for_ipi`]
+//! when it has nothing to do. After it returns the hart is idle again.
+
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::lock::SpinLock;
+use crate::{entry, kprintln, sbi, timer, trap};
+
+/// Harts the kernel can run on (ids 0..MAX_HARTS; others stay stopped).
+pub const MAX_HARTS: usize = 8;
+
+/// A set of harts: bit h = hart h.
+pub type HartMask = usize;
+
+/// Why an SMP operation failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmpError {
+    /// No such hart, or it is not online.
+    NoSuchHart,
+    /// The hart runs a service (or is the calling hart where that is not allowed).
+    Busy,
+    /// The firmware refused.
+    Sbi(sbi::SbiError),
+}
+
+const SIE_SSIE: usize = 1 << 1;
+const SIP_SSIP: usize = 1 << 1;
+/// HSM status of a stopped hart.
+const HSM_STOPPED: usize = 1;
+/// Ticks the boot hart waits for a started hart to come online (1 s at 10 MHz).
+const ONLINE_TIMEOUT_TICKS: u64 = 10_000_000;
+
+/// Harts running the kernel.
+static ONLINE: AtomicUsize = AtomicUsize::new(0);
+/// satp of the kernel address space, for harts coming online.
+static KERNEL_SATP: AtomicUsize = AtomicUsize::new(0);
+
+/// A call posted to an idle hart.
+const CALL_IDLE: usize = 0;
+const CALL_POSTED: usize = 1;
+const CALL_DONE: usize = 2;
+
+/// What other harts ask of one hart.
+struct Mailbox {
+    /// The service it runs (a `fn(&ServiceContext) -> !`), 0 while idle.
+    service: AtomicUsize,
+    /// One cross-hart call at a time: `CALL_*` state, function, argument,
+    /// result and the caller (who gets an IPI when it is done).
+    call_state: AtomicUsize,
+    call_fn: AtomicUsize,
+    call_arg: AtomicUsize,
+    call_result: AtomicUsize,
+    call_from: AtomicUsize,
+    /// Held by the caller for the whole call.
+    call_lock: SpinLock<()>,
+}
+
+impl Mailbox {
+    const fn new() -> Self {
+        Self {
+            service: AtomicUsize::new(0),
+            call_state: AtomicUsize::new(CALL_IDLE),
+            call_fn: AtomicUsize::new(0),
+            call_arg: AtomicUsize::new(0),
+            call_result: AtomicUsize::new(0),
+            call_from: AtomicUsize::new(0),
+            call_lock: SpinLock::new(()),
+        }
+    }
+}
+
+static MAILBOXES: [Mailbox; MAX_HARTS] = [const { Mailbox::new() }; MAX_HARTS];
+
+/// The calling hart's id.
+pub fn this_hart() -> usize {
+    let hart: usize;
+    // SAFETY: reads tp, which the kernel keeps equal to the hart id.
+    unsafe { core::arch::asm!("mv {0}, tp", out(reg) hart, options(nomem, nostack)) };
+    hart
+}
+
+/// Harts running the kernel (bit h = hart h).
+pub fn online_mask() -> HartMask {
+    ONLINE.load(Ordering::SeqCst)
+}
+
+/// How many harts run the kernel.
+pub fn hart_count() -> usize {
+    online_mask().count_ones() as usize
+}
+
+/// Whether `hart` runs the kernel.
+pub fn is_online(hart: usize) -> bool {
+    hart < MAX_HARTS && online_mask() & (1 << hart) != 0
+}
+
+/// Raises an IPI (SSIP) on `hart`, which must be online.
+pub fn send_ipi(hart: usize) -> Result<(), SmpError> {
+    if !is_online(hart) {
+        return Err(SmpError::NoSuchHart);
+    }
+    sbi::send_ipi(1 << hart).map_err(SmpError::Sbi)
+}
+
+/// Clears this hart's pending IPI; returns whether there was one.
+pub fn take_ipi() -> bool {
+    let sip: usize;
+    // SAFETY: clears only this hart's SSIP.
+    unsafe { core::arch::asm!("csrrc {0}, sip, {1}", out(reg) sip, in(reg) SIP_SSIP) };
+    sip & SIP_SSIP != 0
+}
+
+/// Sleeps (`wfi`) until an IPI or another enabled interrupt arrives, then
+/// clears the IPI. May return at once or spuriously: callers re-check
+/// what they wait for, in a loop.
+pub fn wait_for_ipi() {
+    // SAFETY: sstatus.SIE = 0, so enabling SSIE only lets a pending SSIP
+    // end the wfi; nothing is taken.
+    unsafe {
+        core::arch::asm!(
+            "csrs sie, {0}",
+            "wfi",
+            "csrc sie, {0}",
+            in(reg) SIE_SSIE,
+            options(nomem, nostack),
+        );
+    }
+    take_ipi();
+}
+
+/// Flushes the address translations of every hart in `harts` (of `asid`
+/// only, if given); returns once they are all done. Non-online harts in
+/// the mask are an error.
+pub fn remote_sfence_vma(harts: HartMask, asid: Option<usize>) -> Result<(), SmpError> {
+    if harts & !online_mask() != 0 {
+        return Err(SmpError::NoSuchHart);
+    }
+    sbi::remote_sfence_vma(harts, asid).map_err(SmpError::Sbi)
+}
+
+/// Runs `function(arg)` on idle hart `hart` and returns its result (on
+/// the calling hart itself, directly). Fails for a hart that is offline
+/// or runs a service. While it waits, the caller serves calls to itself,
+/// so two harts calling each other do not deadlock.
+pub fn call_on(hart: usize, function: fn(usize) -> usize, arg: usize) -> Result<usize, SmpError> {
+    let me = this_hart();
+    if hart == me {
+        return Ok(function(arg));
+    }
+    if !is_online(hart) {
+        return Err(SmpError::NoSuchHart);
+    }
+    let mailbox = &MAILBOXES[hart];
+    let _one_call = mailbox.call_lock.lock();
+    if mailbox.service.load(Ordering::SeqCst) != 0 {
+        return Err(SmpError::Busy);
+    }
+    mailbox.call_fn.store(function as usize, Ordering::SeqCst);
+    mailbox.call_arg.store(arg, Ordering::SeqCst);
+    mailbox.call_from.store(me, Ordering::SeqCst);
+    mailbox.call_state.store(CALL_POSTED, Ordering::SeqCst);
+    send_ipi(hart)?;
+    while mailbox.call_state.load(Ordering::SeqCst) != CALL_DONE {
+        serve_call(me);
+        if mailbox.call_state.load(Ordering::SeqCst) != CALL_DONE {
+            wait_for_ipi();
+        }
+    }
+    let result = mailbox.call_result.load(Ordering::SeqCst);
+    mailbox.call_state.store(CALL_IDLE, Ordering::SeqCst);
+    Ok(result)
+}
+
+/// Runs the call posted to this hart, if any, and tells its caller.
+fn serve_call(me: usize) {
+    let mailbox = &MAILBOXES[me];
+    if mailbox.call_state.load(Ordering::SeqCst) != CALL_POSTED {
+        return;
+    }
+    let raw = mailbox.call_fn.load(Ordering::SeqCst);
+    // SAFETY: `call_on` stored a `fn(usize) -> usize` there before it
+    // posted the call.
+    let function: fn(usize) -> usize = unsafe { core::mem::transmute(raw) };
+    let result = function(mailbox.call_arg.load(Ordering::SeqCst));
+    mailbox.call_result.store(result, Ordering::SeqCst);
+    mailbox.call_state.store(CALL_DONE, Ordering::SeqCst);
+    // The caller is online (it is waiting); an error cannot happen then.
+    let _ = send_ipi(mailbox.call_from.load(Ordering::SeqCst));
+}
+
+/// What a service hart is given.
+pub struct ServiceContext {
+    hart: usize,
+}
+
+impl ServiceContext {
+    /// The hart the service runs on.
+    pub fn hart(&self) -> usize {
+        self.hart
+    }
+}
+
+/// A service: the main loop of a hart dedicated to one kernel job; the
+/// hart is idle again once it returns.
+pub type Service = fn(&ServiceContext);
+
+/// Gives idle secondary `hart` a role: it runs `service`. Fails if the
+/// hart is offline, is the calling hart, or runs a service already.
+pub fn start_service(hart: usize, service: Service) -> Result<(), SmpError> {
+    if !is_online(hart) {
+        return Err(SmpError::NoSuchHart);
+    }
+    if hart == this_hart() {
+        return Err(SmpError::Busy);
+    }
+    let mailbox = &MAILBOXES[hart];
+    // No call may be in flight while the role changes.
+    let _no_calls = mailbox.call_lock.lock();
+    mailbox
+        .service
+        .compare_exchange(0, service as usize, Ordering::SeqCst, Ordering::SeqCst)
+        .map_err(|_| SmpError::Busy)?;
+    send_ipi(hart)
+}
+
+/// Called once by the boot hart, with the kernel address space active
+/// (its satp is `kernel_satp`): this hart is online.
+pub fn init_boot_hart(kernel_satp: usize) {
+    KERNEL_SATP.store(kernel_satp, Ordering::SeqCst);
+    ONLINE.fetch_or(1 << this_hart(), Ordering::SeqCst);
+}
+
+/// Starts the harts `0..cpus` other than this one (at most [`MAX_HARTS`])
+/// that the firmware reports stopped, one after another, each running
+/// with the kernel address space. Returns how many harts are online
+/// then, this one included. Call after [`init_boot_hart`].
+pub fn boot_secondaries(cpus: usize) -> usize {
+    let me = this_hart();
+    for hart in (0..cpus.min(MAX_HARTS)).filter(|&h| h != me) {
+        match sbi::hart_get_status(hart) {
+            Ok(HSM_STOPPED) => {}
+            status => {
+                kprintln!("kernel: hart {hart} not available ({status:?})");
+                continue;
+            }
+        }
+        let started = sbi::hart_start(
+            hart,
+            entry::secondary_entry_address(),
+            entry::stack_top(hart),
+        );
+        if let Err(e) = started {
+            kprintln!("kernel: hart {hart} did not start: {e:?}");
+            continue;
+        }
+        let since = timer::now();
+        while !is_online(hart) && timer::now().wrapping_sub(since) < ONLINE_TIMEOUT_TICKS {
+            core::hint::spin_loop();
+        }
+        if !is_online(hart) {
+            kprintln!("kernel: hart {hart} did not come online");
+        }
+    }
+    hart_count()
+}
+
+/// Switches this hart back to the kernel address space (after a process ran).
+pub fn activate_kernel_space() {
+    switch_space(KERNEL_SATP.load(Ordering::SeqCst));
+}
+
+/// Activates the address space `satp` on this hart, with a local fence.
+fn switch_space(satp: usize) {
+    // SAFETY: every space maps the kernel (code, data, stacks) identically
+    // to satp = 0 (global gigapage), so the running code stays mapped; the
+    // fence drops stale translations.
+    unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) satp) };
+}
+
+/// A started secondary, on its own stack: trap entry, kernel address
+/// space, then the idle loop: serve calls until given a service.
+pub fn secondary_main(hart: usize) -> ! {
+    trap::init();
+    activate_kernel_space();
+    kprintln!("kernel: hart {hart} online");
+    ONLINE.fetch_or(1 << hart, Ordering::SeqCst);
+    let mailbox = &MAILBOXES[hart];
+    loop {
+        take_ipi();
+        let service = mailbox.service.load(Ordering::SeqCst);
+        if service != 0 {
+            // SAFETY: `start_service` stored a `Service` there.
+            let service: Service = unsafe { core::mem::transmute(service) };
+            service(&ServiceContext { hart });
+            mailbox.service.store(0, Ordering::SeqCst);
+            continue;
+        }
+        serve_call(hart);
+        if mailbox.call_state.load(Ordering::SeqCst) != CALL_POSTED
+            && mailbox.service.load(Ordering::SeqCst) == 0
+        {
+            wait_for_ipi();
+        }
+    }
+}

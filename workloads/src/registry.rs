@@ -1,0 +1,76 @@
+//! The benchmark workloads `asyncsim run --workload` knows and the syscall
+//! designs it can select: a workload names the user program the kernel
+//! starts (`init=`), which reads `design=`, `c=`, `rounds=` and any extra
+//! `KEY=VALUE` from its command line, marks its region of interest and
+//! reports what it completed through sim-control.
+
+/// A benchmark workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workload {
+    /// The `--workload` name.
+    pub name: &'static str,
+    /// The user program the kernel runs (embedded in [`crate::kernel`]).
+    pub program: &'static str,
+    /// One line for listings.
+    pub summary: &'static str,
+}
+
+/// Every workload, in the order listings show them.
+pub const WORKLOADS: &[Workload] = &[Workload {
+    name: "null",
+    program: "bench-null",
+    summary: "c submitters x rounds of getpid, the cheapest syscall",
+}];
+
+/// Every syscall design (DESIGN.md §3), by its `--design` / `design=` name.
+pub const DESIGNS: &[&str] = &[
+    "sync",
+    "async-uintr",
+    "async-poll",
+    "batch",
+    "async-trapnotify",
+    "adaptive",
+    "ipc-sync",
+    "ipc-uintr",
+];
+
+/// The workload called `name`.
+pub fn workload(name: &str) -> Option<&'static Workload> {
+    WORKLOADS.iter().find(|w| w.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn designs_are_the_guest_abi_names_in_order() {
+        let abi: Vec<&str> = abi::design::Design::ALL.iter().map(|d| d.name()).collect();
+        assert_eq!(DESIGNS, abi.as_slice());
+    }
+
+    #[test]
+    fn names_are_unique_and_programs_are_user_programs() {
+        for (i, w) in WORKLOADS.iter().enumerate() {
+            assert!(
+                WORKLOADS[..i].iter().all(|o| o.name != w.name),
+                "{} twice",
+                w.name
+            );
+            assert_eq!(workload(w.name), Some(w));
+            assert!(!w.summary.is_empty());
+            // User programs are embedded in the kernel, not standalone.
+            assert!(crate::guest_program(w.program).is_none(), "{}", w.program);
+            let kernel = crate::kernel();
+            assert!(
+                kernel
+                    .windows(w.program.len())
+                    .any(|win| win == w.program.as_bytes()),
+                "{} is not in the kernel image",
+                w.program
+            );
+        }
+        assert_eq!(workload("null").map(|w| w.program), Some("bench-null"));
+        assert!(workload("no-such-workload").is_none());
+    }
+}
