@@ -343,3 +343,96 @@ fn traps_per_syscall_in_the_steady_state() {
         "adaptive at c=64 = async-uintr"
     );
 }
+
+/// `asyncsim run --workload W --design D --concurrency C --rounds R
+/// --json`: the region-of-interest metrics (exit code, the JSON object,
+/// the guest's console on stderr).
+fn workload_metrics(
+    workload: &str,
+    design: &str,
+    c: u64,
+    rounds: u64,
+) -> (Option<i32>, serde_json::Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
+        .arg("run")
+        .args(["--workload", workload, "--design", design, "--json"])
+        .args([
+            "--concurrency",
+            &c.to_string(),
+            "--rounds",
+            &rounds.to_string(),
+        ])
+        .output()
+        .expect("asyncsim runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let metrics = match out.status.code() {
+        Some(0) => serde_json::from_str::<serde_json::Value>(&stdout)
+            .unwrap_or_else(|e| panic!("{e}: {stdout}"))["metrics"]
+            .clone(),
+        _ => serde_json::Value::Null,
+    };
+    (out.status.code(), metrics, stderr)
+}
+
+/// The trap frequencies DESIGN.md section 4 promises, inside the region
+/// of interest, for both benchmarks at c = 64: sync exactly 1 per
+/// syscall; batch one async_enter per batch (1/c); async-uintr and
+/// adaptive (which takes the ring at this depth) far below 1, with a
+/// user interrupt for every wait; async-trapnotify below 1 with none;
+/// async-poll 0 where the kernel has a polling hart, else a clean
+/// refusal.
+#[test]
+fn region_of_interest_trap_frequency_per_design() {
+    let c = 64;
+    let rounds = 4;
+    for (workload, per_round) in [("null", 1), ("seed", 2)] {
+        let syscalls = c * rounds * per_round;
+        let batches = rounds * per_round;
+        let metrics = |design: &str| {
+            let (code, m, stderr) = workload_metrics(workload, design, c, rounds);
+            assert_eq!(code, Some(0), "{workload} {design}: {stderr}");
+            assert_eq!(m["syscalls"], syscalls, "{workload} {design}");
+            assert_eq!(m["rounds"], rounds);
+            assert_eq!(m["concurrency"], c);
+            assert_eq!(m["interrupts"], 0, "{workload} {design}");
+            m
+        };
+        let traps = |m: &serde_json::Value| m["traps"].as_u64().unwrap();
+        let frequency = |m: &serde_json::Value| m["traps_per_syscall"].as_f64().unwrap();
+
+        let sync = metrics("sync");
+        assert_eq!(frequency(&sync), 1.0, "{workload}");
+        assert_eq!(traps(&sync), syscalls);
+        assert_eq!(sync["uintr_delivered"], 0);
+
+        let batch = metrics("batch");
+        assert_eq!(traps(&batch), batches, "{workload}: one enter per batch");
+        assert!(frequency(&batch) <= 1.0 / c as f64, "{workload}: {batch}");
+
+        for design in ["async-uintr", "adaptive"] {
+            let m = metrics(design);
+            // A wake and a wait per batch; each wait ends in a user interrupt.
+            assert_eq!(traps(&m), 2 * batches, "{workload} {design}");
+            assert!(frequency(&m) < 1.0);
+            assert_eq!(m["uintr_delivered"], batches, "{workload} {design}");
+        }
+
+        let trapnotify = metrics("async-trapnotify");
+        assert_eq!(
+            traps(&trapnotify),
+            3 * batches,
+            "wake + wait + upcall return"
+        );
+        assert!(frequency(&trapnotify) < 1.0);
+        assert_eq!(trapnotify["uintr_delivered"], 0);
+
+        match workload_metrics(workload, "async-poll", c, rounds) {
+            (Some(0), m, _) => assert_eq!(m["traps"], 0, "{workload}: {m}"),
+            (_, _, stderr) => assert!(
+                stderr.contains("design async-poll is not available here"),
+                "{stderr}"
+            ),
+        }
+    }
+}
