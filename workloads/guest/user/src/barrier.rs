@@ -64,10 +64,10 @@ pub struct Wait {
 impl Future for Wait {
     type Output = ();
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let barrier = self.barrier.clone();
-        let mut state = barrier.state.borrow_mut();
-        match self.generation {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        let mut state = this.barrier.state.borrow_mut();
+        match this.generation {
             Some(generation) if state.generation != generation => Poll::Ready(()),
             Some(_) => {
                 state.waiting.push(cx.waker().clone());
@@ -75,7 +75,7 @@ impl Future for Wait {
             }
             None => {
                 state.arrived += 1;
-                self.generation = Some(state.generation);
+                this.generation = Some(state.generation);
                 if state.arrived == state.parties {
                     // The last one opens the barrier but waits for the
                     // next pass like the others, so every party starts
