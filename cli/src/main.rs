@@ -23,6 +23,9 @@ enum Command {
     Run(Box<commands::run::RunArgs>),
     /// Run every bundled guest program, check it passes, write results/.
     Programs(commands::programs::ProgramsArgs),
+    /// Run a grid of points (designs x workloads x concurrency x ...) in
+    /// parallel into OUT/results.jsonl, then write summaries and figures.
+    Sweep(Box<commands::sweep::SweepArgs>),
     /// Write figures (SVG, PNG), summary.csv/json and report.md of a sweep.
     Plot(commands::report::PlotArgs),
     /// Compare results with a baseline: exit 0 if all hold, 1 on regression.
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Run(args)) => commands::run::run(*args),
         Some(Command::Programs(args)) => commands::programs::run(args),
+        Some(Command::Sweep(args)) => commands::sweep::run(*args),
         Some(Command::Plot(args)) => commands::report::run(args),
         Some(Command::Check(args)) => commands::check::run(args),
         Some(Command::Merge(args)) => commands::merge::run(args),

@@ -190,3 +190,32 @@ fn async_designs_and_cross_hart_user_interrupts_on_two_harts() {
         "user-hostile-async: all 102 checks passed",
     ]);
 }
+
+/// The other placements on four harts: a Mode::Poll ring served by an IO
+/// core (no syscall between setup and exit: the only traps are the
+/// setup, getpid, the summary write and exit) and a Mode::Wake worker on
+/// another hart whose user interrupts reach the process; both on hart 3,
+/// which takes the async-hart role when the first ring names it.
+#[test]
+fn io_core_polls_and_a_remote_worker_serves_on_another_hart() {
+    let run = boot_on(4, "user-async-poll,user-async-remote worker_hart=3");
+    run.assert_passed(&[
+        "user-async-poll: all 395 checks passed",
+        "user-async-remote: all 160 checks passed",
+    ]);
+    let delivered = run.counter("uintr", "delivered").unwrap_or(0);
+    assert!(delivered >= 1, "{}", run.json);
+}
+
+/// On one hart there is no IO core for Mode::Poll: setup fails with
+/// -ENODEV (user-hostile-async checks the -EINVAL of harts not online).
+#[test]
+fn poll_needs_another_online_hart() {
+    let run = boot_on(1, "user-async-poll");
+    let all = run.lines.join("\n");
+    assert_eq!(run.code, Some(1), "{all}");
+    assert!(
+        run.has("user-async-poll: FAIL setup: got -19, want 805306368"),
+        "{all}"
+    );
+}

@@ -1,9 +1,11 @@
 pub mod check;
 pub mod merge;
+mod point;
 pub mod programs;
 pub mod report;
 mod results_path;
 pub mod run;
+pub mod sweep;
 pub mod workload;
 
 /// Millions of guest instructions per host second (0 for an instant run).

@@ -69,6 +69,10 @@ pub struct SweepArgs {
     /// No progress bar (e.g. in CI logs).
     #[arg(long)]
     pub quiet: bool,
+    /// Instruction budget per point (a point that exceeds it is recorded
+    /// as failed).
+    #[arg(long = "max-insns", default_value_t = super::point::POINT_BUDGET)]
+    pub max_insns: u64,
 }
 
 /// The grid of the flags and/or the spec file; flags win per list.
@@ -122,12 +126,15 @@ pub fn spec_of(args: &SweepArgs) -> Result<SweepSpec> {
 }
 
 /// Runs one point: its metrics, or why it failed.
-pub type Runner = dyn Fn(&PointConfig) -> std::result::Result<BTreeMap<String, serde_json::Value>, String> + Sync;
+pub type Runner =
+    dyn Fn(&PointConfig) -> std::result::Result<BTreeMap<String, serde_json::Value>, String> + Sync;
 
 pub fn run(args: SweepArgs) -> Result<u8> {
     let spec = spec_of(&args)?;
     check_names(&spec)?;
-    sweep(&args, &spec, &super::point::run_point)
+    let budget = args.max_insns;
+    let runner = move |point: &PointConfig| super::point::run_point(point, budget);
+    sweep(&args, &spec, &runner)
 }
 
 /// Fails on a workload or design the simulator does not know, before any
@@ -141,7 +148,10 @@ fn check_names(spec: &SweepSpec) -> Result<()> {
     }
     for d in &spec.designs {
         if !workloads::DESIGNS.contains(&d.as_str()) {
-            bail!("unknown design {d:?} (known: {})", workloads::DESIGNS.join(", "));
+            bail!(
+                "unknown design {d:?} (known: {})",
+                workloads::DESIGNS.join(", ")
+            );
         }
     }
     super::point::check_presets(spec)
@@ -178,8 +188,10 @@ pub fn sweep(args: &SweepArgs, spec: &SweepSpec, runner: &Runner) -> Result<u8> 
         ProgressBar::hidden()
     } else {
         ProgressBar::new(total as u64).with_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} points, {elapsed} elapsed, ETA {eta} {msg}")
-                .expect("a valid template"),
+            ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} points, {elapsed} elapsed, ETA {eta} {msg}",
+            )
+            .expect("a valid template"),
         )
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -193,7 +205,10 @@ pub fn sweep(args: &SweepArgs, spec: &SweepSpec, runner: &Runner) -> Result<u8> 
             let outcome = match runner(point) {
                 Ok(metrics) => Outcome::Ok { metrics },
                 Err(reason) => {
-                    failures.lock().unwrap().push(format!("{}: {reason}", point.key()));
+                    failures
+                        .lock()
+                        .unwrap()
+                        .push(format!("{}: {reason}", point.key()));
                     Outcome::Failed { reason }
                 }
             };

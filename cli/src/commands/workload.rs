@@ -140,7 +140,7 @@ fn fail(code: u8, message: impl std::fmt::Display) -> Result<u8> {
 
 /// The metrics of a finished run, or the exit code and one-line reason
 /// why there are none.
-fn verdict(
+pub(super) fn verdict(
     stop: &StopReason,
     roi: &RoiTracker,
     request: &WorkloadRequest,

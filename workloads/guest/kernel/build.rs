@@ -23,6 +23,8 @@ const USER_PROGRAMS: &[&str] = &[
     "user-uintr-send",
     "user-hostile-async",
     "user-hostile-peek",
+    "user-async-poll",
+    "user-async-remote",
     "bench-seed",
 ];
 

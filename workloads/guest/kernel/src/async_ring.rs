@@ -43,6 +43,9 @@ pub struct AsyncRing {
     completions: Producer<Completion>,
     pub mode: Mode,
     pub notify: Notify,
+    /// The hart of the worker (Mode::Wake) or IO core (Mode::Poll) if
+    /// not the process's own.
+    pub worker_hart: Option<usize>,
     /// ASYNC_WAKE came and the worker has not seen it yet.
     wake_requested: bool,
     /// The sleeping worker's waker.
@@ -56,9 +59,10 @@ pub struct AsyncRing {
 impl AsyncRing {
     /// ASYNC_SETUP(mode, notify, worker_hart) for a process on hart
     /// `hart` with address space `space`: -EINVAL for an unknown mode or
-    /// notification or a bad hart, -ENODEV for what this machine or
-    /// kernel cannot do (a polling hart; UINTR without a UINTC), -ENOMEM
-    /// without a free buffer, -EEXIST if something is mapped in the way.
+    /// notification, a hart that is not online, a polling hart that is
+    /// the process's own or an enter ring with a worker hart or a
+    /// notification; -ENODEV for UINTR without a UINTC; -ENOMEM without a
+    /// free buffer; -EEXIST if something is mapped in the way.
     pub fn setup(
         space: &mut AddressSpace,
         frames: &mut FramePool,
@@ -69,15 +73,18 @@ impl AsyncRing {
     ) -> Result<AsyncRing, isize> {
         let mode = Mode::from_raw(raw_mode).ok_or(-EINVAL)?;
         let notify = Notify::from_raw(raw_notify).ok_or(-EINVAL)?;
-        if worker_hart != SAME_HART && worker_hart != hart {
-            // Workers on other harts come with SMP.
+        let remote = if worker_hart == SAME_HART || worker_hart == hart {
+            None
+        } else if crate::smp::is_online(worker_hart) {
+            Some(worker_hart)
+        } else {
             return Err(-EINVAL);
-        }
-        match (mode, notify) {
-            // A polling kernel hart needs SMP; enter needs no notification.
-            (Mode::Poll, _) => return Err(-ENODEV),
-            (Mode::Enter, Notify::Uintr | Notify::Upcall) => return Err(-EINVAL),
-            (_, Notify::Uintr) if !crate::uintc::present() => return Err(-ENODEV),
+        };
+        match (mode, notify, remote) {
+            // A polling hart must be another one; enter runs in the call.
+            (Mode::Poll, _, None) | (Mode::Enter, _, Some(_)) => return Err(-EINVAL),
+            (Mode::Enter, Notify::Uintr | Notify::Upcall, _) => return Err(-EINVAL),
+            (_, Notify::Uintr, _) if !crate::uintc::present() => return Err(-ENODEV),
             _ => {}
         }
         let ring_frames = ring_pool::allocate().ok_or(-ENOMEM)?;
@@ -111,6 +118,7 @@ impl AsyncRing {
             buffer,
             mode,
             notify,
+            worker_hart: remote,
             wake_requested: false,
             waker: None,
             room_waker: None,
@@ -118,8 +126,14 @@ impl AsyncRing {
         })
     }
 
-    /// Unmaps the buffer from `space` and frees it (the process ended).
-    pub fn teardown(self, space: &mut AddressSpace, frames: &mut FramePool) {
+    /// Unmaps the buffer from `space` and frees it (the process ended);
+    /// a worker waiting for a wake is woken to find the ring gone and end.
+    pub fn teardown(mut self, space: &mut AddressSpace, frames: &mut FramePool) {
+        self.wake();
+        self.user_ran();
+        if let Some(hart) = self.worker_hart {
+            let _ = crate::smp::send_ipi(hart);
+        }
         unmap(space, frames, BUFFER_PAGES);
         ring_pool::release(self.frames);
     }
@@ -215,6 +229,11 @@ impl AsyncRing {
         true
     }
 
+    /// Kernel address of the buffer (for [`requests_hint`]).
+    pub fn buffer_base(&self) -> usize {
+        self.frames.base()
+    }
+
     /// Completions pushed and not yet reaped (as far as the user says).
     pub fn completions_ready(&self) -> u32 {
         self.completions.in_flight()
@@ -230,4 +249,16 @@ fn unmap(space: &mut AddressSpace, frames: &mut FramePool, pages: usize) {
             unsafe { core::arch::asm!("sfence.vma {0}, zero", in(reg) va) };
         }
     }
+}
+
+/// Whether the buffer at kernel address `base` seems to hold requests not
+/// yet taken (its published tail and head differ): a lock-free hint for a
+/// polling hart, which confirms under the process's lock. The buffer may
+/// have been freed and reused meanwhile; a wrong hint costs one look.
+pub fn requests_hint(base: usize) -> bool {
+    // SAFETY: `base` is a buffer of the static ring pool, always mapped in
+    // the kernel; the header's fields are atomics.
+    let buffer = unsafe { Buffer::at(base) };
+    let header = buffer.header();
+    header.sq_tail.load(Ordering::Acquire) != header.sq_head.load(Ordering::Acquire)
 }

@@ -1,23 +1,24 @@
-//! Everything a process holds for the async designs: its shared syscall
-//! buffer ([`AsyncRing`]), its user-interrupt state ([`UintrState`]), its
-//! upcall ([`Upcall`]) and whether it waits in UINTR_WAIT; and the calls
-//! 500..=513 that work on them ([`AsyncState::call`]). A process owns one
-//! and hands it the syscall [`Context`] of its other parts when needed.
+//! The async designs' state of one process and the calls 500..=513 on it.
+//! Hart-local parts (its user-interrupt CSRs, its upcall's saved context,
+//! whether it waits in UINTR_WAIT) live in [`AsyncState`], owned by the
+//! process; the parts a worker on another hart needs (the ring, where
+//! notifications go) live in its [`Resources`] behind the process's lock.
+//! [`serve_ring`] is the one pass every mode runs, wherever it runs.
 
-use crate::async_ring::{AsyncRing, Pass};
-use crate::executor::TaskId;
+use crate::async_ring::{AsyncRing, Pass, SAME_HART};
 use crate::fpu::FpState;
-use crate::frames::{FramePool, FRAMES};
-use crate::page_table::AddressSpace;
+use crate::frames::FRAMES;
+use crate::io_service;
+use crate::process_shared::{self, NotifyTarget, Resources};
+use crate::smp;
 use crate::syscall::{self, Context};
 use crate::trap::TrapFrame;
 use crate::uintr::UintrState;
 use crate::upcall::Upcall;
-use crate::{smp, uintc, uintr_handles};
+use crate::{uintc, uintr_handles};
 use abi::errno::{EBUSY, EINVAL, ENODEV, ENOSYS};
 use abi::nr;
 use abi::ring::{Mode, Notify};
-use core::task::Waker;
 
 const A0: usize = 10;
 const A1: usize = 11;
@@ -33,10 +34,9 @@ pub enum Outcall {
     Wait,
 }
 
-/// One process's async state.
+/// One process's hart-local async state.
 #[derive(Default)]
 pub struct AsyncState {
-    ring: Option<AsyncRing>,
     uintr: UintrState,
     upcall: Upcall,
     waiting: bool,
@@ -48,37 +48,50 @@ impl AsyncState {
         self.uintr.switch_in();
     }
 
-    /// After it ran: its user-interrupt state is saved, and a worker that
-    /// waits for room in the completion ring looks again.
+    /// After it ran: its user-interrupt state is saved.
     pub fn switch_out(&mut self) {
         self.uintr.switch_out();
-        if let Some(ring) = &mut self.ring {
-            ring.user_ran();
+    }
+
+    /// Before each return to user mode of process `pid`: enters the upcall
+    /// handler if a notification waits (a0 = completions ready).
+    pub fn deliver_upcall(&mut self, pid: usize, frame: &mut TrapFrame, fp: &FpState) {
+        if !self.upcall.can_deliver() || !process_shared::upcall_raised(pid) {
+            return;
+        }
+        let ready = process_shared::slot(pid)
+            .and_then(|slot| {
+                let guard = slot.lock();
+                let ring = guard.as_ref()?.ring.as_ref()?;
+                Some(ring.completions_ready())
+            })
+            .unwrap_or(0);
+        if process_shared::take_upcall(pid) {
+            self.upcall.deliver(frame, fp, ready as usize);
         }
     }
 
-    /// Before each return to user mode: enters the upcall handler if a
-    /// notification waits (a0 = completions ready).
-    pub fn deliver_upcall(&mut self, frame: &mut TrapFrame, fp: &FpState) {
-        let ready = self.ring.as_ref().map_or(0, AsyncRing::completions_ready);
-        self.upcall.deliver(frame, fp, ready as usize);
-    }
-
-    /// Serves call a7 = 500..=513 of the process whose registers are
-    /// `frame` (after its ecall), with `ctx` its other parts.
+    /// Serves call a7 = 500..=513 of process `ctx.pid` whose registers are
+    /// `frame` (after its ecall); `ring` and `notify` are its shared parts.
     pub fn call(
         &mut self,
         ctx: &mut Context<'_>,
+        ring: &mut Option<AsyncRing>,
+        notify: &mut NotifyTarget,
         frame: (&mut TrapFrame, &mut FpState),
     ) -> Outcall {
         let (frame, fp) = frame;
         let regs = frame.regs;
         let (a0, a1, a2) = (regs[A0], regs[A1], regs[A2]);
         let result = match regs[A7] {
-            nr::ASYNC_SETUP => self.setup(ctx, a0, a1, a2),
-            nr::ASYNC_WAKE => match &mut self.ring {
+            nr::ASYNC_SETUP => setup(ctx, ring, a0, a1, a2),
+            nr::ASYNC_WAKE => match ring {
                 Some(ring) if ring.mode == Mode::Wake => {
                     ring.wake();
+                    if let Some(hart) = ring.worker_hart {
+                        // The worker's hart may sleep in wfi.
+                        let _ = smp::send_ipi(hart);
+                    }
                     0
                 }
                 _ => -EINVAL,
@@ -86,22 +99,30 @@ impl AsyncState {
             // Every request completes inside the call, so once it returns
             // the completions of all it took are in the ring: there is
             // nothing to wait for to honour `min_complete`.
-            nr::ASYNC_ENTER => match &self.ring {
-                Some(ring) if ring.mode == Mode::Enter => {
+            nr::ASYNC_ENTER => match ring {
+                Some(r) if r.mode == Mode::Enter => {
                     let limit = u32::try_from(a0).unwrap_or(u32::MAX);
-                    self.serve_ring(ctx, limit)
-                        .map_or(-EINVAL, |(_, done)| done as isize)
+                    let (_, done) = serve_ring(ring, notify, ctx, limit);
+                    done as isize
                 }
                 _ => -EINVAL,
             },
-            nr::UPCALL_REGISTER => self.upcall.register(a0),
+            nr::UPCALL_REGISTER => {
+                let result = self.upcall.register(a0);
+                notify.upcall_registered |= result == 0;
+                result
+            }
             nr::UPCALL_RETURN => {
                 if self.upcall.finish(frame, fp) {
                     return Outcall::Resume; // the interrupted context, a0 too
                 }
                 -EINVAL
             }
-            nr::UINTR_REGISTER_RECEIVER => self.uintr.register_receiver(a0),
+            nr::UINTR_REGISTER_RECEIVER => {
+                let result = self.uintr.register_receiver(a0);
+                notify.entry = self.uintr.receiver();
+                result
+            }
             nr::UINTR_CREATE_HANDLE => match self.uintr.receiver() {
                 Some(entry) => uintr_handles::create(ctx.pid, entry.index(), a0, a1),
                 None if uintc::present() => -EINVAL,
@@ -113,7 +134,9 @@ impl AsyncState {
             nr::UINTR_WAIT => {
                 if self.uintr.receiver().is_none() && !self.upcall.registered() {
                     -EINVAL
-                } else if self.uintr.interrupt_pending(true) || self.upcall.pending() {
+                } else if self.uintr.interrupt_pending(true)
+                    || process_shared::upcall_raised(ctx.pid)
+                {
                     0
                 } else {
                     frame.regs[A0] = 0;
@@ -127,103 +150,126 @@ impl AsyncState {
         Outcall::Resume
     }
 
-    /// ASYNC_SETUP(mode, notify, worker_hart).
-    fn setup(&mut self, ctx: &mut Context<'_>, mode: usize, notify: usize, hart: usize) -> isize {
-        if self.ring.is_some() {
-            return -EBUSY;
-        }
-        let space = &mut *ctx.memory.space;
-        let here = smp::this_hart();
-        match AsyncRing::setup(space, &mut FRAMES.lock(), mode, notify, hart, here) {
-            Ok(ring) => {
-                self.ring = Some(ring);
-                abi::ring::USER_VA as isize
-            }
-            Err(errno) => errno,
-        }
-    }
-
-    /// One pass over the request ring (at most `limit` requests), each
-    /// served as if by an ecall of the process (`ctx`), then the
-    /// notification of a waiting receiver if the pass completed
-    /// something. None without a ring.
-    pub fn serve_ring(&mut self, ctx: &mut Context<'_>, limit: u32) -> Option<(Pass, u32)> {
-        let ring = self.ring.as_mut()?;
-        let (pass, done) = ring.serve(limit, |request| syscall::handle_request(ctx, request));
-        let can_notify = match ring.notify {
-            Notify::Uintr => self.uintr.receiver().is_some(),
-            Notify::Upcall => self.upcall.registered(),
-            Notify::None => false,
-        };
-        if done > 0 && can_notify && ring.claim_notification() {
-            match ring.notify {
-                Notify::Uintr => {
-                    self.uintr.notify();
-                }
-                _ => self.upcall.raise(),
-            }
-        }
-        Some((pass, done))
-    }
-
-    /// The worker's sleep protocol step (see [`AsyncRing::try_sleep`]);
-    /// false (keep working) without a ring.
-    pub fn try_sleep(&mut self) -> bool {
-        self.ring.as_mut().is_some_and(AsyncRing::try_sleep)
-    }
-
-    /// Whether ASYNC_WAKE came; else the worker's `waker` is kept for it.
-    /// True without a ring (the worker then ends).
-    pub fn take_wake(&mut self, waker: &Waker) -> bool {
-        self.ring.as_mut().is_none_or(|ring| ring.take_wake(waker))
-    }
-
-    /// Whether the completion ring has room; else the worker's `waker`
-    /// is woken after the process next runs. True without a ring.
-    pub fn has_room(&mut self, waker: &Waker) -> bool {
-        self.ring.as_mut().is_none_or(|ring| ring.has_room(waker))
-    }
-
-    /// A Mode::Wake ring whose worker is not spawned yet.
-    pub fn needs_worker(&self) -> bool {
-        self.ring
-            .as_ref()
-            .is_some_and(|r| r.mode == Mode::Wake && r.worker.is_none())
-    }
-
-    /// Records the spawned worker.
-    pub fn set_worker(&mut self, task: TaskId) {
-        if let Some(ring) = &mut self.ring {
-            ring.worker = Some(task);
-        }
-    }
-
-    /// The worker task, if any.
-    pub fn worker(&self) -> Option<TaskId> {
-        self.ring.as_ref().and_then(|r| r.worker)
-    }
-
     /// Whether the process is blocked in UINTR_WAIT.
     pub fn is_waiting(&self) -> bool {
         self.waiting
     }
 
-    /// If blocked in UINTR_WAIT: whether the wait is over (a user
-    /// interrupt or an upcall is pending); clears the block if so.
-    pub fn wait_over(&mut self) -> bool {
-        if self.waiting && (self.uintr.interrupt_pending(false) || self.upcall.pending()) {
+    /// If process `pid` is blocked in UINTR_WAIT: whether the wait is
+    /// over (a user interrupt or an upcall is pending); clears the block
+    /// if so.
+    pub fn wait_over(&mut self, pid: usize) -> bool {
+        if self.waiting
+            && (self.uintr.interrupt_pending(false) || process_shared::upcall_raised(pid))
+        {
             self.waiting = false;
             return true;
         }
         false
     }
 
-    /// Frees the ring (unmapped from `space`) and the UINTR state of
-    /// process `pid`, which ended (its worker is cancelled already).
-    pub fn release(&mut self, pid: usize, space: &mut AddressSpace, frames: &mut FramePool) {
-        if let Some(ring) = self.ring.take() {
-            ring.teardown(space, frames);
-        }
-        core::mem::take(&mut self.uintr).release(pid, frames);
+    /// Frees the UINTR state of process `pid`, which ended.
+    pub fn release(&mut self, pid: usize) {
+        core::mem::take(&mut self.uintr).release(pid, &mut FRAMES.lock());
     }
+}
+
+/// ASYNC_SETUP(mode, notify, worker_hart) of process `ctx.pid`.
+fn setup(
+    ctx: &mut Context<'_>,
+    ring: &mut Option<AsyncRing>,
+    mode: usize,
+    notify: usize,
+    hart: usize,
+) -> isize {
+    if ring.is_some() {
+        return -EBUSY;
+    }
+    let here = smp::this_hart();
+    let worker_hart = match Mode::from_raw(mode) {
+        // The IO core: the one named, else the last other hart online.
+        Some(Mode::Poll) if hart == SAME_HART => {
+            match (0..smp::MAX_HARTS)
+                .rev()
+                .find(|&h| h != here && smp::is_online(h))
+            {
+                Some(h) => h,
+                None => return -ENODEV,
+            }
+        }
+        _ => hart,
+    };
+    let space = &mut *ctx.memory.space;
+    let made = AsyncRing::setup(space, &mut FRAMES.lock(), mode, notify, worker_hart, here);
+    let new = match made {
+        Ok(new) => new,
+        Err(errno) => return errno,
+    };
+    let remote = new.worker_hart;
+    *ring = Some(new);
+    if let Some(hart) = remote {
+        if let Err(errno) = io_service::attach(hart, ctx.pid) {
+            if let Some(ring) = ring.take() {
+                ring.teardown(ctx.memory.space, &mut FRAMES.lock());
+            }
+            return errno;
+        }
+    }
+    abi::ring::USER_VA as isize
+}
+
+/// One pass over `ring` (at most `limit` requests), each served as if by
+/// an ecall of the process (`ctx`), then the notification of a waiting
+/// receiver (`notify`) if the pass completed something. (Idle, 0)
+/// without a ring.
+pub fn serve_ring(
+    ring: &mut Option<AsyncRing>,
+    notify: &mut NotifyTarget,
+    ctx: &mut Context<'_>,
+    limit: u32,
+) -> (Pass, u32) {
+    let Some(ring) = ring else {
+        return (Pass::Idle, 0);
+    };
+    let (pass, done) = ring.serve(limit, |request| syscall::handle_request(ctx, request));
+    let can_notify = match ring.notify {
+        Notify::Uintr => notify.entry.is_some(),
+        Notify::Upcall => notify.upcall_registered,
+        Notify::None => false,
+    };
+    if done > 0 && can_notify && ring.claim_notification() {
+        match (ring.notify, notify.entry) {
+            (Notify::Uintr, Some(entry)) => entry.send(crate::uintr::KERNEL_VECTOR),
+            _ => process_shared::raise_upcall(ctx.pid),
+        }
+        if notify.hart != smp::this_hart() {
+            // A receiver blocked there is picked up at once.
+            let _ = smp::send_ipi(notify.hart);
+        }
+    }
+    (pass, done)
+}
+
+/// Takes the shared parts of `res` apart for a syscall of process `pid`.
+pub fn split<'a>(
+    res: &'a mut Resources,
+    pid: usize,
+    fs: &'a crate::lock::SpinLock<crate::memfs::MemFs>,
+    clock: &'a crate::clock::Clock,
+) -> (Context<'a>, &'a mut Option<AsyncRing>, &'a mut NotifyTarget) {
+    let Resources {
+        space,
+        mmap,
+        files,
+        ring,
+        notify,
+    } = res;
+    let ctx = Context {
+        pid,
+        memory: syscall::Memory { space, mmap },
+        files,
+        fs,
+        clock,
+    };
+    (ctx, ring, notify)
 }

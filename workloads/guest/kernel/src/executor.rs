@@ -93,9 +93,9 @@ impl Executor {
         Ok(TaskId(slot))
     }
 
-    /// Whether task `id` is waiting to be polled.
-    pub fn is_ready(&self, id: TaskId) -> bool {
-        self.tasks[id.0].is_some() && READY[id.0].load(Ordering::Acquire)
+    /// Whether task `id` still exists (has not finished or been cancelled).
+    pub fn is_alive(&self, id: TaskId) -> bool {
+        self.tasks[id.0].is_some()
     }
 
     /// Whether any task waits to be polled (then the driver must not

@@ -43,7 +43,8 @@ pub fn set_timebase(hz: u64) {
     TIMEBASE_HZ.store(hz, Ordering::SeqCst);
 }
 
-fn clock() -> Clock {
+/// The clock of every hart (the timebase from the device tree).
+pub fn clock() -> Clock {
     Clock::new(TIMEBASE_HZ.load(Ordering::SeqCst))
 }
 
@@ -125,7 +126,7 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
     let wait_poll = clock.ns_to_ticks(WAIT_POLL_NS);
     let mut executor = Executor::new();
     while !run_queue.is_empty() {
-        worker::run_kernel_tasks(run_queue, &mut executor, &FILE_STORE, clock);
+        worker::run_kernel_tasks(run_queue, &mut executor);
         let now = timer::now();
         run_queue.wake(now);
         let wake = run_queue.next_wake().unwrap_or(u64::MAX);
@@ -141,7 +142,7 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
             continue;
         };
         arm_timer(wake.min(now.saturating_add(slice)));
-        process.space.activate();
+        process.activate();
         let event = process.run(clock, &FILE_STORE);
         smp::activate_kernel_space();
         let outcome = match event {
@@ -160,11 +161,11 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
             }
             Event::Ended(outcome) => outcome,
         };
-        let Some(mut process) = run_queue.remove(slot) else {
+        let Some(process) = run_queue.remove(slot) else {
             continue;
         };
         let pid = process.pid;
-        if let Some(task) = process.asyncs().worker() {
+        if let Some(task) = process.local_worker() {
             executor.cancel(task);
         }
         process.destroy();

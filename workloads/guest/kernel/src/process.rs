@@ -3,8 +3,7 @@
 //! [`Process::run`], which runs it until something the scheduler must act
 //! on happens: a timer interrupt, a yield or sleep, or its end.
 
-use crate::async_ring::Pass;
-use crate::async_state::{AsyncState, Outcall};
+use crate::async_state::{self, AsyncState, Outcall};
 use crate::clock::Clock;
 use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
 use crate::fd_table::FdTable;
@@ -14,7 +13,9 @@ use crate::lock::SpinLock;
 use crate::memfs::MemFs;
 use crate::memory_syscalls::MmapArea;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
-use crate::syscall::{self, Action, Context, Memory};
+use crate::process_shared::{self, NotifyTarget, Resources, Shared};
+use crate::smp;
+use crate::syscall::{self, Action};
 use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
 use crate::user_memory::write_user;
 
@@ -36,6 +37,8 @@ pub enum LoadError {
     Map(MapError),
     /// A segment outside user space.
     BadSegment,
+    /// No slot for its shared state (pid too large or taken).
+    NoSlot,
 }
 
 impl From<ElfError> for LoadError {
@@ -79,11 +82,11 @@ pub enum Event {
 /// A loaded process.
 pub struct Process {
     pub pid: usize,
-    pub space: AddressSpace,
-    /// Its open files (dropped with it: nothing in the store to release).
-    files: FdTable,
-    /// Where mmap looks for free pages next.
-    mmap: MmapArea,
+    /// Its address space, mmap area, fd table and ring, which kernel
+    /// code on other harts (a worker, the IO core) may use too.
+    shared: &'static Shared,
+    /// satp of its address space (fixed for its life).
+    satp: usize,
     frame: TrapFrame,
     fp: FpState,
     /// Its async rings, UINTR and upcall state.
@@ -110,11 +113,28 @@ impl Process {
                 let mut frame = TrapFrame::new(entry, sp);
                 frame.regs[A0] = sp;
                 frame.regs[A1] = len;
+                let satp = space.satp();
+                let resources = Resources {
+                    space,
+                    mmap: MmapArea::default(),
+                    files: FdTable::new(),
+                    ring: None,
+                    notify: NotifyTarget {
+                        hart: smp::this_hart(),
+                        ..NotifyTarget::default()
+                    },
+                };
+                let shared = match process_shared::install(pid, resources) {
+                    Ok(shared) => shared,
+                    Err(space) => {
+                        space.destroy(frames);
+                        return Err(LoadError::NoSlot);
+                    }
+                };
                 Ok(Self {
                     pid,
-                    space,
-                    files: FdTable::new(),
-                    mmap: MmapArea::default(),
+                    shared,
+                    satp,
                     frame,
                     fp: FpState::default(),
                     asyncs: AsyncState::default(),
@@ -133,18 +153,23 @@ impl Process {
     /// lock themselves). Its user-interrupt state is live on the hart only
     /// inside this call.
     pub fn run(&mut self, clock: &Clock, fs: &SpinLock<MemFs>) -> Event {
-        if self.asyncs.is_waiting() && !self.asyncs.wait_over() {
+        if self.asyncs.is_waiting() && !self.asyncs.wait_over(self.pid) {
             return Event::Waiting; // looked again: still nothing
         }
         self.asyncs.switch_in();
         let event = self.run_switched_in(clock, fs);
         self.asyncs.switch_out();
+        // A worker waiting for room in the completion ring looks again.
+        if let Some(ring) = self.shared.lock().as_mut().and_then(|r| r.ring.as_mut()) {
+            ring.user_ran();
+        }
         event
     }
 
     fn run_switched_in(&mut self, clock: &Clock, fs: &SpinLock<MemFs>) -> Event {
         loop {
-            self.asyncs.deliver_upcall(&mut self.frame, &self.fp);
+            self.asyncs
+                .deliver_upcall(self.pid, &mut self.frame, &self.fp);
             self.fp.restore();
             let trap = trap::run_user(&mut self.frame);
             self.fp.save_if_dirty();
@@ -159,16 +184,12 @@ impl Process {
                 });
             }
             self.frame.sepc = self.frame.sepc.wrapping_add(4);
-            let mut ctx = Context {
-                pid: self.pid,
-                memory: Memory {
-                    space: &mut self.space,
-                    mmap: &mut self.mmap,
-                },
-                files: &mut self.files,
-                fs,
-                clock,
+            let mut guard = self.shared.lock();
+            let Some(res) = guard.as_mut() else {
+                // Cannot happen: the slot is cleared only by `destroy`.
+                return Event::Ended(Outcome::Exited(-1));
             };
+            let (mut ctx, ring, notify) = async_state::split(res, self.pid, fs, clock);
             match syscall::handle(&mut ctx, &mut self.frame.regs) {
                 Action::Return(_) => {}
                 Action::Yield => return Event::Yielded,
@@ -176,7 +197,7 @@ impl Process {
                 Action::Exit(code) => return Event::Ended(Outcome::Exited(code)),
                 Action::ProcessCall => {
                     let frame = (&mut self.frame, &mut self.fp);
-                    if self.asyncs.call(&mut ctx, frame) == Outcall::Wait {
+                    if self.asyncs.call(&mut ctx, ring, notify, frame) == Outcall::Wait {
                         return Event::Waiting;
                     }
                 }
@@ -184,25 +205,11 @@ impl Process {
         }
     }
 
-    /// One pass of the process's request ring (see
-    /// [`AsyncState::serve_ring`]), as the worker runs it.
-    pub fn serve_ring(
-        &mut self,
-        fs: &SpinLock<MemFs>,
-        clock: &Clock,
-        limit: u32,
-    ) -> Option<(Pass, u32)> {
-        let mut ctx = Context {
-            pid: self.pid,
-            memory: Memory {
-                space: &mut self.space,
-                mmap: &mut self.mmap,
-            },
-            files: &mut self.files,
-            fs,
-            clock,
-        };
-        self.asyncs.serve_ring(&mut ctx, limit)
+    /// Switches this hart to the process's address space.
+    pub fn activate(&self) {
+        // SAFETY: every space maps the kernel identically, so the code
+        // running now stays mapped; the fence drops stale translations.
+        unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) self.satp) };
     }
 
     /// The process's async/UINTR state (for its worker and the scheduler).
@@ -214,9 +221,22 @@ impl Process {
     /// space. The caller has switched to another space and cancelled the
     /// worker.
     pub fn destroy(mut self) {
+        self.asyncs.release(self.pid);
+        let Some(mut res) = self.shared.lock().take() else {
+            return;
+        };
         let mut frames = FRAMES.lock();
-        self.asyncs.release(self.pid, &mut self.space, &mut frames);
-        self.space.destroy(&mut frames);
+        if let Some(ring) = res.ring.take() {
+            ring.teardown(&mut res.space, &mut frames);
+        }
+        res.space.destroy(&mut frames);
+    }
+
+    /// The same-hart worker of its ring, if it has one (to cancel it).
+    pub fn local_worker(&self) -> Option<crate::executor::TaskId> {
+        let guard = self.shared.lock();
+        let ring = guard.as_ref()?.ring.as_ref()?;
+        ring.worker.filter(|_| ring.worker_hart.is_none())
     }
 }
 

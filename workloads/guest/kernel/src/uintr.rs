@@ -200,18 +200,6 @@ impl UintrState {
         entry.pending() != 0 || (running && usip_pending())
     }
 
-    /// The kernel's completion notification: SEND to the process's own
-    /// entry (recorded if it does not run now). Returns whether sent.
-    pub fn notify(&self) -> bool {
-        match self.receiver {
-            Some(entry) => {
-                entry.send(KERNEL_VECTOR);
-                true
-            }
-            None => false,
-        }
-    }
-
     /// UINTR_REGISTER_SENDER(handle) for process `pid`, while it runs:
     /// the sender-table index for `uipi send`, or -errno (-EINVAL for a
     /// handle that does not exist or does not name `pid`).

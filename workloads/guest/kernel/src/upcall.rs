@@ -1,6 +1,7 @@
 //! Trap-based completion notification (the async-trapnotify design): the
 //! software-interrupt/signal way a kernel tells a process without UINTR.
-//! A notification marks the upcall pending; on the kernel's next return
+//! A notification marks the upcall pending (an atomic per process, see
+//! [`crate::process_shared::raise_upcall`]); on the kernel's next return
 //! to the process it saves the interrupted user context (x registers,
 //! pc, FP registers) in the kernel and enters the handler instead, with
 //! a0 = completions ready. UPCALL_RETURN (a trap) puts the saved context
@@ -26,7 +27,6 @@ struct Saved {
 #[derive(Debug, Default)]
 pub struct Upcall {
     handler: Option<usize>,
-    pending: bool,
     saved: Option<Saved>,
     /// Upcalls entered (diagnostic).
     pub delivered: u64,
@@ -50,27 +50,21 @@ impl Upcall {
         self.handler.is_some()
     }
 
-    /// Marks a notification.
-    pub fn raise(&mut self) {
-        self.pending = true;
+    /// Whether an upcall can be entered now (a handler, none running).
+    pub fn can_deliver(&self) -> bool {
+        self.handler.is_some() && self.saved.is_none()
     }
 
-    /// Whether a notification waits to be delivered.
-    pub fn pending(&self) -> bool {
-        self.pending
-    }
-
-    /// Before returning to the process: if a notification waits and no
-    /// handler runs, saves the context in `frame`/`fp` and points the
-    /// frame at the handler with a0 = `ready`.
+    /// Enters the handler for a notification taken by the caller (if
+    /// [`Self::can_deliver`]): saves the context in `frame`/`fp` and
+    /// points the frame at the handler with a0 = `ready`.
     pub fn deliver(&mut self, frame: &mut TrapFrame, fp: &FpState, ready: usize) {
         let Some(handler) = self.handler else {
             return;
         };
-        if !self.pending || self.saved.is_some() {
+        if self.saved.is_some() {
             return;
         }
-        self.pending = false;
         self.saved = Some(Saved {
             regs: frame.regs,
             pc: frame.sepc,

@@ -65,6 +65,18 @@ pub fn uipi_write(bits: u64) {
     unsafe { core::arch::asm!(".insn i 0x7b, 2, x0, {0}, 2", in(reg) bits) };
 }
 
+/// Turns ustatus.UIE off or on.
+pub fn set_user_interrupts(on: bool) {
+    // SAFETY: ustatus.UIE only gates our own user interrupts.
+    unsafe {
+        if on {
+            core::arch::asm!("csrsi 0x000, 1");
+        } else {
+            core::arch::asm!("csrci 0x000, 1");
+        }
+    }
+}
+
 /// User interrupts taken, and the pending bits they found (ORed).
 pub static DELIVERIES: AtomicUsize = AtomicUsize::new(0);
 pub static VECTORS_SEEN: AtomicU64 = AtomicU64::new(0);
@@ -215,11 +227,17 @@ pub fn wake_round(c: &mut Checks, ring: &Buffer, round: u64, n: u64, pid: i64) -
                 got += 1;
             }
             None => {
+                // User interrupts off from the last look until the wait:
+                // one arriving in between stays pending (the handler
+                // cannot take it), so uintr_wait returns at once instead
+                // of sleeping on a notification already consumed.
+                set_user_interrupts(false);
                 header.receiver_waiting.store(1, Ordering::SeqCst);
                 if reap.ready() == 0 {
                     c.eq("uintr_wait", uintr_wait(), 0);
                 }
                 header.receiver_waiting.store(0, Ordering::SeqCst);
+                set_user_interrupts(true);
             }
         }
     }

@@ -1,0 +1,101 @@
+//! One sweep point, run in-process: boot the bundled firmware and kernel
+//! with the point's workload, design, concurrency and rounds on its number
+//! of harts, run to the end under a budget, and return the metrics of the
+//! region of interest (or why there are none). Nothing is printed, so
+//! points can run on many threads at once.
+//!
+//! A point's `overrides` are timing-model settings (`--set key=value`),
+//! except keys starting with `param.`, which go to the guest's command line
+//! (`--set param.kind=write` runs the benchmark with `kind=write`).
+
+use super::workload::{verdict, WorkloadRequest};
+use reports::grid::SweepSpec;
+use reports::record::PointConfig;
+use riscv_core::machine::{Machine, MachineConfig};
+use riscv_core::platform::UartOutput;
+use sim_core::{NullSink, RunLimits};
+use std::collections::BTreeMap;
+
+/// Instructions a point may take by default before it is stopped as runaway.
+pub const POINT_BUDGET: u64 = 4_000_000_000;
+/// The preset that means "no timing model".
+pub const FUNCTIONAL: &str = "functional";
+/// Override keys with this prefix are guest command-line parameters.
+pub const PARAM_PREFIX: &str = "param.";
+
+/// Fails on a preset or override the simulator does not know.
+pub fn check_presets(spec: &SweepSpec) -> anyhow::Result<()> {
+    for preset in &spec.presets {
+        if preset != FUNCTIONAL {
+            anyhow::bail!("unknown preset {preset:?} (known: {FUNCTIONAL})");
+        }
+    }
+    for set in &spec.sets {
+        if let Some(key) = set.keys().find(|k| !k.starts_with(PARAM_PREFIX)) {
+            anyhow::bail!(
+                "--set {key}: the functional preset has no settings (guest parameters are `{PARAM_PREFIX}KEY`)"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Runs `point` with an instruction `budget`; its metrics by name, or a
+/// one-line reason.
+pub fn run_point(
+    point: &PointConfig,
+    budget: u64,
+) -> Result<BTreeMap<String, serde_json::Value>, String> {
+    let mut params: Vec<String> = point
+        .overrides
+        .iter()
+        .filter_map(|(k, v)| Some(format!("{}={v}", k.strip_prefix(PARAM_PREFIX)?)))
+        .collect();
+    params.push(format!("seed={}", point.seed));
+    let request = WorkloadRequest::new(
+        &point.workload,
+        &point.design,
+        point.concurrency,
+        point.rounds,
+        &params,
+    )
+    .map_err(|e| e.to_string())?;
+    let mut config = MachineConfig::default();
+    config.platform.harts = point.harts as usize;
+    config.platform.bootargs = request.bootargs();
+    config.platform.uart_output = UartOutput::Buffer;
+    let mut machine = Machine::new(config).map_err(|e| format!("cannot build the machine: {e}"))?;
+    let boot = |machine: &mut Machine| -> Result<(), String> {
+        let kernel = machine
+            .load_elf(workloads::kernel())
+            .map_err(|e| e.to_string())?;
+        let firmware = machine
+            .load_elf(workloads::firmware())
+            .map_err(|e| e.to_string())?;
+        machine.set_next_stage(kernel.entry);
+        machine.boot(firmware.entry).map_err(|e| e.to_string())
+    };
+    boot(&mut machine)?;
+    let stop = machine.run(
+        &mut NullSink,
+        RunLimits {
+            max_instructions: Some(budget),
+        },
+    );
+    let metrics = verdict(&stop, machine.roi(), &request).map_err(|(_, why)| {
+        // The guest's last words say why it failed.
+        let output = String::from_utf8_lossy(&machine.bus.uart.take_output()).into_owned();
+        let last: Vec<&str> = output.lines().rev().take(3).collect();
+        if last.is_empty() {
+            why
+        } else {
+            let mut tail: Vec<&str> = last.into_iter().rev().collect();
+            tail.retain(|l| !l.trim().is_empty());
+            format!("{why}; guest output ends: {}", tail.join(" | "))
+        }
+    })?;
+    match serde_json::to_value(&metrics) {
+        Ok(serde_json::Value::Object(map)) => Ok(map.into_iter().collect()),
+        _ => Err("metrics did not serialize to an object".into()),
+    }
+}
