@@ -352,6 +352,7 @@ fn workload_metrics(
     design: &str,
     c: u64,
     rounds: u64,
+    extra: &[&str],
 ) -> (Option<i32>, serde_json::Value, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
         .arg("run")
@@ -362,6 +363,7 @@ fn workload_metrics(
             "--rounds",
             &rounds.to_string(),
         ])
+        .args(extra)
         .output()
         .expect("asyncsim runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -380,8 +382,8 @@ fn workload_metrics(
 /// syscall; batch one async_enter per batch (1/c); async-uintr and
 /// adaptive (which takes the ring at this depth) far below 1, with a
 /// user interrupt for every wait; async-trapnotify below 1 with none;
-/// async-poll 0 where the kernel has a polling hart, else a clean
-/// refusal.
+/// async-poll 0 with an IO core (two harts), a clean refusal without;
+/// wake designs with a remote worker trap only to wake it.
 #[test]
 fn region_of_interest_trap_frequency_per_design() {
     let c = 64;
@@ -390,7 +392,7 @@ fn region_of_interest_trap_frequency_per_design() {
         let syscalls = c * rounds * per_round;
         let batches = rounds * per_round;
         let metrics = |design: &str| {
-            let (code, m, stderr) = workload_metrics(workload, design, c, rounds);
+            let (code, m, stderr) = workload_metrics(workload, design, c, rounds, &[]);
             assert_eq!(code, Some(0), "{workload} {design}: {stderr}");
             assert_eq!(m["syscalls"], syscalls, "{workload} {design}");
             assert_eq!(m["rounds"], rounds);
@@ -427,12 +429,69 @@ fn region_of_interest_trap_frequency_per_design() {
         assert!(frequency(&trapnotify) < 1.0);
         assert_eq!(trapnotify["uintr_delivered"], 0);
 
-        match workload_metrics(workload, "async-poll", c, rounds) {
-            (Some(0), m, _) => assert_eq!(m["traps"], 0, "{workload}: {m}"),
-            (_, _, stderr) => assert!(
-                stderr.contains("design async-poll is not available here"),
-                "{stderr}"
-            ),
+        // One hart: no IO core to poll the ring, a clean refusal.
+        let (code, _, stderr) = workload_metrics(workload, "async-poll", c, rounds, &[]);
+        assert_eq!(code, Some(3), "{stderr}");
+        assert!(
+            stderr.contains("design async-poll is not available here"),
+            "{stderr}"
+        );
+        // Two harts: the kernel makes the other one the IO core; the
+        // process never traps inside the region.
+        let (code, poll, stderr) =
+            workload_metrics(workload, "async-poll", c, rounds, &["--harts", "2"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert_eq!(poll["syscalls"], syscalls, "{workload}");
+        assert_eq!(poll["traps"], 0, "{workload}: {poll}");
+        assert_eq!(poll["traps_per_syscall"], 0.0);
+        assert_eq!(poll["interrupts"], 0);
+        // A worker on the other hart: the receiver spins instead of
+        // waiting, so only wakes trap (at most one per batch) and no
+        // user interrupt is needed.
+        for design in ["async-uintr", "async-trapnotify"] {
+            let (code, m, stderr) = workload_metrics(
+                workload,
+                design,
+                c,
+                rounds,
+                &["--harts", "2", "--param", "worker_hart=1"],
+            );
+            assert_eq!(code, Some(0), "{design}: {stderr}");
+            assert_eq!(m["syscalls"], syscalls);
+            let t = traps(&m);
+            assert!((1..=batches).contains(&t), "{workload} {design}: {m}");
+            assert_eq!(m["uintr_delivered"], 0, "{workload} {design}");
+        }
+    }
+}
+
+/// Every design with a kernel side on another hart (the IO core of
+/// async-poll, a remote worker for the wake designs) completes both
+/// programs at c = 1, 8 and 64 on two harts.
+#[test]
+fn io_core_and_remote_worker_designs_complete_on_two_harts() {
+    for (design, extra) in [
+        ("async-poll", ""),
+        ("async-uintr", " worker_hart=1"),
+        ("async-trapnotify", " worker_hart=1"),
+        ("adaptive", " worker_hart=1"),
+    ] {
+        for (program, per_round, label) in [
+            ("bench-null", 1u64, ""),
+            ("bench-seed", 2, " kind=mapunmap payload=64"),
+        ] {
+            for c in [1u64, 8, 64] {
+                let run = boot_with(
+                    &format!("init={program} design={design} c={c} rounds=3{extra}"),
+                    &["--harts", "2"],
+                );
+                let summary = format!(
+                    "{program}: design={design} c={c} rounds=3{label}: {} syscalls ok",
+                    c * 3 * per_round
+                );
+                assert_eq!(run.code, Some(0), "{design} c={c}:\n{}", run.show());
+                assert!(run.has(&summary), "no `{summary}` in:\n{}", run.show());
+            }
         }
     }
 }
