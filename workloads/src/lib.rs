@@ -193,6 +193,12 @@ mod tests {
 mod kernel_fd_table;
 #[cfg(test)]
 mod kernel_fd_table_tests;
+/// The guest kernel's spin lock, host-compiled so that threads can hammer it.
+#[cfg(test)]
+#[path = "../guest/kernel/src/lock.rs"]
+mod kernel_lock;
+#[cfg(test)]
+mod kernel_lock_tests;
 #[cfg(test)]
 #[path = "../guest/kernel/src/memfs.rs"]
 mod kernel_memfs;

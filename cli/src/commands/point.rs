@@ -82,7 +82,8 @@ pub fn run_point(
             max_instructions: Some(budget),
         },
     );
-    let metrics = verdict(&stop, machine.roi(), &request).map_err(|(_, why)| {
+    let cycle_model = super::timing::cycle_model(&point.preset, &[]);
+    let metrics = verdict(&stop, machine.roi(), &request, &cycle_model).map_err(|(_, why)| {
         // The guest's last words say why it failed.
         let output = String::from_utf8_lossy(&machine.bus.uart.take_output()).into_owned();
         let last: Vec<&str> = output.lines().rev().take(3).collect();

@@ -7,8 +7,10 @@
 //! and reports back when its queue is empty.
 //!
 //! Shared state the loop touches — the frame pool, the file store, the
-//! console — is behind spin locks; a queue's lock is held by its own hart
-//! for the whole run (nobody else touches the queue after dispatch).
+//! console, the queues themselves — is behind spin locks. A queue is
+//! locked only to pick, put back or release a process: the running one is
+//! taken out, so another hart may lock the queue at any time (e.g. to make
+//! a process Ready and IPI the hart, which then stops idling).
 
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -114,31 +116,43 @@ fn run_queue(hart: usize) -> bool {
     timer::enable_interrupt();
     uintr::init_hart();
     // The queue ends with the timer disarmed: an idle hart's wfi stays asleep.
-    schedule(&mut QUEUES[hart].lock(), &clock())
+    schedule(&QUEUES[hart], &clock())
 }
 
-/// Runs the processes until none is left; returns whether every one
-/// exited with 0. Each runs until its slice ends (timer), it yields,
-/// sleeps or ends; with nothing Ready the hart waits for the next wake-up.
-fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
+/// Runs the processes of `queue` until none is left; returns whether every
+/// one exited with 0. Each runs until its slice ends (timer), it yields,
+/// sleeps or ends; with nothing Ready the hart waits for the next wake-up
+/// or an IPI. The queue is locked only between runs: a running process is
+/// taken out of it, so other harts can reach the queue meanwhile.
+fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
-    let mut all_passed = true;
     let wait_poll = clock.ns_to_ticks(WAIT_POLL_NS);
+    let mut all_passed = true;
     let mut executor = Executor::new();
-    while !run_queue.is_empty() {
-        worker::run_kernel_tasks(run_queue, &mut executor);
+    loop {
+        worker::run_kernel_tasks(queue, &mut executor);
         let now = timer::now();
-        run_queue.wake(now);
-        let wake = run_queue.next_wake().unwrap_or(u64::MAX);
-        let Some(slot) = run_queue.pick() else {
+        let (picked, wake) = {
+            let mut queue = queue.lock();
+            if queue.is_empty() {
+                break;
+            }
+            queue.wake(now);
+            let wake = queue.next_wake().unwrap_or(u64::MAX);
+            let picked = queue
+                .pick()
+                .and_then(|slot| Some((slot, queue.take(slot)?)));
+            (picked, wake)
+        };
+        let Some((slot, mut process)) = picked else {
             if executor.any_ready() {
                 continue; // a kernel task has work: no idling
             }
             arm_timer(wake);
-            timer::wait_until(wake);
-            continue;
-        };
-        let Some(process) = run_queue.process(slot) else {
+            if timer::now() < wake {
+                // sie.STIE is on: the deadline or an IPI ends the wait.
+                smp::wait_for_ipi();
+            }
             continue;
         };
         arm_timer(wake.min(now.saturating_add(slice)));
@@ -146,24 +160,26 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
         let event = process.run(clock, &FILE_STORE);
         smp::activate_kernel_space();
         let outcome = match event {
-            Event::Interrupted | Event::Yielded => continue,
+            Event::Interrupted | Event::Yielded => {
+                put_back(queue, slot, process, None);
+                continue;
+            }
             Event::Sleeping(deadline) => {
-                run_queue.sleep(slot, deadline);
+                put_back(queue, slot, process, Some(deadline));
                 continue;
             }
             // Until `worker::run_kernel_tasks` finds the wait over (at
-            // once, for a notification from this hart), or the process
-            // looks again after `wait_poll` (a sender on another hart
-            // cannot reach this one: the receiver's entry is inactive).
+            // once, for a notification from this hart or, with its IPI,
+            // from a worker on another), or the process looks again after
+            // `wait_poll` (a user sender on another hart sends no IPI).
             Event::Waiting => {
-                run_queue.sleep(slot, timer::now().saturating_add(wait_poll));
+                let deadline = timer::now().saturating_add(wait_poll);
+                put_back(queue, slot, process, Some(deadline));
                 continue;
             }
             Event::Ended(outcome) => outcome,
         };
-        let Some(process) = run_queue.remove(slot) else {
-            continue;
-        };
+        queue.lock().release(slot);
         let pid = process.pid;
         if let Some(task) = process.local_worker() {
             executor.cancel(task);
@@ -189,6 +205,23 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
         all_passed = false;
     }
     all_passed
+}
+
+/// Returns a process that ran to its reserved slot.
+fn put_back(
+    queue: &SpinLock<Scheduler<Process>>,
+    slot: usize,
+    process: Process,
+    sleep_until: Option<u64>,
+) {
+    if let Err(process) = queue.lock().put_back(slot, process, sleep_until) {
+        // Only this hart touches a Running slot: a kernel bug if it moved.
+        kprintln!(
+            "kernel: run queue slot {slot} of process {} lost",
+            process.pid
+        );
+        sbi::shutdown(false)
+    }
 }
 
 /// Programs the timer; a firmware that refuses is fatal (no preemption).
