@@ -371,6 +371,10 @@ impl TimingSink for TimingModel {
         (hart < self.harts.len()).then(|| TimingModel::cycles(self, hart))
     }
 
+    fn cycles_by_mode(&self, hart: usize) -> Option<[u64; 3]> {
+        (hart < self.harts.len()).then(|| Privilege::ALL.map(|p| self.cycles_in(hart, p)))
+    }
+
     fn counters(&self) -> Option<sim_core::Stats> {
         Some(self.stats())
     }

@@ -91,6 +91,8 @@ pub struct Machine {
     roi: RoiTracker,
     /// The sink's counters over the regions of interest.
     roi_sink: SinkRegion,
+    /// Idle (WFI) cycles of each hart, by the privilege it waited at.
+    idle_by_mode: Vec<[u64; 3]>,
 }
 
 impl Machine {
@@ -114,6 +116,7 @@ impl Machine {
             usip_line: vec![false; hart_count],
             roi: RoiTracker::new(),
             roi_sink: SinkRegion::default(),
+            idle_by_mode: vec![[0; 3]; hart_count],
         })
     }
 
@@ -321,20 +324,28 @@ impl Machine {
         if self.cycles[h] < target {
             sink.idle(h, target - self.cycles[h]);
             self.harts[h].csr.count_cycles(target - self.cycles[h]);
+            let mode = self.harts[h].privilege.index();
+            self.idle_by_mode[h][mode] += target - self.cycles[h];
             self.cycles[h] = target;
         }
     }
 
-    /// Every hart's counters and cycles now (cycles from `sink`'s clock
-    /// when it models time).
+    /// Every hart's counters and cycles now: from `sink`'s clock when it
+    /// models time, else functional time, where an instruction's cycle goes
+    /// to the mode it ran at, an exception's to the mode it was raised at
+    /// and idle cycles to the mode that waited.
     pub fn snapshot<S: TimingSink>(&self, sink: &S) -> Vec<HartSnapshot> {
-        self.harts
-            .iter()
-            .zip(&self.cycles)
-            .enumerate()
-            .map(|(i, (h, &cycles))| HartSnapshot {
-                counters: h.counters,
-                cycles: sink.cycles(i).unwrap_or(cycles),
+        (0..self.harts.len())
+            .map(|h| {
+                let c = self.harts[h].counters;
+                let functional = std::array::from_fn(|m| {
+                    c.instret[m] + c.exceptions_from[m] + self.idle_by_mode[h][m]
+                });
+                HartSnapshot {
+                    counters: c,
+                    cycles: sink.cycles(h).unwrap_or(self.cycles[h]),
+                    cycles_by_mode: sink.cycles_by_mode(h).unwrap_or(functional),
+                }
             })
             .collect()
     }

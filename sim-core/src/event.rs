@@ -164,6 +164,11 @@ pub trait TimingSink {
     fn cycles(&self, _hart: usize) -> Option<u64> {
         None
     }
+    /// [`TimingSink::cycles`] split by the privilege (user, supervisor,
+    /// machine, as [`Privilege::index`]) the time was spent at.
+    fn cycles_by_mode(&self, _hart: usize) -> Option<[u64; 3]> {
+        None
+    }
     /// The sink's counters now, if it keeps any, so that the machine can
     /// report their change over a region of interest.
     fn counters(&self) -> Option<crate::Stats> {

@@ -147,7 +147,8 @@ pub fn run(args: RunArgs) -> Result<u8> {
         args.harts as usize,
         args.mem_mib << 20,
     )?;
-    let stop = execute(&mut machine, &args, model.as_mut())?;
+    let (stop, secs) = execute(&mut machine, &args, model.as_mut())?;
+    print_summary(&machine, &stop, secs);
     if args.json {
         let mut stats = machine.stats();
         if let Some(model) = &model {
@@ -180,13 +181,13 @@ pub fn build_machine(args: &RunArgs, bootargs: String, uart: UartOutput) -> Resu
 }
 
 /// Runs a booted machine to its end under `args`' budget (and commit log,
-/// if asked, or the timing `model`), flushes the guest's output and prints
-/// the summary line (stop reason, instructions, host speed) on stderr.
+/// if asked, or the timing `model`) and flushes the guest's output;
+/// returns why it stopped and the host seconds it took.
 pub fn execute(
     machine: &mut Machine,
     args: &RunArgs,
     model: Option<&mut TimingModel>,
-) -> Result<StopReason> {
+) -> Result<(StopReason, f64)> {
     let limits = RunLimits {
         max_instructions: args.max_insns,
     };
@@ -207,8 +208,12 @@ pub fn execute(
     };
     let secs = start.elapsed().as_secs_f64();
     machine.flush_output();
+    Ok((stop, secs))
+}
+
+/// The summary line on stderr: stop reason, instructions, host speed.
+pub fn print_summary(machine: &Machine, stop: &StopReason, secs: f64) {
     let insns = machine.instret();
     let mips = super::mips(insns, secs);
     eprintln!("asyncsim: {stop}; {insns} instructions in {secs:.3} s ({mips:.1} MIPS)");
-    Ok(stop)
 }

@@ -11,7 +11,7 @@
 //! interest; 124 the instruction budget ran out; 125 every hart waits
 //! forever. Each failure is one line on stderr.
 
-use super::run::{build_machine, execute, RunArgs};
+use super::run::{build_machine, execute, print_summary, RunArgs};
 use super::timing::build_model;
 use anyhow::{bail, Result};
 use reports::roi_metrics::RoiMetrics;
@@ -142,7 +142,7 @@ fn fail(code: u8, message: impl std::fmt::Display) -> Result<u8> {
 }
 
 /// The metrics of a finished run, or the exit code and one-line reason
-/// why there are none.
+/// why there are none (a sweep's point runner applies the same rules).
 pub(super) fn verdict(
     stop: &StopReason,
     roi: &RoiTracker,
@@ -213,12 +213,13 @@ pub fn run(args: &RunArgs) -> Result<u8> {
         args.harts as usize,
         args.mem_mib << 20,
     )?;
-    let stop = execute(&mut machine, args, model.as_mut())?;
+    let (stop, secs) = execute(&mut machine, args, model.as_mut())?;
     if capture {
         let output = machine.bus.uart.take_output();
         // Losing the guest's console copy on a closed stderr is harmless.
         let _ = std::io::stderr().write_all(&output);
     }
+    print_summary(&machine, &stop, secs);
 
     let cycle_model = super::timing::cycle_model(&args.preset, &args.sets);
     let metrics = match verdict(&stop, machine.roi(), &request, &cycle_model) {
