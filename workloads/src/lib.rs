@@ -113,6 +113,22 @@ mod kernel_uintr_handles;
 #[cfg(test)]
 mod kernel_uintr_handles_tests;
 
+/// The user runtime's executor, barrier and ring-syscall futures,
+/// host-compiled for their tests (which play the kernel's ring ends).
+#[cfg(test)]
+extern crate alloc;
+#[cfg(test)]
+#[path = "../guest/user/src/barrier.rs"]
+mod user_barrier;
+#[cfg(test)]
+#[path = "../guest/user/src/executor.rs"]
+mod user_executor;
+#[cfg(test)]
+#[path = "../guest/user/src/ring_calls.rs"]
+mod user_ring_calls;
+#[cfg(test)]
+mod user_runtime_tests;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,11 +16,18 @@ pub struct Workload {
 }
 
 /// Every workload, in the order listings show them.
-pub const WORKLOADS: &[Workload] = &[Workload {
-    name: "null",
-    program: "bench-null",
-    summary: "c submitters x rounds of getpid, the cheapest syscall",
-}];
+pub const WORKLOADS: &[Workload] = &[
+    Workload {
+        name: "null",
+        program: "bench-null",
+        summary: "c submitters x rounds of getpid, the cheapest syscall",
+    },
+    Workload {
+        name: "seed",
+        program: "bench-seed",
+        summary: "the seed experiment: c coroutines x rounds of a syscall pair (kind=mapunmap|getpid|write)",
+    },
+];
 
 /// Every syscall design (DESIGN.md §3), by its `--design` / `design=` name.
 pub const DESIGNS: &[&str] = &[
@@ -71,6 +78,7 @@ mod tests {
             );
         }
         assert_eq!(workload("null").map(|w| w.program), Some("bench-null"));
+        assert_eq!(workload("seed").map(|w| w.program), Some("bench-seed"));
         assert!(workload("no-such-workload").is_none());
     }
 }

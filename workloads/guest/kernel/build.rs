@@ -25,6 +25,7 @@ const USER_PROGRAMS: &[&str] = &[
     "user-hostile-peek",
     "user-async-poll",
     "user-async-remote",
+    "bench-seed",
 ];
 
 fn main() {

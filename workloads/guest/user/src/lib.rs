@@ -2,11 +2,30 @@
 //! (`_start` calls the program's `main` and exits with its result), the
 //! panic handler (exit 101), the syscall wrappers in [`sys`], the kernel
 //! command line in [`cmdline`] and region-of-interest marking in [`roi`].
+//!
+//! For the async designs: a heap ([`heap`]), the coroutine [`executor`]
+//! and a [`barrier`], ring syscalls as futures ([`ring_calls`]), the
+//! design layer ([`syscalls`], whose [`doorbell`] drives the executor),
+//! the notification entries ([`uintr`], [`upcall`], [`notification`]),
+//! and the benchmark harness ([`bench`]).
 #![no_std]
 
+extern crate alloc;
+
+pub mod async_calls;
+pub mod barrier;
+pub mod bench;
 pub mod cmdline;
+pub mod doorbell;
+pub mod executor;
+pub mod heap;
+pub mod notification;
+pub mod ring_calls;
 pub mod roi;
 pub mod sys;
+pub mod syscalls;
+pub mod uintr;
+pub mod upcall;
 
 use core::fmt::{self, Write};
 
