@@ -12,7 +12,8 @@ use std::process::ExitCode;
     about = "Cycle-level RISC-V full-system simulator for asynchronous system-call designs"
 )]
 struct Cli {
-    /// Without a subcommand, runs the main job (`programs`).
+    /// Without a subcommand, runs the main job: the default sweep
+    /// (sweeps/default.toml) into results/, with summaries and figures.
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
         Some(Command::Plot(args)) => commands::report::run(args),
         Some(Command::Check(args)) => commands::check::run(args),
         Some(Command::Merge(args)) => commands::merge::run(args),
-        None => commands::programs::run(Default::default()),
+        None => commands::sweep::run(commands::sweep::SweepArgs::main_job()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

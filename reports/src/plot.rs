@@ -146,7 +146,16 @@ impl Axis {
             Some(b) => b.powf(t),
             None => t,
         };
-        if (v - v.round()).abs() < 1e-6 * v.abs().max(1.0) {
+        if v.abs() >= 1e4 {
+            // 12k, 1.5M: large counts stay readable on a narrow axis.
+            let (scaled, unit) = if v.abs() >= 1e6 {
+                (v / 1e6, "M")
+            } else {
+                (v / 1e3, "k")
+            };
+            let text = format!("{scaled:.1}");
+            format!("{}{unit}", text.trim_end_matches('0').trim_end_matches('.'))
+        } else if (v - v.round()).abs() < 1e-6 * v.abs().max(1.0) {
             format!("{}", v.round())
         } else if v.abs() >= 10.0 {
             format!("{v:.0}")
@@ -259,6 +268,11 @@ where
     }
 
     // On a log2 axis one tick per power of two (whole exponents).
+    // On a log10 axis one tick per decade.
+    let y_ticks = match y_axis.log_base {
+        Some(_) => ((hi - lo).ceil() as usize + 1).clamp(2, 12),
+        None => 10,
+    };
     let x_ticks = match x_axis.log_base {
         Some(_) => ((x1 - x0).round() as usize + 1).clamp(2, 16),
         None => xs.len().clamp(2, 12),
@@ -297,6 +311,7 @@ where
             }
         ))
         .x_labels(x_ticks)
+        .y_labels(y_ticks)
         .x_label_formatter(&|t| x_axis.label(*t))
         .y_label_formatter(&|t| y_axis.label(*t))
         .label_style((FAMILY, 15))

@@ -1,5 +1,4 @@
-//! `asyncsim programs` (also what `asyncsim` does with no subcommand until
-//! the sweep harness lands): boots every bundled guest program on the
+//! `asyncsim programs`: boots every bundled guest program on the
 //! emulator, checks that each one ends as intended (its own checks pass;
 //! the fault programs fail with their documented codes), and writes one
 //! JSON record per program (stop reason, instructions, host speed) to

@@ -73,17 +73,51 @@ pub struct SweepArgs {
     /// as failed).
     #[arg(long = "max-insns", default_value_t = super::point::POINT_BUDGET)]
     pub max_insns: u64,
+    /// A sweep definition compiled in (the main job's), used when no
+    /// --spec is given.
+    #[arg(skip)]
+    pub builtin_spec: Option<&'static str>,
+}
+
+/// The default sweep (sweeps/default.toml): what `asyncsim` without a
+/// subcommand runs, and what the README's figures show.
+pub const DEFAULT_SPEC: &str = include_str!("../../../sweeps/default.toml");
+
+impl SweepArgs {
+    /// The main job: the default sweep into `results/`, with reports.
+    pub fn main_job() -> SweepArgs {
+        SweepArgs {
+            spec: None,
+            out: PathBuf::from("results"),
+            designs: Vec::new(),
+            workloads: Vec::new(),
+            concurrency: Vec::new(),
+            rounds: Vec::new(),
+            harts: Vec::new(),
+            presets: Vec::new(),
+            set: Vec::new(),
+            seeds: Vec::new(),
+            shard: None,
+            jobs: None,
+            no_report: false,
+            latex: true,
+            quiet: false,
+            max_insns: super::point::POINT_BUDGET,
+            builtin_spec: Some(DEFAULT_SPEC),
+        }
+    }
 }
 
 /// The grid of the flags and/or the spec file; flags win per list.
 pub fn spec_of(args: &SweepArgs) -> Result<SweepSpec> {
-    let mut spec = match &args.spec {
-        Some(path) => {
+    let mut spec = match (&args.spec, args.builtin_spec) {
+        (Some(path), _) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             SweepSpec::from_toml(&text).with_context(|| format!("{}", path.display()))?
         }
-        None => SweepSpec {
+        (None, Some(text)) => SweepSpec::from_toml(text).context("the built-in sweep")?,
+        (None, None) => SweepSpec {
             workloads: vec!["null".into()],
             designs: Vec::new(),
             concurrency: vec![1, 2, 4, 8, 16, 32, 64],
@@ -244,4 +278,36 @@ pub fn sweep(args: &SweepArgs, spec: &SweepSpec, runner: &Runner) -> Result<u8> 
         file.display()
     );
     Ok(if failures.is_empty() { 0 } else { 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sweep the repository ships parses and names only workloads,
+    /// designs, presets and settings the simulator knows.
+    #[test]
+    fn the_shipped_sweeps_are_valid() {
+        for (name, text) in [
+            ("default", DEFAULT_SPEC),
+            ("ci-quick", include_str!("../../../sweeps/ci-quick.toml")),
+            (
+                "worker-placement",
+                include_str!("../../../sweeps/worker-placement.toml"),
+            ),
+        ] {
+            let spec = SweepSpec::from_toml(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            check_names(&spec).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!spec.points().is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_main_job_is_the_default_sweep_into_results() {
+        let args = SweepArgs::main_job();
+        assert_eq!(args.out, PathBuf::from("results"));
+        let spec = spec_of(&args).unwrap();
+        assert_eq!(spec, SweepSpec::from_toml(DEFAULT_SPEC).unwrap());
+        assert_eq!(spec.designs.len(), 6);
+    }
 }
