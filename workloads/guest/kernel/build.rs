@@ -26,6 +26,8 @@ const USER_PROGRAMS: &[&str] = &[
     "user-async-poll",
     "user-async-remote",
     "bench-seed",
+    "bench-ipcu",
+    "user-hostile-channel",
 ];
 
 fn main() {

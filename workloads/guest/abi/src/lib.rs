@@ -6,16 +6,19 @@
 //! - [`ring`]: the shared syscall buffer of the async designs (header,
 //!   request and completion rings) and its single-producer/single-consumer
 //!   queue operations;
+//! - [`channel`]: the user-to-user channels of the ipc-uintr design (two
+//!   message rings in pages shared by two processes);
 //! - [`simctl`]: the sim-control page a process maps to mark its region of
 //!   interest and report its counts;
 //! - [`cmdline`]: `key=value` words of the kernel command line, which the
 //!   kernel hands to every process;
 //! - [`design`]: the syscall designs a run selects.
 //!
-//! `core` only and free of `unsafe` except in [`ring`], so the host tests of
+//! `core` only and free of `unsafe` except in [`ring`] and [`channel`], so the host tests of
 //! the `workloads` crate compile it too.
 #![no_std]
 
+pub mod channel;
 pub mod cmdline;
 pub mod design;
 pub mod errno;

@@ -78,7 +78,8 @@ pub const UINTR_WAIT: usize = 513;
 /// 520..=529: synchronous IPC endpoints (send/recv/call/reply).
 pub const IPC_FIRST: usize = 520;
 pub const IPC_LAST: usize = 529;
-/// 530..=539: user-to-user channels of the ipc-uintr design.
+/// 530..=539: user-to-user channels of the ipc-uintr design
+/// ([`crate::channel`]: create 530, open 531, peer 532).
 pub const CHANNEL_FIRST: usize = 530;
 pub const CHANNEL_LAST: usize = 539;
 /// simctl_map() -> user address of the sim-control page

@@ -14,6 +14,7 @@
 
 mod async_ring;
 mod async_state;
+mod channel;
 mod clock;
 mod cmdline;
 mod console;

@@ -223,6 +223,7 @@ impl Process {
     pub fn destroy(mut self) {
         self.asyncs.release(self.pid);
         let Some(mut res) = self.shared.lock().take() else {
+            crate::channel::release(self.pid);
             return;
         };
         let mut frames = FRAMES.lock();
@@ -230,6 +231,9 @@ impl Process {
             ring.teardown(&mut res.space, &mut frames);
         }
         res.space.destroy(&mut frames);
+        drop(frames);
+        // Its channel's frames are freed once both parties are gone.
+        crate::channel::release(self.pid);
     }
 
     /// The same-hart worker of its ring, if it has one (to cancel it).

@@ -164,6 +164,9 @@ fn serve(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> Action {
             a[3],
         ),
         abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, &mut FRAMES.lock(), a[0], a[1]),
+        abi::nr::CHANNEL_FIRST..=abi::nr::CHANNEL_LAST => {
+            crate::channel::call(ctx.pid, memory.space, nr, a[0])
+        }
         abi::nr::SIMCTL_MAP => memory_syscalls::simctl_map(memory.space, &mut FRAMES.lock()),
         abi::nr::ASYNC_SETUP..=abi::nr::UPCALL_RETURN
         | abi::nr::UINTR_REGISTER_RECEIVER..=abi::nr::UINTR_WAIT => return Action::ProcessCall,
