@@ -1,6 +1,8 @@
 //! The benchmark workloads `asyncsim run --workload` knows and the syscall
 //! designs it can select: a workload names the user program the kernel
-//! starts (`init=`), which reads `design=`, `c=`, `rounds=` and any extra
+//! starts (`init=`, as many instances as the workload needs: the
+//! ipc-uintr benchmark is a server and a client of the same program),
+//! which reads `design=`, `c=`, `rounds=` and any extra
 //! `KEY=VALUE` from its command line, marks its region of interest and
 //! reports what it completed through sim-control.
 
@@ -11,6 +13,8 @@ pub struct Workload {
     pub name: &'static str,
     /// The user program the kernel runs (embedded in [`crate::kernel`]).
     pub program: &'static str,
+    /// How many processes of `program` the kernel starts (pid 1, 2, ...).
+    pub instances: usize,
     /// One line for listings.
     pub summary: &'static str,
 }
@@ -20,14 +24,42 @@ pub const WORKLOADS: &[Workload] = &[
     Workload {
         name: "null",
         program: "bench-null",
+        instances: 1,
         summary: "c submitters x rounds of getpid, the cheapest syscall",
     },
     Workload {
         name: "seed",
         program: "bench-seed",
+        instances: 1,
         summary: "the seed experiment: c coroutines x rounds of a syscall pair (kind=mapunmap|getpid|write)",
     },
+    Workload {
+        name: "ipcu",
+        program: "bench-ipcu",
+        instances: 2,
+        summary: "IPC ping-pong (design ipc-uintr): c requests x rounds through a user-to-user ring + UINTR",
+    },
 ];
+
+impl Workload {
+    /// The `init=` value: the program once per instance, comma-separated.
+    pub fn init(&self) -> String {
+        vec![self.program; self.instances].join(",")
+    }
+
+    /// The `init=` value for a machine of `harts` harts: with more than
+    /// one hart, instance i runs on hart i mod `harts` (`program@H`), so
+    /// the two processes of a pair run on different harts.
+    pub fn init_on(&self, harts: usize) -> String {
+        if harts <= 1 || self.instances <= 1 {
+            return self.init();
+        }
+        (0..self.instances)
+            .map(|i| format!("{}@{}", self.program, i % harts))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
 
 /// Every syscall design (DESIGN.md §3), by its `--design` / `design=` name.
 pub const DESIGNS: &[&str] = &[
@@ -66,6 +98,7 @@ mod tests {
             );
             assert_eq!(workload(w.name), Some(w));
             assert!(!w.summary.is_empty());
+            assert!(w.instances >= 1, "{}", w.name);
             // User programs are embedded in the kernel, not standalone.
             assert!(crate::guest_program(w.program).is_none(), "{}", w.program);
             let kernel = crate::kernel();
@@ -79,6 +112,14 @@ mod tests {
         }
         assert_eq!(workload("null").map(|w| w.program), Some("bench-null"));
         assert_eq!(workload("seed").map(|w| w.program), Some("bench-seed"));
+        assert_eq!(
+            workload("null").map(|w| w.init_on(2)).as_deref(),
+            Some("bench-null")
+        );
+        let ipcu = workload("ipcu").expect("ipcu");
+        assert_eq!(ipcu.init(), "bench-ipcu,bench-ipcu");
+        assert_eq!(ipcu.init_on(1), "bench-ipcu,bench-ipcu");
+        assert_eq!(ipcu.init_on(2), "bench-ipcu@0,bench-ipcu@1");
         assert!(workload("no-such-workload").is_none());
     }
 }

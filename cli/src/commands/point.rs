@@ -65,7 +65,7 @@ pub fn run_point(
     .map_err(|e| e.to_string())?;
     let mut config = MachineConfig::default();
     config.platform.harts = point.harts as usize;
-    config.platform.bootargs = request.bootargs();
+    config.platform.bootargs = request.bootargs(point.harts);
     config.platform.uart_output = UartOutput::Buffer;
     let config_ram = config.platform.ram_size;
     let mut machine = Machine::new(config).map_err(|e| format!("cannot build the machine: {e}"))?;

@@ -81,11 +81,16 @@ impl WorkloadRequest {
         })
     }
 
-    /// The kernel command line (`/chosen/bootargs`).
-    pub fn bootargs(&self) -> String {
+    /// The kernel command line (`/chosen/bootargs`) for a machine of
+    /// `harts` harts (a workload of several processes spreads them over
+    /// the harts, see `Workload::init_on`).
+    pub fn bootargs(&self, harts: u32) -> String {
         let mut s = format!(
             "init={} design={} c={} rounds={}",
-            self.workload.program, self.design, self.concurrency, self.rounds
+            self.workload.init_on(harts as usize),
+            self.design,
+            self.concurrency,
+            self.rounds
         );
         for (k, v) in &self.params {
             s.push_str(&format!(" {k}={v}"));
@@ -202,7 +207,7 @@ pub fn run(args: &RunArgs) -> Result<u8> {
         (None, true) => UartOutput::Buffer,
         (None, false) => UartOutput::Stdout,
     };
-    let mut machine = build_machine(args, request.bootargs(), uart)?;
+    let mut machine = build_machine(args, request.bootargs(args.harts), uart)?;
     let kernel = machine.load_elf(workloads::kernel())?;
     let firmware = machine.load_elf(workloads::firmware())?;
     machine.set_next_stage(kernel.entry);
@@ -259,8 +264,17 @@ mod tests {
         let r =
             WorkloadRequest::new("null", "batch", 8, 3, &params(&["kind=write", "x.y=1"])).unwrap();
         assert_eq!(
-            r.bootargs(),
+            r.bootargs(2),
             "init=bench-null design=batch c=8 rounds=3 kind=write x.y=1"
+        );
+        let pair = WorkloadRequest::new("ipcu", "ipc-uintr", 4, 2, &[]).unwrap();
+        assert_eq!(
+            pair.bootargs(2),
+            "init=bench-ipcu@0,bench-ipcu@1 design=ipc-uintr c=4 rounds=2"
+        );
+        assert_eq!(
+            pair.bootargs(1),
+            "init=bench-ipcu,bench-ipcu design=ipc-uintr c=4 rounds=2"
         );
         let d = r.describe(2);
         assert_eq!(d["harts"], 2);

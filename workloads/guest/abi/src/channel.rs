@@ -28,7 +28,7 @@
 //! (UINTR_CREATE_HANDLE) and publishes it in [`Header::handles`] (handle
 //! + 1; 0 = not yet); each then registers as a sender with the peer's
 //! handle (UINTR_REGISTER_SENDER), which the kernel accepts only for the
-//! process the handle names.
+//! process the handle names, and sets [`Header::ready`].
 //!
 //! Party 1 (the client) produces into the request ring and consumes the
 //! reply ring; party 0 (the server) the other way round. Indices are
@@ -79,6 +79,8 @@ pub struct Header {
     pub reply_tail: AtomicU32,
     /// Party i's UINTR handle for the other party, plus one (0: not yet).
     pub handles: [AtomicU32; 2],
+    /// Party i finished its set-up (registered as the peer's sender).
+    pub ready: [AtomicU32; 2],
     /// Set to 1 by the kernel when a party has left.
     pub closed: AtomicU32,
 }

@@ -36,8 +36,9 @@ entry!(main);
 const KEY: usize = 0x4950_4355;
 /// The vector each side receives requests/replies on.
 const VECTOR: usize = 0;
-/// Yields while waiting for the peer during set-up.
-const SETUP_YIELDS: u32 = 100_000;
+/// Yields a side makes while it waits for its peer during set-up (each
+/// lets the peer run on a shared hart; a few thousand instructions each).
+const SETUP_YIELDS: u32 = 5_000;
 /// Empty looks at the ring before a spinning side gives up.
 const SPIN_LIMIT: u64 = 1 << 22;
 /// Waits in a row that bring nothing before a waiting side gives up.
@@ -114,6 +115,7 @@ fn connect(va: usize, party: usize) -> Result<Link, Stop> {
     // SAFETY: the kernel mapped the channel's pages at `va` for the rest
     // of this process's life; each ring end is made once below.
     let channel = unsafe { Channel::at(va) };
+    let me = sys::getpid() as usize;
     let registered = uintr::register_receiver();
     if registered != 0 {
         return Err(Stop::Setup("uintr_register_receiver failed", registered));
@@ -137,11 +139,16 @@ fn connect(va: usize, party: usize) -> Result<Link, Stop> {
     if index < 0 {
         return Err(Stop::Setup("uintr_register_sender failed", index));
     }
-    let me = sys::getpid() as usize;
     let same_hart = match (hart_of(me), hart_of(peer)) {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };
+    header.ready[party].store(1, Ordering::Release);
+    if party == 1 {
+        // The server makes no more set-up calls once ready, so none of
+        // them falls into the client's region of interest.
+        wait_setup(|| (header.ready[0].load(Ordering::Acquire) != 0).then_some(()))?;
+    }
     Ok(Link {
         channel,
         peer_index: index as usize,
@@ -149,7 +156,8 @@ fn connect(va: usize, party: usize) -> Result<Link, Stop> {
     })
 }
 
-/// Polls `ready` (yielding in between) until it gives a value.
+/// Polls `ready` (yielding in between, at most [`SETUP_YIELDS`] times)
+/// until it gives a value.
 fn wait_setup<T>(mut ready: impl FnMut() -> Option<T>) -> Result<T, Stop> {
     for _ in 0..SETUP_YIELDS {
         if let Some(value) = ready() {
@@ -157,7 +165,7 @@ fn wait_setup<T>(mut ready: impl FnMut() -> Option<T>) -> Result<T, Stop> {
         }
         sys::sched_yield();
     }
-    Err(Stop::Setup("the peer never connected", -EAGAIN))
+    ready().ok_or(Stop::Setup("the peer never connected", -EAGAIN))
 }
 
 /// The hart process `pid` was placed on (`init=` entry `pid - 1`).
