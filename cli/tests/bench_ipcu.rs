@@ -185,3 +185,35 @@ fn bad_parameters_are_refused() {
         );
     }
 }
+
+/// The client leaves without its quit message: the kernel marks the
+/// channel closed and interrupts the server, which stops with exit code
+/// 4 instead of waiting forever (spinning on two harts, in UINTR_WAIT on
+/// one); the frames go back once both are gone.
+#[test]
+fn a_server_notices_its_client_leaving() {
+    for (harts, init) in [
+        (1, "bench-ipcu,bench-ipcu"),
+        (2, "bench-ipcu@0,bench-ipcu@1"),
+    ] {
+        let args = format!("init={init} design=ipc-uintr c=4 rounds=5 leave_after=2");
+        let (code, console) = boot(&args, harts);
+        assert_eq!(code, Some(1), "harts={harts}: {console}");
+        assert!(
+            console.contains("bench-ipcu: leaving after 2 rounds"),
+            "{console}"
+        );
+        assert!(
+            console.contains("bench-ipcu: the peer left the channel"),
+            "{console}"
+        );
+        // Either process may be the server (the first to create).
+        let exited = |code: i32| {
+            (1..=2)
+                .filter(|pid| console.contains(&format!("process {pid} exited with code {code}")))
+                .count()
+        };
+        assert_eq!((exited(4), exited(0)), (1, 1), "{console}");
+        assert!(!console.contains("leaked"), "{console}");
+    }
+}

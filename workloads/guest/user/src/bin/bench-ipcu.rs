@@ -18,7 +18,9 @@
 //! bench-ipc reports for ipc-sync's call + reply_recv), so
 //! traps_per_syscall compares directly. Exit codes: 1 a wrong reply, 2 bad
 //! parameters, 3 set-up failed (no channel, no UINTR, no peer), 4 the peer
-//! left or a bounded wait ran out.
+//! left or a bounded wait ran out. `leave_after=R` (tests only) makes the
+//! client exit after R rounds without telling the server, which must then
+//! stop with exit code 4 through the kernel's close notice.
 #![no_std]
 #![no_main]
 
@@ -271,6 +273,7 @@ fn fill(msg: &mut [u8], id: u64) {
 }
 
 fn client(link: Link, c: u64, rounds: u64, payload: usize) -> Result<i32, Stop> {
+    let leave_after = cmdline::arg("leave_after").and_then(|r| r.parse::<u64>().ok());
     let roi = match Roi::map() {
         Ok(roi) => Some(roi),
         Err(e) => {
@@ -285,6 +288,12 @@ fn client(link: Link, c: u64, rounds: u64, payload: usize) -> Result<i32, Stop> 
         roi.begin();
     }
     for round in 0..rounds {
+        if leave_after == Some(round) {
+            // A test of the kernel's close notice: go without the quit
+            // message; the server must notice and stop.
+            println!("bench-ipcu: leaving after {round} rounds");
+            return Ok(0);
+        }
         let first = round * c;
         let (mut sent, mut got) = (0u64, 0u64);
         while got < c {
