@@ -25,8 +25,8 @@
 //!
 //! Set-up protocol of the parties: each registers as a UINTR receiver,
 //! learns the peer's pid ([`CHANNEL_PEER`]), creates a handle naming it
-//! (UINTR_CREATE_HANDLE) and publishes it in [`Header::handles`] (handle
-//! + 1; 0 = not yet); each then registers as a sender with the peer's
+//! (UINTR_CREATE_HANDLE) and publishes it in [`Header::handles`] (the
+//! handle plus one; 0 = not yet); each then registers as a sender with the peer's
 //! handle (UINTR_REGISTER_SENDER), which the kernel accepts only for the
 //! process the handle names, and sets [`Header::ready`].
 //!

@@ -356,11 +356,12 @@ fn parameters() -> Result<(u64, u64, usize), &'static str> {
         Some(name) if Design::parse(name) == Some(Design::IpcUintr) => {}
         Some(_) => return Err("only design=ipc-uintr is supported"),
     }
-    let c = cmdline::number(abi::cmdline::keys::CONCURRENCY, 1).map_err(|_| "c= is not a number")?;
+    let c =
+        cmdline::number(abi::cmdline::keys::CONCURRENCY, 1).map_err(|_| "c= is not a number")?;
     let rounds =
         cmdline::number(abi::cmdline::keys::ROUNDS, 10).map_err(|_| "rounds= is not a number")?;
-    let payload = cmdline::number(abi::cmdline::keys::PAYLOAD, 64)
-        .map_err(|_| "payload= is not a number")?;
+    let payload =
+        cmdline::number(abi::cmdline::keys::PAYLOAD, 64).map_err(|_| "payload= is not a number")?;
     if c == 0 || c > u64::from(u32::MAX) / 2 || rounds == 0 {
         return Err("c= and rounds= must be at least 1");
     }
