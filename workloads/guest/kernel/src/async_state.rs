@@ -1,4 +1,6 @@
-//! The async designs' state of one process and the calls 500..=513 on it.
+//! The async designs' state of one process and the calls 500..=513 on it
+//! (and the channel calls 530..=539, [`crate::channel`], which need the
+//! process's address space like ASYNC_SETUP).
 //! Hart-local parts (its user-interrupt CSRs, its upcall's saved context,
 //! whether it waits in UINTR_WAIT) live in [`AsyncState`], owned by the
 //! process; the parts a worker on another hart needs (the ring, where
@@ -143,6 +145,9 @@ impl AsyncState {
                     self.waiting = true;
                     return Outcall::Wait;
                 }
+            }
+            nr::CHANNEL_FIRST..=nr::CHANNEL_LAST => {
+                crate::channel::call(ctx.pid, ctx.memory.space, regs[A7], a0)
             }
             _ => -ENOSYS,
         };

@@ -66,8 +66,8 @@ pub enum Action {
     /// Block until `time` reaches this tick.
     SleepUntil(u64),
     Exit(i32),
-    /// A call on the process's own async/UINTR state (numbers 500..=513),
-    /// served by [`crate::process`], which holds that state.
+    /// A call on the process's own async/UINTR state (numbers 500..=513)
+    /// or a channel call (530..=539), served by [`crate::process`].
     ProcessCall,
 }
 
@@ -166,21 +166,11 @@ fn serve(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> Action {
         abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, &mut FRAMES.lock(), a[0], a[1]),
         abi::nr::SIMCTL_MAP => memory_syscalls::simctl_map(memory.space, &mut FRAMES.lock()),
         abi::nr::ASYNC_SETUP..=abi::nr::UPCALL_RETURN
-        | abi::nr::UINTR_REGISTER_RECEIVER..=abi::nr::UINTR_WAIT => return Action::ProcessCall,
-        _ => other(ctx.pid, memory.space, nr, a[0]),
+        | abi::nr::UINTR_REGISTER_RECEIVER..=abi::nr::UINTR_WAIT
+        | abi::nr::CHANNEL_FIRST..=abi::nr::CHANNEL_LAST => return Action::ProcessCall,
+        _ => -ENOSYS,
     };
     Action::Return(result)
-}
-
-/// The calls of the rarely used ranges (channels, 530..=539), out of the
-/// hot dispatch; -ENOSYS for any other number.
-#[cold]
-#[inline(never)]
-fn other(pid: usize, space: &mut AddressSpace, nr: usize, arg: usize) -> isize {
-    match nr {
-        abi::nr::CHANNEL_FIRST..=abi::nr::CHANNEL_LAST => crate::channel::call(pid, space, nr, arg),
-        _ => -ENOSYS,
-    }
 }
 
 /// Runs a file call with the fd `table` and the file store, locked for
