@@ -1,7 +1,7 @@
 //! Host tests of the guest kernel's run queue: round-robin order, sleeping
 //! and waking, removal, and a full table.
 
-use crate::kernel_scheduler::{Scheduler, MAX_PROCESSES};
+use crate::kernel_scheduler::{Scheduler, WaitKey, MAX_PROCESSES};
 
 /// Picks `n` times, returning the processes (pids) picked.
 fn picks(s: &mut Scheduler<u32>, n: usize) -> Vec<Option<u32>> {
@@ -76,4 +76,53 @@ fn a_full_table_gives_the_process_back() {
     }
     let (_, back) = s.add(99).unwrap_err();
     assert_eq!(back, 99);
+}
+
+const PIPE: WaitKey = WaitKey { class: 1, index: 0 };
+const OTHER: WaitKey = WaitKey { class: 1, index: 1 };
+
+#[test]
+fn blocked_processes_wait_for_their_key_only() {
+    let mut s = Scheduler::new();
+    for pid in 1..=3u32 {
+        s.add(pid).unwrap();
+    }
+    let a = s.pick().unwrap(); // pid 1
+    s.block(a, PIPE);
+    let b = s.pick().unwrap(); // pid 2
+    s.block(b, OTHER);
+    assert_eq!(s.next_wake(), None, "blocking sets no deadline");
+    s.wake(u64::MAX);
+    assert_eq!(
+        picks(&mut s, 2),
+        [Some(3), Some(3)],
+        "time does not wake them"
+    );
+    assert!(!s.all_blocked());
+    assert_eq!(s.wake_all(WaitKey { class: 2, index: 0 }), 0);
+    assert_eq!(s.wake_all(PIPE), 1);
+    assert_eq!(s.wake_all(PIPE), 0, "already Ready");
+    assert_eq!(picks(&mut s, 2), [Some(1), Some(3)]);
+    assert_eq!(s.wake_all(OTHER), 1);
+    assert_eq!(picks(&mut s, 3), [Some(1), Some(2), Some(3)]);
+}
+
+#[test]
+fn every_process_blocked_is_a_deadlock_but_a_sleeper_is_not() {
+    let mut s = Scheduler::new();
+    assert!(!s.all_blocked(), "an empty table is not deadlocked");
+    assert_eq!(s.any_blocked(), None);
+    s.add(1u32).unwrap();
+    s.add(2).unwrap();
+    let a = s.pick().unwrap();
+    s.block(a, PIPE);
+    let b = s.pick().unwrap();
+    s.sleep(b, 10);
+    assert!(!s.all_blocked());
+    assert_eq!(s.any_blocked(), Some(a));
+    s.block(b, PIPE);
+    assert!(s.all_blocked());
+    assert_eq!(s.pick(), None);
+    assert_eq!(s.wake_all(PIPE), 2);
+    assert!(!s.all_blocked());
 }

@@ -157,7 +157,15 @@ mod kernel_fd_table;
 #[cfg(test)]
 mod kernel_fd_table_tests;
 #[cfg(test)]
+#[path = "../guest/kernel/src/ipc.rs"]
+mod kernel_ipc;
+#[cfg(test)]
 #[path = "../guest/kernel/src/memfs.rs"]
 mod kernel_memfs;
 #[cfg(test)]
 mod kernel_memfs_tests;
+/// The guest kernel's pipe buffers and IPC endpoint state machine,
+/// host-compiled for their unit tests (in the files themselves).
+#[cfg(test)]
+#[path = "../guest/kernel/src/pipe.rs"]
+mod kernel_pipe;

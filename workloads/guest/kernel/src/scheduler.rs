@@ -1,19 +1,31 @@
 //! Round-robin scheduling of the user processes on hart 0: a fixed table
-//! of slots, each process Ready or Sleeping until a `time` deadline. The
+//! of slots, each process Ready, Sleeping until a `time` deadline, or
+//! Blocked on a [`WaitKey`] until [`Scheduler::wake_all`] names it. The
 //! next process is the first Ready one after the one that ran last, in
 //! slot order, so every Ready process runs once per round and the order
 //! depends only on the events (deterministic on a deterministic machine).
 //! Generic over the process type and `core`-only, so the host tests of
 //! the `workloads` crate compile this file too.
 
-/// Pes that can exist at once.
+/// Processes that can exist at once.
 pub const MAX_PROCESSES: usize = 8;
+
+/// What a blocked process waits for: an opaque (class, index) pair that
+/// the kernel object which can unblock it (a pipe end, an endpoint, a
+/// process's IPC slot) builds; the scheduler only compares keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WaitKey {
+    pub class: u32,
+    pub index: u32,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Ready,
     /// Blocked until `time` reaches this tick.
     Sleeping(u64),
+    /// Blocked until an event on this key (no timeout).
+    Blocked(WaitKey),
 }
 
 struct Task<P> {
@@ -82,7 +94,7 @@ impl<P> Scheduler<P> {
             .flatten()
             .filter_map(|task| match task.state {
                 State::Sleeping(deadline) => Some(deadline),
-                State::Ready => None,
+                State::Ready | State::Blocked(_) => None,
             })
             .min()
     }
@@ -107,6 +119,44 @@ impl<P> Scheduler<P> {
         if let Some(Some(task)) = self.slots.get_mut(slot) {
             task.state = State::Sleeping(deadline);
         }
+    }
+
+    /// Blocks the process in `slot` until [`Scheduler::wake_all`]`(key)`.
+    pub fn block(&mut self, slot: usize, key: WaitKey) {
+        if let Some(Some(task)) = self.slots.get_mut(slot) {
+            task.state = State::Blocked(key);
+        }
+    }
+
+    /// Makes every process blocked on `key` Ready; returns how many.
+    pub fn wake_all(&mut self, key: WaitKey) -> usize {
+        let mut woken = 0;
+        for task in self.slots.iter_mut().flatten() {
+            if task.state == State::Blocked(key) {
+                task.state = State::Ready;
+                woken += 1;
+            }
+        }
+        woken
+    }
+
+    /// Whether processes are left but every one is blocked on a key (none
+    /// Ready, none Sleeping): nothing but a kernel event could wake one,
+    /// and with nothing running none can come, so they are deadlocked.
+    pub fn all_blocked(&self) -> bool {
+        !self.is_empty()
+            && self
+                .slots
+                .iter()
+                .flatten()
+                .all(|task| matches!(task.state, State::Blocked(_)))
+    }
+
+    /// The slot of some process blocked on a key (to end a deadlock).
+    pub fn any_blocked(&self) -> Option<usize> {
+        self.slots
+            .iter()
+            .position(|slot| matches!(slot, Some(task) if matches!(task.state, State::Blocked(_))))
     }
 
     /// Takes the process in `slot` out of the table.
