@@ -250,7 +250,9 @@ impl Ipc {
         if !matches!(self.endpoints.get(ep), Some(Some(_))) {
             return Err(IpcError::NotFound);
         }
-        self.party_or_new(pid)?;
+        // Not Receiving unless it blocks below (a failed copy must not
+        // leave a restart marker behind).
+        self.party_or_new(pid)?.phase = Phase::Idle;
         let sender = self
             .parties
             .iter()

@@ -12,6 +12,7 @@
 mod clock;
 mod cmdline;
 mod console;
+mod console_input;
 mod elf;
 mod entry;
 mod fd_table;
@@ -19,8 +20,13 @@ mod fdt;
 mod file_syscalls;
 mod fpu;
 mod frames;
+mod ipc;
+mod ipc_syscalls;
 mod memfs;
+mod objects;
 mod page_table;
+mod pipe;
+mod pipe_syscalls;
 mod process;
 mod sbi;
 mod scheduler;
@@ -35,7 +41,7 @@ mod user_programs {
 
 use clock::Clock;
 use frames::FramePool;
-use memfs::MemFs;
+use objects::Objects;
 use page_table::AddressSpace;
 use process::{Event, Outcome, Process};
 use scheduler::Scheduler;
@@ -43,9 +49,10 @@ use scheduler::Scheduler;
 /// Time slice of a process before the timer preempts it.
 const TIME_SLICE_NS: u64 = 5_000_000;
 
-/// The file store, shared by all processes. In `.bss` (too big for the
-/// kernel stack); only [`kmain`] on hart 0 takes a reference, once.
-static mut FILE_STORE: MemFs = MemFs::new();
+/// The file store, pipes and endpoints, shared by all processes. In
+/// `.bss` (too big for the kernel stack); only [`kmain`] on hart 0 takes
+/// a reference, once.
+static mut OBJECTS: Objects = Objects::new();
 
 /// Hart 0's kernel, entered from [`entry`] with a zeroed `.bss`.
 fn kmain(hart: usize, fdt: usize) -> ! {
@@ -93,14 +100,18 @@ fn kmain(hart: usize, fdt: usize) -> ! {
             }
         }
     }
-    // SAFETY: the only reference to FILE_STORE, taken once on hart 0
+    // SAFETY: the only reference to OBJECTS, taken once on hart 0
     // (other harts park in the firmware; the kernel is not reentered).
-    let fs = unsafe { &mut *core::ptr::addr_of_mut!(FILE_STORE) };
+    let objects = unsafe { &mut *core::ptr::addr_of_mut!(OBJECTS) };
     timer::enable_interrupt();
-    all_passed &= schedule(&mut run_queue, &clock, &kernel_space, &mut frames, fs);
+    all_passed &= schedule(&mut run_queue, &clock, &kernel_space, &mut frames, objects);
     // Every process's frames went back to the pool; only the kernel's root remains.
     if frames.in_use() != 1 {
         kprintln!("kernel: {} page frames leaked", frames.in_use() - 1);
+        all_passed = false;
+    }
+    if objects.pipes.in_use() + objects.ipc.endpoints_in_use() + objects.ipc.parties_in_use() != 0 {
+        kprintln!("kernel: pipes or endpoints leaked");
         all_passed = false;
     }
     kprintln!("kernel: all processes done, shutting down");
@@ -109,19 +120,35 @@ fn kmain(hart: usize, fdt: usize) -> ! {
 
 /// Runs the processes until none is left; returns whether every one
 /// exited with 0. Each runs until its slice ends (timer), it yields,
-/// sleeps or ends; with nothing Ready the hart waits for the next wake-up.
+/// sleeps, blocks or ends; with nothing Ready the hart waits for the next
+/// wake-up. Processes that are all blocked on each other are killed.
 fn schedule(
     run_queue: &mut Scheduler<Process>,
     clock: &Clock,
     kernel_space: &AddressSpace,
     frames: &mut FramePool,
-    fs: &mut MemFs,
+    objects: &mut Objects,
 ) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
     let mut all_passed = true;
     while !run_queue.is_empty() {
         let now = timer::now();
         run_queue.wake(now);
+        if run_queue.all_blocked() {
+            // Nothing can wake them: end one (its partners then fail).
+            if let Some(slot) = run_queue.any_blocked() {
+                if let Some(process) = run_queue.remove(slot) {
+                    kprintln!(
+                        "process {}: deadlock, every process is blocked",
+                        process.pid
+                    );
+                    end(process, None, frames, objects);
+                    apply_wakes(run_queue, objects);
+                    all_passed = false;
+                }
+            }
+            continue;
+        }
         let wake = run_queue.next_wake().unwrap_or(u64::MAX);
         let Some(slot) = run_queue.pick() else {
             arm_timer(wake);
@@ -133,37 +160,66 @@ fn schedule(
         };
         arm_timer(wake.min(now.saturating_add(slice)));
         process.space.activate();
-        let event = process.run(clock, fs);
+        let event = process.run(clock, objects);
         kernel_space.activate();
         let outcome = match event {
-            Event::Interrupted | Event::Yielded => continue,
+            Event::Interrupted | Event::Yielded => None,
             Event::Sleeping(deadline) => {
                 run_queue.sleep(slot, deadline);
-                continue;
+                None
             }
-            Event::Ended(outcome) => outcome,
-        };
-        let Some(process) = run_queue.remove(slot) else {
-            continue;
-        };
-        let pid = process.pid;
-        process.space.destroy(frames);
-        match outcome {
-            Outcome::Exited(code) => {
-                kprintln!("process {pid} exited with code {code}");
-                all_passed &= code == 0;
+            Event::Blocked(key) => {
+                run_queue.block(slot, key);
+                None
             }
-            Outcome::Killed { cause, pc, tval } => {
-                kprintln!(
-                    "process {pid} killed by {} (scause={cause:#x} sepc={pc:#x} stval={tval:#x})",
-                    trap::cause_name(cause)
-                );
-                all_passed = false;
+            Event::Ended(outcome) => Some(outcome),
+        };
+        if let Some(outcome) = outcome {
+            if let Some(process) = run_queue.remove(slot) {
+                all_passed &= end(process, Some(outcome), frames, objects);
             }
         }
+        apply_wakes(run_queue, objects);
     }
     arm_timer(u64::MAX);
     all_passed
+}
+
+/// Ends `process`: reports how (`None`: killed by the kernel, already
+/// reported), releases what it held and frees its memory. Returns
+/// whether it exited with 0.
+fn end(
+    mut process: Process,
+    outcome: Option<Outcome>,
+    frames: &mut FramePool,
+    objects: &mut Objects,
+) -> bool {
+    let pid = process.pid;
+    process.release(objects);
+    process.space.destroy(frames);
+    match outcome {
+        Some(Outcome::Exited(code)) => {
+            kprintln!("process {pid} exited with code {code}");
+            code == 0
+        }
+        Some(Outcome::Killed { cause, pc, tval }) => {
+            kprintln!(
+                "process {pid} killed by {} (scause={cause:#x} sepc={pc:#x} stval={tval:#x})",
+                trap::cause_name(cause)
+            );
+            false
+        }
+        None => false,
+    }
+}
+
+/// Makes the processes that the last run's syscalls unblocked Ready.
+fn apply_wakes(run_queue: &mut Scheduler<Process>, objects: &mut Objects) {
+    if objects.wakes.take(|key| {
+        run_queue.wake_all(key);
+    }) {
+        run_queue.wake_all_blocked();
+    }
 }
 
 /// Programs the timer; a firmware that refuses is fatal (no preemption).

@@ -1,7 +1,9 @@
 //! A user process: its address space (built from an ELF image plus a
 //! stack), its saved user context (x registers, pc, FP registers), and
 //! [`Process::run`], which runs it until something the scheduler must act
-//! on happens: a timer interrupt, a yield or sleep, or its end.
+//! on happens: a timer interrupt, a yield, sleep or blocking call, or its
+//! end. A blocked call is run again in the kernel when the process runs
+//! next (no second trap), with the registers it had.
 
 use crate::clock::Clock;
 use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
@@ -9,8 +11,9 @@ use crate::fd_table::FdTable;
 use crate::file_syscalls::Files;
 use crate::fpu::FpState;
 use crate::frames::{FramePool, PAGE_SIZE};
-use crate::memfs::MemFs;
+use crate::objects::{self, Objects};
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
+use crate::scheduler::WaitKey;
 use crate::syscall::{self, Action};
 use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
 
@@ -62,6 +65,8 @@ pub enum Event {
     Yielded,
     /// Blocked until `time` reaches this tick.
     Sleeping(u64),
+    /// Blocked in a syscall until the key is woken.
+    Blocked(WaitKey),
     Ended(Outcome),
 }
 
@@ -69,10 +74,13 @@ pub enum Event {
 pub struct Process {
     pub pid: usize,
     pub space: AddressSpace,
-    /// Its open files (dropped with it: nothing in the store to release).
+    /// Its open files, pipe ends and endpoints (see [`Process::release`]).
     files: FdTable,
     frame: TrapFrame,
     fp: FpState,
+    /// The syscall in `frame` blocked: run it again before returning to
+    /// user mode.
+    restart: bool,
 }
 
 impl Process {
@@ -87,6 +95,7 @@ impl Process {
                 files: FdTable::new(),
                 frame: TrapFrame::new(entry, STACK_TOP),
                 fp: FpState::default(),
+                restart: false,
             }),
             Err(e) => {
                 space.destroy(frames);
@@ -96,27 +105,32 @@ impl Process {
     }
 
     /// Runs the process (its space must be active) until an [`Event`];
-    /// syscalls that need no scheduling are served in between (file calls
-    /// on `fs`).
-    pub fn run(&mut self, clock: &Clock, fs: &mut MemFs) -> Event {
+    /// syscalls that need no scheduling are served in between, on the
+    /// shared `objects`.
+    pub fn run(&mut self, clock: &Clock, objects: &mut Objects) -> Event {
         loop {
-            self.fp.restore();
-            let trap = trap::run_user(&mut self.frame);
-            self.fp.save_if_dirty();
-            if trap.interrupt {
-                return Event::Interrupted;
+            if !core::mem::take(&mut self.restart) {
+                self.fp.restore();
+                let trap = trap::run_user(&mut self.frame);
+                self.fp.save_if_dirty();
+                if trap.interrupt {
+                    return Event::Interrupted;
+                }
+                if trap.cause != CAUSE_ECALL_FROM_U {
+                    return Event::Ended(Outcome::Killed {
+                        cause: trap.cause,
+                        pc: self.frame.sepc,
+                        tval: trap.tval,
+                    });
+                }
+                self.frame.sepc = self.frame.sepc.wrapping_add(4);
             }
-            if trap.cause != CAUSE_ECALL_FROM_U {
-                return Event::Ended(Outcome::Killed {
-                    cause: trap.cause,
-                    pc: self.frame.sepc,
-                    tval: trap.tval,
-                });
-            }
-            self.frame.sepc = self.frame.sepc.wrapping_add(4);
             let mut files = Files {
                 table: &mut self.files,
-                fs: &mut *fs,
+                fs: &mut objects.fs,
+                pipes: &mut objects.pipes,
+                ipc: &mut objects.ipc,
+                wakes: &mut objects.wakes,
             };
             match syscall::handle(
                 self.pid,
@@ -128,9 +142,25 @@ impl Process {
                 Action::Continue => {}
                 Action::Yield => return Event::Yielded,
                 Action::SleepUntil(deadline) => return Event::Sleeping(deadline),
+                Action::Block(key) => {
+                    self.restart = true;
+                    return Event::Blocked(key);
+                }
                 Action::Exit(code) => return Event::Ended(Outcome::Exited(code)),
             }
         }
+    }
+
+    /// Lets go of everything the process holds in `objects` (it ended):
+    /// IPC partners waiting on it fail, its fds are closed, and whoever
+    /// that unblocks is recorded in `objects.wakes`.
+    pub fn release(&mut self, objects: &mut Objects) {
+        let Objects {
+            pipes, ipc, wakes, ..
+        } = objects;
+        ipc.exit(self.pid, &mut |w| wakes.add(objects::ipc_wait(w)));
+        self.files
+            .close_all(|entry| objects::release(pipes, ipc, wakes, entry));
     }
 }
 

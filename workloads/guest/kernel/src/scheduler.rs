@@ -140,6 +140,16 @@ impl<P> Scheduler<P> {
         woken
     }
 
+    /// Makes every blocked process Ready (their calls re-check and block
+    /// again if they must).
+    pub fn wake_all_blocked(&mut self) {
+        for task in self.slots.iter_mut().flatten() {
+            if matches!(task.state, State::Blocked(_)) {
+                task.state = State::Ready;
+            }
+        }
+    }
+
     /// Whether processes are left but every one is blocked on a key (none
     /// Ready, none Sleeping): nothing but a kernel event could wake one,
     /// and with nothing running none can come, so they are deadlocked.

@@ -3,7 +3,12 @@
 //! pointers go through [`crate::user_memory`].
 //!
 //! The file calls (openat 56, close 57, lseek 62, read 63, write 64 to an
-//! fd other than 1/2) are in [`crate::file_syscalls`].
+//! fd other than 1/2) are in [`crate::file_syscalls`]; read and write on a
+//! pipe fd, pipe2(59) and pipe_open(527) in [`crate::pipe_syscalls`];
+//! read(0) in [`crate::console_input`]; the IPC endpoint calls
+//! (520..=526) in [`crate::ipc_syscalls`]. Calls that block return
+//! [`Action::Block`] and are run again, from the start and with the same
+//! registers, when the process is woken (see [`crate::objects`]).
 //!
 //! The time calls keep Linux's numbers but pass plain nanoseconds in
 //! registers instead of `struct timespec` pointers: nanosleep(101) takes
@@ -11,13 +16,19 @@
 
 use crate::clock::Clock;
 use crate::console;
+use crate::console_input;
 use crate::file_syscalls::{self, Files};
+use crate::ipc_syscalls;
+use crate::objects::Progress;
 use crate::page_table::AddressSpace;
+use crate::pipe_syscalls;
+use crate::scheduler::WaitKey;
 use crate::timer;
 use crate::user_memory::read_user;
 
 const SYS_OPENAT: usize = 56;
 const SYS_CLOSE: usize = 57;
+const SYS_PIPE2: usize = 59;
 const SYS_LSEEK: usize = 62;
 const SYS_READ: usize = 63;
 const SYS_WRITE: usize = 64;
@@ -26,16 +37,27 @@ const SYS_NANOSLEEP: usize = 101;
 const SYS_CLOCK_GETTIME: usize = 113;
 const SYS_SCHED_YIELD: usize = 124;
 const SYS_GETPID: usize = 172;
+const SYS_ENDPOINT_CREATE: usize = 520;
+const SYS_ENDPOINT_OPEN: usize = 521;
+const SYS_IPC_SEND: usize = 522;
+const SYS_IPC_RECV: usize = 523;
+const SYS_IPC_CALL: usize = 524;
+const SYS_IPC_REPLY: usize = 525;
+const SYS_IPC_REPLY_RECV: usize = 526;
+const SYS_PIPE_OPEN: usize = 527;
 
 use file_syscalls::{EFAULT, EINVAL};
 const ENOSYS: isize = 38;
 
+const STDIN: usize = 0;
 const STDOUT: usize = 1;
 const STDERR: usize = 2;
 
 const A0: usize = 10;
 const A1: usize = 11;
 const A2: usize = 12;
+const A3: usize = 13;
+const A4: usize = 14;
 const A7: usize = 17;
 
 /// What the process does after the call.
@@ -46,6 +68,8 @@ pub enum Action {
     Yield,
     /// Block until `time` reaches this tick.
     SleepUntil(u64),
+    /// Block until the key is woken, then run the call again.
+    Block(WaitKey),
     Exit(i32),
 }
 
@@ -59,12 +83,54 @@ pub fn handle(
     regs: &mut [usize; 32],
     clock: &Clock,
 ) -> Action {
+    let (a0, a1, a2, a3, a4) = (regs[A0], regs[A1], regs[A2], regs[A3], regs[A4]);
+    let blocking = match regs[A7] {
+        SYS_READ if a0 != STDIN && pipe_syscalls::is_pipe(files, a0) => {
+            Some(pipe_syscalls::read(space, files, a0, a1, a2))
+        }
+        SYS_WRITE if pipe_syscalls::is_pipe(files, a0) => {
+            Some(pipe_syscalls::write(space, files, a0, a1, a2))
+        }
+        SYS_IPC_SEND => Some(ipc_syscalls::send(space, files, pid, a0, (a1, a2), None)),
+        SYS_IPC_CALL => Some(ipc_syscalls::send(
+            space,
+            files,
+            pid,
+            a0,
+            (a1, a2),
+            Some((a3, a4)),
+        )),
+        SYS_IPC_RECV => Some(ipc_syscalls::recv(space, files, pid, a0, a1, a2)),
+        SYS_IPC_REPLY_RECV => Some(ipc_syscalls::reply_recv(
+            space,
+            files,
+            pid,
+            a0,
+            (a1, a2),
+            (a3, a4),
+        )),
+        _ => None,
+    };
+    match blocking {
+        Some(Progress::Block(key)) => return Action::Block(key),
+        Some(Progress::Done(result)) => {
+            regs[A0] = result as usize;
+            return Action::Continue;
+        }
+        None => {}
+    }
     let result = match regs[A7] {
         SYS_WRITE if regs[A0] == STDOUT || regs[A0] == STDERR => {
             write_console(space, regs[A1], regs[A2])
         }
         SYS_WRITE => file_syscalls::write(space, files, regs[A0], regs[A1], regs[A2]),
+        SYS_READ if regs[A0] == STDIN => console_input::read(space, regs[A1], regs[A2]),
         SYS_READ => file_syscalls::read(space, files, regs[A0], regs[A1], regs[A2]),
+        SYS_PIPE2 => pipe_syscalls::pipe2(space, files, regs[A0], regs[A1]),
+        SYS_PIPE_OPEN => pipe_syscalls::pipe_open(files, regs[A0], regs[A1]),
+        SYS_ENDPOINT_CREATE => ipc_syscalls::create(files, regs[A0]),
+        SYS_ENDPOINT_OPEN => ipc_syscalls::open(files, regs[A0]),
+        SYS_IPC_REPLY => ipc_syscalls::reply(space, files, pid, (regs[A0], regs[A1])),
         SYS_OPENAT => file_syscalls::openat(space, files, regs[A1], regs[A2]),
         SYS_CLOSE => file_syscalls::close(files, regs[A0]),
         SYS_LSEEK => file_syscalls::lseek(files, regs[A0], regs[A1], regs[A2]),
