@@ -30,6 +30,7 @@ fn main() {
         "sbi",
         "kernel",
         "user",
+        "abi",
     ] {
         println!("cargo:rerun-if-changed={}", guest.join(path).display());
     }

@@ -190,3 +190,36 @@ fn a_ninth_process_is_refused_and_the_others_run() {
     assert!(!lines.iter().any(|l| l.contains("leaked")), "{lines:#?}");
     assert_eq!(lines.len(), 2 + 1 + 16 + 1, "{lines:#?}");
 }
+
+#[test]
+fn mmap_munmap_and_the_command_line_reach_user_space() {
+    let (code, lines, _) = boot(1, Some("init=user-memory marker=42"));
+    assert_eq!(code, Some(1), "{lines:#?}");
+    let passed = index_of(&lines, "user-memory: all 23 checks passed");
+    let killed = lines
+        .iter()
+        .position(|l| l.starts_with("process 1 killed by load page fault (scause=0xd sepc="))
+        .unwrap_or_else(|| panic!("no kill report in {lines:#?}"));
+    assert!(passed < killed);
+    // The fault is reported at the unmapped middle page of the first map.
+    assert!(
+        lines[killed].ends_with("stval=0x20001000)"),
+        "{}",
+        lines[killed]
+    );
+    // No frame leaked through the refused large mmap or the kill.
+    assert!(!lines.iter().any(|l| l.contains("leaked")), "{lines:#?}");
+}
+
+#[test]
+fn the_null_benchmark_runs_with_its_parameters() {
+    let (code, lines, _) = boot(1, Some("init=bench-null design=sync c=4 rounds=25"));
+    assert_eq!(code, Some(0), "{lines:#?}");
+    index_of(
+        &lines,
+        "bench-null: design=sync c=4 rounds=25: 100 syscalls ok",
+    );
+    let (code, lines, _) = boot(1, Some("init=bench-null design=nope"));
+    assert_eq!(code, Some(1), "{lines:#?}");
+    index_of(&lines, "bench-null: unknown design");
+}

@@ -106,3 +106,54 @@ fn reads_the_timebase_of_the_cpus_node_only() {
         assert_eq!(timebase_frequency(&good[..len]), None, "cut at {len}");
     }
 }
+
+/// `reg` (two address cells) of a node by one of its `compatible` strings.
+fn device_tree() -> Vec<u8> {
+    let reg = |addr: u64| {
+        let mut v = addr.to_be_bytes().to_vec();
+        v.extend_from_slice(&0x1000u64.to_be_bytes());
+        v
+    };
+    let mut t = Tree::default();
+    t.begin("");
+    t.begin("soc");
+    // reg before compatible, and a child after the properties.
+    t.begin("uart@10000000")
+        .prop("reg", &reg(0x1000_0000))
+        .prop("compatible", b"ns16550a\0")
+        .end();
+    t.begin("simctl@10200000")
+        .prop("reg", &reg(0x1020_0000))
+        .prop("compatible", b"vendor,other\0asyncsim,sim-control\0")
+        .begin("child")
+        .prop("reg", &reg(0xdead_0000))
+        .end()
+        .end();
+    t.begin("nreg").prop("compatible", b"no-reg\0").end();
+    t.end();
+    t.end();
+    t.finish()
+}
+
+#[test]
+fn devices_are_found_by_compatible() {
+    use crate::kernel_fdt::reg_of_compatible;
+    let blob = device_tree();
+    assert_eq!(
+        reg_of_compatible(&blob, b"asyncsim,sim-control"),
+        Some(0x1020_0000)
+    );
+    assert_eq!(reg_of_compatible(&blob, b"ns16550a"), Some(0x1000_0000));
+    // A prefix of a compatible string is not a match; a node without reg
+    // is not found.
+    assert_eq!(reg_of_compatible(&blob, b"asyncsim"), None);
+    assert_eq!(reg_of_compatible(&blob, b"no-reg"), None);
+    // Truncated trees give None, never a panic.
+    for len in 0..blob.len() {
+        let mut cut = blob[..len].to_vec();
+        if cut.len() >= 8 {
+            cut[4..8].copy_from_slice(&(len as u32).to_be_bytes());
+        }
+        let _ = reg_of_compatible(&cut, b"asyncsim,sim-control");
+    }
+}

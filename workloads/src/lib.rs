@@ -20,9 +20,14 @@
 //! checks that bad pointers and syscall numbers get -EFAULT/-EBADF/-ENOSYS,
 //! as pid 2; `user-fault` must be killed; `user-spin`, `user-yield` and
 //! `user-sleep` exercise the scheduler; `user-files` checks the memory
-//! file system calls) and powers off with exit code 0
+//! file system calls, `user-memory` mmap/munmap and the command line;
+//! `bench-null` is the null-syscall benchmark) and powers off with exit code 0
 //! when every process exited with 0, else 1.
 //! See guest/README.md.
+
+/// The kernel/user contract (syscall numbers, ring layout, sim-control
+/// registers, command-line keys), the same crate the guest compiles.
+pub use abi;
 
 include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
 

@@ -14,6 +14,8 @@ const USER_PROGRAMS: &[&str] = &[
     "user-yield",
     "user-sleep",
     "user-files",
+    "bench-null",
+    "user-memory",
 ];
 
 fn main() {

@@ -1,7 +1,7 @@
-//! Reads `/chosen/bootargs` (the kernel command line) and
-//! `/cpus/timebase-frequency` from the flattened device tree the firmware
-//! passes in a1. The blob is input the kernel did
-//! not make: every offset is bounds-checked, and a malformed tree gives
+//! Reads `/chosen/bootargs` (the kernel command line),
+//! `/cpus/timebase-frequency` and the `reg` of devices by `compatible`
+//! from the flattened device tree the firmware passes in a1. The blob is
+//! input the kernel did not make: every offset is bounds-checked, and a malformed tree gives
 //! `None`, never a panic. Only `core` is used, so the host tests of the
 //! `workloads` crate compile this file too.
 
@@ -59,9 +59,53 @@ pub fn timebase_frequency(blob: &[u8]) -> Option<u32> {
     Some(u32::from_be_bytes(cell)).filter(|&hz| hz != 0)
 }
 
-/// The value of property `prop` of node `/node` (a child of the root;
-/// properties of deeper nodes with the same names are ignored).
-fn top_level_property<'a>(blob: &'a [u8], node: &[u8], prop: &[u8]) -> Option<&'a [u8]> {
+/// The first address of `reg` (two cells, as on virt) of the first node
+/// whose `compatible` list contains `compatible`.
+pub fn reg_of_compatible(blob: &[u8], compatible: &[u8]) -> Option<u64> {
+    let (structure, strings) = blocks(blob)?;
+    let mut pos = 0usize;
+    // The current node's properties (they come before its children).
+    let mut matches = false;
+    let mut reg: Option<u64> = None;
+    loop {
+        let token = be32(structure, pos)?;
+        pos += 4;
+        match token {
+            TOKEN_BEGIN_NODE | TOKEN_END_NODE | TOKEN_END => {
+                if let (true, Some(addr)) = (matches, reg) {
+                    return Some(addr);
+                }
+                matches = false;
+                reg = None;
+                if token == TOKEN_END {
+                    return None;
+                }
+                if token == TOKEN_BEGIN_NODE {
+                    let name = string_at(structure, pos)?;
+                    pos = align4(pos.checked_add(name.len() + 1)?)?;
+                }
+            }
+            TOKEN_PROP => {
+                let len = be32_usize(structure, pos)?;
+                let name = string_at(strings, be32_usize(structure, pos + 4)?)?;
+                let value_at = pos.checked_add(8)?;
+                let value = structure.get(value_at..value_at.checked_add(len)?)?;
+                if name == b"compatible" {
+                    matches |= value.split(|&b| b == 0).any(|c| c == compatible);
+                } else if name == b"reg" && value.len() >= 8 {
+                    let hi = u64::from(be32(value, 0)?);
+                    reg = Some((hi << 32) | u64::from(be32(value, 4)?));
+                }
+                pos = align4(value_at + len)?;
+            }
+            TOKEN_NOP => {}
+            _ => return None,
+        }
+    }
+}
+
+/// The structure and strings blocks of a tree whose header checks out.
+fn blocks(blob: &[u8]) -> Option<(&[u8], &[u8])> {
     let blob = blob.get(..total_size(blob)?)?;
     let struct_off = be32_usize(blob, 8)?;
     let strings_off = be32_usize(blob, 12)?;
@@ -69,7 +113,13 @@ fn top_level_property<'a>(blob: &'a [u8], node: &[u8], prop: &[u8]) -> Option<&'
     let struct_len = be32_usize(blob, 36)?;
     let structure = blob.get(struct_off..struct_off.checked_add(struct_len)?)?;
     let strings = blob.get(strings_off..strings_off.checked_add(strings_len)?)?;
+    Some((structure, strings))
+}
 
+/// The value of property `prop` of node `/node` (a child of the root;
+/// properties of deeper nodes with the same names are ignored).
+fn top_level_property<'a>(blob: &'a [u8], node: &[u8], prop: &[u8]) -> Option<&'a [u8]> {
+    let (structure, strings) = blocks(blob)?;
     let mut pos = 0usize;
     let mut depth = 0usize;
     // Depth of the wanted node while inside it (or inside one of its children).

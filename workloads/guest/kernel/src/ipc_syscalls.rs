@@ -23,11 +23,10 @@ use crate::file_syscalls::{Files, EBADF, EFAULT, EINVAL, EMFILE, ENOENT, ENOSPC}
 use crate::ipc::{IpcError, Step, MAX_MESSAGE};
 use crate::objects::{ipc_wait, Progress};
 use crate::page_table::AddressSpace;
-use crate::pipe_syscalls::EPIPE;
 use crate::user_memory::{read_user, write_user};
+use abi::errno::{EEXIST, EPIPE};
 
-/// Key already in use.
-pub const EEXIST: isize = 17;
+const _: () = assert!(MAX_MESSAGE == abi::nr::IPC_MAX_MESSAGE);
 
 /// endpoint_create(key).
 pub fn create(files: &mut Files<'_>, key: usize) -> isize {

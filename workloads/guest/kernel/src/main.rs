@@ -13,6 +13,7 @@ mod clock;
 mod cmdline;
 mod console;
 mod console_input;
+mod devices;
 mod elf;
 mod entry;
 mod fd_table;
@@ -23,6 +24,7 @@ mod frames;
 mod ipc;
 mod ipc_syscalls;
 mod memfs;
+mod memory_syscalls;
 mod objects;
 mod page_table;
 mod pipe;
@@ -71,9 +73,13 @@ fn kmain(hart: usize, fdt: usize) -> ! {
 
     let tree = cmdline::device_tree(fdt);
     let clock = Clock::new(tree.and_then(fdt::timebase_frequency).map_or(0, u64::from));
+    if let Some(base) = tree.and_then(|t| fdt::reg_of_compatible(t, b"asyncsim,sim-control")) {
+        devices::set_simctl_base(base as usize);
+    }
+    let bootargs = tree.and_then(fdt::bootargs).unwrap_or("");
     let mut all_passed = true;
     let mut run_queue = Scheduler::new();
-    for (i, name) in cmdline::init_programs(tree.and_then(fdt::bootargs))
+    for (i, name) in cmdline::init_programs(Some(bootargs))
         .split(',')
         .enumerate()
     {
@@ -86,7 +92,7 @@ fn kmain(hart: usize, fdt: usize) -> ! {
             all_passed = false;
             continue;
         };
-        match Process::load(pid, image, &mut frames) {
+        match Process::load(pid, image, bootargs, &mut frames) {
             Ok(process) => {
                 if let Err((_, process)) = run_queue.add(process) {
                     kprintln!("process {pid} ({name}): too many processes");
@@ -160,7 +166,7 @@ fn schedule(
         };
         arm_timer(wake.min(now.saturating_add(slice)));
         process.space.activate();
-        let event = process.run(clock, objects);
+        let event = process.run(clock, objects, frames);
         kernel_space.activate();
         let outcome = match event {
             Event::Interrupted | Event::Yielded => None,

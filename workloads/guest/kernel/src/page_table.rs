@@ -14,6 +14,9 @@ pub const PTE_U: usize = 1 << 4;
 pub const PTE_G: usize = 1 << 5;
 pub const PTE_A: usize = 1 << 6;
 pub const PTE_D: usize = 1 << 7;
+/// Software bit (RSW): the leaf maps a frame the space does not own (a
+/// device page), so unmapping or destroying the space never frees it.
+pub const PTE_BORROWED: usize = 1 << 8;
 const PERMS: usize = PTE_R | PTE_W | PTE_X | PTE_U;
 
 /// Start of RAM and of the kernel's gigapage (root index 2).
@@ -30,6 +33,8 @@ pub enum MapError {
     OutOfFrames,
     /// Not a page-aligned user address.
     BadAddress,
+    /// The page is mapped already.
+    AlreadyMapped,
 }
 
 impl From<OutOfFrames> for MapError {
@@ -142,6 +147,48 @@ impl AddressSpace {
         Ok(frame)
     }
 
+    /// Maps user page `va` to `pa`, a frame the space does not own (e.g.
+    /// a device page), with `perms` (U is added). Mapping over a mapped
+    /// page is refused.
+    pub fn map_borrowed_page(
+        &mut self,
+        frames: &mut FramePool,
+        va: usize,
+        pa: usize,
+        perms: usize,
+    ) -> Result<(), MapError> {
+        let slot = self
+            .leaf_slot(frames, va, true)?
+            .ok_or(MapError::BadAddress)?;
+        // SAFETY: `slot` is a PTE slot of this space's level-0 table.
+        if unsafe { slot.read() } & PTE_V != 0 {
+            return Err(MapError::AlreadyMapped);
+        }
+        let flags = (perms & PERMS) | PTE_U | PTE_BORROWED | PTE_V | PTE_A | PTE_D;
+        // SAFETY: as above.
+        unsafe { slot.write(((pa >> 12) << 10) | flags) };
+        Ok(())
+    }
+
+    /// Unmaps user page `va` and frees its frame unless borrowed; returns
+    /// whether it was mapped. The caller flushes the TLB (`sfence.vma`).
+    pub fn unmap_user_page(&mut self, frames: &mut FramePool, va: usize) -> bool {
+        let Ok(Some(slot)) = self.leaf_slot(frames, va, false) else {
+            return false;
+        };
+        // SAFETY: `slot` is a PTE slot of this space's level-0 table.
+        let pte = unsafe { slot.read() };
+        if pte & PTE_V == 0 {
+            return false;
+        }
+        // SAFETY: as above.
+        unsafe { slot.write(0) };
+        if pte & PTE_BORROWED == 0 {
+            frames.free(pte_pa(pte));
+        }
+        true
+    }
+
     /// The physical address and PTE flags of user address `va`, if mapped.
     pub fn translate(&self, va: usize) -> Option<(usize, usize)> {
         if va >= USER_END {
@@ -182,7 +229,7 @@ fn free_table(frames: &mut FramePool, pa: usize, level: usize) {
         }
         if !is_leaf(pte) && level > 0 {
             free_table(frames, pte_pa(pte), level - 1);
-        } else if level == 0 && pte & PTE_U != 0 {
+        } else if level == 0 && pte & PTE_U != 0 && pte & PTE_BORROWED == 0 {
             frames.free(pte_pa(pte));
         }
     }

@@ -15,8 +15,9 @@ use crate::page_table::AddressSpace;
 use crate::pipe::{End, PipeId, ReadState, WriteState, PIPE_CAPACITY};
 use crate::user_memory::{read_user, write_user};
 
-/// Broken pipe.
-pub const EPIPE: isize = 32;
+use abi::errno::EPIPE;
+
+const _: () = assert!(PIPE_CAPACITY == abi::nr::PIPE_CAPACITY);
 
 const O_RDONLY: usize = 0;
 const O_WRONLY: usize = 1;

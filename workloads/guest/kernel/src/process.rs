@@ -1,9 +1,7 @@
 //! A user process: its address space (built from an ELF image plus a
 //! stack), its saved user context (x registers, pc, FP registers), and
 //! [`Process::run`], which runs it until something the scheduler must act
-//! on happens: a timer interrupt, a yield, sleep or blocking call, or its
-//! end. A blocked call is run again in the kernel when the process runs
-//! next (no second trap), with the registers it had.
+//! on happens: a timer interrupt, a yield or sleep, or its end.
 
 use crate::clock::Clock;
 use crate::elf::{Elf, ElfError, PF_R, PF_W, PF_X};
@@ -11,17 +9,24 @@ use crate::fd_table::FdTable;
 use crate::file_syscalls::Files;
 use crate::fpu::FpState;
 use crate::frames::{FramePool, PAGE_SIZE};
+use crate::memory_syscalls::MmapArea;
 use crate::objects::{self, Objects};
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
 use crate::scheduler::WaitKey;
-use crate::syscall::{self, Action};
+use crate::syscall::{self, Action, Memory};
 use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
+use crate::user_memory::write_user;
 
 /// Lowest address a process may map (page 0 stays unmapped: null pointers fault).
 const USER_BASE: usize = PAGE_SIZE;
 /// Top of the user stack and its size.
 const STACK_TOP: usize = 0x4000_0000;
 const STACK_PAGES: usize = 4;
+/// Longest command line a process gets (a longer one is cut off).
+const MAX_CMDLINE: usize = 1024;
+/// Argument registers a0 and a1.
+const A0: usize = 10;
+const A1: usize = 11;
 
 /// Why a process could not be created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +81,8 @@ pub struct Process {
     pub space: AddressSpace,
     /// Its open files, pipe ends and endpoints (see [`Process::release`]).
     files: FdTable,
+    /// Where mmap looks for free pages next.
+    mmap: MmapArea,
     frame: TrapFrame,
     fp: FpState,
     /// The syscall in `frame` blocked: run it again before returning to
@@ -84,19 +91,35 @@ pub struct Process {
 }
 
 impl Process {
-    /// Builds process `pid` from executable `image`. On error every frame
-    /// taken so far is returned to `frames`.
-    pub fn load(pid: usize, image: &[u8], frames: &mut FramePool) -> Result<Self, LoadError> {
+    /// Builds process `pid` from executable `image`, with the kernel
+    /// command line `cmdline` copied to the top of its stack (a0 = its
+    /// address, a1 = its length at entry). On error every frame taken so
+    /// far is returned to `frames`.
+    pub fn load(
+        pid: usize,
+        image: &[u8],
+        cmdline: &str,
+        frames: &mut FramePool,
+    ) -> Result<Self, LoadError> {
         let mut space = AddressSpace::new(frames).map_err(MapError::from)?;
-        match build(&mut space, image, frames) {
-            Ok(entry) => Ok(Self {
-                pid,
-                space,
-                files: FdTable::new(),
-                frame: TrapFrame::new(entry, STACK_TOP),
-                fp: FpState::default(),
-                restart: false,
-            }),
+        match build(&mut space, image, frames).and_then(|entry| {
+            let sp = push_cmdline(&space, cmdline)?;
+            Ok((entry, sp))
+        }) {
+            Ok((entry, (sp, len))) => {
+                let mut frame = TrapFrame::new(entry, sp);
+                frame.regs[A0] = sp;
+                frame.regs[A1] = len;
+                Ok(Self {
+                    pid,
+                    space,
+                    files: FdTable::new(),
+                    mmap: MmapArea::default(),
+                    frame,
+                    fp: FpState::default(),
+                    restart: false,
+                })
+            }
             Err(e) => {
                 space.destroy(frames);
                 Err(e)
@@ -105,9 +128,9 @@ impl Process {
     }
 
     /// Runs the process (its space must be active) until an [`Event`];
-    /// syscalls that need no scheduling are served in between, on the
-    /// shared `objects`.
-    pub fn run(&mut self, clock: &Clock, objects: &mut Objects) -> Event {
+    /// syscalls that need no scheduling are served in between (file, pipe
+    /// and IPC calls on the shared `objects`, memory calls with `frames`).
+    pub fn run(&mut self, clock: &Clock, objects: &mut Objects, frames: &mut FramePool) -> Event {
         loop {
             if !core::mem::take(&mut self.restart) {
                 self.fp.restore();
@@ -132,13 +155,12 @@ impl Process {
                 ipc: &mut objects.ipc,
                 wakes: &mut objects.wakes,
             };
-            match syscall::handle(
-                self.pid,
-                &self.space,
-                &mut files,
-                &mut self.frame.regs,
-                clock,
-            ) {
+            let mut memory = Memory {
+                space: &mut self.space,
+                mmap: &mut self.mmap,
+                frames: &mut *frames,
+            };
+            match syscall::handle(self.pid, &mut memory, &mut files, &mut self.frame.regs, clock) {
                 Action::Continue => {}
                 Action::Yield => return Event::Yielded,
                 Action::SleepUntil(deadline) => return Event::Sleeping(deadline),
@@ -193,6 +215,25 @@ fn build(
         return Err(LoadError::BadSegment);
     }
     Ok(elf.entry)
+}
+
+/// Copies the command line (at most [`MAX_CMDLINE`] bytes, cut at a
+/// character boundary) to the top of the fresh stack; returns the initial
+/// stack pointer (16-byte aligned, the copy's address) and the length.
+fn push_cmdline(space: &AddressSpace, cmdline: &str) -> Result<(usize, usize), LoadError> {
+    let mut len = cmdline.len().min(MAX_CMDLINE);
+    while !cmdline.is_char_boundary(len) {
+        len -= 1;
+    }
+    let bytes = &cmdline.as_bytes()[..len];
+    let sp = (STACK_TOP - len) & !15;
+    let mut copied = 0;
+    write_user(space, sp, len, |dst| {
+        dst.copy_from_slice(&bytes[copied..copied + dst.len()]);
+        copied += dst.len();
+    })
+    .map_err(|_| LoadError::BadSegment)?;
+    Ok((sp, len))
 }
 
 /// PTE permissions for ELF segment flags.

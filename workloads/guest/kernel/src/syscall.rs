@@ -18,7 +18,9 @@ use crate::clock::Clock;
 use crate::console;
 use crate::console_input;
 use crate::file_syscalls::{self, Files};
+use crate::frames::FramePool;
 use crate::ipc_syscalls;
+use crate::memory_syscalls::{self, MmapArea};
 use crate::objects::Progress;
 use crate::page_table::AddressSpace;
 use crate::pipe_syscalls;
@@ -28,7 +30,6 @@ use crate::user_memory::read_user;
 
 const SYS_OPENAT: usize = 56;
 const SYS_CLOSE: usize = 57;
-const SYS_PIPE2: usize = 59;
 const SYS_LSEEK: usize = 62;
 const SYS_READ: usize = 63;
 const SYS_WRITE: usize = 64;
@@ -37,14 +38,6 @@ const SYS_NANOSLEEP: usize = 101;
 const SYS_CLOCK_GETTIME: usize = 113;
 const SYS_SCHED_YIELD: usize = 124;
 const SYS_GETPID: usize = 172;
-const SYS_ENDPOINT_CREATE: usize = 520;
-const SYS_ENDPOINT_OPEN: usize = 521;
-const SYS_IPC_SEND: usize = 522;
-const SYS_IPC_RECV: usize = 523;
-const SYS_IPC_CALL: usize = 524;
-const SYS_IPC_REPLY: usize = 525;
-const SYS_IPC_REPLY_RECV: usize = 526;
-const SYS_PIPE_OPEN: usize = 527;
 
 use file_syscalls::{EFAULT, EINVAL};
 const ENOSYS: isize = 38;
@@ -73,45 +66,25 @@ pub enum Action {
     Exit(i32),
 }
 
+/// A process's memory as the memory calls change it.
+pub struct Memory<'a> {
+    pub space: &'a mut AddressSpace,
+    pub mmap: &'a mut MmapArea,
+    pub frames: &'a mut FramePool,
+}
+
 /// Serves the syscall in `regs` of process `pid`, writing the result to a0
 /// (for yield and sleep, 0: the process sees it when it runs again);
-/// `files` are its fd table and the file store.
+/// `memory` is its address space, `files` its fd table and the file store.
 pub fn handle(
     pid: usize,
-    space: &AddressSpace,
+    memory: &mut Memory<'_>,
     files: &mut Files<'_>,
     regs: &mut [usize; 32],
     clock: &Clock,
 ) -> Action {
-    let (a0, a1, a2, a3, a4) = (regs[A0], regs[A1], regs[A2], regs[A3], regs[A4]);
-    let blocking = match regs[A7] {
-        SYS_READ if a0 != STDIN && pipe_syscalls::is_pipe(files, a0) => {
-            Some(pipe_syscalls::read(space, files, a0, a1, a2))
-        }
-        SYS_WRITE if pipe_syscalls::is_pipe(files, a0) => {
-            Some(pipe_syscalls::write(space, files, a0, a1, a2))
-        }
-        SYS_IPC_SEND => Some(ipc_syscalls::send(space, files, pid, a0, (a1, a2), None)),
-        SYS_IPC_CALL => Some(ipc_syscalls::send(
-            space,
-            files,
-            pid,
-            a0,
-            (a1, a2),
-            Some((a3, a4)),
-        )),
-        SYS_IPC_RECV => Some(ipc_syscalls::recv(space, files, pid, a0, a1, a2)),
-        SYS_IPC_REPLY_RECV => Some(ipc_syscalls::reply_recv(
-            space,
-            files,
-            pid,
-            a0,
-            (a1, a2),
-            (a3, a4),
-        )),
-        _ => None,
-    };
-    match blocking {
+    let space = &*memory.space;
+    match blocking_call(pid, space, files, regs) {
         Some(Progress::Block(key)) => return Action::Block(key),
         Some(Progress::Done(result)) => {
             regs[A0] = result as usize;
@@ -126,11 +99,11 @@ pub fn handle(
         SYS_WRITE => file_syscalls::write(space, files, regs[A0], regs[A1], regs[A2]),
         SYS_READ if regs[A0] == STDIN => console_input::read(space, regs[A1], regs[A2]),
         SYS_READ => file_syscalls::read(space, files, regs[A0], regs[A1], regs[A2]),
-        SYS_PIPE2 => pipe_syscalls::pipe2(space, files, regs[A0], regs[A1]),
-        SYS_PIPE_OPEN => pipe_syscalls::pipe_open(files, regs[A0], regs[A1]),
-        SYS_ENDPOINT_CREATE => ipc_syscalls::create(files, regs[A0]),
-        SYS_ENDPOINT_OPEN => ipc_syscalls::open(files, regs[A0]),
-        SYS_IPC_REPLY => ipc_syscalls::reply(space, files, pid, (regs[A0], regs[A1])),
+        abi::nr::PIPE2 => pipe_syscalls::pipe2(space, files, regs[A0], regs[A1]),
+        abi::nr::PIPE_OPEN => pipe_syscalls::pipe_open(files, regs[A0], regs[A1]),
+        abi::nr::ENDPOINT_CREATE => ipc_syscalls::create(files, regs[A0]),
+        abi::nr::ENDPOINT_OPEN => ipc_syscalls::open(files, regs[A0]),
+        abi::nr::IPC_REPLY => ipc_syscalls::reply(space, files, pid, (regs[A0], regs[A1])),
         SYS_OPENAT => file_syscalls::openat(space, files, regs[A1], regs[A2]),
         SYS_CLOSE => file_syscalls::close(files, regs[A0]),
         SYS_LSEEK => file_syscalls::lseek(files, regs[A0], regs[A1], regs[A2]),
@@ -152,10 +125,47 @@ pub fn handle(
             Err(_) => -EINVAL,
         },
         SYS_EXIT => return Action::Exit(regs[A0] as i32),
+        abi::nr::MMAP => memory_syscalls::mmap(
+            memory.space,
+            memory.mmap,
+            memory.frames,
+            regs[A0],
+            regs[A1],
+            regs[A2],
+            regs[A3],
+        ),
+        abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, memory.frames, regs[A0], regs[A1]),
+        abi::nr::SIMCTL_MAP => memory_syscalls::simctl_map(memory.space, memory.frames),
         _ => -ENOSYS,
     };
     regs[A0] = result as usize;
     Action::Continue
+}
+
+/// The calls that may block (pipe read/write, IPC send, recv, call,
+/// reply_recv), or `None` for any other call.
+fn blocking_call(
+    pid: usize,
+    space: &AddressSpace,
+    files: &mut Files<'_>,
+    regs: &[usize; 32],
+) -> Option<Progress> {
+    let (a0, a1, a2, a3, a4) = (regs[A0], regs[A1], regs[A2], regs[A3], regs[A4]);
+    Some(match regs[A7] {
+        SYS_READ if a0 != STDIN && pipe_syscalls::is_pipe(files, a0) => {
+            pipe_syscalls::read(space, files, a0, a1, a2)
+        }
+        SYS_WRITE if pipe_syscalls::is_pipe(files, a0) => {
+            pipe_syscalls::write(space, files, a0, a1, a2)
+        }
+        abi::nr::IPC_SEND => ipc_syscalls::send(space, files, pid, a0, (a1, a2), None),
+        abi::nr::IPC_CALL => ipc_syscalls::send(space, files, pid, a0, (a1, a2), Some((a3, a4))),
+        abi::nr::IPC_RECV => ipc_syscalls::recv(space, files, pid, a0, a1, a2),
+        abi::nr::IPC_REPLY_RECV => {
+            ipc_syscalls::reply_recv(space, files, pid, a0, (a1, a2), (a3, a4))
+        }
+        _ => return None,
+    })
 }
 
 /// write(1 or 2, buf, len): stdout and stderr go to the console.

@@ -1,8 +1,11 @@
 //! U-mode runtime for programs of the asyncsim guest kernel: the entry
 //! (`_start` calls the program's `main` and exits with its result), the
-//! panic handler (exit 101) and the syscall wrappers in [`sys`].
+//! panic handler (exit 101), the syscall wrappers in [`sys`], the kernel
+//! command line in [`cmdline`] and region-of-interest marking in [`roi`].
 #![no_std]
 
+pub mod cmdline;
+pub mod roi;
 pub mod sys;
 
 use core::fmt::{self, Write};
@@ -34,8 +37,10 @@ core::arch::global_asm!(
     start = sym start,
 );
 
-/// Runs the program and exits with its result (the kernel set up sp).
-extern "C" fn start() -> ! {
+/// Runs the program and exits with its result (the kernel set up sp and
+/// put the command line's address and length in a0/a1).
+extern "C" fn start(cmdline: usize, len: usize) -> ! {
+    cmdline::init(cmdline, len);
     // SAFETY: `__user_main` is defined by the program through `entry!`.
     let code = unsafe { __user_main() };
     sys::exit(code)

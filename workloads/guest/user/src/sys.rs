@@ -77,6 +77,44 @@ pub fn syscall3(number: usize, a0: usize, a1: usize, a2: usize) -> isize {
     ret
 }
 
+/// Raw syscall with six arguments (see [`syscall3`]).
+pub fn syscall6(number: usize, args: [usize; 6]) -> isize {
+    let ret: isize;
+    // SAFETY: as in `syscall3`.
+    unsafe {
+        core::arch::asm!(
+            "ecall",
+            inlateout("a0") args[0] => ret,
+            in("a1") args[1],
+            in("a2") args[2],
+            in("a3") args[3],
+            in("a4") args[4],
+            in("a5") args[5],
+            in("a7") number,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// Maps `len` bytes of fresh zeroed read-write memory; returns its
+/// address or -errno.
+pub fn mmap_anonymous(len: usize) -> isize {
+    use abi::nr::{MAP_ANONYMOUS, MAP_PRIVATE, MMAP, PROT_READ, PROT_WRITE};
+    let flags = MAP_PRIVATE | MAP_ANONYMOUS;
+    syscall6(MMAP, [0, len, PROT_READ | PROT_WRITE, flags, usize::MAX, 0])
+}
+
+/// Unmaps the pages of `addr..addr+len` (in the mmap area).
+pub fn munmap(addr: usize, len: usize) -> isize {
+    syscall3(abi::nr::MUNMAP, addr, len, 0)
+}
+
+/// Maps the sim-control page; returns its address or -errno.
+pub fn simctl_map() -> isize {
+    syscall3(abi::nr::SIMCTL_MAP, 0, 0, 0)
+}
+
 /// Writes `buf` to `fd`.
 pub fn write(fd: usize, buf: &[u8]) -> isize {
     syscall3(SYS_WRITE, fd, buf.as_ptr() as usize, buf.len())
