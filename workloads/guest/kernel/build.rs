@@ -16,6 +16,12 @@ const USER_PROGRAMS: &[&str] = &[
     "user-files",
     "bench-null",
     "user-memory",
+    "user-pipes",
+    "user-ipc",
+    "user-ipc-hostile",
+    "user-deadlock",
+    "bench-ipc",
+    "bench-echo",
 ];
 
 fn main() {

@@ -4,6 +4,7 @@
 //! of file, instead of blocking: nothing interrupts the kernel when input
 //! arrives, and asyncsim's UART has no host input at all.
 
+use crate::access::access_ok;
 use crate::file_syscalls::EFAULT;
 use crate::page_table::AddressSpace;
 use crate::sbi;
@@ -14,6 +15,9 @@ const MAX_READ: usize = 256;
 
 /// read(0, buf, len).
 pub fn read(space: &AddressSpace, buf: usize, len: usize) -> isize {
+    if !access_ok(buf, len) {
+        return -EFAULT;
+    }
     let len = len.min(MAX_READ);
     // Check first: input taken from the UART could not be given back.
     if write_user(space, buf, len, |_| {}).is_err() {

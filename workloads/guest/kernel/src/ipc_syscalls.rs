@@ -18,6 +18,7 @@
 //! full), and -EPIPE when the partner dies: a caller whose server ended
 //! (or took another call without replying) before the reply.
 
+use crate::access::access_ok;
 use crate::fd_table::Entry;
 use crate::file_syscalls::{Files, EBADF, EFAULT, EINVAL, EMFILE, ENOENT, ENOSPC};
 use crate::ipc::{IpcError, Step, MAX_MESSAGE};
@@ -69,7 +70,7 @@ pub fn send(
         return Progress::Done(-EBADF);
     };
     if let Some((rbuf, rcap)) = reply {
-        if write_user(space, rbuf, rcap.min(MAX_MESSAGE), |_| {}).is_err() {
+        if !writable(space, rbuf, rcap) {
             return Progress::Done(-EFAULT);
         }
     }
@@ -100,7 +101,7 @@ pub fn recv(
     let Some(ep) = endpoint(files, fd) else {
         return Progress::Done(-EBADF);
     };
-    if write_user(space, buf, cap.min(MAX_MESSAGE), |_| {}).is_err() {
+    if !writable(space, buf, cap) {
         return Progress::Done(-EFAULT);
     }
     let wakes = &mut *files.wakes;
@@ -150,7 +151,7 @@ pub fn reply_recv(
         return Progress::Done(-EBADF);
     }
     if !files.ipc.receiving(pid) {
-        if write_user(space, into.0, into.1.min(MAX_MESSAGE), |_| {}).is_err() {
+        if !writable(space, into.0, into.1) {
             return Progress::Done(-EFAULT);
         }
         let mut buf = [0u8; MAX_MESSAGE];
@@ -206,6 +207,12 @@ fn copy_in<'b>(
     })
     .map_err(|_| EFAULT)?;
     Ok(&buf[..len])
+}
+
+/// Whether a receive buffer of capacity `cap` at `va` is fine: in user
+/// space, and writable for the most a message can fill.
+fn writable(space: &AddressSpace, va: usize, cap: usize) -> bool {
+    access_ok(va, cap) && write_user(space, va, cap.min(MAX_MESSAGE), |_| {}).is_ok()
 }
 
 /// Copies `message` (truncated to `cap`) to user buffer `va`.

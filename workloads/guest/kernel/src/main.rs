@@ -9,6 +9,7 @@
 #![no_std]
 #![no_main]
 
+mod access;
 mod clock;
 mod cmdline;
 mod console;

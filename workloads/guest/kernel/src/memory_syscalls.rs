@@ -10,9 +10,7 @@ use crate::devices;
 use crate::frames::{FramePool, PAGE_SIZE};
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W};
 use abi::errno::{EEXIST, EINVAL, ENODEV, ENOMEM};
-use abi::nr::{
-    MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MMAP_BASE, MMAP_END, PROT_READ, PROT_WRITE,
-};
+use abi::nr::{MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MMAP_BASE, MMAP_END, PROT_READ, PROT_WRITE};
 
 /// Where the next mmap without MAP_FIXED starts looking (next fit, so
 /// that a map/unmap loop finds a free page at once instead of scanning

@@ -8,6 +8,7 @@
 //! checked before anything happens, so a bad pointer is -EFAULT at once
 //! (even when the call would block) and leaves the pipe as it was.
 
+use crate::access::access_ok;
 use crate::fd_table::Entry;
 use crate::file_syscalls::{Files, EBADF, EFAULT, EINVAL, EMFILE, ENOSPC};
 use crate::objects::{pipe_readable, pipe_writable, Progress};
@@ -111,6 +112,9 @@ pub fn read(
         return Progress::Done(-EBADF);
     };
     // A read never returns more than the pipe holds.
+    if !access_ok(buf, len) {
+        return Progress::Done(-EFAULT);
+    }
     let len = len.min(PIPE_CAPACITY);
     if write_user(space, buf, len, |_| {}).is_err() {
         return Progress::Done(-EFAULT);
@@ -151,6 +155,9 @@ pub fn write(
         return Progress::Done(-EBADF);
     };
     // Nothing past the first PIPE_CAPACITY bytes is taken in one call.
+    if !access_ok(buf, len) {
+        return Progress::Done(-EFAULT);
+    }
     if read_user(space, buf, len.min(PIPE_CAPACITY), |_| {}).is_err() {
         return Progress::Done(-EFAULT);
     }

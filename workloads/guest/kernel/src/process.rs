@@ -160,7 +160,13 @@ impl Process {
                 mmap: &mut self.mmap,
                 frames: &mut *frames,
             };
-            match syscall::handle(self.pid, &mut memory, &mut files, &mut self.frame.regs, clock) {
+            match syscall::handle(
+                self.pid,
+                &mut memory,
+                &mut files,
+                &mut self.frame.regs,
+                clock,
+            ) {
                 Action::Continue => {}
                 Action::Yield => return Event::Yielded,
                 Action::SleepUntil(deadline) => return Event::Sleeping(deadline),

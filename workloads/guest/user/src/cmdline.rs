@@ -15,7 +15,10 @@ pub(crate) fn init(address: usize, length: usize) {
 
 /// The whole command line ("" if the kernel passed none or not UTF-8).
 pub fn get() -> &'static str {
-    let (address, length) = (ADDRESS.load(Ordering::Relaxed), LENGTH.load(Ordering::Relaxed));
+    let (address, length) = (
+        ADDRESS.load(Ordering::Relaxed),
+        LENGTH.load(Ordering::Relaxed),
+    );
     if address == 0 || length == 0 {
         return "";
     }

@@ -69,7 +69,8 @@ fn parameters() -> Result<(Design, u64, u64), &'static str> {
         None => Design::Sync,
         Some(name) => Design::parse(name).ok_or("unknown design")?,
     };
-    let c = cmdline::number(abi::cmdline::keys::CONCURRENCY, 1).map_err(|_| "c= is not a number")?;
+    let c =
+        cmdline::number(abi::cmdline::keys::CONCURRENCY, 1).map_err(|_| "c= is not a number")?;
     let rounds =
         cmdline::number(abi::cmdline::keys::ROUNDS, 10).map_err(|_| "rounds= is not a number")?;
     if c == 0 || rounds == 0 {

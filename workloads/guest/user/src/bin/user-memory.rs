@@ -65,7 +65,10 @@ fn main() -> i32 {
     );
 
     c.check("len 0", mmap(0, 0, RW, ANON) == -EINVAL);
-    c.check("PROT_EXEC refused", mmap(0, PAGE, RW | PROT_EXEC, ANON) == -EINVAL);
+    c.check(
+        "PROT_EXEC refused",
+        mmap(0, PAGE, RW | PROT_EXEC, ANON) == -EINVAL,
+    );
     c.check("not anonymous", mmap(0, PAGE, RW, MAP_PRIVATE) == -EINVAL);
     c.check("unknown flag", mmap(0, PAGE, RW, ANON | 0x4000) == -EINVAL);
     c.check(
@@ -96,9 +99,15 @@ fn main() -> i32 {
         "mmap larger than memory",
         sys::mmap_anonymous(200 << 20) == -ENOMEM,
     );
-    c.check("munmap of the stack", sys::munmap(0x3fff_f000, PAGE) == -EINVAL);
+    c.check(
+        "munmap of the stack",
+        sys::munmap(0x3fff_f000, PAGE) == -EINVAL,
+    );
     c.check("munmap unaligned", sys::munmap(a + 8, PAGE) == -EINVAL);
-    c.check("munmap of nothing mapped", sys::munmap(MMAP_BASE + (64 << 20), PAGE) == 0);
+    c.check(
+        "munmap of nothing mapped",
+        sys::munmap(MMAP_BASE + (64 << 20), PAGE) == 0,
+    );
     c.check("munmap the middle page", sys::munmap(a + PAGE, PAGE) == 0);
     c.check("the first page still holds data", mem[5] == 35);
     let again = sys::mmap_anonymous(PAGE);
@@ -106,10 +115,17 @@ fn main() -> i32 {
     // SAFETY: just mapped.
     let fresh = unsafe { core::slice::from_raw_parts(again as usize as *const u64, PAGE / 8) };
     c.check("a reused frame reads zero", fresh.iter().all(|&w| w == 0));
-    c.check("munmap the rest", sys::munmap(a, 3 * PAGE) == 0 && sys::munmap(again as usize, PAGE) == 0);
+    c.check(
+        "munmap the rest",
+        sys::munmap(a, 3 * PAGE) == 0 && sys::munmap(again as usize, PAGE) == 0,
+    );
 
     if c.failed != 0 {
-        println!("user-memory: {} of {} checks failed", c.failed, c.failed + c.passed);
+        println!(
+            "user-memory: {} of {} checks failed",
+            c.failed,
+            c.failed + c.passed
+        );
         return 1;
     }
     println!("user-memory: all {} checks passed", c.passed);
