@@ -177,18 +177,21 @@ impl Ipc {
             .is_some_and(|p| !matches!(p.phase, Phase::Idle | Phase::Receiving))
     }
 
-    /// Starts a send (`call` false) or call of `msg` on `ep` by `pid`:
-    /// the message waits in the kernel and `pid` blocks until a receiver
-    /// takes it (then, for a call, until the reply).
+    /// Starts a send (`call` false) or call of a `len`-byte message on
+    /// `ep` by `pid`; `fill` writes the message into the kernel's buffer
+    /// (straight from user memory; on error nothing changes). The message
+    /// waits there and `pid` blocks until a receiver takes it (then, for a
+    /// call, until the reply).
     pub fn start_send(
         &mut self,
         pid: usize,
         ep: EndpointId,
-        msg: &[u8],
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result<(), IpcError>,
         call: bool,
         wake: &mut dyn FnMut(Wait),
     ) -> Result<Step, IpcError> {
-        if msg.len() > MAX_MESSAGE {
+        if len > MAX_MESSAGE {
             return Err(IpcError::TooLong);
         }
         if !matches!(self.endpoints.get(ep), Some(Some(_))) {
@@ -196,8 +199,8 @@ impl Ipc {
         }
         let seq = self.next_seq;
         let me = self.party_or_new(pid)?;
-        me.msg[..msg.len()].copy_from_slice(msg);
-        me.len = msg.len();
+        fill(&mut me.msg[..len])?;
+        me.len = len;
         me.phase = Phase::Sending { ep, call, seq };
         self.next_seq += 1;
         wake(Wait::Receivers(ep));
@@ -303,19 +306,22 @@ impl Ipc {
         self.party(pid).is_some_and(|p| p.phase == Phase::Receiving)
     }
 
-    /// reply: sends `msg` to the caller `pid` received last and wakes it.
+    /// reply: a `len`-byte message, written by `fill` into the caller's
+    /// buffer, for the caller `pid` received last, which is woken. If
+    /// `fill` fails nothing changes (the caller still waits).
     pub fn reply(
         &mut self,
         pid: usize,
-        msg: &[u8],
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result<(), IpcError>,
         wake: &mut dyn FnMut(Wait),
     ) -> Result<(), IpcError> {
-        if msg.len() > MAX_MESSAGE {
+        if len > MAX_MESSAGE {
             return Err(IpcError::TooLong);
         }
         let caller = self
-            .party_mut(pid)
-            .and_then(|me| me.reply_to.take())
+            .party(pid)
+            .and_then(|me| me.reply_to)
             .ok_or(IpcError::NoCaller)?;
         let Some(c) = self
             .party_mut(caller)
@@ -323,10 +329,13 @@ impl Ipc {
         else {
             return Err(IpcError::NoCaller);
         };
-        c.msg[..msg.len()].copy_from_slice(msg);
-        c.len = msg.len();
+        fill(&mut c.msg[..len])?;
+        c.len = len;
         c.phase = Phase::Replied;
         wake(Wait::Party(caller));
+        if let Some(me) = self.party_mut(pid) {
+            me.reply_to = None;
+        }
         Ok(())
     }
 
@@ -422,6 +431,14 @@ mod tests {
         }
     }
 
+    /// A fill function that copies `msg`.
+    fn fill(msg: &[u8]) -> impl FnOnce(&mut [u8]) -> Result<(), IpcError> + '_ {
+        |buf| {
+            buf.copy_from_slice(msg);
+            Ok(())
+        }
+    }
+
     fn copy_to(out: &mut Vec<u8>) -> impl FnOnce(&[u8]) -> Result<usize, IpcError> + '_ {
         |m| {
             out.clear();
@@ -465,7 +482,7 @@ mod tests {
         assert!(!ipc.busy(2));
         // The client calls: it blocks and wakes the receivers.
         assert_eq!(
-            ipc.start_send(1, ep, b"ping", true, &mut w.f()),
+            ipc.start_send(1, ep, b"ping".len(), fill(b"ping"), true, &mut w.f()),
             Ok(Step::Block(Wait::Party(1)))
         );
         assert_eq!(w.0, [Wait::Receivers(ep)]);
@@ -487,9 +504,13 @@ mod tests {
             ipc.resume(1, copy_to(&mut got)),
             Ok(Step::Block(Wait::Party(1)))
         );
-        ipc.reply(2, b"pong!", &mut w.f()).unwrap();
+        ipc.reply(2, b"pong!".len(), fill(b"pong!"), &mut w.f())
+            .unwrap();
         assert_eq!(w.0[2], Wait::Party(1));
-        assert_eq!(ipc.reply(2, b"again", &mut w.f()), Err(IpcError::NoCaller));
+        assert_eq!(
+            ipc.reply(2, b"again".len(), fill(b"again"), &mut w.f()),
+            Err(IpcError::NoCaller)
+        );
         assert_eq!(ipc.resume(1, copy_to(&mut got)), Ok(Step::Done(5)));
         assert_eq!(got, b"pong!");
         assert!(!ipc.busy(1));
@@ -500,8 +521,10 @@ mod tests {
         let mut ipc = Ipc::new();
         let mut w = Wakes::default();
         let ep = ipc.create(1).unwrap();
-        ipc.start_send(3, ep, b"first", false, &mut w.f()).unwrap();
-        ipc.start_send(1, ep, b"second", false, &mut w.f()).unwrap();
+        ipc.start_send(3, ep, b"first".len(), fill(b"first"), false, &mut w.f())
+            .unwrap();
+        ipc.start_send(1, ep, b"second".len(), fill(b"second"), false, &mut w.f())
+            .unwrap();
         let mut got = Vec::new();
         assert_eq!(
             ipc.recv(2, ep, copy_to(&mut got), &mut w.f()),
@@ -519,7 +542,7 @@ mod tests {
         );
         assert_eq!(got, b"second");
         assert_eq!(
-            ipc.reply(2, b"x", &mut w.f()),
+            ipc.reply(2, b"x".len(), fill(b"x"), &mut w.f()),
             Err(IpcError::NoCaller),
             "a send wants no reply"
         );
@@ -531,7 +554,8 @@ mod tests {
         let mut ipc = Ipc::new();
         let mut w = Wakes::default();
         let ep = ipc.create(1).unwrap();
-        ipc.start_send(1, ep, b"keep", true, &mut w.f()).unwrap();
+        ipc.start_send(1, ep, b"keep".len(), fill(b"keep"), true, &mut w.f())
+            .unwrap();
         assert_eq!(
             ipc.recv(2, ep, |_| Err(IpcError::Fault), &mut w.f()),
             Err(IpcError::Fault)
@@ -551,16 +575,19 @@ mod tests {
         let ep = ipc.create(1).unwrap();
         let long = [0u8; MAX_MESSAGE + 1];
         assert_eq!(
-            ipc.start_send(1, ep, &long, false, &mut w.f()),
+            ipc.start_send(1, ep, long.len(), fill(&long), false, &mut w.f()),
             Err(IpcError::TooLong)
         );
-        assert_eq!(ipc.reply(1, &long, &mut w.f()), Err(IpcError::TooLong));
         assert_eq!(
-            ipc.start_send(1, ep + 1, b"", false, &mut w.f()),
+            ipc.reply(1, long.len(), fill(&long), &mut w.f()),
+            Err(IpcError::TooLong)
+        );
+        assert_eq!(
+            ipc.start_send(1, ep + 1, 0, fill(b""), false, &mut w.f()),
             Err(IpcError::NotFound)
         );
         assert_eq!(
-            ipc.start_send(1, usize::MAX, b"", false, &mut w.f()),
+            ipc.start_send(1, usize::MAX, 0, fill(b""), false, &mut w.f()),
             Err(IpcError::NotFound)
         );
         let mut got = Vec::new();
@@ -568,12 +595,22 @@ mod tests {
             ipc.recv(1, 99, copy_to(&mut got), &mut w.f()),
             Err(IpcError::NotFound)
         );
-        assert_eq!(ipc.reply(5, b"", &mut w.f()), Err(IpcError::NoCaller));
+        assert_eq!(
+            ipc.reply(5, 0, fill(b""), &mut w.f()),
+            Err(IpcError::NoCaller)
+        );
         assert_eq!(ipc.resume(5, copy_to(&mut got)), Err(IpcError::PartnerGone));
         assert!(w.0.is_empty());
         // A full message is fine.
         assert!(ipc
-            .start_send(1, ep, &[9; MAX_MESSAGE], false, &mut w.f())
+            .start_send(
+                1,
+                ep,
+                MAX_MESSAGE,
+                fill(&[9; MAX_MESSAGE]),
+                false,
+                &mut w.f()
+            )
             .is_ok());
     }
 
@@ -583,7 +620,8 @@ mod tests {
         let mut w = Wakes::default();
         let ep = ipc.create(1).unwrap();
         let mut got = Vec::new();
-        ipc.start_send(1, ep, b"q", true, &mut w.f()).unwrap();
+        ipc.start_send(1, ep, b"q".len(), fill(b"q"), true, &mut w.f())
+            .unwrap();
         ipc.recv(2, ep, copy_to(&mut got), &mut w.f()).unwrap();
         w.0.clear();
         ipc.exit(2, &mut w.f());
@@ -592,12 +630,45 @@ mod tests {
         assert!(!ipc.busy(1));
 
         // Now the caller dies while the server owes it the reply.
-        ipc.start_send(1, ep, b"q", true, &mut w.f()).unwrap();
+        ipc.start_send(1, ep, b"q".len(), fill(b"q"), true, &mut w.f())
+            .unwrap();
         ipc.recv(3, ep, copy_to(&mut got), &mut w.f()).unwrap();
         ipc.exit(1, &mut w.f());
-        assert_eq!(ipc.reply(3, b"late", &mut w.f()), Err(IpcError::NoCaller));
+        assert_eq!(
+            ipc.reply(3, b"late".len(), fill(b"late"), &mut w.f()),
+            Err(IpcError::NoCaller)
+        );
         ipc.exit(3, &mut w.f());
         assert_eq!(ipc.parties_in_use(), 0);
+    }
+
+    #[test]
+    fn failed_fills_change_nothing() {
+        let mut ipc = Ipc::new();
+        let mut w = Wakes::default();
+        let ep = ipc.create(1).unwrap();
+        let fault = |_: &mut [u8]| Err(IpcError::Fault);
+        assert_eq!(
+            ipc.start_send(1, ep, 4, fault, true, &mut w.f()),
+            Err(IpcError::Fault)
+        );
+        assert!(!ipc.busy(1), "no message is queued");
+        let mut got = Vec::new();
+        assert_eq!(
+            ipc.recv(2, ep, copy_to(&mut got), &mut w.f()),
+            Ok(Step::Block(Wait::Receivers(ep)))
+        );
+        ipc.start_send(1, ep, 2, fill(b"hi"), true, &mut w.f())
+            .unwrap();
+        ipc.recv(2, ep, copy_to(&mut got), &mut w.f()).unwrap();
+        assert_eq!(ipc.reply(2, 1, fault, &mut w.f()), Err(IpcError::Fault));
+        assert_eq!(
+            ipc.resume(1, copy_to(&mut got)),
+            Ok(Step::Block(Wait::Party(1)))
+        );
+        ipc.reply(2, 2, fill(b"ok"), &mut w.f()).unwrap();
+        assert_eq!(ipc.resume(1, copy_to(&mut got)), Ok(Step::Done(2)));
+        assert_eq!(got, b"ok");
     }
 
     #[test]
@@ -605,7 +676,8 @@ mod tests {
         let mut ipc = Ipc::new();
         let mut w = Wakes::default();
         let ep = ipc.create(1).unwrap();
-        ipc.start_send(1, ep, b"gone", false, &mut w.f()).unwrap();
+        ipc.start_send(1, ep, b"gone".len(), fill(b"gone"), false, &mut w.f())
+            .unwrap();
         ipc.exit(1, &mut w.f());
         let mut got = Vec::new();
         assert_eq!(
@@ -620,13 +692,15 @@ mod tests {
         let mut w = Wakes::default();
         let ep = ipc.create(1).unwrap();
         let mut got = Vec::new();
-        ipc.start_send(1, ep, b"a", true, &mut w.f()).unwrap();
-        ipc.start_send(3, ep, b"b", true, &mut w.f()).unwrap();
+        ipc.start_send(1, ep, b"a".len(), fill(b"a"), true, &mut w.f())
+            .unwrap();
+        ipc.start_send(3, ep, b"b".len(), fill(b"b"), true, &mut w.f())
+            .unwrap();
         ipc.recv(2, ep, copy_to(&mut got), &mut w.f()).unwrap();
         ipc.recv(2, ep, copy_to(&mut got), &mut w.f()).unwrap();
         assert_eq!(got, b"b");
         assert_eq!(ipc.resume(1, copy_to(&mut got)), Err(IpcError::PartnerGone));
-        ipc.reply(2, b"B", &mut w.f()).unwrap();
+        ipc.reply(2, b"B".len(), fill(b"B"), &mut w.f()).unwrap();
         assert_eq!(ipc.resume(3, copy_to(&mut got)), Ok(Step::Done(1)));
         assert_eq!(got, b"B");
     }
@@ -637,10 +711,11 @@ mod tests {
         let mut w = Wakes::default();
         let ep = ipc.create(1).unwrap();
         for pid in 0..MAX_PARTIES {
-            ipc.start_send(pid, ep, b"", false, &mut w.f()).unwrap();
+            ipc.start_send(pid, ep, 0, fill(b""), false, &mut w.f())
+                .unwrap();
         }
         assert_eq!(
-            ipc.start_send(MAX_PARTIES, ep, b"", false, &mut w.f()),
+            ipc.start_send(MAX_PARTIES, ep, 0, fill(b""), false, &mut w.f()),
             Err(IpcError::NoSpace)
         );
     }

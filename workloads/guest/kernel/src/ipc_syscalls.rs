@@ -74,19 +74,18 @@ pub fn send(
             return Progress::Done(-EFAULT);
         }
     }
-    let mut buf = [0u8; MAX_MESSAGE];
-    let message = match copy_in(space, msg, &mut buf) {
-        Ok(message) => message,
-        Err(errno) => return Progress::Done(-errno),
-    };
+    if let Err(errno) = readable(space, msg) {
+        return Progress::Done(-errno);
+    }
     let wakes = &mut *files.wakes;
-    progress(
-        files
-            .ipc
-            .start_send(pid, ep, message, reply.is_some(), &mut |w| {
-                wakes.add(ipc_wait(w))
-            }),
-    )
+    progress(files.ipc.start_send(
+        pid,
+        ep,
+        msg.1,
+        |buf| copy_in(space, msg.0, buf),
+        reply.is_some(),
+        &mut |w| wakes.add(ipc_wait(w)),
+    ))
 }
 
 /// ipc_recv(fd, buf, cap) of process `pid`.
@@ -121,16 +120,15 @@ pub fn reply(
     pid: usize,
     msg: (usize, usize),
 ) -> isize {
-    let mut buf = [0u8; MAX_MESSAGE];
-    let message = match copy_in(space, msg, &mut buf) {
-        Ok(message) => message,
-        Err(errno) => return -errno,
-    };
+    if let Err(errno) = readable(space, msg) {
+        return -errno;
+    }
     let wakes = &mut *files.wakes;
     match files
         .ipc
-        .reply(pid, message, &mut |w| wakes.add(ipc_wait(w)))
-    {
+        .reply(pid, msg.1, |buf| copy_in(space, msg.0, buf), &mut |w| {
+            wakes.add(ipc_wait(w))
+        }) {
         Ok(()) => 0,
         Err(e) => -errno(e),
     }
@@ -154,16 +152,15 @@ pub fn reply_recv(
         if !writable(space, into.0, into.1) {
             return Progress::Done(-EFAULT);
         }
-        let mut buf = [0u8; MAX_MESSAGE];
-        let message = match copy_in(space, msg, &mut buf) {
-            Ok(message) => message,
-            Err(errno) => return Progress::Done(-errno),
-        };
+        if let Err(errno) = readable(space, msg) {
+            return Progress::Done(-errno);
+        }
         let wakes = &mut *files.wakes;
         match files
             .ipc
-            .reply(pid, message, &mut |w| wakes.add(ipc_wait(w)))
-        {
+            .reply(pid, msg.1, |buf| copy_in(space, msg.0, buf), &mut |w| {
+                wakes.add(ipc_wait(w))
+            }) {
             Ok(()) | Err(IpcError::NoCaller) => {}
             Err(e) => return Progress::Done(-errno(e)),
         }
@@ -191,22 +188,28 @@ fn install(files: &mut Files<'_>, ep: usize) -> isize {
     }
 }
 
-/// Copies user message `(va, len)` into `buf`; -errno if too long or bad.
-fn copy_in<'b>(
-    space: &AddressSpace,
-    (va, len): (usize, usize),
-    buf: &'b mut [u8; MAX_MESSAGE],
-) -> Result<&'b [u8], isize> {
-    if len > MAX_MESSAGE {
-        return Err(EINVAL);
-    }
+/// Copies the user message at `va` into `buf` (the kernel's message
+/// slot, of the message's length).
+fn copy_in(space: &AddressSpace, va: usize, buf: &mut [u8]) -> Result<(), IpcError> {
     let mut at = 0;
-    read_user(space, va, len, |chunk| {
+    read_user(space, va, buf.len(), |chunk| {
         buf[at..at + chunk.len()].copy_from_slice(chunk);
         at += chunk.len();
     })
-    .map_err(|_| EFAULT)?;
-    Ok(&buf[..len])
+    .map_err(|_| IpcError::Fault)
+}
+
+/// Checks a message to send, before anything happens (so that errors do
+/// not depend on whether a partner is there): -EINVAL if too long,
+/// -EFAULT if not readable user memory.
+fn readable(space: &AddressSpace, (va, len): (usize, usize)) -> Result<(), isize> {
+    if len > MAX_MESSAGE {
+        return Err(EINVAL);
+    }
+    if !access_ok(va, len) || read_user(space, va, len, |_| {}).is_err() {
+        return Err(EFAULT);
+    }
+    Ok(())
 }
 
 /// Whether a receive buffer of capacity `cap` at `va` is fine: in user

@@ -51,7 +51,9 @@ impl Objects {
 
 /// Wake-ups not yet applied to the scheduler.
 pub struct Wakes {
-    keys: [Option<WaitKey>; MAX_WAKES],
+    /// `keys[..len]` are pending.
+    keys: [WaitKey; MAX_WAKES],
+    len: usize,
     /// More distinct keys than fit: wake every blocked process.
     overflow: bool,
 }
@@ -60,18 +62,22 @@ impl Wakes {
     /// None pending.
     pub const fn new() -> Self {
         Self {
-            keys: [None; MAX_WAKES],
+            keys: [WaitKey { class: 0, index: 0 }; MAX_WAKES],
+            len: 0,
             overflow: false,
         }
     }
 
     /// Records a wake-up of the processes blocked on `key`.
     pub fn add(&mut self, key: WaitKey) {
-        if self.keys.contains(&Some(key)) {
+        if self.keys[..self.len].contains(&key) {
             return;
         }
-        match self.keys.iter_mut().find(|k| k.is_none()) {
-            Some(slot) => *slot = Some(key),
+        match self.keys.get_mut(self.len) {
+            Some(slot) => {
+                *slot = key;
+                self.len += 1;
+            }
             None => self.overflow = true,
         }
     }
@@ -80,9 +86,10 @@ impl Wakes {
     /// whether more keys were recorded than fit, so that every blocked
     /// process must be woken.
     pub fn take(&mut self, mut each: impl FnMut(WaitKey)) -> bool {
-        for key in self.keys.iter_mut().filter_map(Option::take) {
+        for &key in &self.keys[..self.len] {
             each(key);
         }
+        self.len = 0;
         core::mem::take(&mut self.overflow)
     }
 }
