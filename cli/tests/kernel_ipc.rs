@@ -142,6 +142,23 @@ fn a_deadlock_is_reported_and_ended_not_hung() {
     run.assert_no_leaks();
 }
 
+/// A process killed while holding the read end of a pipe wakes the
+/// writer blocked on the full pipe with -EPIPE.
+#[test]
+fn a_killed_partner_wakes_the_blocked_writer_with_epipe() {
+    let run = boot("init=user-partner-dies,user-partner-dies");
+    run.assert_exit(1);
+    let killed = run
+        .lines
+        .iter()
+        .position(|l| l.starts_with("process 1 killed by store page fault"))
+        .unwrap_or_else(|| panic!("no kill report in {:#?}", run.lines));
+    let passed = run.line("user-partner-dies (survivor): all 7 checks passed");
+    assert!(killed < passed, "{:#?}", run.lines);
+    run.line("process 2 exited with code 0");
+    run.assert_no_leaks();
+}
+
 /// bench-ipc: the server echoes inverted bytes, the client checks every
 /// reply; parameters come from the command line; other designs are
 /// refused by both instances.
@@ -172,7 +189,9 @@ fn the_ipc_benchmark_runs_ping_pong_with_its_parameters() {
 fn the_echo_benchmark_runs_over_pipes() {
     let run = boot("init=bench-echo,bench-echo design=sync c=3 rounds=20 payload=4096");
     run.assert_exit(0);
-    run.line("bench-echo: design=sync c=3 rounds=20 payload=4096: 60 echoes ok (120 client syscalls)");
+    run.line(
+        "bench-echo: design=sync c=3 rounds=20 payload=4096: 60 echoes ok (120 client syscalls)",
+    );
     run.line("process 1 exited with code 0");
     run.assert_no_leaks();
 

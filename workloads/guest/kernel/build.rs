@@ -22,6 +22,7 @@ const USER_PROGRAMS: &[&str] = &[
     "user-deadlock",
     "bench-ipc",
     "bench-echo",
+    "user-partner-dies",
 ];
 
 fn main() {
