@@ -126,3 +126,21 @@ fn every_process_blocked_is_a_deadlock_but_a_sleeper_is_not() {
     assert_eq!(s.wake_all(PIPE), 2);
     assert!(!s.all_blocked());
 }
+
+#[test]
+fn waking_every_blocked_process_leaves_sleepers_asleep() {
+    let mut s = Scheduler::new();
+    for pid in 1..=3u32 {
+        s.add(pid).unwrap();
+    }
+    let a = s.pick().unwrap();
+    s.block(a, PIPE);
+    let b = s.pick().unwrap();
+    s.block(b, OTHER);
+    let c = s.pick().unwrap();
+    s.sleep(c, 50);
+    assert_eq!(s.pick(), None);
+    s.wake_all_blocked();
+    assert_eq!(picks(&mut s, 3), [Some(1), Some(2), Some(1)]);
+    assert_eq!(s.next_wake(), Some(50), "the sleeper still sleeps");
+}
