@@ -23,6 +23,12 @@ enum Command {
     Run(commands::run::RunArgs),
     /// Run every bundled guest program, check it passes, write results/.
     Programs(commands::programs::ProgramsArgs),
+    /// Write figures (SVG, PNG), summary.csv/json and report.md of a sweep.
+    Plot(commands::report::PlotArgs),
+    /// Compare results with a baseline: exit 0 if all hold, 1 on regression.
+    Check(commands::check::CheckArgs),
+    /// Join the results of sweep shards into one results.jsonl.
+    Merge(commands::merge::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +36,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Run(args)) => commands::run::run(args),
         Some(Command::Programs(args)) => commands::programs::run(args),
+        Some(Command::Plot(args)) => commands::report::run(args),
+        Some(Command::Check(args)) => commands::check::run(args),
+        Some(Command::Merge(args)) => commands::merge::run(args),
         None => commands::programs::run(Default::default()),
     };
     match result {

@@ -1,4 +1,8 @@
+pub mod check;
+pub mod merge;
 pub mod programs;
+pub mod report;
+mod results_path;
 pub mod run;
 
 /// Millions of guest instructions per host second (0 for an instant run).
