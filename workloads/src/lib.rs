@@ -21,7 +21,11 @@
 //! as pid 2; `user-fault` must be killed; `user-spin`, `user-yield` and
 //! `user-sleep` exercise the scheduler; `user-files` checks the memory
 //! file system calls, `user-memory` mmap/munmap and the command line;
-//! `bench-null` is the null-syscall benchmark) and powers off with exit code 0
+//! `bench-null` is the null-syscall benchmark; `user-pipes`, `user-ipc`,
+//! `user-ipc-hostile`, `user-deadlock` and `user-partner-dies` check the
+//! pipes and IPC endpoints; `bench-ipc` (ipc-sync) and `bench-echo` (sync,
+//! pipes) are their benchmarks, each run as two processes) and powers off
+//! with exit code 0
 //! when every process exited with 0, else 1.
 //! See guest/README.md.
 
