@@ -1,7 +1,7 @@
 //! Host tests of the guest kernel's run queue: round-robin order, sleeping
 //! and waking, removal, and a full table.
 
-use crate::kernel_scheduler::{Scheduler, MAX_PROCESSES};
+use crate::kernel_scheduler::{Scheduler, WaitKey, MAX_PROCESSES};
 
 /// Picks `n` times, returning the processes (pids) picked.
 fn picks(s: &mut Scheduler<u32>, n: usize) -> Vec<Option<u32>> {
@@ -76,4 +76,52 @@ fn a_full_table_gives_the_process_back() {
     }
     let (_, back) = s.add(99).unwrap_err();
     assert_eq!(back, 99);
+}
+
+const PIPE: WaitKey = WaitKey { class: 1, index: 0 };
+const OTHER: WaitKey = WaitKey { class: 1, index: 1 };
+
+#[test]
+fn blocked_processes_wait_until_unblocked() {
+    let mut s = Scheduler::new();
+    for pid in 1..=3u32 {
+        s.add(pid).unwrap();
+    }
+    let a = s.pick().unwrap(); // pid 1
+    s.block(a, PIPE);
+    let b = s.pick().unwrap(); // pid 2
+    s.block(b, OTHER);
+    assert_eq!(s.next_wake(), None, "blocking sets no deadline");
+    s.wake(u64::MAX);
+    assert_eq!(
+        picks(&mut s, 2),
+        [Some(3), Some(3)],
+        "time does not wake them"
+    );
+    assert!(s.unblock(a));
+    assert!(!s.unblock(a), "already Ready");
+    assert_eq!(picks(&mut s, 2), [Some(1), Some(3)]);
+    assert!(s.unblock(b));
+    assert_eq!(picks(&mut s, 3), [Some(1), Some(2), Some(3)]);
+}
+
+#[test]
+fn unblock_leaves_ready_and_sleeping_processes_and_empty_slots_alone() {
+    let mut s = Scheduler::new();
+    for pid in 1..=3u32 {
+        s.add(pid).unwrap();
+    }
+    let a = s.pick().unwrap();
+    s.block(a, PIPE);
+    let b = s.pick().unwrap();
+    s.sleep(b, 50);
+    let c = s.pick().unwrap();
+    assert!(!s.unblock(b), "a sleeper is not blocked");
+    assert!(!s.unblock(c), "a Ready process is not blocked");
+    assert!(!s.unblock(MAX_PROCESSES - 1), "an empty slot");
+    assert!(!s.unblock(MAX_PROCESSES), "no such slot");
+    assert_eq!(s.next_wake(), Some(50), "the sleeper still sleeps");
+    assert_eq!(picks(&mut s, 2), [Some(3), Some(3)]);
+    assert!(s.unblock(a));
+    assert_eq!(picks(&mut s, 2), [Some(1), Some(3)]);
 }

@@ -1,8 +1,10 @@
 //! The benchmark workloads `asyncsim run --workload` knows and the syscall
 //! designs it can select: a workload names the user program the kernel
-//! starts (`init=`), which reads `design=`, `c=`, `rounds=` and any extra
-//! `KEY=VALUE` from its command line, marks its region of interest and
-//! reports what it completed through sim-control.
+//! starts (`init=`, as many instances as the workload needs: the IPC and
+//! echo benchmarks are a server and a client of the same program), which
+//! reads `design=`, `c=`, `rounds=` and any extra `KEY=VALUE` from its
+//! command line, marks its region of interest and reports what it
+//! completed through sim-control.
 
 /// A benchmark workload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,16 +13,40 @@ pub struct Workload {
     pub name: &'static str,
     /// The user program the kernel runs (embedded in [`crate::kernel`]).
     pub program: &'static str,
+    /// How many processes of `program` the kernel starts (pid 1, 2, ...).
+    pub instances: usize,
     /// One line for listings.
     pub summary: &'static str,
 }
 
 /// Every workload, in the order listings show them.
-pub const WORKLOADS: &[Workload] = &[Workload {
-    name: "null",
-    program: "bench-null",
-    summary: "c submitters x rounds of getpid, the cheapest syscall",
-}];
+pub const WORKLOADS: &[Workload] = &[
+    Workload {
+        name: "null",
+        program: "bench-null",
+        instances: 1,
+        summary: "c submitters x rounds of getpid, the cheapest syscall",
+    },
+    Workload {
+        name: "ipc",
+        program: "bench-ipc",
+        instances: 2,
+        summary: "IPC ping-pong (design ipc-sync): c calls x rounds through a kernel endpoint",
+    },
+    Workload {
+        name: "echo",
+        program: "bench-echo",
+        instances: 2,
+        summary: "pipe echo server (design sync): c requests x rounds through two named pipes",
+    },
+];
+
+impl Workload {
+    /// The `init=` value: the program once per instance, comma-separated.
+    pub fn init(&self) -> String {
+        vec![self.program; self.instances].join(",")
+    }
+}
 
 /// Every syscall design (DESIGN.md §3), by its `--design` / `design=` name.
 pub const DESIGNS: &[&str] = &[
@@ -59,6 +85,7 @@ mod tests {
             );
             assert_eq!(workload(w.name), Some(w));
             assert!(!w.summary.is_empty());
+            assert!(w.instances >= 1, "{}", w.name);
             // User programs are embedded in the kernel, not standalone.
             assert!(crate::guest_program(w.program).is_none(), "{}", w.program);
             let kernel = crate::kernel();
@@ -71,6 +98,15 @@ mod tests {
             );
         }
         assert_eq!(workload("null").map(|w| w.program), Some("bench-null"));
+        assert_eq!(workload("null").map(Workload::init).as_deref(), Some("bench-null"));
+        assert_eq!(
+            workload("ipc").map(Workload::init).as_deref(),
+            Some("bench-ipc,bench-ipc")
+        );
+        assert_eq!(
+            workload("echo").map(Workload::init).as_deref(),
+            Some("bench-echo,bench-echo")
+        );
         assert!(workload("no-such-workload").is_none());
     }
 }

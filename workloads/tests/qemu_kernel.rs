@@ -201,3 +201,47 @@ fn batch_ring_requests_run_on_qemu() {
         );
     }
 }
+
+/// Same as cli/tests/kernel_ipc.rs: pipes block and wake across two
+/// processes, the IPC endpoints pass every check, and the ipc-sync
+/// ping-pong and the pipe echo complete, on QEMU too.
+#[test]
+fn pipes_and_ipc_work_on_qemu() {
+    if qemu_available() {
+        for (append, passed) in [
+            (
+                "init=user-pipes,user-pipes",
+                &[
+                    "user-pipes (writer): all 48 checks passed",
+                    "user-pipes (reader): all 52 checks passed",
+                ][..],
+            ),
+            (
+                "init=user-ipc,user-ipc",
+                &[
+                    "user-ipc (server): all 3 checks passed",
+                    "user-ipc (client): all 55 checks passed",
+                ][..],
+            ),
+            (
+                "init=user-ipc-hostile",
+                &["user-ipc-hostile: all 55 checks passed"][..],
+            ),
+            (
+                "init=bench-ipc,bench-ipc rounds=100",
+                &["bench-ipc: design=ipc-sync c=1 rounds=100 payload=64: 100 calls ok"][..],
+            ),
+            (
+                "init=bench-echo,bench-echo rounds=100",
+                &["bench-echo: design=sync c=1 rounds=100 payload=64: 100 echoes ok (200 client syscalls)"][..],
+            ),
+        ] {
+            let (code, lines) = boot(1, Some(append));
+            assert_eq!(code, Some(0), "{append}: {lines:#?}");
+            for want in passed {
+                assert!(lines.iter().any(|l| l == want), "{want:?}: {lines:#?}");
+            }
+            assert!(!lines.iter().any(|l| l.contains("leaked")), "{lines:#?}");
+        }
+    }
+}

@@ -25,6 +25,14 @@ const USER_PROGRAMS: &[&str] = &[
     "user-hostile-peek",
     "user-async-poll",
     "user-async-remote",
+    "user-pipes",
+    "user-ipc",
+    "user-ipc-hostile",
+    "user-deadlock",
+    "bench-ipc",
+    "bench-echo",
+    "user-partner-dies",
+    "user-async-pipes",
 ];
 
 fn main() {

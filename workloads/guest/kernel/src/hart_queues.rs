@@ -6,9 +6,15 @@
 //! with processes gets [`run_service`] as its role ([`smp::start_service`])
 //! and reports back when its queue is empty.
 //!
-//! Shared state the loop touches — the frame pool, the file store, the
-//! console — is behind spin locks; a queue's lock is held by its own hart
-//! for the whole run (nobody else touches the queue after dispatch).
+//! Shared state the loop touches — the frame pool, the shared objects
+//! (file store, pipes, endpoints), the console — is behind spin locks; a
+//! queue's lock is held by its own hart for the whole run (nobody else
+//! touches the queue after dispatch). So a process blocked in a pipe or
+//! IPC call is woken by its own hart: a wake-up from any hart leaves the
+//! pid in this hart's woken set and sends an IPI, which ends the idle
+//! wait ([`smp::wait_for_ipi`]); the loop makes those processes Ready
+//! before it picks the next one, and ends the ones chosen to break a
+//! deadlock (see [`crate::objects`]).
 
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -16,9 +22,10 @@ use crate::clock::Clock;
 use crate::executor::Executor;
 use crate::lock::SpinLock;
 use crate::process::{Event, Outcome, Process};
-use crate::scheduler::Scheduler;
+use crate::scheduler::{Scheduler, MAX_PROCESSES};
 use crate::smp::{self, HartMask, ServiceContext, SmpError, MAX_HARTS};
-use crate::{kprintln, sbi, timer, trap, uintr, worker, FILE_STORE};
+use crate::objects::{self, OBJECTS};
+use crate::{kprintln, sbi, timer, trap, uintr, worker};
 
 /// Time slice of a process before the timer preempts it.
 pub const TIME_SLICE_NS: u64 = 5_000_000;
@@ -119,13 +126,20 @@ fn run_queue(hart: usize) -> bool {
 
 /// Runs the processes until none is left; returns whether every one
 /// exited with 0. Each runs until its slice ends (timer), it yields,
-/// sleeps or ends; with nothing Ready the hart waits for the next wake-up.
+/// sleeps, blocks or ends; with nothing Ready the hart waits for the next
+/// wake-up (its timer or an IPI).
 fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
     let mut all_passed = true;
     let wait_poll = clock.ns_to_ticks(WAIT_POLL_NS);
     let mut executor = Executor::new();
+    let hart = smp::this_hart();
     while !run_queue.is_empty() {
+        apply_wakes(run_queue, hart);
+        all_passed &= end_doomed(run_queue, hart, &mut executor);
+        if run_queue.is_empty() {
+            break;
+        }
         worker::run_kernel_tasks(run_queue, &mut executor);
         let now = timer::now();
         run_queue.wake(now);
@@ -135,7 +149,9 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
                 continue; // a kernel task has work: no idling
             }
             arm_timer(wake);
-            timer::wait_until(wake);
+            if timer::now() < wake {
+                smp::wait_for_ipi(); // ends on the timer too
+            }
             continue;
         };
         let Some(process) = run_queue.process(slot) else {
@@ -143,7 +159,7 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
         };
         arm_timer(wake.min(now.saturating_add(slice)));
         process.activate();
-        let event = process.run(clock, &FILE_STORE);
+        let event = process.run(clock, &OBJECTS);
         smp::activate_kernel_space();
         let outcome = match event {
             Event::Interrupted | Event::Yielded => continue,
@@ -159,28 +175,16 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
                 run_queue.sleep(slot, timer::now().saturating_add(wait_poll));
                 continue;
             }
+            // Registered as blocked already; a wake-up that came in the
+            // meantime is in this hart's woken set, applied next turn.
+            Event::Blocked(key) => {
+                run_queue.block(slot, key);
+                continue;
+            }
             Event::Ended(outcome) => outcome,
         };
-        let Some(process) = run_queue.remove(slot) else {
-            continue;
-        };
-        let pid = process.pid;
-        if let Some(task) = process.local_worker() {
-            executor.cancel(task);
-        }
-        process.destroy();
-        match outcome {
-            Outcome::Exited(code) => {
-                kprintln!("process {pid} exited with code {code}");
-                all_passed &= code == 0;
-            }
-            Outcome::Killed { cause, pc, tval } => {
-                kprintln!(
-                    "process {pid} killed by {} (scause={cause:#x} sepc={pc:#x} stval={tval:#x})",
-                    trap::cause_name(cause)
-                );
-                all_passed = false;
-            }
+        if let Some(process) = run_queue.remove(slot) {
+            all_passed &= end(process, Some(outcome), &mut executor);
         }
     }
     arm_timer(u64::MAX);
@@ -189,6 +193,68 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
         all_passed = false;
     }
     all_passed
+}
+
+/// Makes Ready the processes of this hart whose wait a wake-up (from any
+/// hart) ended.
+fn apply_wakes(run_queue: &mut Scheduler<Process>, hart: usize) {
+    let woken = objects::take_woken(hart);
+    if woken == 0 {
+        return;
+    }
+    for slot in 0..MAX_PROCESSES {
+        if let Some(process) = run_queue.process(slot) {
+            if woken & (1 << process.pid) != 0 {
+                run_queue.unblock(slot);
+            }
+        }
+    }
+}
+
+/// Ends the processes of this hart chosen to break a deadlock (every
+/// process on every hart was blocked); returns whether there were none.
+fn end_doomed(run_queue: &mut Scheduler<Process>, hart: usize, executor: &mut Executor) -> bool {
+    let doomed = objects::take_doomed(hart);
+    if doomed == 0 {
+        return true;
+    }
+    for slot in 0..MAX_PROCESSES {
+        let Some(pid) = run_queue.process(slot).map(|p| p.pid) else {
+            continue;
+        };
+        if doomed & (1 << pid) != 0 {
+            if let Some(process) = run_queue.remove(slot) {
+                kprintln!("process {pid}: deadlock, every process is blocked");
+                end(process, None, executor);
+            }
+        }
+    }
+    false
+}
+
+/// Ends `process`: cancels its worker, frees what it held (waking whoever
+/// that unblocks) and reports how it ended (`None`: killed by the kernel,
+/// already reported). Returns whether it exited with 0.
+fn end(process: Process, outcome: Option<Outcome>, executor: &mut Executor) -> bool {
+    let pid = process.pid;
+    if let Some(task) = process.local_worker() {
+        executor.cancel(task);
+    }
+    process.destroy();
+    match outcome {
+        Some(Outcome::Exited(code)) => {
+            kprintln!("process {pid} exited with code {code}");
+            code == 0
+        }
+        Some(Outcome::Killed { cause, pc, tval }) => {
+            kprintln!(
+                "process {pid} killed by {} (scause={cause:#x} sepc={pc:#x} stval={tval:#x})",
+                trap::cause_name(cause)
+            );
+            false
+        }
+        None => false,
+    }
 }
 
 /// Programs the timer; a firmware that refuses is fatal (no preemption).

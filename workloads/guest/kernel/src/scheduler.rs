@@ -1,19 +1,32 @@
 //! Round-robin scheduling of the user processes of one hart: a fixed table
-//! of slots, each process Ready or Sleeping until a `time` deadline. The
+//! of slots, each process Ready, Sleeping until a `time` deadline, or
+//! Blocked on a [`WaitKey`] until [`Scheduler::unblock`] (the kernel
+//! decides who a wake-up reaches, on any hart: see `objects.rs`). The
 //! next process is the first Ready one after the one that ran last, in
 //! slot order, so every Ready process runs once per round and the order
 //! depends only on the events (deterministic on a deterministic machine).
 //! Generic over the process type and `core`-only, so the host tests of
 //! the `workloads` crate compile this file too.
 
-/// Pes that can exist at once.
+/// Processes that can exist at once.
 pub const MAX_PROCESSES: usize = 8;
+
+/// What a blocked process waits for: an opaque (class, index) pair that
+/// the kernel object which can unblock it (a pipe end, an endpoint, a
+/// process's IPC slot) builds; the scheduler only compares keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WaitKey {
+    pub class: u32,
+    pub index: u32,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Ready,
     /// Blocked until `time` reaches this tick.
     Sleeping(u64),
+    /// Blocked until an event on this key (no timeout).
+    Blocked(WaitKey),
 }
 
 struct Task<P> {
@@ -82,7 +95,7 @@ impl<P> Scheduler<P> {
             .flatten()
             .filter_map(|task| match task.state {
                 State::Sleeping(deadline) => Some(deadline),
-                State::Ready => None,
+                State::Ready | State::Blocked(_) => None,
             })
             .min()
     }
@@ -106,6 +119,25 @@ impl<P> Scheduler<P> {
     pub fn sleep(&mut self, slot: usize, deadline: u64) {
         if let Some(Some(task)) = self.slots.get_mut(slot) {
             task.state = State::Sleeping(deadline);
+        }
+    }
+
+    /// Blocks the process in `slot` on `key` until [`Scheduler::unblock`].
+    pub fn block(&mut self, slot: usize, key: WaitKey) {
+        if let Some(Some(task)) = self.slots.get_mut(slot) {
+            task.state = State::Blocked(key);
+        }
+    }
+
+    /// Makes the process in `slot` Ready if it is blocked on a key;
+    /// returns whether it was.
+    pub fn unblock(&mut self, slot: usize) -> bool {
+        match self.slots.get_mut(slot) {
+            Some(Some(task)) if matches!(task.state, State::Blocked(_)) => {
+                task.state = State::Ready;
+                true
+            }
+            _ => false,
         }
     }
 

@@ -2,7 +2,8 @@
 //! raises STIP and that moving it away clears STIP again, which exercises
 //! the firmware's set_timer, Sstc, interrupt delegation and `time` reads
 //! before any scheduler relies on them; then the timer interrupt enable
-//! and the idle wait the scheduler uses.
+//! the scheduler uses (its idle wait is [`crate::smp::wait_for_ipi`], which
+//! a timer interrupt ends too).
 
 use crate::sbi;
 
@@ -66,13 +67,4 @@ pub fn self_test() -> Result<u64, TimerError> {
 pub fn enable_interrupt() {
     // SAFETY: sets one enable bit; nothing is taken while sstatus.SIE = 0.
     unsafe { core::arch::asm!("csrs sie, {0}", in(reg) SIP_STIP) };
-}
-
-/// Waits (`wfi`) until `time` reaches `deadline`, which must already be
-/// programmed with [`sbi::set_timer`]; returns at once if it has passed.
-pub fn wait_until(deadline: u64) {
-    while now() < deadline {
-        // SAFETY: wfi only waits; a pending STIP (enabled in sie) ends it.
-        unsafe { core::arch::asm!("wfi", options(nomem, nostack)) };
-    }
 }

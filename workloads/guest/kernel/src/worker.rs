@@ -20,7 +20,7 @@ use crate::kprintln;
 use crate::process::Process;
 use crate::process_shared;
 use crate::scheduler::{Scheduler, MAX_PROCESSES};
-use crate::FILE_STORE;
+use crate::objects::OBJECTS;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
@@ -38,7 +38,7 @@ pub fn serve_pass(pid: usize, limit: u32) -> Option<Pass> {
     let mut guard = process_shared::slot(pid)?.lock();
     let res = guard.as_mut()?;
     res.ring.as_ref()?;
-    let (mut ctx, ring, notify) = async_state::split(res, pid, &FILE_STORE, &clock);
+    let (mut ctx, ring, notify) = async_state::split(res, pid, &OBJECTS, &clock);
     Some(async_state::serve_ring(ring, notify, &mut ctx, limit).0)
 }
 

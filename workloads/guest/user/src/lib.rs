@@ -4,7 +4,9 @@
 //! command line in [`cmdline`] and region-of-interest marking in [`roi`].
 #![no_std]
 
+pub mod check;
 pub mod cmdline;
+pub mod ipc;
 pub mod roi;
 pub mod sys;
 
