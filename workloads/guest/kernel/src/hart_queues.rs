@@ -232,15 +232,22 @@ fn end_doomed(run_queue: &mut Scheduler<Process>, hart: usize, executor: &mut Ex
     false
 }
 
-/// Ends `process`: cancels its worker, frees what it held (waking whoever
-/// that unblocks) and reports how it ended (`None`: killed by the kernel,
-/// already reported). Returns whether it exited with 0.
+/// Ends `process`: reports how it ended (`None`: killed by the kernel,
+/// already reported), cancels its worker and frees what it held (waking
+/// whoever that unblocks, so their reports come after this one). Returns
+/// whether it exited with 0.
 fn end(process: Process, outcome: Option<Outcome>, executor: &mut Executor) -> bool {
     let pid = process.pid;
+    let passed = report(pid, outcome);
     if let Some(task) = process.local_worker() {
         executor.cancel(task);
     }
     process.destroy();
+    passed
+}
+
+/// Prints how process `pid` ended; whether it exited with 0.
+fn report(pid: usize, outcome: Option<Outcome>) -> bool {
     match outcome {
         Some(Outcome::Exited(code)) => {
             kprintln!("process {pid} exited with code {code}");
