@@ -257,7 +257,10 @@ fn pipe_partners_on_two_harts_block_and_wake() {
     run.line("user-pipes (reader): all 52 checks passed");
     run.line(SHUTDOWN);
     run.assert_no_leaks();
-    let run = boot_on(2, "init=bench-echo@1,bench-echo@0 c=2 rounds=10 payload=100");
+    let run = boot_on(
+        2,
+        "init=bench-echo@1,bench-echo@0 c=2 rounds=10 payload=100",
+    );
     run.assert_exit(0);
     run.line(
         "bench-echo: design=sync c=2 rounds=10 payload=100: 20 echoes ok (40 client syscalls)",

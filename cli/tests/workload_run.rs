@@ -198,7 +198,10 @@ fn ipc_sync_takes_one_trap_per_syscall_of_the_pair() {
         console.contains("bench-ipc: design=ipc-sync c=4 rounds=5 payload=64: 20 calls ok"),
         "{console}"
     );
-    assert!(console.contains("bench-ipc server: served 20 calls"), "{console}");
+    assert!(
+        console.contains("bench-ipc server: served 20 calls"),
+        "{console}"
+    );
     assert_eq!(m["syscalls"], 40);
     assert_eq!(m["rounds"], 5);
     assert_eq!(m["concurrency"], 4);
@@ -215,7 +218,9 @@ fn ipc_sync_takes_one_trap_per_syscall_of_the_pair() {
 fn echo_sync_takes_one_trap_per_syscall_of_the_pair() {
     let (m, console) = pair_metrics("echo", "sync");
     assert!(
-        console.contains("bench-echo: design=sync c=4 rounds=5 payload=64: 20 echoes ok (40 client syscalls)"),
+        console.contains(
+            "bench-echo: design=sync c=4 rounds=5 payload=64: 20 echoes ok (40 client syscalls)"
+        ),
         "{console}"
     );
     assert_eq!(m["syscalls"], 80);

@@ -98,7 +98,10 @@ mod tests {
             );
         }
         assert_eq!(workload("null").map(|w| w.program), Some("bench-null"));
-        assert_eq!(workload("null").map(Workload::init).as_deref(), Some("bench-null"));
+        assert_eq!(
+            workload("null").map(Workload::init).as_deref(),
+            Some("bench-null")
+        );
         assert_eq!(
             workload("ipc").map(Workload::init).as_deref(),
             Some("bench-ipc,bench-ipc")

@@ -21,10 +21,10 @@ use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use crate::clock::Clock;
 use crate::executor::Executor;
 use crate::lock::SpinLock;
+use crate::objects::{self, OBJECTS};
 use crate::process::{Event, Outcome, Process};
 use crate::scheduler::{Scheduler, MAX_PROCESSES};
 use crate::smp::{self, HartMask, ServiceContext, SmpError, MAX_HARTS};
-use crate::objects::{self, OBJECTS};
 use crate::{kprintln, sbi, timer, trap, uintr, worker};
 
 /// Time slice of a process before the timer preempts it.

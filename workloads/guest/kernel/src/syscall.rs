@@ -183,13 +183,13 @@ fn blocking_call(
             &mut |f| pipe_syscalls::write(space, f, a[0], a[1], a[2])
         }
         abi::nr::IPC_SEND => &mut |f| ipc_syscalls::send(space, f, pid, a[0], (a[1], a[2]), None),
-        abi::nr::IPC_CALL => &mut |f| {
-            ipc_syscalls::send(space, f, pid, a[0], (a[1], a[2]), Some((a[3], a[4])))
-        },
+        abi::nr::IPC_CALL => {
+            &mut |f| ipc_syscalls::send(space, f, pid, a[0], (a[1], a[2]), Some((a[3], a[4])))
+        }
         abi::nr::IPC_RECV => &mut |f| ipc_syscalls::recv(space, f, pid, a[0], a[1], a[2]),
-        abi::nr::IPC_REPLY_RECV => &mut |f| {
-            ipc_syscalls::reply_recv(space, f, pid, a[0], (a[1], a[2]), (a[3], a[4]))
-        },
+        abi::nr::IPC_REPLY_RECV => {
+            &mut |f| ipc_syscalls::reply_recv(space, f, pid, a[0], (a[1], a[2]), (a[3], a[4]))
+        }
         _ => return None,
     };
     let may_block = source == Source::Ecall;

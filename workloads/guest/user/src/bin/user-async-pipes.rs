@@ -59,11 +59,18 @@ fn main() -> i32 {
     c.eq("read empty", run(nr::READ, read(&mut buf)), -EAGAIN as i64);
     // Data in, data out, all through the ring.
     let msg = b"through the ring";
-    let wrote = run(nr::WRITE, [w, msg.as_ptr() as u64, msg.len() as u64, 0, 0, 0]);
+    let wrote = run(
+        nr::WRITE,
+        [w, msg.as_ptr() as u64, msg.len() as u64, 0, 0, 0],
+    );
     c.eq("write", wrote, msg.len() as i64);
     c.eq("read data", run(nr::READ, read(&mut buf)), msg.len() as i64);
     c.ok("same bytes", &buf[..msg.len()] == msg);
-    c.eq("read empty again", run(nr::READ, read(&mut buf)), -EAGAIN as i64);
+    c.eq(
+        "read empty again",
+        run(nr::READ, read(&mut buf)),
+        -EAGAIN as i64,
+    );
 
     // A full pipe: a write that does not fit would block, so -EAGAIN, and
     // nothing of it lands in the pipe.
@@ -84,7 +91,11 @@ fn main() -> i32 {
         drained += n as usize;
     }
     c.eq("drained by ecall", drained, nr::PIPE_CAPACITY);
-    c.eq("nothing more", run(nr::READ, read(&mut buf)), -EAGAIN as i64);
+    c.eq(
+        "nothing more",
+        run(nr::READ, read(&mut buf)),
+        -EAGAIN as i64,
+    );
 
     // Closing the write end through the ring: the read sees end of file.
     c.eq("close write end", run(nr::CLOSE, [w, 0, 0, 0, 0, 0]), 0);
@@ -109,7 +120,11 @@ fn main() -> i32 {
     for (number, args) in refused {
         c.eq("partner call refused", run(number, args), -EINVAL as i64);
     }
-    c.eq("reply, no caller", run(nr::IPC_REPLY, [m, 4, 0, 0, 0, 0]), -EINVAL as i64);
+    c.eq(
+        "reply, no caller",
+        run(nr::IPC_REPLY, [m, 4, 0, 0, 0, 0]),
+        -EINVAL as i64,
+    );
     c.eq("close endpoint", run(nr::CLOSE, [ep, 0, 0, 0, 0, 0]), 0);
     c.eq("close other", sys::close(other as usize), 0);
     // The key is free again: nothing the refused calls did kept it.

@@ -24,8 +24,17 @@ fn main() -> i32 {
     let mut c = Checks::new("user-async-remote");
     let pid = sys::getpid() as i64;
     let hart = cmdline::number(abi::cmdline::keys::WORKER_HART, 1).map_or(1, |h| h as usize);
-    c.eq("register", sys::syscall3(nr::UINTR_REGISTER_RECEIVER, uintr_entry(), 0, 0), 0);
-    let address = sys::syscall3(nr::ASYNC_SETUP, Mode::Wake as usize, Notify::Uintr as usize, hart);
+    c.eq(
+        "register",
+        sys::syscall3(nr::UINTR_REGISTER_RECEIVER, uintr_entry(), 0, 0),
+        0,
+    );
+    let address = sys::syscall3(
+        nr::ASYNC_SETUP,
+        Mode::Wake as usize,
+        Notify::Uintr as usize,
+        hart,
+    );
     c.eq("setup", address, USER_VA as isize);
     if address != USER_VA as isize {
         return c.finish();
@@ -37,6 +46,10 @@ fn main() -> i32 {
     let header = ring.header();
     let notifications = header.notifications.load(Ordering::Acquire) as usize;
     c.ok("notified", notifications >= 1);
-    c.eq("deliveries", DELIVERIES.load(Ordering::Relaxed), notifications);
+    c.eq(
+        "deliveries",
+        DELIVERIES.load(Ordering::Relaxed),
+        notifications,
+    );
     c.finish()
 }
