@@ -199,10 +199,17 @@ fn async_designs_and_cross_hart_user_interrupts_on_two_harts() {
 #[test]
 fn io_core_polls_and_a_remote_worker_serves_on_another_hart() {
     let run = boot_on(4, "user-async-poll,user-async-remote worker_hart=3");
-    run.assert_passed(&[
-        "user-async-poll: all 395 checks passed",
-        "user-async-remote: all 160 checks passed",
-    ]);
+    run.assert_passed(&["user-async-poll: all 395 checks passed"]);
+    // How often it waits (one check each) depends on the placement.
+    let remote = run
+        .lines
+        .iter()
+        .find(|l| l.starts_with("user-async-remote: all "));
+    assert!(
+        remote.is_some_and(|l| l.ends_with(" checks passed")),
+        "{}",
+        run.lines.join("\n")
+    );
     let delivered = run.counter("uintr", "delivered").unwrap_or(0);
     assert!(delivered >= 1, "{}", run.json);
 }

@@ -48,6 +48,10 @@ pub const MMAP_END: usize = 0x3000_0000;
 /// async_setup(mode, notify, worker_hart) -> user address of the shared
 /// syscall buffer ([`crate::ring`]); see [`crate::ring::Mode`] and
 /// [`crate::ring::Notify`]. Once per process (-EBUSY after).
+/// `worker_hart`: `usize::MAX` = the process's own hart for Mode::Wake
+/// (the kernel picks another online hart for Mode::Poll); another online
+/// hart runs the worker (Wake) or is the IO core (Poll); Mode::Enter
+/// takes only `usize::MAX` or the own hart.
 pub const ASYNC_SETUP: usize = 500;
 /// async_wake() -> 0: wakes the process's sleeping kernel worker.
 pub const ASYNC_WAKE: usize = 501;

@@ -214,6 +214,10 @@ impl AsyncRing {
     pub fn user_ran(&mut self) {
         if let Some(waker) = self.room_waker.take() {
             waker.wake();
+            if let Some(hart) = self.worker_hart {
+                // That hart may sleep in wfi until told.
+                let _ = crate::smp::send_ipi(hart);
+            }
         }
     }
 

@@ -28,13 +28,22 @@ fn main() -> i32 {
     let pid = sys::getpid() as i64;
     let hart = cmdline::number(abi::cmdline::keys::WORKER_HART, SAME_HART as u64)
         .map_or(SAME_HART, |h| h as usize);
-    let address = sys::syscall3(nr::ASYNC_SETUP, Mode::Poll as usize, Notify::None as usize, hart);
+    let address = sys::syscall3(
+        nr::ASYNC_SETUP,
+        Mode::Poll as usize,
+        Notify::None as usize,
+        hart,
+    );
     c.eq("setup", address, USER_VA as isize);
     if address != USER_VA as isize {
         return c.finish();
     }
     let ring = buffer(address);
-    c.eq("polled", ring.header().worker.load(Ordering::Acquire), WORKER_POLLED);
+    c.eq(
+        "polled",
+        ring.header().worker.load(Ordering::Acquire),
+        WORKER_POLLED,
+    );
     let mut submit = ring.submitter();
     let mut reap = ring.reaper();
     for round in 0..ROUNDS {
@@ -55,6 +64,10 @@ fn main() -> i32 {
         }
         c.eq("round complete", got, PER_ROUND);
     }
-    c.eq("never woken", ring.header().worker_sleeps.load(Ordering::Acquire), 0);
+    c.eq(
+        "never woken",
+        ring.header().worker_sleeps.load(Ordering::Acquire),
+        0,
+    );
     c.finish()
 }

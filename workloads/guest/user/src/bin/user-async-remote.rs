@@ -10,8 +10,9 @@
 mod async_test;
 
 use abi::nr;
+use abi::ring::{Buffer, ENTRIES, WORKER_RUNNING, WORKER_SLEEPING};
 use abi::ring::{Mode, Notify, USER_VA};
-use async_test::{buffer, uintr_entry, wake_round, Checks, DELIVERIES};
+use async_test::{async_wake, buffer, getpid_request, uintr_entry, wake_round, Checks, DELIVERIES};
 use core::sync::atomic::Ordering;
 use user::{cmdline, entry, sys};
 
@@ -43,6 +44,7 @@ fn main() -> i32 {
     for round in 0..ROUNDS {
         wake_round(&mut c, &ring, round, PER_ROUND, pid);
     }
+    full_completion_ring(&mut c, &ring);
     let header = ring.header();
     let notifications = header.notifications.load(Ordering::Acquire) as usize;
     c.ok("notified", notifications >= 1);
@@ -52,4 +54,58 @@ fn main() -> i32 {
         notifications,
     );
     c.finish()
+}
+
+/// Yields until `ready` completions wait (at most `tries` times).
+fn await_ready(ring: &Buffer, ready: u32, tries: usize) -> u32 {
+    for _ in 0..tries {
+        if ring.reaper().ready() >= ready {
+            break;
+        }
+        sys::sched_yield();
+    }
+    ring.reaper().ready()
+}
+
+/// Wakes the worker if it sleeps (the ring's protocol).
+fn wake(ring: &Buffer) {
+    if ring.header().worker.swap(WORKER_RUNNING, Ordering::AcqRel) == WORKER_SLEEPING {
+        async_wake();
+    }
+}
+
+/// A completion ring the process does not reap stops the remote worker
+/// (nothing lost); reaping lets it go on (it is told when this process
+/// has run).
+fn full_completion_ring(c: &mut Checks, ring: &Buffer) {
+    let mut submit = ring.submitter();
+    for tag in 0..ENTRIES as u64 {
+        let _ = submit.push(getpid_request(tag));
+    }
+    wake(ring);
+    c.eq(
+        "completions full",
+        await_ready(ring, ENTRIES, 10_000),
+        ENTRIES,
+    );
+    for tag in 0..4 {
+        let _ = submit.push(getpid_request(9000 + tag));
+    }
+    wake(ring);
+    for _ in 0..20 {
+        sys::sched_yield();
+    }
+    c.eq("no room, no service", ring.reaper().ready(), ENTRIES);
+    c.eq("requests kept", submit.in_flight(), 4);
+    let mut reap = ring.reaper();
+    while reap.pop().is_some() {}
+    wake(ring);
+    c.eq("served after reaping", await_ready(ring, 4, 10_000), 4);
+    c.eq(
+        "in order",
+        ring.reaper().pop().map(|d| d.user_data),
+        Some(9000),
+    );
+    let mut reap = ring.reaper();
+    while reap.pop().is_some() {}
 }
