@@ -244,12 +244,13 @@ impl Process {
             objects::release(self.pid, |_| {});
             return;
         };
-        objects::release(self.pid, |close| res.files.close_all(close));
-        let mut frames = FRAMES.lock();
+        // The ring first: while a ring exists no deadlock is declared, and
+        // the release below checks for one among the processes left.
         if let Some(ring) = res.ring.take() {
-            ring.teardown(&mut res.space, &mut frames);
+            ring.teardown(&mut res.space, &mut FRAMES.lock());
         }
-        res.space.destroy(&mut frames);
+        objects::release(self.pid, |close| res.files.close_all(close));
+        res.space.destroy(&mut FRAMES.lock());
     }
 
     /// The same-hart worker of its ring, if it has one (to cancel it).
