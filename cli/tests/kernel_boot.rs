@@ -3,7 +3,8 @@
 //! `user-hello` and `user-hostile` as processes and powers off with 0; and
 //! its scheduler: a CPU hog is preempted on the timer so that a yielding
 //! process runs alongside it, sleeps end after their time, and all of it
-//! is deterministic.
+//! is deterministic; and SMP: every hart comes online, passes the IPI and
+//! remote-fence self-test, and processes on two harts run in parallel.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -34,6 +35,15 @@ fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
 /// Runs firmware + kernel on `harts` harts with `bootargs`; returns (exit
 /// code, stdout lines from the kernel's boot line on, stderr).
 fn boot(harts: u32, bootargs: Option<&str>) -> (Option<i32>, Vec<String>, String) {
+    boot_with(harts, bootargs, &[])
+}
+
+/// [`boot`] with more `asyncsim run` flags.
+fn boot_with(
+    harts: u32,
+    bootargs: Option<&str>,
+    flags: &[&str],
+) -> (Option<i32>, Vec<String>, String) {
     let sbi = write_tmp("sbi.elf", workloads::firmware());
     let kernel = write_tmp("kernel.elf", workloads::kernel());
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_asyncsim"));
@@ -43,7 +53,8 @@ fn boot(harts: u32, bootargs: Option<&str>) -> (Option<i32>, Vec<String>, String
         .arg("--kernel")
         .arg(&kernel)
         .args(["--max-insns", "100000000"])
-        .args(["--harts", &harts.to_string()]);
+        .args(["--harts", &harts.to_string()])
+        .args(flags);
     if let Some(bootargs) = bootargs {
         cmd.args(["--bootargs", bootargs]);
     }
@@ -66,31 +77,118 @@ fn kernel_runs_user_processes_and_exits_zero() {
     assert_eq!(lines, EXPECTED, "{stderr}");
 }
 
-/// With 4 harts the kernel starts the other three (SBI HSM), checks IPIs
-/// and remote fences with each, and runs the same programs.
-#[test]
-fn secondary_harts_come_online_and_the_programs_run_as_before() {
-    let (code, lines, stderr) = boot(4, None);
-    assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
-    index_of(&lines, "kernel: 4 harts online");
-    for hart in 1..4 {
-        index_of(
-            &lines,
-            &format!("kernel: IPI round trip with hart {hart} ok"),
-        );
-        index_of(
-            &lines,
-            &format!("kernel: remote sfence.vma on hart {hart} ok"),
-        );
+/// Lines of the SMP bring-up and self-test on `harts` harts: each
+/// secondary comes online (started through SBI HSM, in order), then the
+/// boot hart does a call round trip (IPI there and back) and a remote
+/// sfence.vma (which must drop the hart's cached translation) and many
+/// remote fences crossing with the hart's own (no firmware deadlock) with
+/// each, checks the firmware's HSM/IPI/RFENCE error answers, and stops and
+/// restarts the last hart through HSM.
+fn smp_lines(harts: usize) -> Vec<String> {
+    let last = harts - 1;
+    let mut lines: Vec<String> = (1..harts)
+        .map(|h| format!("kernel: hart {h} online"))
+        .collect();
+    lines.push(format!("kernel: {harts} harts online"));
+    for h in 1..harts {
+        lines.push(format!("kernel: IPI round trip with hart {h} ok"));
+        lines.push(format!("kernel: remote sfence.vma on hart {h} ok"));
+        lines.push(format!("kernel: crossed remote fences with hart {h} ok"));
     }
-    let smp = |l: &&String| {
-        l.starts_with("kernel: hart ")
-            || l.starts_with("kernel: 4 harts")
-            || l.starts_with("kernel: IPI")
-            || l.starts_with("kernel: remote")
-    };
-    let rest: Vec<&String> = lines.iter().filter(|l| !smp(l)).collect();
-    assert_eq!(rest, EXPECTED, "{stderr}");
+    lines.push("kernel: SBI HSM, IPI and RFENCE errors ok".into());
+    lines.push(format!("kernel: hart {last} stopped"));
+    lines.push(format!("kernel: hart {last} online"));
+    lines.push(format!("kernel: IPI round trip with hart {last} ok"));
+    lines
+}
+
+/// With 2 and 4 harts every hart comes online and passes the SMP
+/// self-test; the processes then run as on one hart (on hart 0).
+#[test]
+fn every_hart_comes_online_and_passes_the_smp_self_test() {
+    for harts in [2, 4] {
+        let (code, lines, stderr) = boot(harts as u32, None);
+        assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
+        let mut expected: Vec<String> = EXPECTED[..2].iter().map(|l| l.to_string()).collect();
+        expected.extend(smp_lines(harts));
+        expected.extend(EXPECTED[2..].iter().map(|l| l.to_string()));
+        assert_eq!(lines, expected, "{stderr}");
+    }
+}
+
+/// The statistics `asyncsim run --json` printed after the guest output.
+fn stats(lines: &[String]) -> serde_json::Value {
+    let start = index_of(lines, "{");
+    serde_json::from_str(&lines[start..].join("\n")).expect("stats JSON")
+}
+
+fn stat(stats: &serde_json::Value, hart: usize, path: &[&str]) -> u64 {
+    let mut v = &stats[format!("hart{hart}")];
+    for p in path {
+        v = &v[p];
+    }
+    v.as_u64()
+        .unwrap_or_else(|| panic!("no hart{hart}.{path:?} in {stats}"))
+}
+
+/// `init=user-spin@0,user-spin@1` puts one CPU hog on each of two harts:
+/// both finish, hart 1 ran user code (its ecalls from U), and the run
+/// takes about half the simulated time of the same two hogs sharing
+/// hart 0 by preemption.
+#[test]
+fn processes_on_two_harts_run_in_parallel() {
+    let json = ["--json"];
+    let (code, parallel, stderr) = boot_with(2, Some("init=user-spin@0,user-spin@1"), &json);
+    assert_eq!(code, Some(0), "{parallel:#?}\n{stderr}");
+    for want in [
+        "process 1 exited with code 0",
+        "process 2 exited with code 0",
+    ] {
+        index_of(&parallel, want);
+    }
+    let oks = parallel
+        .iter()
+        .filter(|l| *l == "spin: count 4000000 ok")
+        .count();
+    assert_eq!(oks, 2, "{parallel:#?}");
+    let (code, serial, stderr) = boot_with(2, Some("init=user-spin,user-spin"), &json);
+    assert_eq!(code, Some(0), "{serial:#?}\n{stderr}");
+    let (parallel, serial) = (stats(&parallel), stats(&serial));
+    assert!(
+        stat(&parallel, 1, &["exceptions", "from_user"]) >= 8,
+        "{parallel}"
+    );
+    assert_eq!(
+        stat(&serial, 1, &["exceptions", "from_user"]),
+        0,
+        "{serial}"
+    );
+    let (p, s) = (
+        stat(&parallel, 0, &["cycles"]),
+        stat(&serial, 0, &["cycles"]),
+    );
+    assert!(p * 10 < s * 6, "parallel {p} cycles vs serial {s}");
+}
+
+/// A process placed on a hart that is not online, or with a malformed
+/// hart, is reported and not run; the others run and the exit code is 1.
+#[test]
+fn a_process_for_a_missing_hart_is_refused() {
+    let (code, lines, stderr) = boot(2, Some("init=user-hello@5,user-hello@x,user-hello@1"));
+    assert_eq!(code, Some(1), "{lines:#?}\n{stderr}");
+    let mut expected: Vec<String> = EXPECTED[..2].iter().map(|l| l.to_string()).collect();
+    expected.extend(smp_lines(2));
+    expected.extend(
+        [
+            "process 1 (user-hello): hart 5 is not online",
+            "process 2: bad hart in \"user-hello@x\"",
+            "hello from user space (pid 3)",
+            "process 3 exited with code 0",
+            "kernel: all processes done, shutting down",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(lines, expected, "{stderr}");
 }
 
 /// `init=` on the command line picks the programs; a process that stores

@@ -85,6 +85,13 @@ fn null_sync_takes_exactly_one_trap_per_syscall() {
     assert!(m["instructions_user"].as_u64().unwrap() > 0);
     // Functional time on one hart: a cycle per instruction and per trap.
     assert_eq!(m["cycles"].as_u64().unwrap(), insns + 40);
+    let by_mode: u64 = ["cycles_user", "cycles_supervisor", "cycles_machine"]
+        .iter()
+        .map(|k| m[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_mode, insns + 40);
+    // Each ecall's cycle is the user's; the kernel's are its instructions.
+    assert_eq!(m["cycles_supervisor"], m["instructions_supervisor"]);
     assert_eq!(
         m["cycles_per_round"].as_f64().unwrap(),
         m["cycles"].as_f64().unwrap() / 10.0
@@ -226,4 +233,32 @@ fn echo_sync_takes_one_trap_per_syscall_of_the_pair() {
     assert_eq!(m["syscalls"], 80);
     assert_eq!(m["traps"], 80);
     assert_eq!(m["traps_per_syscall"], 1.0);
+}
+
+#[test]
+fn idle_harts_add_nothing_to_the_region() {
+    let metrics = |harts: &str| {
+        let o = asyncsim(&[
+            "--workload",
+            "null",
+            "--concurrency",
+            "2",
+            "--rounds",
+            "5",
+            "--harts",
+            harts,
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+        assert_eq!(v["harts"], harts.parse::<u64>().unwrap());
+        v["metrics"].clone()
+    };
+    let one = metrics("1");
+    let two = metrics("2");
+    assert_eq!(two["traps_per_syscall"], 1.0);
+    assert_eq!(two["syscalls"], 10);
+    // The second hart waits in WFI: no instructions, no traps of its own.
+    assert_eq!(two["instructions"], one["instructions"]);
+    assert_eq!(two["traps"], one["traps"]);
 }

@@ -63,6 +63,10 @@ pub struct RoiMetrics {
     pub instructions_machine: u64,
     /// Cycles of the region on the workload hart.
     pub cycles: u64,
+    /// Of `cycles`: spent in U, S and M mode.
+    pub cycles_user: u64,
+    pub cycles_supervisor: u64,
+    pub cycles_machine: u64,
     /// cycles / rounds.
     pub cycles_per_round: Option<f64>,
     /// cycles / syscalls.
@@ -109,6 +113,9 @@ impl RoiMetrics {
             instructions_supervisor: t.instructions_at(Privilege::Supervisor),
             instructions_machine: t.instructions_at(Privilege::Machine),
             cycles,
+            cycles_user: summary.workload_cycles_by_mode[Privilege::User.index()],
+            cycles_supervisor: summary.workload_cycles_by_mode[Privilege::Supervisor.index()],
+            cycles_machine: summary.workload_cycles_by_mode[Privilege::Machine.index()],
             cycles_per_round: ratio(cycles, summary.rounds),
             cycles_per_syscall: ratio(cycles, summary.syscalls),
             cycle_model: cycle_model.to_string(),
@@ -160,6 +167,9 @@ impl RoiMetrics {
             ("  supervisor", self.instructions_supervisor.to_string()),
             ("  machine", self.instructions_machine.to_string()),
             ("cycles", self.cycles.to_string()),
+            ("  user", self.cycles_user.to_string()),
+            ("  supervisor", self.cycles_supervisor.to_string()),
+            ("  machine", self.cycles_machine.to_string()),
             ("cycles_per_round", opt(self.cycles_per_round)),
             ("cycles_per_syscall", opt(self.cycles_per_syscall)),
             ("cycle_model", self.cycle_model.clone()),
@@ -198,6 +208,7 @@ mod tests {
                 uintr_rejected: 0,
             },
             cycles,
+            cycles_by_mode: [cycles - cycles / 4, cycles / 4, 0],
         }
     }
 
@@ -226,6 +237,10 @@ mod tests {
         assert_eq!(m.instructions_machine, 0, "constant across the region");
         assert_eq!(m.instructions, 330);
         assert_eq!(m.cycles, 1000, "the workload hart only");
+        assert_eq!(
+            (m.cycles_user, m.cycles_supervisor, m.cycles_machine),
+            (750, 250, 0)
+        );
         assert_eq!(m.cycles_per_round, Some(100.0));
         assert_eq!(m.cycles_per_syscall, Some(25.0));
         assert_eq!(m.cycle_model, FUNCTIONAL_CYCLE_MODEL);

@@ -89,6 +89,10 @@ pub struct Machine {
     usip_line: Vec<bool>,
     /// The guest's region of interest (sim-control events).
     roi: RoiTracker,
+    /// The sink's counters over the regions of interest.
+    roi_sink: SinkRegion,
+    /// Idle (WFI) cycles of each hart, by the privilege it waited at.
+    idle_by_mode: Vec<[u64; 3]>,
 }
 
 impl Machine {
@@ -111,6 +115,8 @@ impl Machine {
             next_stage: None,
             usip_line: vec![false; hart_count],
             roi: RoiTracker::new(),
+            roi_sink: SinkRegion::default(),
+            idle_by_mode: vec![[0; 3]; hart_count],
         })
     }
 
@@ -255,7 +261,7 @@ impl Machine {
                     self.instret += retired;
                     remaining -= progress;
                     if self.bus.simctl.has_events() {
-                        self.take_sim_events();
+                        self.take_sim_events(sink);
                     }
                     if let Some(code) = self.bus.exit_request() {
                         return StopReason::Exited(code);
@@ -266,7 +272,7 @@ impl Machine {
                     if waiting {
                         // Idle until the deadline or the end of the quantum;
                         // time still passes (and mcycle counts it).
-                        self.idle_until(h, slice_end);
+                        self.idle_until(h, slice_end, sink);
                     } else {
                         all_waiting = false;
                     }
@@ -281,7 +287,7 @@ impl Machine {
             if let Some(code) = self.bus.exit_request() {
                 return StopReason::Exited(code);
             }
-            if all_waiting && !self.fast_forward_to_next_wakeup() {
+            if all_waiting && !self.fast_forward_to_next_wakeup(sink) {
                 return StopReason::Deadlock;
             }
         }
@@ -289,7 +295,7 @@ impl Machine {
 
     /// Every hart waits: jumps time to the earliest timer deadline that can
     /// wake one of them. False if nothing can ever wake any hart.
-    fn fast_forward_to_next_wakeup(&mut self) -> bool {
+    fn fast_forward_to_next_wakeup<S: TimingSink>(&mut self, sink: &mut S) -> bool {
         for h in 0..self.harts.len() {
             self.sync_interrupts(h);
             if self.harts[h].wakeup_pending() {
@@ -307,30 +313,47 @@ impl Machine {
             return false;
         }
         for h in 0..self.harts.len() {
-            self.idle_until(h, deadline);
+            self.idle_until(h, deadline, sink);
         }
         true
     }
 
     /// Hart `h` idles (in WFI) until cycle `target`; the idle cycles count
     /// in its mcycle.
-    fn idle_until(&mut self, h: usize, target: u64) {
+    fn idle_until<S: TimingSink>(&mut self, h: usize, target: u64, sink: &mut S) {
         if self.cycles[h] < target {
+            sink.idle(h, target - self.cycles[h]);
             self.harts[h].csr.count_cycles(target - self.cycles[h]);
+            let mode = self.harts[h].privilege.index();
+            self.idle_by_mode[h][mode] += target - self.cycles[h];
             self.cycles[h] = target;
         }
     }
 
-    /// Every hart's counters and cycles now.
-    pub fn snapshot(&self) -> Vec<HartSnapshot> {
-        self.harts
-            .iter()
-            .zip(&self.cycles)
-            .map(|(h, &cycles)| HartSnapshot {
-                counters: h.counters,
-                cycles,
+    /// Every hart's counters and cycles now: from `sink`'s clock when it
+    /// models time, else functional time, where an instruction's cycle goes
+    /// to the mode it ran at, an exception's to the mode it was raised at
+    /// and idle cycles to the mode that waited.
+    pub fn snapshot<S: TimingSink>(&self, sink: &S) -> Vec<HartSnapshot> {
+        (0..self.harts.len())
+            .map(|h| {
+                let c = self.harts[h].counters;
+                let functional = std::array::from_fn(|m| {
+                    c.instret[m] + c.exceptions_from[m] + self.idle_by_mode[h][m]
+                });
+                HartSnapshot {
+                    counters: c,
+                    cycles: sink.cycles(h).unwrap_or(self.cycles[h]),
+                    cycles_by_mode: sink.cycles_by_mode(h).unwrap_or(functional),
+                }
             })
             .collect()
+    }
+
+    /// How the sink's counters (a timing model's caches, TLBs, stalls...)
+    /// changed over the completed regions of interest.
+    pub fn roi_sink_counters(&self) -> &Stats {
+        &self.roi_sink.total
     }
 
     /// The region of interest the guest marked, as far as it got.
@@ -346,16 +369,24 @@ impl Machine {
     /// Applies the guest's sim-control events. Called right after the
     /// slice in which they were written (a device store ends the slice),
     /// so a snapshot sees the writing hart exactly after its store.
-    fn take_sim_events(&mut self) {
+    fn take_sim_events<S: TimingSink>(&mut self, sink: &S) {
         for event in self.bus.simctl.take_events() {
             match event {
                 SimEvent::RoiBegin { hart } => {
-                    let snapshot = self.snapshot();
+                    // A begin inside an open region is ignored (a warning).
+                    if !self.roi.is_open() {
+                        self.roi_sink.begin(sink.counters());
+                    }
+                    let snapshot = self.snapshot(sink);
                     self.roi.begin(hart, snapshot);
                 }
                 SimEvent::RoiEnd { .. } => {
-                    let snapshot = self.snapshot();
+                    let was_open = self.roi.is_open();
+                    let snapshot = self.snapshot(sink);
                     self.roi.end(&snapshot);
+                    if was_open {
+                        self.roi_sink.end(sink.counters());
+                    }
                 }
                 SimEvent::ReportSyscalls { value, .. } => self.roi.report_syscalls(value),
                 SimEvent::ReportRounds { value, .. } => self.roi.report_rounds(value),
@@ -401,5 +432,28 @@ impl Machine {
         s.set("instret", self.instret);
         self.roi.summary().write_stats(&mut s);
         s
+    }
+}
+
+/// A sink's counters at the open region's start, and their change summed
+/// over the regions that ended.
+#[derive(Default)]
+struct SinkRegion {
+    start: Option<Stats>,
+    total: Stats,
+}
+
+impl SinkRegion {
+    fn begin(&mut self, now: Option<Stats>) {
+        self.start = now;
+    }
+
+    fn end(&mut self, now: Option<Stats>) {
+        if let (Some(start), Some(now)) = (self.start.take(), now) {
+            for (name, value) in now.iter() {
+                let delta = value.saturating_sub(start.get(name).unwrap_or(0));
+                self.total.add(name, delta);
+            }
+        }
     }
 }

@@ -170,6 +170,11 @@ fn the_region_counts_exactly_what_ran_inside_it() {
     // interrupt is taken between instructions at no cost); no idling.
     assert_eq!(s.workload_cycles, t.instructions() + ECALLS_IN_ROI);
     assert_eq!(s.hart_cycles, vec![s.workload_cycles]);
+    // By mode: an exception's cycle goes to the mode that raised it.
+    assert_eq!(
+        s.workload_cycles_by_mode,
+        [t.instret[0] + ECALLS_IN_ROI, t.instret[1], t.instret[2]]
+    );
 }
 
 #[test]
@@ -276,4 +281,87 @@ fn the_hart_that_begins_is_the_workload_hart() {
     // Hart 0 ran whole quanta meanwhile (its counters are as of its last
     // quantum at each snapshot).
     assert!(s.harts[0].instructions() >= 2000, "{:?}", s.harts[0]);
+}
+
+/// Faults from U count as traps but not as ecalls: two ecalls and two
+/// illegal instructions inside the region (both delegated to S, which
+/// skips them).
+#[test]
+fn faults_and_ecalls_are_told_apart() {
+    let (m, stop) = run_asm(1, |a| {
+        let s_entry = a.label();
+        let m_handler = a.label();
+        let s_handler = a.label();
+        let user_code = a.label();
+        let done = a.label();
+        boot_to_s(a, s_entry, m_handler);
+        a.bind(s_entry);
+        a.la(T0, s_handler);
+        a.csrw(STVEC, T0);
+        sret_to_user(a, user_code);
+        a.bind(user_code);
+        a.li(T6, SIMCTL_BASE as i64);
+        a.li(A7, 0);
+        a.sd(ZERO, T6, ROI_BEGIN);
+        a.ecall();
+        a.word(0); // illegal instruction
+        a.ecall();
+        a.word(0);
+        a.sd(ZERO, T6, ROI_END);
+        a.li(A7, EXIT);
+        a.ecall();
+        a.align(4);
+        a.bind(s_handler);
+        a.li(T0, EXIT);
+        a.beq(A7, T0, done);
+        a.csrr(T0, SEPC);
+        a.addi(T0, T0, 4);
+        a.csrw(SEPC, T0);
+        a.sret();
+        a.bind(done);
+        exit(a, 0);
+        a.align(4);
+        a.bind(m_handler);
+        exit(a, 77);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let t = m.roi_summary().total();
+    assert_eq!(t.exceptions_from[user()], 4);
+    assert_eq!(t.ecalls_from_user, 2);
+    assert_eq!(t.interrupts_from, [0; 3]);
+    // 4 S-handler passes of 6 instructions; in U only the END store
+    // retires (ecalls and illegal instructions trap instead).
+    assert_eq!(t.instret, [1, 4 * 6, 0]);
+}
+
+/// Idle time counts: M-mode waits in WFI inside the region for a timer
+/// 50 ticks (5000 cycles at 1 GHz / 10 MHz) away; the idle cycles go to
+/// the mode that waited.
+#[test]
+fn idle_cycles_count_for_the_mode_that_waits() {
+    let mut len = 0;
+    let (m, stop) = run_asm(1, |a| {
+        a.li(T0, 1 << 7);
+        a.csrs(0x304, T0); // mie.MTIE; mstatus.MIE stays off: WFI just wakes
+        a.li(T6, SIMCTL_BASE as i64);
+        a.li(S4, MTIMECMP0 as i64);
+        a.li(T1, 50);
+        a.sd(ZERO, T6, ROI_BEGIN);
+        let start = a.here();
+        a.sd(T1, S4, 0); // mtimecmp = 50 ticks
+        a.wfi();
+        a.sd(ZERO, T6, ROI_END);
+        len = insns(start, a.here());
+        exit(a, 0);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let s = m.roi_summary();
+    let t = s.total();
+    assert_eq!(t.instret, [0, 0, len]);
+    assert!(
+        s.workload_cycles >= 4900 && s.workload_cycles <= 5000,
+        "woke at the deadline: {}",
+        s.workload_cycles
+    );
+    assert_eq!(s.workload_cycles_by_mode, [0, 0, s.workload_cycles]);
 }

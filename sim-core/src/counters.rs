@@ -82,6 +82,9 @@ pub struct HartSnapshot {
     /// Cycles elapsed on the hart (its own clock, which the guest cannot
     /// write, unlike mcycle).
     pub cycles: u64,
+    /// `cycles` split by the privilege the hart spent them at (indexed by
+    /// [`Privilege::index`]; sums to `cycles`).
+    pub cycles_by_mode: [u64; 3],
 }
 
 #[cfg(test)]

@@ -155,6 +155,25 @@ pub trait TimingSink {
     fn uintr(&mut self, _hart: usize, _event: UintrEvent) {}
     /// The hart stalls waiting for an interrupt (wfi).
     fn wait_for_interrupt(&mut self, _hart: usize) {}
+    /// The machine let `cycles` of its time pass on an idle hart (WFI
+    /// fast-forward), so a timing model can count them.
+    fn idle(&mut self, _hart: usize, _cycles: u64) {}
+    /// The sink's own clock of `hart`, if it models time: region-of-interest
+    /// cycles are then taken from it instead of the machine's 1-per-event
+    /// clock.
+    fn cycles(&self, _hart: usize) -> Option<u64> {
+        None
+    }
+    /// [`TimingSink::cycles`] split by the privilege (user, supervisor,
+    /// machine, as [`Privilege::index`]) the time was spent at.
+    fn cycles_by_mode(&self, _hart: usize) -> Option<[u64; 3]> {
+        None
+    }
+    /// The sink's counters now, if it keeps any, so that the machine can
+    /// report their change over a region of interest.
+    fn counters(&self) -> Option<crate::Stats> {
+        None
+    }
 }
 
 /// The sink that ignores everything: functional-only runs.

@@ -41,6 +41,8 @@ pub struct RoiSummary {
     pub hart_cycles: Vec<u64>,
     /// Cycles of each region's workload hart, summed over the regions.
     pub workload_cycles: u64,
+    /// `workload_cycles` by the privilege they were spent at.
+    pub workload_cycles_by_mode: [u64; 3],
     /// Syscalls the guest reported completing inside the regions.
     pub syscalls: u64,
     /// Rounds the guest reported completing inside the regions.
@@ -88,6 +90,12 @@ impl RoiSummary {
             );
         }
         stats.set("roi.cycles", self.workload_cycles);
+        for p in Privilege::ALL {
+            stats.set(
+                format!("roi.cycles_{}", p.name()),
+                self.workload_cycles_by_mode[p.index()],
+            );
+        }
         for (h, c) in self.harts.iter().enumerate() {
             stats.set(format!("roi.hart{h}.instructions"), c.instructions());
             stats.set(format!("roi.hart{h}.traps"), c.exceptions_from[user]);
@@ -163,6 +171,10 @@ impl RoiTracker {
             s.hart_cycles[h] = s.hart_cycles[h].saturating_add(cycles);
             if h == region.hart {
                 s.workload_cycles = s.workload_cycles.saturating_add(cycles);
+                for (m, total) in s.workload_cycles_by_mode.iter_mut().enumerate() {
+                    let spent = now.cycles_by_mode[m].saturating_sub(then.cycles_by_mode[m]);
+                    *total = total.saturating_add(spent);
+                }
             }
         }
         s.syscalls = s.syscalls.saturating_add(region.syscalls);
@@ -220,6 +232,7 @@ mod tests {
                 ..Default::default()
             },
             cycles,
+            cycles_by_mode: [cycles / 2, cycles - cycles / 2, 0],
         }
     }
 
@@ -238,6 +251,7 @@ mod tests {
         assert_eq!(s.workload_hart, Some(1));
         assert_eq!(s.workload_cycles, 1000, "the begin hart's cycles");
         assert_eq!(s.hart_cycles, vec![50, 1000]);
+        assert_eq!(s.workload_cycles_by_mode, [600 - 100, 600 - 100, 0]);
         assert_eq!((s.syscalls, s.rounds, s.concurrency), (3, 1, Some(3)));
         let total = s.total();
         assert_eq!(total.instret, [30, 300, 0]);
@@ -314,6 +328,9 @@ mod tests {
         assert_eq!(stats.get("roi.instructions.total"), Some(440));
         assert_eq!(stats.get("roi.cycles"), Some(90));
         assert_eq!(stats.get("roi.hart0.cycles"), Some(90));
+        assert_eq!(stats.get("roi.cycles_user"), Some(45));
+        assert_eq!(stats.get("roi.cycles_supervisor"), Some(45));
+        assert_eq!(stats.get("roi.cycles_machine"), Some(0));
         assert_eq!(stats.get("roi.concurrency"), None, "never reported");
     }
 }

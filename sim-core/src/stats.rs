@@ -25,6 +25,11 @@ impl Stats {
         *self.counters.entry(name.into()).or_insert(0) += delta;
     }
 
+    /// Whether the tree has no counter.
+    pub fn is_empty(&self) -> bool {
+        self.counters.is_empty()
+    }
+
     pub fn get(&self, name: &str) -> Option<u64> {
         self.counters.get(name).copied()
     }

@@ -191,6 +191,12 @@ mod kernel_fd_table_tests;
 #[cfg(test)]
 #[path = "../guest/kernel/src/ipc.rs"]
 mod kernel_ipc;
+/// The guest kernel's spin lock, host-compiled so that threads can hammer it.
+#[cfg(test)]
+#[path = "../guest/kernel/src/lock.rs"]
+mod kernel_lock;
+#[cfg(test)]
+mod kernel_lock_tests;
 #[cfg(test)]
 #[path = "../guest/kernel/src/memfs.rs"]
 mod kernel_memfs;

@@ -73,22 +73,73 @@ fn kernel_runs_user_processes_on_qemu() {
     }
 }
 
-/// The same image brings up 4 harts on QEMU as on asyncsim (HSM, IPIs
-/// and remote fences of our firmware) and runs the same programs.
+/// Lines of the SMP bring-up and self-test on `harts` harts, as
+/// cli/tests/kernel_boot.rs expects them (the boot hart runs the checks
+/// one after another, so their order is fixed on QEMU too).
+fn smp_lines(harts: usize) -> Vec<String> {
+    smp_lines_from(0, harts)
+}
+
+/// [`smp_lines`] when hart `boot` booted the kernel (OpenSBI may pick any).
+fn smp_lines_from(boot: usize, harts: usize) -> Vec<String> {
+    let others: Vec<usize> = (0..harts).filter(|&h| h != boot).collect();
+    let last = others[others.len() - 1];
+    let mut lines: Vec<String> = others
+        .iter()
+        .map(|h| format!("kernel: hart {h} online"))
+        .collect();
+    lines.push(format!("kernel: {harts} harts online"));
+    for h in &others {
+        lines.push(format!("kernel: IPI round trip with hart {h} ok"));
+        lines.push(format!("kernel: remote sfence.vma on hart {h} ok"));
+        lines.push(format!("kernel: crossed remote fences with hart {h} ok"));
+    }
+    lines.push("kernel: SBI HSM, IPI and RFENCE errors ok".into());
+    lines.push(format!("kernel: hart {last} stopped"));
+    lines.push(format!("kernel: hart {last} online"));
+    lines.push(format!("kernel: IPI round trip with hart {last} ok"));
+    lines
+}
+
+/// Every hart comes online through the firmware's HSM and passes the
+/// IPI, remote-fence and stop/restart checks; then the processes run.
 #[test]
-fn secondary_harts_come_online_on_qemu() {
+fn every_hart_comes_online_on_qemu() {
     if qemu_available() {
-        let (code, lines) = boot(4, None);
-        assert_eq!(code, Some(0), "{lines:#?}");
-        let mut expected: Vec<String> = EXPECTED.iter().map(|l| l.to_string()).collect();
-        expected.push("kernel: 4 harts online".into());
-        for hart in 1..4 {
-            expected.push(format!("kernel: hart {hart} online"));
-            expected.push(format!("kernel: IPI round trip with hart {hart} ok"));
-            expected.push(format!("kernel: remote sfence.vma on hart {hart} ok"));
+        for harts in [2, 4] {
+            let (code, lines) = boot(harts, None);
+            assert_eq!(code, Some(0), "{lines:#?}");
+            let smp = smp_lines(harts);
+            assert_eq!(lines[..2], EXPECTED[..2], "{lines:#?}");
+            assert_eq!(lines[2..2 + smp.len()], smp[..], "{lines:#?}");
+            let rest: Vec<String> = lines[2 + smp.len()..].to_vec();
+            assert_same_lines(&rest, &EXPECTED[2..]);
         }
-        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-        assert_same_lines(&lines, &expected);
+    }
+}
+
+/// `init=name@hart` runs a CPU hog on hart 0 and a yielding process plus
+/// `user-hello` on hart 1: all exit 0.
+#[test]
+fn processes_run_on_two_harts_on_qemu() {
+    if qemu_available() {
+        let (code, lines) = boot(2, Some("init=user-spin@0,user-yield@1,user-hello@1"));
+        assert_eq!(code, Some(0), "{lines:#?}");
+        let smp = smp_lines(2);
+        let rest: Vec<String> = lines[2 + smp.len()..].to_vec();
+        let mut expected = vec![
+            "spin: count 4000000 ok",
+            "process 1 exited with code 0",
+            "yield: done",
+            "process 2 exited with code 0",
+            "hello from user space (pid 3)",
+            "process 3 exited with code 0",
+            "kernel: all processes done, shutting down",
+        ];
+        let spins: Vec<String> = (1..=8).map(|i| format!("spin: {i}/8")).collect();
+        let yields: Vec<String> = (0..5).map(|i| format!("yield {i}")).collect();
+        expected.extend(spins.iter().chain(&yields).map(String::as_str));
+        assert_same_lines(&rest, &expected);
     }
 }
 
@@ -288,5 +339,49 @@ fn pipes_and_ipc_work_across_harts_on_qemu() {
             line("process 2 exited with code 0")
                 < line("process 1: deadlock, every process is blocked")
         );
+    }
+}
+
+/// The same kernel on QEMU's own firmware (OpenSBI, `-bios default`) with
+/// 4 harts: it starts the harts through OpenSBI's HSM, passes the IPI,
+/// remote-fence and stop/restart checks (the error-code checks are for
+/// this repository's firmware only and are skipped) and runs the programs.
+#[test]
+fn the_kernel_runs_smp_on_opensbi() {
+    if qemu_available() {
+        let kernel = elf_file("kernel", workloads::kernel());
+        let args: Vec<OsString> = vec![
+            "-bios".into(),
+            "default".into(),
+            "-kernel".into(),
+            kernel.clone().into(),
+            "-smp".into(),
+            "4".into(),
+        ];
+        let (status, out) = run_qemu(&args, TIMEOUT, "kernel on OpenSBI");
+        let _ = std::fs::remove_file(&kernel);
+        let lines: Vec<String> = out
+            .lines()
+            .map(|l| l.trim_end_matches('\r').to_owned())
+            .collect();
+        let first = lines
+            .iter()
+            .position(|l| l == EXPECTED[0])
+            .unwrap_or_else(|| panic!("no boot line in:\n{out}"));
+        // "asyncsim kernel: hart N, device tree at ..." names the boot hart.
+        let boot: usize = lines[first - 1]
+            .strip_prefix("asyncsim kernel: hart ")
+            .and_then(|rest| rest.split(',').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no kernel banner before the boot line:\n{out}"));
+        let lines = &lines[first..];
+        let smp: Vec<String> = smp_lines_from(boot, 4)
+            .into_iter()
+            .filter(|l| !l.starts_with("kernel: SBI HSM"))
+            .collect();
+        assert_eq!(status.code(), Some(0), "{lines:#?}");
+        assert_eq!(lines[..2], EXPECTED[..2], "{lines:#?}");
+        assert_eq!(lines[2..2 + smp.len()], smp[..], "{lines:#?}");
+        assert_same_lines(&lines[2 + smp.len()..], &EXPECTED[2..]);
     }
 }

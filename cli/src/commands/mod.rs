@@ -6,6 +6,7 @@ pub mod report;
 mod results_path;
 pub mod run;
 pub mod sweep;
+mod timing;
 pub mod workload;
 
 /// Millions of guest instructions per host second (0 for an instant run).

@@ -8,6 +8,7 @@
 //! except keys starting with `param.`, which go to the guest's command line
 //! (`--set param.kind=write` runs the benchmark with `kind=write`).
 
+use super::timing::{build_model, cycle_model};
 use super::workload::{verdict, WorkloadRequest};
 use reports::grid::SweepSpec;
 use reports::record::PointConfig;
@@ -18,26 +19,28 @@ use std::collections::BTreeMap;
 
 /// Instructions a point may take by default before it is stopped as runaway.
 pub const POINT_BUDGET: u64 = 4_000_000_000;
-/// The preset that means "no timing model".
-pub const FUNCTIONAL: &str = "functional";
 /// Override keys with this prefix are guest command-line parameters.
 pub const PARAM_PREFIX: &str = "param.";
 
-/// Fails on a preset or override the simulator does not know.
+/// Fails on a preset or override the simulator does not know, by
+/// building every preset x override-set model of the grid once.
 pub fn check_presets(spec: &SweepSpec) -> anyhow::Result<()> {
     for preset in &spec.presets {
-        if preset != FUNCTIONAL {
-            anyhow::bail!("unknown preset {preset:?} (known: {FUNCTIONAL})");
-        }
-    }
-    for set in &spec.sets {
-        if let Some(key) = set.keys().find(|k| !k.starts_with(PARAM_PREFIX)) {
-            anyhow::bail!(
-                "--set {key}: the functional preset has no settings (guest parameters are `{PARAM_PREFIX}KEY`)"
-            );
+        for set in &spec.sets {
+            build_model(preset, &model_sets(set), 1, 1 << 20)?;
         }
     }
     Ok(())
+}
+
+/// The timing-model overrides of a point ("key=value"), without the guest
+/// parameters.
+fn model_sets(overrides: &BTreeMap<String, String>) -> Vec<String> {
+    overrides
+        .iter()
+        .filter(|(k, _)| !k.starts_with(PARAM_PREFIX))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect()
 }
 
 /// Runs `point` with an instruction `budget`; its metrics by name, or a
@@ -64,6 +67,7 @@ pub fn run_point(
     config.platform.harts = point.harts as usize;
     config.platform.bootargs = request.bootargs();
     config.platform.uart_output = UartOutput::Buffer;
+    let config_ram = config.platform.ram_size;
     let mut machine = Machine::new(config).map_err(|e| format!("cannot build the machine: {e}"))?;
     let boot = |machine: &mut Machine| -> Result<(), String> {
         let kernel = machine
@@ -76,13 +80,18 @@ pub fn run_point(
         machine.boot(firmware.entry).map_err(|e| e.to_string())
     };
     boot(&mut machine)?;
-    let stop = machine.run(
-        &mut NullSink,
-        RunLimits {
-            max_instructions: Some(budget),
-        },
-    );
-    let metrics = verdict(&stop, machine.roi(), &request).map_err(|(_, why)| {
+    let sets = model_sets(&point.overrides);
+    let limits = RunLimits {
+        max_instructions: Some(budget),
+    };
+    let model = build_model(&point.preset, &sets, point.harts as usize, config_ram)
+        .map_err(|e| e.to_string())?;
+    let stop = match model {
+        Some(mut model) => machine.run(&mut model, limits),
+        None => machine.run(&mut NullSink, limits),
+    };
+    let cycle_model = cycle_model(&point.preset, &sets);
+    let metrics = verdict(&stop, machine.roi(), &request, &cycle_model).map_err(|(_, why)| {
         // The guest's last words say why it failed.
         let output = String::from_utf8_lossy(&machine.bus.uart.take_output()).into_owned();
         let last: Vec<&str> = output.lines().rev().take(3).collect();
@@ -94,8 +103,14 @@ pub fn run_point(
             format!("{why}; guest output ends: {}", tail.join(" | "))
         }
     })?;
-    match serde_json::to_value(&metrics) {
-        Ok(serde_json::Value::Object(map)) => Ok(map.into_iter().collect()),
-        _ => Err("metrics did not serialize to an object".into()),
+    let mut map: BTreeMap<String, serde_json::Value> = match serde_json::to_value(&metrics) {
+        Ok(serde_json::Value::Object(map)) => map.into_iter().collect(),
+        _ => return Err("metrics did not serialize to an object".into()),
+    };
+    if !machine.roi_sink_counters().is_empty() {
+        // The timing model's counters over the region (caches, TLBs,
+        // stalls, by privilege mode).
+        map.insert("model".into(), machine.roi_sink_counters().to_json());
     }
+    Ok(map)
 }

@@ -1,7 +1,9 @@
 //! `asyncsim run`: boot an ELF (or firmware + kernel) and run it to the end.
 
+use super::timing::build_model;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
+use models::TimingModel;
 use riscv_core::commit_log::CommitLog;
 use riscv_core::hart::MisalignedPolicy;
 use riscv_core::machine::{Machine, MachineConfig};
@@ -73,6 +75,14 @@ pub struct RunArgs {
     /// Extra KEY=VALUE for the workload's command line (repeatable).
     #[arg(long = "param", value_name = "KEY=VALUE", requires = "workload")]
     pub params: Vec<String>,
+    /// Timing model preset (`functional` = none: 1 cycle per instruction;
+    /// others from models/presets, e.g. rocket-fpga, sifive-u74).
+    #[arg(long, default_value = super::timing::FUNCTIONAL)]
+    pub preset: String,
+    /// KEY=VALUE override of a preset setting (repeatable), e.g.
+    /// `--set l1d.size_kib=64`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -131,12 +141,20 @@ pub fn run(args: RunArgs) -> Result<u8> {
     };
     machine.boot(entry)?;
 
-    let stop = execute(&mut machine, &args)?;
+    let mut model = build_model(
+        &args.preset,
+        &args.sets,
+        args.harts as usize,
+        args.mem_mib << 20,
+    )?;
+    let (stop, secs) = execute(&mut machine, &args, model.as_mut())?;
+    print_summary(&machine, &stop, secs);
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&machine.stats().to_json())?
-        );
+        let mut stats = machine.stats();
+        if let Some(model) = &model {
+            stats.merge_prefixed("model", &model.stats());
+        }
+        println!("{}", serde_json::to_string_pretty(&stats.to_json())?);
     }
     if let StopReason::InstructionBudget(_) = stop {
         eprintln!(
@@ -163,15 +181,21 @@ pub fn build_machine(args: &RunArgs, bootargs: String, uart: UartOutput) -> Resu
 }
 
 /// Runs a booted machine to its end under `args`' budget (and commit log,
-/// if asked), flushes the guest's output and prints the summary line
-/// (stop reason, instructions, host speed) on stderr.
-pub fn execute(machine: &mut Machine, args: &RunArgs) -> Result<StopReason> {
+/// if asked, or the timing `model`) and flushes the guest's output;
+/// returns why it stopped and the host seconds it took.
+pub fn execute(
+    machine: &mut Machine,
+    args: &RunArgs,
+    model: Option<&mut TimingModel>,
+) -> Result<(StopReason, f64)> {
     let limits = RunLimits {
         max_instructions: args.max_insns,
     };
     let start = Instant::now();
-    let stop = match &args.log_commits {
-        Some(path) => {
+    let stop = match (&args.log_commits, model) {
+        (Some(_), Some(_)) => bail!("--log-commits and a timing --preset cannot be combined yet"),
+        (None, Some(model)) => machine.run(model, limits),
+        (Some(path), None) => {
             let file =
                 File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut log = CommitLog::new(BufWriter::new(file));
@@ -180,12 +204,16 @@ pub fn execute(machine: &mut Machine, args: &RunArgs) -> Result<StopReason> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
             stop
         }
-        None => machine.run(&mut NullSink, limits),
+        (None, None) => machine.run(&mut NullSink, limits),
     };
     let secs = start.elapsed().as_secs_f64();
     machine.flush_output();
+    Ok((stop, secs))
+}
+
+/// The summary line on stderr: stop reason, instructions, host speed.
+pub fn print_summary(machine: &Machine, stop: &StopReason, secs: f64) {
     let insns = machine.instret();
     let mips = super::mips(insns, secs);
     eprintln!("asyncsim: {stop}; {insns} instructions in {secs:.3} s ({mips:.1} MIPS)");
-    Ok(stop)
 }

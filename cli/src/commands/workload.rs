@@ -12,9 +12,12 @@
 //! interest; 124 the instruction budget ran out; 125 every hart waits
 //! forever. Each failure is one line on stderr.
 
-use super::run::{build_machine, execute, RunArgs};
+use super::run::{build_machine, execute, print_summary, RunArgs};
+use super::timing::build_model;
 use anyhow::{bail, Result};
-use reports::roi_metrics::{RoiMetrics, FUNCTIONAL_CYCLE_MODEL};
+use reports::roi_metrics::RoiMetrics;
+#[cfg(test)]
+use reports::roi_metrics::FUNCTIONAL_CYCLE_MODEL;
 use riscv_core::platform::UartOutput;
 use serde_json::json;
 use sim_core::{RoiTracker, StopReason};
@@ -143,11 +146,12 @@ fn fail(code: u8, message: impl std::fmt::Display) -> Result<u8> {
 }
 
 /// The metrics of a finished run, or the exit code and one-line reason
-/// why there are none.
+/// why there are none (a sweep's point runner applies the same rules).
 pub(super) fn verdict(
     stop: &StopReason,
     roi: &RoiTracker,
     request: &WorkloadRequest,
+    cycle_model: &str,
 ) -> std::result::Result<RoiMetrics, (u8, String)> {
     match stop {
         StopReason::Exited(0) => {}
@@ -173,7 +177,7 @@ pub(super) fn verdict(
             ))
         }
     }
-    RoiMetrics::from_summary(roi.summary(), FUNCTIONAL_CYCLE_MODEL).ok_or_else(|| {
+    RoiMetrics::from_summary(roi.summary(), cycle_model).ok_or_else(|| {
         let why = if roi.is_open() {
             "began a region of interest but never ended it"
         } else {
@@ -207,20 +211,33 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     let firmware = machine.load_elf(workloads::firmware())?;
     machine.set_next_stage(kernel.entry);
     machine.boot(firmware.entry)?;
-    let stop = execute(&mut machine, args)?;
+    let mut model = build_model(
+        &args.preset,
+        &args.sets,
+        args.harts as usize,
+        args.mem_mib << 20,
+    )?;
+    let (stop, secs) = execute(&mut machine, args, model.as_mut())?;
     if capture {
         let output = machine.bus.uart.take_output();
         // Losing the guest's console copy on a closed stderr is harmless.
         let _ = std::io::stderr().write_all(&output);
     }
+    print_summary(&machine, &stop, secs);
 
-    let metrics = match verdict(&stop, machine.roi(), &request) {
+    let cycle_model = super::timing::cycle_model(&args.preset, &args.sets);
+    let metrics = match verdict(&stop, machine.roi(), &request, &cycle_model) {
         Ok(metrics) => metrics,
         Err((code, message)) => return fail(code, message),
     };
     if args.json {
         let mut out = request.describe(args.harts);
+        out["preset"] = json!(args.preset);
         out["metrics"] = serde_json::to_value(&metrics)?;
+        if model.is_some() {
+            // The timing model's counters over the region of interest.
+            out["model"] = machine.roi_sink_counters().to_json();
+        }
         println!("{}", serde_json::to_string(&out)?);
     } else {
         println!(
@@ -273,19 +290,24 @@ mod tests {
     fn only_a_clean_exit_with_a_completed_region_gives_metrics() {
         let r = WorkloadRequest::new("null", "sync", 1, 1, &[]).unwrap();
         let mut roi = RoiTracker::new();
-        let code = |stop: StopReason, roi: &RoiTracker| verdict(&stop, roi, &r).unwrap_err().0;
+        let code = |stop: StopReason, roi: &RoiTracker| {
+            verdict(&stop, roi, &r, FUNCTIONAL_CYCLE_MODEL)
+                .unwrap_err()
+                .0
+        };
         assert_eq!(code(StopReason::Exited(0), &roi), EXIT_NO_REGION);
         assert_eq!(code(StopReason::Exited(1), &roi), EXIT_GUEST_FAILED);
         assert_eq!(code(StopReason::InstructionBudget(5), &roi), 124);
         assert_eq!(code(StopReason::Deadlock, &roi), 125);
         roi.begin(0, vec![Default::default()]);
-        let (c, why) = verdict(&StopReason::Exited(0), &roi, &r).unwrap_err();
+        let (c, why) =
+            verdict(&StopReason::Exited(0), &roi, &r, FUNCTIONAL_CYCLE_MODEL).unwrap_err();
         assert_eq!(c, EXIT_NO_REGION);
         assert!(why.contains("never ended"), "{why}");
         roi.report_syscalls(3);
         roi.end(&[Default::default()]);
         assert_eq!(code(StopReason::Exited(2), &roi), EXIT_GUEST_FAILED);
-        let m = verdict(&StopReason::Exited(0), &roi, &r).unwrap();
+        let m = verdict(&StopReason::Exited(0), &roi, &r, FUNCTIONAL_CYCLE_MODEL).unwrap();
         assert_eq!(m.syscalls, 3);
         assert_eq!(m.cycle_model, FUNCTIONAL_CYCLE_MODEL);
     }

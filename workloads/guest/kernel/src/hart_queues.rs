@@ -7,14 +7,17 @@
 //! and reports back when its queue is empty.
 //!
 //! Shared state the loop touches — the frame pool, the shared objects
-//! (file store, pipes, endpoints), the console — is behind spin locks; a
-//! queue's lock is held by its own hart for the whole run (nobody else
-//! touches the queue after dispatch). So a process blocked in a pipe or
-//! IPC call is woken by its own hart: a wake-up from any hart leaves the
-//! pid in this hart's woken set and sends an IPI, which ends the idle
-//! wait ([`smp::wait_for_ipi`]); the loop makes those processes Ready
-//! before it picks the next one, and ends the ones chosen to break a
-//! deadlock (see [`crate::objects`]).
+//! (file store, pipes, endpoints), the console, the queues themselves —
+//! is behind spin locks. A queue is locked only to pick, put back or
+//! release a process: the running one is taken out, so another hart may
+//! lock the queue at any time (e.g. to make a process Ready and IPI the
+//! hart, which then stops idling).
+//!
+//! A process blocked in a pipe or IPC call is made Ready by its own hart:
+//! a wake-up from any hart leaves the pid in this hart's woken set and
+//! sends an IPI, which ends the idle wait; each turn of the loop applies
+//! the set under the queue's lock before it picks, and ends the processes
+//! chosen to break a deadlock (see [`crate::objects`]).
 
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -23,7 +26,7 @@ use crate::executor::Executor;
 use crate::lock::SpinLock;
 use crate::objects::{self, OBJECTS};
 use crate::process::{Event, Outcome, Process};
-use crate::scheduler::{Scheduler, MAX_PROCESSES};
+use crate::scheduler::Scheduler;
 use crate::smp::{self, HartMask, ServiceContext, SmpError, MAX_HARTS};
 use crate::{kprintln, sbi, timer, trap, uintr, worker};
 
@@ -121,40 +124,49 @@ fn run_queue(hart: usize) -> bool {
     timer::enable_interrupt();
     uintr::init_hart();
     // The queue ends with the timer disarmed: an idle hart's wfi stays asleep.
-    schedule(&mut QUEUES[hart].lock(), &clock())
+    schedule(&QUEUES[hart], &clock())
 }
 
-/// Runs the processes until none is left; returns whether every one
-/// exited with 0. Each runs until its slice ends (timer), it yields,
+/// Runs the processes of `queue` until none is left; returns whether every
+/// one exited with 0. Each runs until its slice ends (timer), it yields,
 /// sleeps, blocks or ends; with nothing Ready the hart waits for the next
-/// wake-up (its timer or an IPI).
-fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
+/// wake-up or an IPI. The queue is locked only between runs: a running process is
+/// taken out of it, so other harts can reach the queue meanwhile.
+fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
-    let mut all_passed = true;
     let wait_poll = clock.ns_to_ticks(WAIT_POLL_NS);
+    let mut all_passed = true;
     let mut executor = Executor::new();
     let hart = smp::this_hart();
-    while !run_queue.is_empty() {
-        apply_wakes(run_queue, hart);
-        all_passed &= end_doomed(run_queue, hart, &mut executor);
-        if run_queue.is_empty() {
-            break;
-        }
-        worker::run_kernel_tasks(run_queue, &mut executor);
+    loop {
+        all_passed &= end_doomed(queue, hart, &mut executor);
+        worker::run_kernel_tasks(queue, &mut executor);
         let now = timer::now();
-        run_queue.wake(now);
-        let wake = run_queue.next_wake().unwrap_or(u64::MAX);
-        let Some(slot) = run_queue.pick() else {
+        let (picked, wake) = {
+            let mut queue = queue.lock();
+            if queue.is_empty() {
+                break;
+            }
+            let woken = objects::take_woken(hart);
+            if woken != 0 {
+                queue.unblock_if(|p| woken & (1 << p.pid) != 0);
+            }
+            queue.wake(now);
+            let wake = queue.next_wake().unwrap_or(u64::MAX);
+            let picked = queue
+                .pick()
+                .and_then(|slot| Some((slot, queue.take(slot)?)));
+            (picked, wake)
+        };
+        let Some((slot, mut process)) = picked else {
             if executor.any_ready() {
                 continue; // a kernel task has work: no idling
             }
             arm_timer(wake);
             if timer::now() < wake {
-                smp::wait_for_ipi(); // ends on the timer too
+                // sie.STIE is on: the deadline or an IPI ends the wait.
+                smp::wait_for_ipi();
             }
-            continue;
-        };
-        let Some(process) = run_queue.process(slot) else {
             continue;
         };
         arm_timer(wake.min(now.saturating_add(slice)));
@@ -162,30 +174,35 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
         let event = process.run(clock, &OBJECTS);
         smp::activate_kernel_space();
         let outcome = match event {
-            Event::Interrupted | Event::Yielded => continue,
+            Event::Interrupted | Event::Yielded => {
+                put_back(queue, slot, process, None);
+                continue;
+            }
             Event::Sleeping(deadline) => {
-                run_queue.sleep(slot, deadline);
+                put_back(queue, slot, process, Some(deadline));
                 continue;
             }
             // Until `worker::run_kernel_tasks` finds the wait over (at
-            // once, for a notification from this hart), or the process
-            // looks again after `wait_poll` (a sender on another hart
-            // cannot reach this one: the receiver's entry is inactive).
+            // once, for a notification from this hart or, with its IPI,
+            // from a worker on another), or the process looks again after
+            // `wait_poll` (a user sender on another hart sends no IPI).
             Event::Waiting => {
-                run_queue.sleep(slot, timer::now().saturating_add(wait_poll));
+                let deadline = timer::now().saturating_add(wait_poll);
+                put_back(queue, slot, process, Some(deadline));
                 continue;
             }
             // Registered as blocked already; a wake-up that came in the
             // meantime is in this hart's woken set, applied next turn.
-            Event::Blocked(key) => {
-                run_queue.block(slot, key);
+            Event::Blocked(_) => {
+                if let Err(process) = queue.lock().block_back(slot, process) {
+                    lost(slot, &process);
+                }
                 continue;
             }
             Event::Ended(outcome) => outcome,
         };
-        if let Some(process) = run_queue.remove(slot) {
-            all_passed &= end(process, Some(outcome), &mut executor);
-        }
+        queue.lock().release(slot);
+        all_passed &= end(process, Some(outcome), &mut executor);
     }
     arm_timer(u64::MAX);
     if executor.len() != 0 {
@@ -195,50 +212,52 @@ fn schedule(run_queue: &mut Scheduler<Process>, clock: &Clock) -> bool {
     all_passed
 }
 
-/// Makes Ready the processes of this hart whose wait a wake-up (from any
-/// hart) ended.
-fn apply_wakes(run_queue: &mut Scheduler<Process>, hart: usize) {
-    let woken = objects::take_woken(hart);
-    if woken == 0 {
-        return;
+/// Returns a process that ran to its reserved slot.
+fn put_back(
+    queue: &SpinLock<Scheduler<Process>>,
+    slot: usize,
+    process: Process,
+    sleep_until: Option<u64>,
+) {
+    if let Err(process) = queue.lock().put_back(slot, process, sleep_until) {
+        lost(slot, &process);
     }
-    for slot in 0..MAX_PROCESSES {
-        if let Some(process) = run_queue.process(slot) {
-            if woken & (1 << process.pid) != 0 {
-                run_queue.unblock(slot);
-            }
-        }
-    }
+}
+
+/// Only this hart touches a Running slot: a kernel bug if it moved.
+fn lost(slot: usize, process: &Process) -> ! {
+    kprintln!(
+        "kernel: run queue slot {slot} of process {} lost",
+        process.pid
+    );
+    sbi::shutdown(false)
 }
 
 /// Ends the processes of this hart chosen to break a deadlock (every
 /// process on every hart was blocked); returns whether there were none.
-fn end_doomed(run_queue: &mut Scheduler<Process>, hart: usize, executor: &mut Executor) -> bool {
+fn end_doomed(queue: &SpinLock<Scheduler<Process>>, hart: usize, executor: &mut Executor) -> bool {
     let doomed = objects::take_doomed(hart);
     if doomed == 0 {
         return true;
     }
-    for slot in 0..MAX_PROCESSES {
-        let Some(pid) = run_queue.process(slot).map(|p| p.pid) else {
-            continue;
+    loop {
+        let Some(process) = queue.lock().remove_if(|p| doomed & (1 << p.pid) != 0) else {
+            return false;
         };
-        if doomed & (1 << pid) != 0 {
-            if let Some(process) = run_queue.remove(slot) {
-                kprintln!("process {pid}: deadlock, every process is blocked");
-                end(process, None, executor);
-            }
-        }
+        kprintln!(
+            "process {}: deadlock, every process is blocked",
+            process.pid
+        );
+        end(process, None, executor);
     }
-    false
 }
 
-/// Ends `process`: reports how it ended (`None`: killed by the kernel,
-/// already reported), cancels its worker and frees what it held (waking
-/// whoever that unblocks, so their reports come after this one). Returns
-/// whether it exited with 0.
+/// Ends `process` (out of the queue): reports how it ended (`None`:
+/// killed by the kernel, already reported), cancels its worker and frees
+/// what it held (waking whoever that unblocks, so their reports come
+/// after this one). Returns whether it exited with 0.
 fn end(process: Process, outcome: Option<Outcome>, executor: &mut Executor) -> bool {
-    let pid = process.pid;
-    let passed = report(pid, outcome);
+    let passed = report(process.pid, outcome);
     if let Some(task) = process.local_worker() {
         executor.cancel(task);
     }

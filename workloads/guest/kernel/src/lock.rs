@@ -57,11 +57,6 @@ impl<T> SpinLock<T> {
             .ok()
             .map(|_| SpinLockGuard { lock: self })
     }
-
-    /// The value, through exclusive access to the lock (no locking needed).
-    pub fn get_mut(&mut self) -> &mut T {
-        self.value.get_mut()
-    }
 }
 
 /// Access to the value while the lock is held; unlocks when dropped.

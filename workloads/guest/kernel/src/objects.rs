@@ -27,7 +27,6 @@ use crate::ipc::{Ipc, Wait};
 use crate::lock::{SpinLock, SpinLockGuard};
 use crate::memfs::MemFs;
 use crate::pipe::{End, PipeId, Pipes};
-use crate::scheduler::WaitKey;
 use crate::smp::{self, HartMask, MAX_HARTS};
 use crate::{kprintln, ring_pool};
 
@@ -41,6 +40,15 @@ const MAX_WAKES: usize = 16;
 
 const _: () = assert!(crate::blocking::PIDS <= 64, "pid sets are u64 masks");
 const _: () = assert!(crate::process_shared::MAX_PIDS <= crate::blocking::PIDS);
+
+/// What a blocked process waits for: an opaque (class, index) pair that
+/// the kernel object which can unblock it (a pipe end, an endpoint, a
+/// process's IPC slot) builds; the registry only compares keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WaitKey {
+    pub class: u32,
+    pub index: u32,
+}
 
 /// Everything processes share, on every hart.
 pub static OBJECTS: SpinLock<Objects> = SpinLock::new(Objects::new());

@@ -61,6 +61,15 @@ pub fn spec_version() -> Result<usize, SbiError> {
     result(error, value)
 }
 
+/// The SBI implementation ID (this repository's firmware: [`IMPL_ASYNCSIM`]).
+pub fn impl_id() -> Result<usize, SbiError> {
+    let (error, value) = call(EID_BASE, 1, 0, 0);
+    result(error, value)
+}
+
+/// Implementation ID of asyncsim's own firmware ("AS").
+pub const IMPL_ASYNCSIM: usize = 0x4153;
+
 /// Whether the firmware implements extension `eid`.
 pub fn probe(eid: usize) -> bool {
     let (error, value) = call(EID_BASE, 3, eid, 0);
@@ -79,6 +88,13 @@ pub fn set_timer(deadline: u64) -> Result<(), SbiError> {
 pub fn hart_start(hart: usize, start: usize, opaque: usize) -> Result<(), SbiError> {
     let (error, value) = call5(EID_HSM, 0, [hart, start, opaque, 0, 0]);
     result(error, value).map(|_| ())
+}
+
+/// HSM hart_stop: this hart goes back to the firmware, stopped; returns
+/// only the error if the firmware refuses.
+pub fn hart_stop() -> SbiError {
+    let (error, _) = call(EID_HSM, 1, 0, 0);
+    SbiError(error)
 }
 
 /// HSM hart_get_status: 0 started, 1 stopped, 2 start pending, 3 stop pending.

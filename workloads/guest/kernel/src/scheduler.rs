@@ -1,37 +1,29 @@
 //! Round-robin scheduling of the user processes of one hart: a fixed table
-//! of slots, each process Ready, Sleeping until a `time` deadline, or
-//! Blocked on a [`WaitKey`] until [`Scheduler::unblock`] (the kernel
-//! decides who a wake-up reaches, on any hart: see `objects.rs`). The
-//! next process is the first Ready one after the one that ran last, in
-//! slot order, so every Ready process runs once per round and the order
+//! of slots, each process Ready, Sleeping until a `time` deadline,
+//! Blocked in a syscall until [`Scheduler::unblock_if`] (the kernel
+//! decides whom a wake-up reaches, on any hart: see `objects.rs`), or
+//! Running (taken out of the table by [`Scheduler::take`] while its hart
+//! runs it, so the table's lock need not be held meanwhile; the slot
+//! stays reserved until [`Scheduler::put_back`], [`Scheduler::block_back`]
+//! or [`Scheduler::release`]).
+//! The next process is the first Ready one after the one that ran last,
+//! in slot order, so every Ready process runs once per round and the order
 //! depends only on the events (deterministic on a deterministic machine).
 //! Generic over the process type and `core`-only, so the host tests of
 //! the `workloads` crate compile this file too.
 
-/// Processes that can exist at once.
+/// Processes a table holds at once.
 pub const MAX_PROCESSES: usize = 8;
 
-/// What a blocked process waits for: an opaque (class, index) pair that
-/// the kernel object which can unblock it (a pipe end, an endpoint, a
-/// process's IPC slot) builds; the scheduler only compares keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct WaitKey {
-    pub class: u32,
-    pub index: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Ready,
-    /// Blocked until `time` reaches this tick.
-    Sleeping(u64),
-    /// Blocked until an event on this key (no timeout).
-    Blocked(WaitKey),
-}
-
-struct Task<P> {
-    process: P,
-    state: State,
+enum Slot<P> {
+    Free,
+    Ready(P),
+    /// Blocked until `time` reaches the tick.
+    Sleeping(P, u64),
+    /// Blocked in a syscall until an event (no timeout).
+    Blocked(P),
+    /// Taken out to run.
+    Running,
 }
 
 /// The table is full.
@@ -40,7 +32,7 @@ pub struct Full;
 
 /// The run queue.
 pub struct Scheduler<P> {
-    slots: [Option<Task<P>>; MAX_PROCESSES],
+    slots: [Slot<P>; MAX_PROCESSES],
     /// Slot that ran last (the search for the next one starts after it).
     last: usize,
 }
@@ -55,35 +47,76 @@ impl<P> Scheduler<P> {
     /// An empty table (const, so tables can be statics).
     pub const fn new() -> Self {
         Self {
-            slots: [const { None }; MAX_PROCESSES],
+            slots: [const { Slot::Free }; MAX_PROCESSES],
             last: MAX_PROCESSES - 1,
         }
     }
 
     /// Adds a Ready process; gives it back if the table is full.
     pub fn add(&mut self, process: P) -> Result<(), (Full, P)> {
-        match self.slots.iter_mut().find(|slot| slot.is_none()) {
+        match self
+            .slots
+            .iter_mut()
+            .find(|slot| matches!(slot, Slot::Free))
+        {
             Some(slot) => {
-                *slot = Some(Task {
-                    process,
-                    state: State::Ready,
-                });
+                *slot = Slot::Ready(process);
                 Ok(())
             }
             None => Err((Full, process)),
         }
     }
 
-    /// Whether no process is left.
+    /// Whether no process is left (none in the table, none running).
     pub fn is_empty(&self) -> bool {
-        self.slots.iter().all(Option::is_none)
+        self.slots.iter().all(|slot| matches!(slot, Slot::Free))
     }
 
     /// Makes every process whose deadline is at or before `now` Ready.
     pub fn wake(&mut self, now: u64) {
-        for task in self.slots.iter_mut().flatten() {
-            if matches!(task.state, State::Sleeping(deadline) if deadline <= now) {
-                task.state = State::Ready;
+        for slot in self.slots.iter_mut() {
+            if matches!(slot, Slot::Sleeping(_, deadline) if *deadline <= now) {
+                if let Slot::Sleeping(process, _) = core::mem::replace(slot, Slot::Free) {
+                    *slot = Slot::Ready(process);
+                }
+            }
+        }
+    }
+
+    /// Makes Ready every sleeping process that `ready` says may go on (a
+    /// wait that an event ends, not the clock).
+    pub fn wake_if(&mut self, mut ready: impl FnMut(&mut P) -> bool) {
+        for slot in self.slots.iter_mut() {
+            let go_on = match slot {
+                Slot::Sleeping(process, _) => ready(process),
+                _ => false,
+            };
+            if go_on {
+                if let Slot::Sleeping(process, _) = core::mem::replace(slot, Slot::Free) {
+                    *slot = Slot::Ready(process);
+                }
+            }
+        }
+    }
+
+    /// Makes Ready every blocked process that `woken` names (its wait
+    /// ended by an event, possibly on another hart).
+    pub fn unblock_if(&mut self, mut woken: impl FnMut(&P) -> bool) {
+        for slot in self.slots.iter_mut() {
+            if matches!(slot, Slot::Blocked(process) if woken(process)) {
+                if let Slot::Blocked(process) = core::mem::replace(slot, Slot::Free) {
+                    *slot = Slot::Ready(process);
+                }
+            }
+        }
+    }
+
+    /// Calls `visit` with every process in the table (not running ones).
+    pub fn for_each(&mut self, mut visit: impl FnMut(&mut P)) {
+        for slot in self.slots.iter_mut() {
+            if let Slot::Ready(process) | Slot::Sleeping(process, _) | Slot::Blocked(process) = slot
+            {
+                visit(process);
             }
         }
     }
@@ -92,10 +125,9 @@ impl<P> Scheduler<P> {
     pub fn next_wake(&self) -> Option<u64> {
         self.slots
             .iter()
-            .flatten()
-            .filter_map(|task| match task.state {
-                State::Sleeping(deadline) => Some(deadline),
-                State::Ready | State::Blocked(_) => None,
+            .filter_map(|slot| match slot {
+                Slot::Sleeping(_, deadline) => Some(*deadline),
+                _ => None,
             })
             .min()
     }
@@ -105,44 +137,83 @@ impl<P> Scheduler<P> {
     pub fn pick(&mut self) -> Option<usize> {
         let next = (1..=MAX_PROCESSES)
             .map(|step| (self.last + step) % MAX_PROCESSES)
-            .find(|&i| matches!(&self.slots[i], Some(task) if task.state == State::Ready))?;
+            .find(|&i| matches!(self.slots[i], Slot::Ready(_)))?;
         self.last = next;
         Some(next)
     }
 
-    /// The process in `slot`, if any.
-    pub fn process(&mut self, slot: usize) -> Option<&mut P> {
-        Some(&mut self.slots.get_mut(slot)?.as_mut()?.process)
-    }
-
-    /// Blocks the process in `slot` until `deadline`.
-    pub fn sleep(&mut self, slot: usize, deadline: u64) {
-        if let Some(Some(task)) = self.slots.get_mut(slot) {
-            task.state = State::Sleeping(deadline);
+    /// Takes the Ready process in `slot` out to run it; the slot stays
+    /// reserved (Running) until [`Self::put_back`] or [`Self::release`].
+    pub fn take(&mut self, slot: usize) -> Option<P> {
+        let entry = self.slots.get_mut(slot)?;
+        if !matches!(entry, Slot::Ready(_)) {
+            return None;
+        }
+        match core::mem::replace(entry, Slot::Running) {
+            Slot::Ready(process) => Some(process),
+            _ => None,
         }
     }
 
-    /// Blocks the process in `slot` on `key` until [`Scheduler::unblock`].
-    pub fn block(&mut self, slot: usize, key: WaitKey) {
-        if let Some(Some(task)) = self.slots.get_mut(slot) {
-            task.state = State::Blocked(key);
-        }
-    }
-
-    /// Makes the process in `slot` Ready if it is blocked on a key;
-    /// returns whether it was.
-    pub fn unblock(&mut self, slot: usize) -> bool {
+    /// Returns a process taken from `slot`: Ready, or Sleeping until
+    /// `sleep_until`. Gives it back if the slot is not Running.
+    pub fn put_back(&mut self, slot: usize, process: P, sleep_until: Option<u64>) -> Result<(), P> {
         match self.slots.get_mut(slot) {
-            Some(Some(task)) if matches!(task.state, State::Blocked(_)) => {
-                task.state = State::Ready;
-                true
+            Some(entry @ Slot::Running) => {
+                *entry = match sleep_until {
+                    Some(deadline) => Slot::Sleeping(process, deadline),
+                    None => Slot::Ready(process),
+                };
+                Ok(())
             }
-            _ => false,
+            _ => Err(process),
         }
     }
 
-    /// Takes the process in `slot` out of the table.
+    /// Returns a process taken from `slot` as Blocked (its wake-up is the
+    /// kernel's business: see `objects.rs`). Gives it back if the slot is
+    /// not Running.
+    pub fn block_back(&mut self, slot: usize, process: P) -> Result<(), P> {
+        match self.slots.get_mut(slot) {
+            Some(entry @ Slot::Running) => {
+                *entry = Slot::Blocked(process);
+                Ok(())
+            }
+            _ => Err(process),
+        }
+    }
+
+    /// Takes out of the table the first process (not a running one) that
+    /// `pick` names.
+    pub fn remove_if(&mut self, mut pick: impl FnMut(&P) -> bool) -> Option<P> {
+        let slot = self.slots.iter().position(|slot| match slot {
+            Slot::Ready(p) | Slot::Sleeping(p, _) | Slot::Blocked(p) => pick(p),
+            Slot::Free | Slot::Running => false,
+        })?;
+        self.remove(slot)
+    }
+
+    /// Frees the Running slot `slot` (its process ended).
+    pub fn release(&mut self, slot: usize) {
+        if let Some(entry @ Slot::Running) = self.slots.get_mut(slot) {
+            *entry = Slot::Free;
+        }
+    }
+
+    /// Takes the process in `slot` out of the table (not a running one).
     pub fn remove(&mut self, slot: usize) -> Option<P> {
-        Some(self.slots.get_mut(slot)?.take()?.process)
+        let entry = self.slots.get_mut(slot)?;
+        if !matches!(
+            entry,
+            Slot::Ready(_) | Slot::Sleeping(..) | Slot::Blocked(_)
+        ) {
+            return None;
+        }
+        match core::mem::replace(entry, Slot::Free) {
+            Slot::Ready(process) | Slot::Sleeping(process, _) | Slot::Blocked(process) => {
+                Some(process)
+            }
+            _ => None,
+        }
     }
 }

@@ -65,7 +65,7 @@ const CALL_DONE: usize = 2;
 
 /// What other harts ask of one hart.
 struct Mailbox {
-    /// The service it runs (a `fn(&ServiceContext) -> !`), 0 while idle.
+    /// The service it runs (a [`Service`]), 0 while idle.
     service: AtomicUsize,
     /// One cross-hart call at a time: `CALL_*` state, function, argument,
     /// result and the caller (who gets an IPI when it is done).
@@ -115,6 +115,11 @@ pub fn hart_count() -> usize {
 /// Whether `hart` runs the kernel.
 pub fn is_online(hart: usize) -> bool {
     hart < MAX_HARTS && online_mask() & (1 << hart) != 0
+}
+
+/// Whether `hart` is online and runs no service (it serves [`call_on`]).
+pub fn is_idle(hart: usize) -> bool {
+    is_online(hart) && MAILBOXES[hart].service.load(Ordering::SeqCst) == 0
 }
 
 /// Raises an IPI (SSIP) on `hart`, which must be online.
@@ -260,31 +265,57 @@ pub fn init_boot_hart(kernel_satp: usize) {
 pub fn boot_secondaries(cpus: usize) -> usize {
     let me = this_hart();
     for hart in (0..cpus.min(MAX_HARTS)).filter(|&h| h != me) {
-        match sbi::hart_get_status(hart) {
-            Ok(HSM_STOPPED) => {}
-            status => {
+        match start_hart(hart) {
+            Ok(()) => {}
+            Err(SmpError::Busy) => {
+                let status = sbi::hart_get_status(hart);
                 kprintln!("kernel: hart {hart} not available ({status:?})");
-                continue;
             }
-        }
-        let started = sbi::hart_start(
-            hart,
-            entry::secondary_entry_address(),
-            entry::stack_top(hart),
-        );
-        if let Err(e) = started {
-            kprintln!("kernel: hart {hart} did not start: {e:?}");
-            continue;
-        }
-        let since = timer::now();
-        while !is_online(hart) && timer::now().wrapping_sub(since) < ONLINE_TIMEOUT_TICKS {
-            core::hint::spin_loop();
-        }
-        if !is_online(hart) {
-            kprintln!("kernel: hart {hart} did not come online");
+            Err(SmpError::NoSuchHart) => kprintln!("kernel: hart {hart} did not come online"),
+            Err(SmpError::Sbi(e)) => kprintln!("kernel: hart {hart} did not start: {e:?}"),
         }
     }
     hart_count()
+}
+
+/// Starts stopped hart `hart` (HSM hart_start) and waits until it is
+/// online. `Busy` if the firmware does not report it stopped,
+/// `NoSuchHart` if it does not come online in time.
+pub fn start_hart(hart: usize) -> Result<(), SmpError> {
+    if hart >= MAX_HARTS {
+        return Err(SmpError::NoSuchHart);
+    }
+    if sbi::hart_get_status(hart) != Ok(HSM_STOPPED) {
+        return Err(SmpError::Busy);
+    }
+    sbi::hart_start(
+        hart,
+        entry::secondary_entry_address(),
+        entry::stack_top(hart),
+    )
+    .map_err(SmpError::Sbi)?;
+    let since = timer::now();
+    while !is_online(hart) && timer::now().wrapping_sub(since) < ONLINE_TIMEOUT_TICKS {
+        core::hint::spin_loop();
+    }
+    if is_online(hart) {
+        Ok(())
+    } else {
+        Err(SmpError::NoSuchHart)
+    }
+}
+
+/// Takes this secondary hart offline and hands it back to the firmware
+/// (HSM hart_stop); [`start_hart`] brings it back, through the secondary
+/// entry, with a fresh stack. For a service to end its hart. Returns only
+/// if the firmware refuses (the hart is then online again).
+pub fn stop_this_hart() -> SmpError {
+    let hart = this_hart();
+    MAILBOXES[hart].service.store(0, Ordering::SeqCst);
+    ONLINE.fetch_and(!(1 << hart), Ordering::SeqCst);
+    let error = sbi::hart_stop();
+    ONLINE.fetch_or(1 << hart, Ordering::SeqCst);
+    SmpError::Sbi(error)
 }
 
 /// Switches this hart back to the kernel address space (after a process ran).

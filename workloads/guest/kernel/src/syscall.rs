@@ -30,10 +30,10 @@ use crate::frames::FRAMES;
 use crate::ipc_syscalls;
 use crate::lock::SpinLock;
 use crate::memory_syscalls::{self, MmapArea};
+use crate::objects::WaitKey;
 use crate::objects::{self, Objects, Progress};
 use crate::page_table::AddressSpace;
 use crate::pipe_syscalls;
-use crate::scheduler::WaitKey;
 use crate::timer;
 use crate::user_memory::read_user;
 

@@ -2,8 +2,8 @@
 //! raises STIP and that moving it away clears STIP again, which exercises
 //! the firmware's set_timer, Sstc, interrupt delegation and `time` reads
 //! before any scheduler relies on them; then the timer interrupt enable
-//! the scheduler uses (its idle wait is [`crate::smp::wait_for_ipi`], which
-//! a timer interrupt ends too).
+//! (the scheduler's idle wait is `smp::wait_for_ipi`, which the timer
+//! interrupt also ends).
 
 use crate::sbi;
 

@@ -17,6 +17,7 @@ use crate::async_state;
 use crate::executor::{self, Executor};
 use crate::hart_queues;
 use crate::kprintln;
+use crate::lock::SpinLock;
 use crate::objects::OBJECTS;
 use crate::process::Process;
 use crate::process_shared;
@@ -90,36 +91,35 @@ pub async fn worker(pid: usize) {
 }
 
 /// The kernel's turn between two processes on this hart: spawns the
-/// same-hart worker of every process that set up a Mode::Wake ring,
-/// polls every ready one, then makes Ready the processes whose
-/// UINTR_WAIT is over (a deadline already passed wakes them at the
-/// scheduler's next `wake`).
-pub fn run_kernel_tasks(run_queue: &mut Scheduler<Process>, executor: &mut Executor) {
-    for slot in 0..MAX_PROCESSES {
-        let Some(process) = run_queue.process(slot) else {
-            continue;
-        };
-        let pid = process.pid;
+/// same-hart worker of every process of `queue` that set up a Mode::Wake
+/// ring, polls every ready one (the queue unlocked meanwhile: workers
+/// take only their process's lock), then makes Ready the processes whose
+/// UINTR_WAIT is over.
+pub fn run_kernel_tasks(queue: &SpinLock<Scheduler<Process>>, executor: &mut Executor) {
+    let mut pids = [None; MAX_PROCESSES];
+    let mut n = 0;
+    queue.lock().for_each(|process| {
+        pids[n] = Some(process.pid);
+        n += 1;
+    });
+    for pid in pids.into_iter().flatten() {
         let task = with_ring(pid, |ring| {
-            if ring.mode == abi::ring::Mode::Wake
-                && ring.worker_hart.is_none()
-                && ring.worker.is_none()
-            {
+            let local = ring.worker_hart.is_none();
+            if ring.mode == abi::ring::Mode::Wake && local && ring.worker.is_none() {
                 match executor.spawn(worker(pid)) {
                     Ok(task) => ring.worker = Some(task),
                     Err(e) => kprintln!("process {pid}: no worker: {e:?}"),
                 }
             }
-            ring.worker.filter(|_| ring.worker_hart.is_none())
+            ring.worker.filter(|_| local)
         })
         .flatten();
         if let Some(task) = task {
             executor.poll(task);
         }
-        if let Some(process) = run_queue.process(slot) {
-            if process.asyncs().wait_over(pid) {
-                run_queue.sleep(slot, 0);
-            }
-        }
     }
+    queue.lock().wake_if(|process| {
+        let pid = process.pid;
+        process.asyncs().wait_over(pid)
+    });
 }

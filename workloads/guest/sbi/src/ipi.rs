@@ -96,9 +96,9 @@ pub fn service(hart: usize) {
     let waiters = WAITERS[hart].swap(0, Ordering::SeqCst);
     let bits = PENDING[hart].swap(0, Ordering::SeqCst);
     execute(bits);
-    for waiter in 0..MAX_HARTS {
+    for (waiter, acks) in ACKS.iter().enumerate() {
         if waiters & (1 << waiter) != 0 {
-            ACKS[waiter].fetch_or(1 << hart, Ordering::SeqCst);
+            acks.fetch_or(1 << hart, Ordering::SeqCst);
         }
     }
 }
@@ -127,7 +127,11 @@ pub fn send(harts: usize, request: usize, wait: bool) {
     }
     if wait {
         while ACKS[me].load(Ordering::SeqCst) & others != others {
-            service(me);
+            // Serve requests to this hart (it cannot take the interrupt
+            // here); skip the msip write when there are none.
+            if PENDING[me].load(Ordering::SeqCst) | WAITERS[me].load(Ordering::SeqCst) != 0 {
+                service(me);
+            }
             core::hint::spin_loop();
         }
     }

@@ -1,0 +1,53 @@
+//! The timing model a run uses: none (functional: a cycle per instruction
+//! plus idle time) or a `models` preset with `--set key=value` overrides.
+
+use anyhow::{anyhow, Result};
+use models::{Preset, TimingModel};
+use riscv_core::platform::RAM_BASE;
+
+/// The preset name that means "no timing model".
+pub const FUNCTIONAL: &str = "functional";
+
+/// Every preset name, functional first.
+pub fn preset_names() -> Vec<&'static str> {
+    let mut names = vec![FUNCTIONAL];
+    names.extend(Preset::names());
+    names
+}
+
+/// The model for `preset` with `sets` ("key=value") applied, for a machine
+/// of `harts` harts and `ram_size` bytes of RAM; `None` for functional.
+pub fn build_model(
+    preset: &str,
+    sets: &[String],
+    harts: usize,
+    ram_size: u64,
+) -> Result<Option<TimingModel>> {
+    if preset == FUNCTIONAL {
+        if let Some(set) = sets.first() {
+            return Err(anyhow!(
+                "--set {set}: the functional preset has no settings (pick a --preset: {})",
+                preset_names().join(", ")
+            ));
+        }
+        return Ok(None);
+    }
+    let mut p = Preset::load(preset)
+        .map_err(|e| anyhow!("{e} (known presets: {})", preset_names().join(", ")))?;
+    p.apply_overrides(sets.iter().map(String::as_str))
+        .map_err(|e| anyhow!("{e}"))?;
+    let mut model = TimingModel::new(&p, harts).map_err(|e| anyhow!("{e}"))?;
+    model.set_cacheable_range(RAM_BASE, ram_size);
+    Ok(Some(model))
+}
+
+/// What `cycles` means in a result: the model, or the functional clock.
+pub fn cycle_model(preset: &str, sets: &[String]) -> String {
+    if preset == FUNCTIONAL {
+        reports::roi_metrics::FUNCTIONAL_CYCLE_MODEL.to_string()
+    } else if sets.is_empty() {
+        format!("timing model: preset {preset}")
+    } else {
+        format!("timing model: preset {preset} with {}", sets.join(" "))
+    }
+}

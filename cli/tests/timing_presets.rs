@@ -1,0 +1,123 @@
+//! Runs with a timing model: `--preset` / `--set` on `run --workload` and
+//! in sweeps give model cycles and the model's region counters, the same
+//! twice; unknown presets and settings are refused as bad input.
+
+use std::process::{Command, Output};
+
+fn asyncsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asyncsim"))
+        .args(args)
+        .output()
+        .expect("asyncsim runs")
+}
+
+fn workload_json(extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "run",
+        "--workload",
+        "null",
+        "--design",
+        "sync",
+        "--concurrency",
+        "4",
+        "--rounds",
+        "5",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let out = asyncsim(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+#[test]
+fn a_preset_gives_model_cycles_and_region_counters() {
+    let functional = workload_json(&[]);
+    let rocket = workload_json(&["--preset", "rocket-fpga"]);
+    let (f, r) = (&functional["metrics"], &rocket["metrics"]);
+    // Same program, same instructions and traps; different time.
+    assert_eq!(f["instructions"], r["instructions"]);
+    assert_eq!(r["traps_per_syscall"], 1.0);
+    assert_eq!(
+        r["cycle_model"].as_str(),
+        Some("timing model: preset rocket-fpga")
+    );
+    let (fc, rc) = (f["cycles"].as_u64().unwrap(), r["cycles"].as_u64().unwrap());
+    assert!(rc > r["instructions"].as_u64().unwrap(), "{rc}");
+    assert_ne!(fc, rc);
+    // The model's counters over the region, split by mode.
+    let user_fetches = &rocket["model"]["hart0"]["l1i"]["accesses"]["user"];
+    assert!(user_fetches.as_u64().unwrap() > 0, "{}", rocket["model"]);
+    assert!(functional.get("model").is_none());
+    // Deterministic, and an override changes the result.
+    assert_eq!(workload_json(&["--preset", "rocket-fpga"]), rocket);
+    let slow = workload_json(&["--preset", "rocket-fpga", "--set", "dram.latency=500"]);
+    assert!(slow["metrics"]["cycles"].as_u64().unwrap() > rc);
+}
+
+#[test]
+fn unknown_presets_and_settings_are_bad_input() {
+    let base = ["run", "--workload", "null", "--rounds", "1"];
+    for extra in [
+        &["--preset", "pentium"][..],
+        &["--preset", "rocket-fpga", "--set", "l9.size=1"][..],
+        &["--preset", "rocket-fpga", "--set", "l1d.size_kib=lots"][..],
+        &["--set", "l1d.size_kib=64"][..],
+    ] {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        let out = asyncsim(&args);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn a_sweep_over_presets_records_the_model_counters() {
+    let dir = std::env::temp_dir().join(format!("asyncsim-presets-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = asyncsim(&[
+        "sweep",
+        "--quiet",
+        "--no-report",
+        "--workloads",
+        "null",
+        "--designs",
+        "sync",
+        "--concurrency",
+        "2",
+        "--rounds",
+        "2",
+        "--presets",
+        "functional,sifive-u74",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.join("results.jsonl")).unwrap();
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2);
+    let u74 = records
+        .iter()
+        .find(|r| r["config"]["preset"] == "sifive-u74")
+        .unwrap();
+    assert!(u74["metrics"]["model"]["hart0"]["cycles"].is_object());
+    assert!(u74["metrics"]["cycle_model"]
+        .as_str()
+        .unwrap()
+        .contains("sifive-u74"));
+}

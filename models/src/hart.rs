@@ -1,0 +1,145 @@
+//! Timing state and counters of one hart: its TLBs and predictor, the
+//! fetch line it is on, and the memory accesses of the instruction being
+//! executed (charged when it retires, once its class is known).
+
+use sim_core::Privilege;
+
+use crate::bpred::BranchPredictor;
+use crate::config::Preset;
+use crate::per_mode::PerMode;
+use crate::tlb::Tlb;
+
+/// No line / page fetched yet (or the fetch stream was redirected).
+pub(crate) const NO_LINE: u64 = u64::MAX;
+
+/// Longest page walk reported (Sv57 reads 5 PTEs) with room to spare.
+pub(crate) const MAX_WALK: usize = 8;
+/// Data accesses one instruction can make (a misaligned 8-byte access
+/// split into bytes).
+pub(crate) const MAX_PENDING: usize = 8;
+
+/// A data access waiting for its instruction to retire.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pending {
+    pub vaddr: u64,
+    pub paddr: u64,
+    pub write: bool,
+    pub mode: Privilege,
+}
+
+const NO_ACCESS: Pending = Pending {
+    vaddr: 0,
+    paddr: 0,
+    write: false,
+    mode: Privilege::Machine,
+};
+
+/// Every counter of one hart. Cycle counters are charged to the mode the
+/// cost was paid in; trap counts are split by the mode trapped from.
+/// (`repr(C)`: the counters every instruction touches share cache lines.)
+#[derive(Clone, Debug, Default)]
+#[repr(C)]
+pub struct HartCounters {
+    pub cycles: PerMode,
+    pub instret: PerMode,
+    /// Stall cycles by cause (all included in `cycles`).
+    pub stall_icache: PerMode,
+    pub stall_dcache: PerMode,
+    pub stall_uncached: PerMode,
+    pub stall_tlb: PerMode,
+    pub stall_bpred: PerMode,
+    pub stall_redirect: PerMode,
+    pub itlb_accesses: PerMode,
+    pub itlb_misses: PerMode,
+    pub dtlb_accesses: PerMode,
+    pub dtlb_misses: PerMode,
+    /// Walks whose PTE reads the functional core reported (charged through
+    /// the caches).
+    pub walks: PerMode,
+    pub walk_accesses: PerMode,
+    /// Model TLB misses the functional core's TLB hid (no walk reported):
+    /// charged `mmu.walk_latency`.
+    pub walks_fixed_latency: PerMode,
+    pub uncached_accesses: PerMode,
+    pub tlb_flushes: PerMode,
+    pub satp_switches: PerMode,
+    pub branches: PerMode,
+    pub mispredicts: PerMode,
+    pub jumps: PerMode,
+    pub exceptions: PerMode,
+    pub interrupts: PerMode,
+    pub trap_returns: PerMode,
+    /// Trap entry and xRET cycles (incl. pipeline flushes), satp switches
+    /// and TLB flushes.
+    pub trap_cycles: PerMode,
+    pub uintr_sends: PerMode,
+    pub uintr_rejected: PerMode,
+    pub uintr_delivered: PerMode,
+    pub uintr_returns: PerMode,
+    /// SEND, delivery and uret costs.
+    pub uintr_cycles: PerMode,
+    pub wfi: PerMode,
+    /// Cycles spent waiting for an interrupt, as told by the machine.
+    pub idle_cycles: u64,
+}
+
+/// (`repr(C)`: the fields every instruction reads come first, together.)
+#[derive(Clone, Debug)]
+#[repr(C)]
+pub(crate) struct HartState {
+    pub fetch_line: u64,
+    pub fetch_page: u64,
+    pub pending_len: usize,
+    /// The core reports its fetches as `MemAccess::Fetch`: use those
+    /// (physical addresses) instead of deriving fetches from retired pcs.
+    pub fetch_events: bool,
+    /// Set by the first TLB fill: address translation is on, so S/U
+    /// accesses consult the TLBs (the events do not carry satp's mode).
+    pub translating: bool,
+    /// The instruction about to retire redirects fetch (xRET, satp write,
+    /// sfence.vma): restart the fetch stream after it.
+    pub redirect_after_retire: bool,
+    /// A UIPI SEND was posted by the instruction about to retire.
+    pub send_posted: bool,
+    /// Mode of the last event that named one (for events that do not).
+    pub mode: Privilege,
+    pub asid: u16,
+    pub pending: [Pending; MAX_PENDING],
+    pub c: HartCounters,
+    pub itlb: Tlb,
+    pub dtlb: Tlb,
+    pub bpred: BranchPredictor,
+    pub walk: [u64; MAX_WALK],
+    pub walk_len: usize,
+}
+
+impl HartState {
+    pub fn new(p: &Preset, hart: usize) -> Self {
+        let seed = p.seed ^ ((hart as u64 + 1) << 32);
+        HartState {
+            itlb: Tlb::new(&p.itlb, seed),
+            dtlb: Tlb::new(&p.dtlb, seed ^ 1),
+            bpred: BranchPredictor::new(&p.bpred),
+            asid: 0,
+            translating: false,
+            mode: Privilege::Machine,
+            fetch_line: NO_LINE,
+            fetch_page: NO_LINE,
+            fetch_events: false,
+            pending: [NO_ACCESS; MAX_PENDING],
+            pending_len: 0,
+            walk: [0; MAX_WALK],
+            walk_len: 0,
+            redirect_after_retire: false,
+            send_posted: false,
+            c: HartCounters::default(),
+        }
+    }
+
+    /// The fetch stream restarts (trap, xRET, redirect to a handler).
+    #[inline]
+    pub fn redirect_fetch(&mut self) {
+        self.fetch_line = NO_LINE;
+        self.fetch_page = NO_LINE;
+    }
+}
