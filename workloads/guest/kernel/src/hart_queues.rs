@@ -193,7 +193,7 @@ fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
             }
             // Registered as blocked already; a wake-up that came in the
             // meantime is in this hart's woken set, applied next turn.
-            Event::Blocked(_) => {
+            Event::Blocked => {
                 if let Err(process) = queue.lock().block_back(slot, process) {
                     lost(slot, &process);
                 }

@@ -12,7 +12,6 @@ use crate::fpu::FpState;
 use crate::frames::{FramePool, FRAMES, PAGE_SIZE};
 use crate::lock::SpinLock;
 use crate::memory_syscalls::MmapArea;
-use crate::objects::WaitKey;
 use crate::objects::{self, Objects};
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
 use crate::process_shared::{self, NotifyTarget, Resources, Shared};
@@ -78,9 +77,9 @@ pub enum Event {
     Sleeping(u64),
     /// Blocked in UINTR_WAIT until [`AsyncState::wait_over`].
     Waiting,
-    /// Blocked in a syscall until the key is woken (the caller is
+    /// Blocked in a syscall until a wake-up names it (the caller is
     /// registered with [`crate::objects`] already).
-    Blocked(WaitKey),
+    Blocked,
     Ended(Outcome),
 }
 
@@ -207,9 +206,9 @@ impl Process {
                 Action::Return(_) => {}
                 Action::Yield => return Event::Yielded,
                 Action::SleepUntil(deadline) => return Event::Sleeping(deadline),
-                Action::Block(key) => {
+                Action::Block => {
                     self.restart = true;
-                    return Event::Blocked(key);
+                    return Event::Blocked;
                 }
                 Action::Exit(code) => return Event::Ended(Outcome::Exited(code)),
                 Action::ProcessCall => {

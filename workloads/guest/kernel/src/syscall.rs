@@ -30,7 +30,6 @@ use crate::frames::FRAMES;
 use crate::ipc_syscalls;
 use crate::lock::SpinLock;
 use crate::memory_syscalls::{self, MmapArea};
-use crate::objects::WaitKey;
 use crate::objects::{self, Objects, Progress};
 use crate::page_table::AddressSpace;
 use crate::pipe_syscalls;
@@ -82,9 +81,9 @@ pub enum Action {
     Yield,
     /// Block until `time` reaches this tick.
     SleepUntil(u64),
-    /// Block until the key is woken, then run the call again (the
+    /// Block until a wake-up names the caller, then run the call again (the
     /// caller is registered as blocked already; a0 is left alone).
-    Block(WaitKey),
+    Block,
     Exit(i32),
     /// A call on the process's own async/UINTR state (numbers 500..=513),
     /// served by [`crate::process`], which holds that state.
@@ -118,7 +117,7 @@ pub fn handle(ctx: &mut Context<'_>, regs: &mut [usize; 32]) -> Action {
     match action {
         Action::Return(result) => regs[A0] = result as usize,
         Action::Yield | Action::SleepUntil(_) => regs[A0] = 0,
-        Action::Exit(_) | Action::ProcessCall | Action::Block(_) => {}
+        Action::Exit(_) | Action::ProcessCall | Action::Block => {}
     }
     action
 }
@@ -145,7 +144,7 @@ pub fn dispatch(ctx: &mut Context<'_>, nr: usize, args: [usize; 6], source: Sour
     if let Some(progress) = blocking_call(ctx, nr, args, source) {
         return match progress {
             Progress::Done(result) => Action::Return(result),
-            Progress::Block(key) => Action::Block(key),
+            Progress::Block(_) => Action::Block,
         };
     }
     let action = serve(ctx, nr, args);
