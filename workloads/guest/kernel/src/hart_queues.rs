@@ -130,8 +130,9 @@ fn run_queue(hart: usize) -> bool {
 /// Runs the processes of `queue` until none is left; returns whether every
 /// one exited with 0. Each runs until its slice ends (timer), it yields,
 /// sleeps, blocks or ends; with nothing Ready the hart waits for the next
-/// wake-up or an IPI. The queue is locked only between runs: a running process is
-/// taken out of it, so other harts can reach the queue meanwhile.
+/// wake-up or an IPI. The queue is locked only between runs: a running
+/// process is taken out of it, so other harts can reach the queue
+/// meanwhile.
 fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
     let wait_poll = clock.ns_to_ticks(WAIT_POLL_NS);
