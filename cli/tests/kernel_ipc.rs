@@ -320,3 +320,17 @@ fn ring_pipe_and_ipc_calls_complete_without_blocking() {
     run.line("user-async-pipes: all 34 checks passed");
     run.assert_no_leaks();
 }
+
+/// Two processes blocked forever on two harts: once both are blocked the
+/// lower pid is ended, and after its end the other, now alone and still
+/// blocked, is ended too; the kernel shuts down instead of hanging.
+#[test]
+fn deadlocks_are_ended_one_after_another_across_harts() {
+    let run = boot_on(2, "init=user-deadlock@0,user-deadlock@1");
+    run.assert_exit(1);
+    let first = run.line("process 1: deadlock, every process is blocked");
+    let second = run.line("process 2: deadlock, every process is blocked");
+    assert!(first < second, "{:#?}", run.lines);
+    run.line(SHUTDOWN);
+    run.assert_no_leaks();
+}
