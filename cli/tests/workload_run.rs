@@ -169,6 +169,72 @@ fn an_exhausted_budget_is_its_own_error() {
     assert!(errors[0].contains("budget"), "{err}");
 }
 
+/// Runs `--workload NAME --design D --concurrency 4 --rounds 5 --json`
+/// and returns the metrics, after checking the run ended cleanly.
+fn pair_metrics(workload: &str, design: &str) -> (serde_json::Value, String) {
+    let o = asyncsim(&[
+        "--workload",
+        workload,
+        "--design",
+        design,
+        "--concurrency",
+        "4",
+        "--rounds",
+        "5",
+        "--json",
+    ]);
+    let stdout = text(&o.stdout);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "stderr: {stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert_eq!(v["workload"], workload);
+    assert_eq!(v["design"], design);
+    (v["metrics"].clone(), stderr)
+}
+
+/// The ipc workload starts bench-ipc twice (server and client). The
+/// client reports 2 syscalls per call (its ipc_call and the server's
+/// ipc_reply_recv), 2 x 4 x 5 = 40; each is exactly one ecall: a blocked
+/// call is finished by the kernel without a second trap, and the server's
+/// reply_recv that answers the last call traps before the client can end
+/// the region.
+#[test]
+fn ipc_sync_takes_one_trap_per_syscall_of_the_pair() {
+    let (m, console) = pair_metrics("ipc", "ipc-sync");
+    assert!(
+        console.contains("bench-ipc: design=ipc-sync c=4 rounds=5 payload=64: 20 calls ok"),
+        "{console}"
+    );
+    assert!(
+        console.contains("bench-ipc server: served 20 calls"),
+        "{console}"
+    );
+    assert_eq!(m["syscalls"], 40);
+    assert_eq!(m["rounds"], 5);
+    assert_eq!(m["concurrency"], 4);
+    assert_eq!(m["ecalls"], 40);
+    assert_eq!(m["faults"], 0);
+    assert_eq!(m["traps"], 40);
+    assert_eq!(m["traps_per_syscall"], 1.0);
+}
+
+/// The echo workload: bench-echo twice over two named pipes; per echo the
+/// client's write and read and the server's write and next read, all
+/// inside the region: 4 x 4 x 5 = 80 syscalls, one trap each.
+#[test]
+fn echo_sync_takes_one_trap_per_syscall_of_the_pair() {
+    let (m, console) = pair_metrics("echo", "sync");
+    assert!(
+        console.contains(
+            "bench-echo: design=sync c=4 rounds=5 payload=64: 20 echoes ok (40 client syscalls)"
+        ),
+        "{console}"
+    );
+    assert_eq!(m["syscalls"], 80);
+    assert_eq!(m["traps"], 80);
+    assert_eq!(m["traps_per_syscall"], 1.0);
+}
+
 #[test]
 fn idle_harts_add_nothing_to_the_region() {
     let metrics = |harts: &str| {

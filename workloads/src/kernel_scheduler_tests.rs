@@ -1,6 +1,6 @@
 //! Host tests of the guest kernel's run queue: round-robin order, sleeping
-//! and waking, taking a process out to run and putting it back, removal,
-//! and a full table.
+//! and waking, taking a process out to run and putting it back, blocking
+//! on a key until unblocked, removal, and a full table.
 
 use crate::kernel_scheduler::{Scheduler, MAX_PROCESSES};
 
@@ -172,4 +172,82 @@ fn wake_if_ends_event_waits_and_for_each_visits_the_table() {
     s.for_each(|pid| seen.push(*pid));
     seen.sort();
     assert_eq!(seen, [1, 3], "the running one is not visited");
+}
+
+/// Runs the next process and puts it back Blocked; its pid.
+fn run_and_block(s: &mut Scheduler<u32>) -> u32 {
+    let slot = s.pick().unwrap();
+    let pid = s.take(slot).unwrap();
+    s.block_back(slot, pid).unwrap();
+    pid
+}
+
+#[test]
+fn blocked_processes_wait_until_unblocked() {
+    let mut s = Scheduler::new();
+    for pid in 1..=3u32 {
+        s.add(pid).unwrap();
+    }
+    assert_eq!(run_and_block(&mut s), 1);
+    assert_eq!(run_and_block(&mut s), 2);
+    assert_eq!(s.next_wake(), None, "blocking sets no deadline");
+    s.wake(u64::MAX);
+    s.wake_if(|_| true);
+    assert_eq!(
+        picks(&mut s, 2),
+        [Some(3), Some(3)],
+        "neither time nor wake_if wakes them"
+    );
+    s.unblock_if(|&pid| pid == 1);
+    assert_eq!(picks(&mut s, 2), [Some(1), Some(3)]);
+    s.unblock_if(|&pid| pid == 1);
+    assert_eq!(
+        picks(&mut s, 3),
+        [Some(1), Some(3), Some(1)],
+        "2 still blocked"
+    );
+    s.unblock_if(|_| true);
+    assert_eq!(picks(&mut s, 3), [Some(2), Some(3), Some(1)]);
+}
+
+#[test]
+fn unblock_if_leaves_sleeping_and_running_processes_alone() {
+    let mut s = Scheduler::new();
+    for pid in 1..=3u32 {
+        s.add(pid).unwrap();
+    }
+    assert_eq!(run_and_block(&mut s), 1);
+    assert_eq!(run_and_sleep(&mut s, 50), 2);
+    let slot = s.pick().unwrap();
+    let running = s.take(slot).unwrap();
+    assert_eq!(running, 3);
+    s.unblock_if(|_| true);
+    assert_eq!(s.next_wake(), Some(50), "the sleeper still sleeps");
+    assert_eq!(s.take(slot), None, "3 still runs");
+    assert_eq!(s.block_back(slot + 1, 9), Err(9), "not a running slot");
+    s.block_back(slot, running).unwrap();
+    assert_eq!(picks(&mut s, 1), [Some(1)]);
+    let mut seen = Vec::new();
+    s.for_each(|&mut pid| seen.push(pid));
+    assert_eq!(seen, [1, 2, 3], "blocked processes are visited too");
+}
+
+#[test]
+fn a_blocked_process_can_be_removed_by_pid() {
+    let mut s = Scheduler::new();
+    s.add(4u32).unwrap();
+    s.add(5).unwrap();
+    assert_eq!(run_and_block(&mut s), 4);
+    assert_eq!(s.remove_if(|&pid| pid == 6), None);
+    assert_eq!(s.remove_if(|&pid| pid == 4), Some(4));
+    assert_eq!(s.remove_if(|&pid| pid == 4), None, "gone");
+    let slot = s.pick().unwrap();
+    assert_eq!(s.take(slot), Some(5));
+    assert_eq!(
+        s.remove_if(|_| true),
+        None,
+        "a running process is not removed"
+    );
+    s.release(slot);
+    assert!(s.is_empty());
 }

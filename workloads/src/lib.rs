@@ -21,7 +21,11 @@
 //! as pid 2; `user-fault` must be killed; `user-spin`, `user-yield` and
 //! `user-sleep` exercise the scheduler; `user-files` checks the memory
 //! file system calls, `user-memory` mmap/munmap and the command line;
-//! `bench-null` is the null-syscall benchmark) and powers off with exit code 0
+//! `bench-null` is the null-syscall benchmark; `user-pipes`, `user-ipc`,
+//! `user-ipc-hostile`, `user-deadlock` and `user-partner-dies` check the
+//! pipes and IPC endpoints; `bench-ipc` (ipc-sync) and `bench-echo` (sync,
+//! pipes) are their benchmarks, each run as two processes) and powers off
+//! with exit code 0
 //! when every process exited with 0, else 1.
 //! See guest/README.md.
 
@@ -75,6 +79,13 @@ mod guest_fdt_tests;
 #[cfg(test)]
 mod test_fdt;
 
+/// The guest kernel's registry of blocked processes (wake-ups across
+/// harts, deadlocks), host-compiled for its tests.
+#[cfg(test)]
+#[path = "../guest/kernel/src/blocking.rs"]
+mod kernel_blocking;
+#[cfg(test)]
+mod kernel_blocking_tests;
 /// The guest kernel's tick/nanosecond conversions, host-compiled for its tests.
 #[cfg(test)]
 #[path = "../guest/kernel/src/clock.rs"]
@@ -193,6 +204,9 @@ mod tests {
 mod kernel_fd_table;
 #[cfg(test)]
 mod kernel_fd_table_tests;
+#[cfg(test)]
+#[path = "../guest/kernel/src/ipc.rs"]
+mod kernel_ipc;
 /// The guest kernel's spin lock, host-compiled so that threads can hammer it.
 #[cfg(test)]
 #[path = "../guest/kernel/src/lock.rs"]
@@ -204,3 +218,8 @@ mod kernel_lock_tests;
 mod kernel_memfs;
 #[cfg(test)]
 mod kernel_memfs_tests;
+/// The guest kernel's pipe buffers and IPC endpoint state machine,
+/// host-compiled for their unit tests (in the files themselves).
+#[cfg(test)]
+#[path = "../guest/kernel/src/pipe.rs"]
+mod kernel_pipe;

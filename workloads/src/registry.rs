@@ -1,7 +1,8 @@
 //! The benchmark workloads `asyncsim run --workload` knows and the syscall
 //! designs it can select: a workload names the user program the kernel
-//! starts (`init=`, as many instances as the workload needs: the
-//! ipc-uintr benchmark is a server and a client of the same program),
+//! starts (`init=`, as many instances as the workload needs: the IPC,
+//! ipc-uintr and echo benchmarks are a server and a client of the same
+//! program),
 //! which reads `design=`, `c=`, `rounds=` and any extra
 //! `KEY=VALUE` from its command line, marks its region of interest and
 //! reports what it completed through sim-control.
@@ -38,6 +39,18 @@ pub const WORKLOADS: &[Workload] = &[
         program: "bench-ipcu",
         instances: 2,
         summary: "IPC ping-pong (design ipc-uintr): c requests x rounds through a user-to-user ring + UINTR",
+    },
+    Workload {
+        name: "ipc",
+        program: "bench-ipc",
+        instances: 2,
+        summary: "IPC ping-pong (design ipc-sync): c calls x rounds through a kernel endpoint",
+    },
+    Workload {
+        name: "echo",
+        program: "bench-echo",
+        instances: 2,
+        summary: "pipe echo server (design sync): c requests x rounds through two named pipes",
     },
 ];
 
@@ -120,6 +133,18 @@ mod tests {
         assert_eq!(ipcu.init(), "bench-ipcu,bench-ipcu");
         assert_eq!(ipcu.init_on(1), "bench-ipcu,bench-ipcu");
         assert_eq!(ipcu.init_on(2), "bench-ipcu@0,bench-ipcu@1");
+        assert_eq!(
+            workload("null").map(Workload::init).as_deref(),
+            Some("bench-null")
+        );
+        assert_eq!(
+            workload("ipc").map(Workload::init).as_deref(),
+            Some("bench-ipc,bench-ipc")
+        );
+        assert_eq!(
+            workload("echo").map(Workload::init).as_deref(),
+            Some("bench-echo,bench-echo")
+        );
         assert!(workload("no-such-workload").is_none());
     }
 }

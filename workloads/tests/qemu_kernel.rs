@@ -253,6 +253,95 @@ fn batch_ring_requests_run_on_qemu() {
     }
 }
 
+/// Same as cli/tests/kernel_ipc.rs: pipes block and wake across two
+/// processes, the IPC endpoints pass every check, and the ipc-sync
+/// ping-pong and the pipe echo complete, on QEMU too.
+#[test]
+fn pipes_and_ipc_work_on_qemu() {
+    if qemu_available() {
+        for (append, passed) in [
+            (
+                "init=user-pipes,user-pipes",
+                &[
+                    "user-pipes (writer): all 48 checks passed",
+                    "user-pipes (reader): all 52 checks passed",
+                ][..],
+            ),
+            (
+                "init=user-ipc,user-ipc",
+                &[
+                    "user-ipc (server): all 3 checks passed",
+                    "user-ipc (client): all 55 checks passed",
+                ][..],
+            ),
+            (
+                "init=user-ipc-hostile",
+                &["user-ipc-hostile: all 55 checks passed"][..],
+            ),
+            (
+                "init=bench-ipc,bench-ipc rounds=100",
+                &["bench-ipc: design=ipc-sync c=1 rounds=100 payload=64: 100 calls ok"][..],
+            ),
+            (
+                "init=bench-echo,bench-echo rounds=100",
+                &["bench-echo: design=sync c=1 rounds=100 payload=64: 100 echoes ok (200 client syscalls)"][..],
+            ),
+        ] {
+            let (code, lines) = boot(1, Some(append));
+            assert_eq!(code, Some(0), "{append}: {lines:#?}");
+            for want in passed {
+                assert!(lines.iter().any(|l| l == want), "{want:?}: {lines:#?}");
+            }
+            assert!(!lines.iter().any(|l| l.contains("leaked")), "{lines:#?}");
+        }
+    }
+}
+
+/// The pipe and IPC pairs with their two processes on two harts (really
+/// in parallel under QEMU): wake-ups cross harts, nothing leaks; and a
+/// deadlock whose last blocked process sits on the other hart is ended.
+#[test]
+fn pipes_and_ipc_work_across_harts_on_qemu() {
+    if qemu_available() {
+        for (append, passed) in [
+            (
+                "init=user-pipes@0,user-pipes@1",
+                &[
+                    "user-pipes (writer): all 48 checks passed",
+                    "user-pipes (reader): all 52 checks passed",
+                ][..],
+            ),
+            (
+                "init=bench-ipc@0,bench-ipc@1 rounds=200",
+                &["bench-ipc: design=ipc-sync c=1 rounds=200 payload=64: 200 calls ok"][..],
+            ),
+            (
+                "init=bench-echo@1,bench-echo@0 rounds=100",
+                &["bench-echo: design=sync c=1 rounds=100 payload=64: 100 echoes ok (200 client syscalls)"][..],
+            ),
+        ] {
+            let (code, lines) = boot(2, Some(append));
+            assert_eq!(code, Some(0), "{append}: {lines:#?}");
+            for want in passed {
+                assert!(lines.iter().any(|l| l == want), "{want:?}: {lines:#?}");
+            }
+            assert!(!lines.iter().any(|l| l.contains("leaked")), "{lines:#?}");
+        }
+        let (code, lines) = boot(2, Some("init=user-deadlock@1,user-hello@0"));
+        assert_eq!(code, Some(1), "{lines:#?}");
+        let line = |want: &str| {
+            lines
+                .iter()
+                .position(|l| l == want)
+                .unwrap_or_else(|| panic!("{want:?}: {lines:#?}"))
+        };
+        assert!(
+            line("process 2 exited with code 0")
+                < line("process 1: deadlock, every process is blocked")
+        );
+    }
+}
+
 /// The same kernel on QEMU's own firmware (OpenSBI, `-bios default`) with
 /// 4 harts: it starts the harts through OpenSBI's HSM, passes the IPI,
 /// remote-fence and stop/restart checks (the error-code checks are for

@@ -1,6 +1,7 @@
 //! `asyncsim run --workload NAME --design D --concurrency C --rounds R`:
 //! boots the bundled SBI firmware and kernel with the command line
-//! `init=<program> design=D c=C rounds=R [KEY=VALUE ...]`, runs the
+//! `init=<program>[,<program>...] design=D c=C rounds=R [KEY=VALUE ...]`
+//! (the program once per instance the workload needs), runs the
 //! benchmark to its end and prints the metrics of the region of interest
 //! it marked (a table, or with `--json` one JSON object on stdout while the
 //! guest's output goes to stderr).
@@ -279,6 +280,16 @@ mod tests {
         let d = r.describe(2);
         assert_eq!(d["harts"], 2);
         assert_eq!(d["params"]["kind"], "write");
+        let r = WorkloadRequest::new("ipc", "ipc-sync", 4, 5, &[]).unwrap();
+        assert_eq!(
+            r.bootargs(1),
+            "init=bench-ipc,bench-ipc design=ipc-sync c=4 rounds=5"
+        );
+        let r = WorkloadRequest::new("echo", "sync", 1, 2, &params(&["payload=8"])).unwrap();
+        assert_eq!(
+            r.bootargs(2),
+            "init=bench-echo@0,bench-echo@1 design=sync c=1 rounds=2 payload=8"
+        );
     }
 
     #[test]

@@ -28,6 +28,14 @@ const USER_PROGRAMS: &[&str] = &[
     "bench-seed",
     "bench-ipcu",
     "user-hostile-channel",
+    "user-pipes",
+    "user-ipc",
+    "user-ipc-hostile",
+    "user-deadlock",
+    "bench-ipc",
+    "bench-echo",
+    "user-partner-dies",
+    "user-async-pipes",
 ];
 
 fn main() {

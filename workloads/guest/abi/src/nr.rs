@@ -78,6 +78,32 @@ pub const UINTR_WAIT: usize = 513;
 /// 520..=529: synchronous IPC endpoints (send/recv/call/reply).
 pub const IPC_FIRST: usize = 520;
 pub const IPC_LAST: usize = 529;
+/// endpoint_create(key) -> fd of a new endpoint named `key`; -EEXIST if
+/// the key is taken.
+pub const ENDPOINT_CREATE: usize = 520;
+/// endpoint_open(key) -> fd of the endpoint named `key`; -ENOENT if none.
+pub const ENDPOINT_OPEN: usize = 521;
+/// ipc_send(fd, buf, len <= 256) -> 0 once a receiver took the message.
+pub const IPC_SEND: usize = 522;
+/// ipc_recv(fd, buf, cap) -> bytes received (truncated to `cap`); blocks
+/// until a sender comes.
+pub const IPC_RECV: usize = 523;
+/// ipc_call(fd, buf, len, rbuf, rcap) -> bytes of the reply (truncated to
+/// `rcap`); -EPIPE if the receiver died without replying.
+pub const IPC_CALL: usize = 524;
+/// ipc_reply(buf, len) -> 0: answers the call the last receive got;
+/// -EINVAL if there is none.
+pub const IPC_REPLY: usize = 525;
+/// ipc_reply_recv(fd, buf, len, rbuf, rcap): ipc_reply (skipped if no
+/// call awaits one) then ipc_recv into `rbuf`.
+pub const IPC_REPLY_RECV: usize = 526;
+/// pipe_open(key, flags = O_RDONLY 0 | O_WRONLY 1) -> fd of that end of
+/// the named pipe `key` (created on first use).
+pub const PIPE_OPEN: usize = 527;
+/// Bytes an IPC message can have.
+pub const IPC_MAX_MESSAGE: usize = 256;
+/// Bytes a pipe buffers (writes up to this size are atomic).
+pub const PIPE_CAPACITY: usize = 4096;
 /// 530..=539: user-to-user channels of the ipc-uintr design
 /// ([`crate::channel`]: create 530, open 531, peer 532).
 pub const CHANNEL_FIRST: usize = 530;

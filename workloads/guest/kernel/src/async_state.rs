@@ -259,7 +259,7 @@ pub fn serve_ring(
 pub fn split<'a>(
     res: &'a mut Resources,
     pid: usize,
-    fs: &'a crate::lock::SpinLock<crate::memfs::MemFs>,
+    objects: &'a crate::lock::SpinLock<crate::objects::Objects>,
     clock: &'a crate::clock::Clock,
 ) -> (Context<'a>, &'a mut Option<AsyncRing>, &'a mut NotifyTarget) {
     let Resources {
@@ -273,7 +273,7 @@ pub fn split<'a>(
         pid,
         memory: syscall::Memory { space, mmap },
         files,
-        fs,
+        objects,
         clock,
     };
     (ctx, ring, notify)

@@ -4,8 +4,11 @@
 //! [`crate::user_memory`], so a bad one is -EFAULT with no effect.
 
 use crate::fd_table::{FdTable, OpenFile};
+use crate::ipc::Ipc;
 use crate::memfs::{FsError, MemFs, MAX_NAME};
+use crate::objects::{self, Wakes};
 use crate::page_table::AddressSpace;
+use crate::pipe::Pipes;
 use crate::user_memory::{read_user, write_user};
 
 pub const ENOENT: isize = 2;
@@ -27,10 +30,14 @@ const SEEK_SET: usize = 0;
 const SEEK_CUR: usize = 1;
 const SEEK_END: usize = 2;
 
-/// A process's fd table plus the shared store it refers to.
+/// A process's fd table plus the shared objects its fds refer to.
 pub struct Files<'a> {
     pub table: &'a mut FdTable,
     pub fs: &'a mut MemFs,
+    pub pipes: &'a mut Pipes,
+    pub ipc: &'a mut Ipc,
+    /// Wake-ups the calls cause (see [`crate::objects`]).
+    pub wakes: &'a mut Wakes,
 }
 
 /// openat(dirfd, path, flags): dirfd is ignored (one flat directory).
@@ -78,10 +85,13 @@ pub fn openat(space: &AddressSpace, files: &mut Files<'_>, path: usize, flags: u
     }
 }
 
-/// close(fd).
+/// close(fd): a file, a pipe end or an endpoint.
 pub fn close(files: &mut Files<'_>, fd: usize) -> isize {
     match files.table.remove(fd) {
-        Some(_) => 0,
+        Some(entry) => {
+            objects::release_entry(files.pipes, files.ipc, files.wakes, entry);
+            0
+        }
         None => -EBADF,
     }
 }

@@ -6,21 +6,29 @@
 //! with processes gets [`run_service`] as its role ([`smp::start_service`])
 //! and reports back when its queue is empty.
 //!
-//! Shared state the loop touches — the frame pool, the file store, the
-//! console, the queues themselves — is behind spin locks. A queue is
-//! locked only to pick, put back or release a process: the running one is
-//! taken out, so another hart may lock the queue at any time (e.g. to make
-//! a process Ready and IPI the hart, which then stops idling).
+//! Shared state the loop touches — the frame pool, the shared objects
+//! (file store, pipes, endpoints), the console, the queues themselves —
+//! is behind spin locks. A queue is locked only to pick, put back or
+//! release a process: the running one is taken out, so another hart may
+//! lock the queue at any time (e.g. to make a process Ready and IPI the
+//! hart, which then stops idling).
+//!
+//! A process blocked in a pipe or IPC call is made Ready by its own hart:
+//! a wake-up from any hart leaves the pid in this hart's woken set and
+//! sends an IPI, which ends the idle wait; each turn of the loop applies
+//! the set under the queue's lock before it picks, and ends the processes
+//! chosen to break a deadlock (see [`crate::objects`]).
 
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::clock::Clock;
 use crate::executor::Executor;
 use crate::lock::SpinLock;
+use crate::objects::{self, OBJECTS};
 use crate::process::{Event, Outcome, Process};
 use crate::scheduler::Scheduler;
 use crate::smp::{self, HartMask, ServiceContext, SmpError, MAX_HARTS};
-use crate::{kprintln, sbi, timer, trap, uintr, worker, FILE_STORE};
+use crate::{kprintln, sbi, timer, trap, uintr, worker};
 
 /// Time slice of a process before the timer preempts it.
 pub const TIME_SLICE_NS: u64 = 5_000_000;
@@ -121,21 +129,28 @@ fn run_queue(hart: usize) -> bool {
 
 /// Runs the processes of `queue` until none is left; returns whether every
 /// one exited with 0. Each runs until its slice ends (timer), it yields,
-/// sleeps or ends; with nothing Ready the hart waits for the next wake-up
-/// or an IPI. The queue is locked only between runs: a running process is
-/// taken out of it, so other harts can reach the queue meanwhile.
+/// sleeps, blocks or ends; with nothing Ready the hart waits for the next
+/// wake-up or an IPI. The queue is locked only between runs: a running
+/// process is taken out of it, so other harts can reach the queue
+/// meanwhile.
 fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
     let wait_poll = clock.ns_to_ticks(WAIT_POLL_NS);
     let mut all_passed = true;
     let mut executor = Executor::new();
+    let hart = smp::this_hart();
     loop {
+        all_passed &= end_doomed(queue, hart, &mut executor);
         worker::run_kernel_tasks(queue, &mut executor);
         let now = timer::now();
         let (picked, wake) = {
             let mut queue = queue.lock();
             if queue.is_empty() {
                 break;
+            }
+            let woken = objects::take_woken(hart);
+            if woken != 0 {
+                queue.unblock_if(|p| woken & (1 << p.pid) != 0);
             }
             queue.wake(now);
             let wake = queue.next_wake().unwrap_or(u64::MAX);
@@ -157,7 +172,7 @@ fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
         };
         arm_timer(wake.min(now.saturating_add(slice)));
         process.activate();
-        let event = process.run(clock, &FILE_STORE);
+        let event = process.run(clock, &OBJECTS);
         smp::activate_kernel_space();
         let outcome = match event {
             Event::Interrupted | Event::Yielded => {
@@ -177,27 +192,18 @@ fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
                 put_back(queue, slot, process, Some(deadline));
                 continue;
             }
+            // Registered as blocked already; a wake-up that came in the
+            // meantime is in this hart's woken set, applied next turn.
+            Event::Blocked => {
+                if let Err(process) = queue.lock().block_back(slot, process) {
+                    lost(slot, &process);
+                }
+                continue;
+            }
             Event::Ended(outcome) => outcome,
         };
         queue.lock().release(slot);
-        let pid = process.pid;
-        if let Some(task) = process.local_worker() {
-            executor.cancel(task);
-        }
-        process.destroy();
-        match outcome {
-            Outcome::Exited(code) => {
-                kprintln!("process {pid} exited with code {code}");
-                all_passed &= code == 0;
-            }
-            Outcome::Killed { cause, pc, tval } => {
-                kprintln!(
-                    "process {pid} killed by {} (scause={cause:#x} sepc={pc:#x} stval={tval:#x})",
-                    trap::cause_name(cause)
-                );
-                all_passed = false;
-            }
-        }
+        all_passed &= end(process, Some(outcome), &mut executor);
     }
     arm_timer(u64::MAX);
     if executor.len() != 0 {
@@ -215,12 +221,66 @@ fn put_back(
     sleep_until: Option<u64>,
 ) {
     if let Err(process) = queue.lock().put_back(slot, process, sleep_until) {
-        // Only this hart touches a Running slot: a kernel bug if it moved.
+        lost(slot, &process);
+    }
+}
+
+/// Only this hart touches a Running slot: a kernel bug if it moved.
+fn lost(slot: usize, process: &Process) -> ! {
+    kprintln!(
+        "kernel: run queue slot {slot} of process {} lost",
+        process.pid
+    );
+    sbi::shutdown(false)
+}
+
+/// Ends the processes of this hart chosen to break a deadlock (every
+/// process on every hart was blocked); returns whether there were none.
+fn end_doomed(queue: &SpinLock<Scheduler<Process>>, hart: usize, executor: &mut Executor) -> bool {
+    let doomed = objects::take_doomed(hart);
+    if doomed == 0 {
+        return true;
+    }
+    loop {
+        let Some(process) = queue.lock().remove_if(|p| doomed & (1 << p.pid) != 0) else {
+            return false;
+        };
         kprintln!(
-            "kernel: run queue slot {slot} of process {} lost",
+            "process {}: deadlock, every process is blocked",
             process.pid
         );
-        sbi::shutdown(false)
+        end(process, None, executor);
+    }
+}
+
+/// Ends `process` (out of the queue): reports how it ended (`None`:
+/// killed by the kernel, already reported), cancels its worker and frees
+/// what it held (waking whoever that unblocks, so their reports come
+/// after this one). Returns whether it exited with 0.
+fn end(process: Process, outcome: Option<Outcome>, executor: &mut Executor) -> bool {
+    let passed = report(process.pid, outcome);
+    if let Some(task) = process.local_worker() {
+        executor.cancel(task);
+    }
+    process.destroy();
+    passed
+}
+
+/// Prints how process `pid` ended; whether it exited with 0.
+fn report(pid: usize, outcome: Option<Outcome>) -> bool {
+    match outcome {
+        Some(Outcome::Exited(code)) => {
+            kprintln!("process {pid} exited with code {code}");
+            code == 0
+        }
+        Some(Outcome::Killed { cause, pc, tval }) => {
+            kprintln!(
+                "process {pid} killed by {} (scause={cause:#x} sepc={pc:#x} stval={tval:#x})",
+                trap::cause_name(cause)
+            );
+            false
+        }
+        None => false,
     }
 }
 

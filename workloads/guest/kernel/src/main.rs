@@ -5,19 +5,25 @@
 //! command line names (see [`cmdline`]) as processes pid 1, 2, ..., each
 //! in its own address space and on the hart the command line picks (hart
 //! 0 by default), and runs them concurrently: on each hart round-robin
-//! with a time slice enforced by the timer interrupt, plus sched_yield and
-//! nanosleep (see [`hart_queues`] and [`scheduler`]). A process that
+//! with a time slice enforced by the timer interrupt, plus sched_yield,
+//! nanosleep and blocking pipe/IPC calls (see [`hart_queues`],
+//! [`scheduler`] and [`objects`]: a wake-up reaches a process on any
+//! hart, and processes blocked on each other on every hart are a
+//! deadlock that the kernel ends). A process that
 //! faults is killed and reported. When the last one ends it powers off
 //! through SBI: exit code 0 if every process exited with 0, else 1.
 #![no_std]
 #![no_main]
 
+mod access;
 mod async_ring;
 mod async_state;
 mod channel;
+mod blocking;
 mod clock;
 mod cmdline;
 mod console;
+mod console_input;
 mod devices;
 mod elf;
 mod entry;
@@ -34,10 +40,15 @@ mod fpu;
 mod frames;
 mod hart_queues;
 mod io_service;
+mod ipc;
+mod ipc_syscalls;
 mod lock;
 mod memfs;
 mod memory_syscalls;
+mod objects;
 mod page_table;
+mod pipe;
+mod pipe_syscalls;
 mod process;
 mod process_shared;
 mod ring_pool;
@@ -60,14 +71,9 @@ mod user_programs {
 }
 
 use frames::FRAMES;
-use lock::SpinLock;
-use memfs::MemFs;
+use objects::OBJECTS;
 use page_table::AddressSpace;
 use process::Process;
-
-/// The file store, shared by all processes on all harts. In `.bss` (too
-/// big for a kernel stack).
-pub static FILE_STORE: SpinLock<MemFs> = SpinLock::new(MemFs::new());
 
 /// Hart 0's kernel, entered from [`entry`] with a zeroed `.bss`.
 fn kmain(hart: usize, fdt: usize) -> ! {
@@ -113,6 +119,10 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     }
     if ring_pool::in_use() != 0 {
         kprintln!("kernel: {} syscall buffers leaked", ring_pool::in_use());
+        all_passed = false;
+    }
+    if OBJECTS.lock().in_use() != 0 {
+        kprintln!("kernel: pipes or endpoints leaked");
         all_passed = false;
     }
     kprintln!("kernel: all processes done, shutting down");

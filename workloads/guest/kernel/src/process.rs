@@ -1,7 +1,8 @@
 //! A user process: its address space (built from an ELF image plus a
 //! stack), its saved user context (x registers, pc, FP registers), and
 //! [`Process::run`], which runs it until something the scheduler must act
-//! on happens: a timer interrupt, a yield or sleep, or its end.
+//! on happens: a timer interrupt, a yield or sleep, a blocking call, or
+//! its end.
 
 use crate::async_state::{self, AsyncState, Outcall};
 use crate::clock::Clock;
@@ -10,8 +11,8 @@ use crate::fd_table::FdTable;
 use crate::fpu::FpState;
 use crate::frames::{FramePool, FRAMES, PAGE_SIZE};
 use crate::lock::SpinLock;
-use crate::memfs::MemFs;
 use crate::memory_syscalls::MmapArea;
+use crate::objects::{self, Objects};
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
 use crate::process_shared::{self, NotifyTarget, Resources, Shared};
 use crate::smp;
@@ -76,6 +77,9 @@ pub enum Event {
     Sleeping(u64),
     /// Blocked in UINTR_WAIT until [`AsyncState::wait_over`].
     Waiting,
+    /// Blocked in a syscall until a wake-up names it (the caller is
+    /// registered with [`crate::objects`] already).
+    Blocked,
     Ended(Outcome),
 }
 
@@ -91,6 +95,9 @@ pub struct Process {
     fp: FpState,
     /// Its async rings, UINTR and upcall state.
     asyncs: AsyncState,
+    /// The syscall in `frame` blocked: run it again before returning to
+    /// user mode.
+    restart: bool,
 }
 
 impl Process {
@@ -131,6 +138,7 @@ impl Process {
                         return Err(LoadError::NoSlot);
                     }
                 };
+                objects::born();
                 Ok(Self {
                     pid,
                     shared,
@@ -138,6 +146,7 @@ impl Process {
                     frame,
                     fp: FpState::default(),
                     asyncs: AsyncState::default(),
+                    restart: false,
                 })
             }
             Err(e) => {
@@ -148,16 +157,17 @@ impl Process {
     }
 
     /// Runs the process (its space must be active) until an [`Event`];
-    /// syscalls that need no scheduling are served in between (file calls
-    /// on `fs`, locked for each call; memory calls take the frame pool's
-    /// lock themselves). Its user-interrupt state is live on the hart only
-    /// inside this call.
-    pub fn run(&mut self, clock: &Clock, fs: &SpinLock<MemFs>) -> Event {
+    /// syscalls that need no scheduling are served in between (file, pipe
+    /// and IPC calls on `objects`, locked for each call; memory calls
+    /// take the frame pool's lock themselves). A call that blocked last
+    /// time runs again first. Its user-interrupt state is live on the
+    /// hart only inside this call.
+    pub fn run(&mut self, clock: &Clock, objects: &SpinLock<Objects>) -> Event {
         if self.asyncs.is_waiting() && !self.asyncs.wait_over(self.pid) {
             return Event::Waiting; // looked again: still nothing
         }
         self.asyncs.switch_in();
-        let event = self.run_switched_in(clock, fs);
+        let event = self.run_switched_in(clock, objects);
         self.asyncs.switch_out();
         // A worker waiting for room in the completion ring looks again.
         if let Some(ring) = self.shared.lock().as_mut().and_then(|r| r.ring.as_mut()) {
@@ -166,34 +176,40 @@ impl Process {
         event
     }
 
-    fn run_switched_in(&mut self, clock: &Clock, fs: &SpinLock<MemFs>) -> Event {
+    fn run_switched_in(&mut self, clock: &Clock, objects: &SpinLock<Objects>) -> Event {
         loop {
-            self.asyncs
-                .deliver_upcall(self.pid, &mut self.frame, &self.fp);
-            self.fp.restore();
-            let trap = trap::run_user(&mut self.frame);
-            self.fp.save_if_dirty();
-            if trap.interrupt {
-                return Event::Interrupted;
+            if !core::mem::take(&mut self.restart) {
+                self.asyncs
+                    .deliver_upcall(self.pid, &mut self.frame, &self.fp);
+                self.fp.restore();
+                let trap = trap::run_user(&mut self.frame);
+                self.fp.save_if_dirty();
+                if trap.interrupt {
+                    return Event::Interrupted;
+                }
+                if trap.cause != CAUSE_ECALL_FROM_U {
+                    return Event::Ended(Outcome::Killed {
+                        cause: trap.cause,
+                        pc: self.frame.sepc,
+                        tval: trap.tval,
+                    });
+                }
+                self.frame.sepc = self.frame.sepc.wrapping_add(4);
             }
-            if trap.cause != CAUSE_ECALL_FROM_U {
-                return Event::Ended(Outcome::Killed {
-                    cause: trap.cause,
-                    pc: self.frame.sepc,
-                    tval: trap.tval,
-                });
-            }
-            self.frame.sepc = self.frame.sepc.wrapping_add(4);
             let mut guard = self.shared.lock();
             let Some(res) = guard.as_mut() else {
                 // Cannot happen: the slot is cleared only by `destroy`.
                 return Event::Ended(Outcome::Exited(-1));
             };
-            let (mut ctx, ring, notify) = async_state::split(res, self.pid, fs, clock);
+            let (mut ctx, ring, notify) = async_state::split(res, self.pid, objects, clock);
             match syscall::handle(&mut ctx, &mut self.frame.regs) {
                 Action::Return(_) => {}
                 Action::Yield => return Event::Yielded,
                 Action::SleepUntil(deadline) => return Event::Sleeping(deadline),
+                Action::Block => {
+                    self.restart = true;
+                    return Event::Blocked;
+                }
                 Action::Exit(code) => return Event::Ended(Outcome::Exited(code)),
                 Action::ProcessCall => {
                     let frame = (&mut self.frame, &mut self.fp);
@@ -217,21 +233,24 @@ impl Process {
         &mut self.asyncs
     }
 
-    /// Frees everything the process holds: ring, UINTR state, address
-    /// space. The caller has switched to another space and cancelled the
-    /// worker.
+    /// Frees everything the process holds: its fds (pipe ends and
+    /// endpoints are released, waking whoever that affects on any hart)
+    /// and IPC state, ring, UINTR state, address space. The caller has
+    /// switched to another space and cancelled the worker.
     pub fn destroy(mut self) {
         self.asyncs.release(self.pid);
         let Some(mut res) = self.shared.lock().take() else {
             crate::channel::release(self.pid);
+            objects::release(self.pid, |_| {});
             return;
         };
-        let mut frames = FRAMES.lock();
+        // The ring first: while a ring exists no deadlock is declared, and
+        // the release below checks for one among the processes left.
         if let Some(ring) = res.ring.take() {
-            ring.teardown(&mut res.space, &mut frames);
+            ring.teardown(&mut res.space, &mut FRAMES.lock());
         }
-        res.space.destroy(&mut frames);
-        drop(frames);
+        objects::release(self.pid, |close| res.files.close_all(close));
+        res.space.destroy(&mut FRAMES.lock());
         // Its channel's frames are freed once both parties are gone.
         crate::channel::release(self.pid);
     }

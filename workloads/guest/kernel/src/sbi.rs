@@ -2,6 +2,7 @@
 //! in a7, function in a6, arguments in a0.., error in a0 and value in a1).
 
 const EID_LEGACY_PUTCHAR: usize = 0x01;
+const EID_LEGACY_GETCHAR: usize = 0x02;
 const EID_BASE: usize = 0x10;
 /// Timer extension ("TIME").
 pub const EID_TIME: usize = 0x5449_4d45;
@@ -123,6 +124,13 @@ pub fn remote_sfence_vma(mask: usize, asid: Option<usize>) -> Result<(), SbiErro
 /// Writes one byte to the console.
 pub fn console_putchar(byte: u8) {
     call(EID_LEGACY_PUTCHAR, 0, usize::from(byte), 0);
+}
+
+/// The next console input byte, if any (legacy console_getchar returns
+/// it in a0, or -1 when there is none).
+pub fn console_getchar() -> Option<u8> {
+    let (value, _) = call(EID_LEGACY_GETCHAR, 0, 0, 0);
+    u8::try_from(value).ok()
 }
 
 /// Powers the machine off: a clean shutdown if `success`, else a system

@@ -1,8 +1,11 @@
 //! Round-robin scheduling of the user processes of one hart: a fixed table
-//! of slots, each process Ready, Sleeping until a `time` deadline, or
+//! of slots, each process Ready, Sleeping until a `time` deadline,
+//! Blocked in a syscall until [`Scheduler::unblock_if`] (the kernel
+//! decides whom a wake-up reaches, on any hart: see `objects.rs`), or
 //! Running (taken out of the table by [`Scheduler::take`] while its hart
 //! runs it, so the table's lock need not be held meanwhile; the slot
-//! stays reserved until [`Scheduler::put_back`] or [`Scheduler::release`]).
+//! stays reserved until [`Scheduler::put_back`], [`Scheduler::block_back`]
+//! or [`Scheduler::release`]).
 //! The next process is the first Ready one after the one that ran last,
 //! in slot order, so every Ready process runs once per round and the order
 //! depends only on the events (deterministic on a deterministic machine).
@@ -17,6 +20,8 @@ enum Slot<P> {
     Ready(P),
     /// Blocked until `time` reaches the tick.
     Sleeping(P, u64),
+    /// Blocked in a syscall until an event (no timeout).
+    Blocked(P),
     /// Taken out to run.
     Running,
 }
@@ -94,10 +99,23 @@ impl<P> Scheduler<P> {
         }
     }
 
+    /// Makes Ready every blocked process that `woken` names (its wait
+    /// ended by an event, possibly on another hart).
+    pub fn unblock_if(&mut self, mut woken: impl FnMut(&P) -> bool) {
+        for slot in self.slots.iter_mut() {
+            if matches!(slot, Slot::Blocked(process) if woken(process)) {
+                if let Slot::Blocked(process) = core::mem::replace(slot, Slot::Free) {
+                    *slot = Slot::Ready(process);
+                }
+            }
+        }
+    }
+
     /// Calls `visit` with every process in the table (not running ones).
     pub fn for_each(&mut self, mut visit: impl FnMut(&mut P)) {
         for slot in self.slots.iter_mut() {
-            if let Slot::Ready(process) | Slot::Sleeping(process, _) = slot {
+            if let Slot::Ready(process) | Slot::Sleeping(process, _) | Slot::Blocked(process) = slot
+            {
                 visit(process);
             }
         }
@@ -152,6 +170,29 @@ impl<P> Scheduler<P> {
         }
     }
 
+    /// Returns a process taken from `slot` as Blocked (its wake-up is the
+    /// kernel's business: see `objects.rs`). Gives it back if the slot is
+    /// not Running.
+    pub fn block_back(&mut self, slot: usize, process: P) -> Result<(), P> {
+        match self.slots.get_mut(slot) {
+            Some(entry @ Slot::Running) => {
+                *entry = Slot::Blocked(process);
+                Ok(())
+            }
+            _ => Err(process),
+        }
+    }
+
+    /// Takes out of the table the first process (not a running one) that
+    /// `pick` names.
+    pub fn remove_if(&mut self, mut pick: impl FnMut(&P) -> bool) -> Option<P> {
+        let slot = self.slots.iter().position(|slot| match slot {
+            Slot::Ready(p) | Slot::Sleeping(p, _) | Slot::Blocked(p) => pick(p),
+            Slot::Free | Slot::Running => false,
+        })?;
+        self.remove(slot)
+    }
+
     /// Frees the Running slot `slot` (its process ended).
     pub fn release(&mut self, slot: usize) {
         if let Some(entry @ Slot::Running) = self.slots.get_mut(slot) {
@@ -162,11 +203,16 @@ impl<P> Scheduler<P> {
     /// Takes the process in `slot` out of the table (not a running one).
     pub fn remove(&mut self, slot: usize) -> Option<P> {
         let entry = self.slots.get_mut(slot)?;
-        if !matches!(entry, Slot::Ready(_) | Slot::Sleeping(..)) {
+        if !matches!(
+            entry,
+            Slot::Ready(_) | Slot::Sleeping(..) | Slot::Blocked(_)
+        ) {
             return None;
         }
         match core::mem::replace(entry, Slot::Free) {
-            Slot::Ready(process) | Slot::Sleeping(process, _) => Some(process),
+            Slot::Ready(process) | Slot::Sleeping(process, _) | Slot::Blocked(process) => {
+                Some(process)
+            }
             _ => None,
         }
     }

@@ -3,7 +3,19 @@
 //! pointers go through [`crate::user_memory`].
 //!
 //! The file calls (openat 56, close 57, lseek 62, read 63, write 64 to an
-//! fd other than 1/2) are in [`crate::file_syscalls`].
+//! fd other than 1/2) are in [`crate::file_syscalls`]; read and write on a
+//! pipe fd, pipe2(59) and pipe_open(527) in [`crate::pipe_syscalls`];
+//! read(0) in [`crate::console_input`]; the IPC endpoint calls
+//! (520..=526) in [`crate::ipc_syscalls`]. All of them run on the shared
+//! objects ([`crate::objects`]), locked for one call at a time. Calls
+//! that block return [`Action::Block`] and are run again, from the start
+//! and with the same registers, when the process is woken.
+//!
+//! From an async ring ([`Source::Ring`]) nothing may block: a pipe read
+//! or write that would wait completes with -EAGAIN (the pipe is left as
+//! it was), and the IPC calls that always wait for a partner (send,
+//! call, recv, reply_recv) are refused with -EINVAL before they touch
+//! the endpoint.
 //!
 //! The time calls keep Linux's numbers but pass plain nanoseconds in
 //! registers instead of `struct timespec` pointers: nanosleep(101) takes
@@ -11,13 +23,16 @@
 
 use crate::clock::Clock;
 use crate::console;
+use crate::console_input;
 use crate::fd_table::FdTable;
 use crate::file_syscalls::{self, Files};
 use crate::frames::FRAMES;
+use crate::ipc_syscalls;
 use crate::lock::SpinLock;
-use crate::memfs::MemFs;
 use crate::memory_syscalls::{self, MmapArea};
+use crate::objects::{self, Objects, Progress};
 use crate::page_table::AddressSpace;
+use crate::pipe_syscalls;
 use crate::timer;
 use crate::user_memory::read_user;
 
@@ -35,6 +50,7 @@ const SYS_GETPID: usize = 172;
 use file_syscalls::{EFAULT, EINVAL};
 const ENOSYS: isize = 38;
 
+const STDIN: usize = 0;
 const STDOUT: usize = 1;
 const STDERR: usize = 2;
 
@@ -65,6 +81,9 @@ pub enum Action {
     Yield,
     /// Block until `time` reaches this tick.
     SleepUntil(u64),
+    /// Block until a wake-up names the caller, then run the call again (the
+    /// caller is registered as blocked already; a0 is left alone).
+    Block,
     Exit(i32),
     /// A call on the process's own async/UINTR state (numbers 500..=513)
     /// or a channel call (530..=539), served by [`crate::process`].
@@ -79,13 +98,13 @@ pub struct Memory<'a> {
 }
 
 /// Everything a syscall of process `pid` may touch: its memory and fd
-/// table, and the file store shared by every hart (locked for one call
-/// at a time).
+/// table, and the objects shared by every hart (file store, pipes,
+/// endpoints; locked for one call at a time).
 pub struct Context<'a> {
     pub pid: usize,
     pub memory: Memory<'a>,
     pub files: &'a mut FdTable,
-    pub fs: &'a SpinLock<MemFs>,
+    pub objects: &'a SpinLock<Objects>,
     pub clock: &'a Clock,
 }
 
@@ -98,7 +117,7 @@ pub fn handle(ctx: &mut Context<'_>, regs: &mut [usize; 32]) -> Action {
     match action {
         Action::Return(result) => regs[A0] = result as usize,
         Action::Yield | Action::SleepUntil(_) => regs[A0] = 0,
-        Action::Exit(_) | Action::ProcessCall => {}
+        Action::Exit(_) | Action::ProcessCall | Action::Block => {}
     }
     action
 }
@@ -115,9 +134,19 @@ pub fn handle_request(ctx: &mut Context<'_>, request: &abi::ring::Request) -> i6
 }
 
 /// Serves syscall `nr` with `args` from `source`. From a ring, only calls
-/// that complete at once are allowed; exit, yield, sleep and the calls on
-/// the process's async/UINTR state give -EINVAL there.
+/// that complete at once are allowed; exit, yield, sleep, the IPC calls
+/// that wait for a partner and the calls on the process's async/UINTR
+/// state give -EINVAL there, a pipe call that would block -EAGAIN.
 pub fn dispatch(ctx: &mut Context<'_>, nr: usize, args: [usize; 6], source: Source) -> Action {
+    if source == Source::Ring && waits_for_partner(nr) {
+        return Action::Return(-EINVAL);
+    }
+    if let Some(progress) = blocking_call(ctx, nr, args, source) {
+        return match progress {
+            Progress::Done(result) => Action::Return(result),
+            Progress::Block(_) => Action::Block,
+        };
+    }
     let action = serve(ctx, nr, args);
     match (source, action) {
         (Source::Ring, Action::Return(_)) | (Source::Ecall, _) => action,
@@ -125,21 +154,82 @@ pub fn dispatch(ctx: &mut Context<'_>, nr: usize, args: [usize; 6], source: Sour
     }
 }
 
+/// The IPC calls that always wait for a partner at least once.
+fn waits_for_partner(nr: usize) -> bool {
+    matches!(
+        nr,
+        abi::nr::IPC_SEND | abi::nr::IPC_CALL | abi::nr::IPC_RECV | abi::nr::IPC_REPLY_RECV
+    )
+}
+
+/// The calls that may block (pipe read/write, IPC send, recv, call,
+/// reply_recv), or `None` for any other call. A block from a ring
+/// becomes -EAGAIN.
+fn blocking_call(
+    ctx: &mut Context<'_>,
+    nr: usize,
+    a: [usize; 6],
+    source: Source,
+) -> Option<Progress> {
+    let (pid, space) = (ctx.pid, &*ctx.memory.space);
+    let table = &mut *ctx.files;
+    let is_pipe = |table: &FdTable, fd: usize| pipe_syscalls::is_pipe(table, fd);
+    let call: &mut dyn FnMut(&mut Files<'_>) -> Progress = match nr {
+        SYS_READ if a[0] != STDIN && is_pipe(table, a[0]) => {
+            &mut |f| pipe_syscalls::read(space, f, a[0], a[1], a[2])
+        }
+        SYS_WRITE if is_pipe(table, a[0]) => {
+            &mut |f| pipe_syscalls::write(space, f, a[0], a[1], a[2])
+        }
+        abi::nr::IPC_SEND => &mut |f| ipc_syscalls::send(space, f, pid, a[0], (a[1], a[2]), None),
+        abi::nr::IPC_CALL => {
+            &mut |f| ipc_syscalls::send(space, f, pid, a[0], (a[1], a[2]), Some((a[3], a[4])))
+        }
+        abi::nr::IPC_RECV => &mut |f| ipc_syscalls::recv(space, f, pid, a[0], a[1], a[2]),
+        abi::nr::IPC_REPLY_RECV => {
+            &mut |f| ipc_syscalls::reply_recv(space, f, pid, a[0], (a[1], a[2]), (a[3], a[4]))
+        }
+        _ => return None,
+    };
+    let may_block = source == Source::Ecall;
+    Some(objects::with_objects(ctx.objects, pid, may_block, |o| {
+        call(&mut files(table, o))
+    }))
+}
+
 fn serve(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> Action {
     let memory = &mut ctx.memory;
     let space = &*memory.space;
-    let (table, fs) = (&mut *ctx.files, ctx.fs);
+    let (table, objects, pid) = (&mut *ctx.files, ctx.objects, ctx.pid);
     let result = match nr {
         SYS_WRITE if a[0] == STDOUT || a[0] == STDERR => write_console(space, a[1], a[2]),
-        SYS_WRITE => with_files(table, fs, |f| {
+        SYS_WRITE => with_files(objects, table, pid, |f| {
             file_syscalls::write(space, f, a[0], a[1], a[2])
         }),
-        SYS_READ => with_files(table, fs, |f| {
+        SYS_READ if a[0] == STDIN => console_input::read(space, a[1], a[2]),
+        SYS_READ => with_files(objects, table, pid, |f| {
             file_syscalls::read(space, f, a[0], a[1], a[2])
         }),
-        SYS_OPENAT => with_files(table, fs, |f| file_syscalls::openat(space, f, a[1], a[2])),
-        SYS_CLOSE => with_files(table, fs, |f| file_syscalls::close(f, a[0])),
-        SYS_LSEEK => with_files(table, fs, |f| file_syscalls::lseek(f, a[0], a[1], a[2])),
+        SYS_OPENAT => with_files(objects, table, pid, |f| {
+            file_syscalls::openat(space, f, a[1], a[2])
+        }),
+        SYS_CLOSE => with_files(objects, table, pid, |f| file_syscalls::close(f, a[0])),
+        SYS_LSEEK => with_files(objects, table, pid, |f| {
+            file_syscalls::lseek(f, a[0], a[1], a[2])
+        }),
+        abi::nr::PIPE2 => with_files(objects, table, pid, |f| {
+            pipe_syscalls::pipe2(space, f, a[0], a[1])
+        }),
+        abi::nr::PIPE_OPEN => with_files(objects, table, pid, |f| {
+            pipe_syscalls::pipe_open(f, a[0], a[1])
+        }),
+        abi::nr::ENDPOINT_CREATE => {
+            with_files(objects, table, pid, |f| ipc_syscalls::create(f, a[0]))
+        }
+        abi::nr::ENDPOINT_OPEN => with_files(objects, table, pid, |f| ipc_syscalls::open(f, a[0])),
+        abi::nr::IPC_REPLY => with_files(objects, table, pid, |f| {
+            ipc_syscalls::reply(space, f, pid, (a[0], a[1]))
+        }),
         SYS_GETPID => ctx.pid as isize,
         SYS_CLOCK_GETTIME => {
             // Nanoseconds fit isize for ~292 years of uptime; saturate after.
@@ -173,18 +263,32 @@ fn serve(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> Action {
     Action::Return(result)
 }
 
-/// Runs a file call with the fd `table` and the file store, locked for
-/// this call only (other harts use the store too).
+/// Runs a call of process `pid` that never blocks with its fd `table`
+/// and the shared objects, locked for this call only (other harts use
+/// them too); the wake-ups it causes reach every hart.
 fn with_files(
+    objects: &SpinLock<Objects>,
     table: &mut FdTable,
-    fs: &SpinLock<MemFs>,
+    pid: usize,
     call: impl FnOnce(&mut Files<'_>) -> isize,
 ) -> isize {
-    let mut store = fs.lock();
-    call(&mut Files {
+    match objects::with_objects(objects, pid, false, |o| {
+        Progress::Done(call(&mut files(table, o)))
+    }) {
+        Progress::Done(result) => result,
+        Progress::Block(_) => -EINVAL, // cannot happen: the call never blocks
+    }
+}
+
+/// The view of the objects a call of the owner of `table` has.
+fn files<'a>(table: &'a mut FdTable, objects: &'a mut Objects) -> Files<'a> {
+    Files {
         table,
-        fs: &mut store,
-    })
+        fs: &mut objects.fs,
+        pipes: &mut objects.pipes,
+        ipc: &mut objects.ipc,
+        wakes: &mut objects.wakes,
+    }
 }
 
 /// write(1 or 2, buf, len): stdout and stderr go to the console.

@@ -18,10 +18,10 @@ use crate::executor::{self, Executor};
 use crate::hart_queues;
 use crate::kprintln;
 use crate::lock::SpinLock;
+use crate::objects::OBJECTS;
 use crate::process::Process;
 use crate::process_shared;
 use crate::scheduler::{Scheduler, MAX_PROCESSES};
-use crate::FILE_STORE;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
@@ -39,7 +39,7 @@ pub fn serve_pass(pid: usize, limit: u32) -> Option<Pass> {
     let mut guard = process_shared::slot(pid)?.lock();
     let res = guard.as_mut()?;
     res.ring.as_ref()?;
-    let (mut ctx, ring, notify) = async_state::split(res, pid, &FILE_STORE, &clock);
+    let (mut ctx, ring, notify) = async_state::split(res, pid, &OBJECTS, &clock);
     Some(async_state::serve_ring(ring, notify, &mut ctx, limit).0)
 }
 

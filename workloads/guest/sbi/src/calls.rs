@@ -6,6 +6,8 @@ use crate::{finisher, hsm, ipi, uart};
 
 /// Legacy console_putchar.
 pub const EID_LEGACY_PUTCHAR: usize = 0x01;
+/// Legacy console_getchar: a0 = the next input byte, or -1 if none.
+pub const EID_LEGACY_GETCHAR: usize = 0x02;
 /// Base extension.
 pub const EID_BASE: usize = 0x10;
 /// Timer extension ("TIME").
@@ -68,6 +70,10 @@ pub fn dispatch(eid: usize, fid: usize, args: [usize; 6]) -> SbiRet {
                 value: None,
             }
         }
+        EID_LEGACY_GETCHAR => SbiRet {
+            error: uart::getc().map_or(-1, isize::from),
+            value: None,
+        },
         EID_BASE => base(fid, args[0]),
         EID_TIME if fid == 0 => set_timer(args[0]),
         EID_SRST if fid == 0 => system_reset(args[0], args[1]),
@@ -115,7 +121,8 @@ fn base(fid: usize, arg: usize) -> SbiRet {
 
 fn probe(eid: usize) -> bool {
     match eid {
-        EID_LEGACY_PUTCHAR | EID_BASE | EID_SRST | EID_HSM | EID_IPI | EID_RFENCE => true,
+        EID_LEGACY_PUTCHAR | EID_LEGACY_GETCHAR | EID_BASE | EID_SRST | EID_HSM | EID_IPI
+        | EID_RFENCE => true,
         EID_TIME => sstc_enabled(),
         _ => false,
     }

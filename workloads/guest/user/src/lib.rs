@@ -21,6 +21,8 @@ pub mod executor;
 pub mod heap;
 pub mod notification;
 pub mod ring_calls;
+pub mod check;
+pub mod ipc;
 pub mod roi;
 pub mod sys;
 pub mod syscalls;
