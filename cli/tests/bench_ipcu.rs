@@ -6,19 +6,9 @@
 //! page frame leaked (channel frames included), so exit 0 means all
 //! replies were right and every frame came back.
 
-use std::path::PathBuf;
+mod guest_files;
+use guest_files::write_tmp;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("asyncsim-ipcu-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{n}-{name}"));
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
 
 /// Boots firmware + kernel on `harts` harts with `bootargs`: exit code
 /// and the console.

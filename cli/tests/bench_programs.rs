@@ -6,20 +6,9 @@
 //! kernel cannot serve must end with the program's clear message and
 //! exit code 3, never hang.
 
-use std::path::PathBuf;
+mod guest_files;
+use guest_files::write_tmp;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Writes `bytes` to a file no other test (or run) uses.
-fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("asyncsim-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{n}-{name}"));
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
 
 /// A finished run: exit code of the machine, stdout lines, stderr.
 struct Run {

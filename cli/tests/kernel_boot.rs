@@ -6,9 +6,9 @@
 //! is deterministic; and SMP: every hart comes online, passes the IPI and
 //! remote-fence self-test, and processes on two harts run in parallel.
 
-use std::path::PathBuf;
+mod guest_files;
+use guest_files::write_tmp;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Output lines the kernel and its processes must print, in this order.
 const EXPECTED: &[&str] = &[
@@ -20,17 +20,6 @@ const EXPECTED: &[&str] = &[
     "process 2 exited with code 0",
     "kernel: all processes done, shutting down",
 ];
-
-/// Writes `bytes` to a file no other test (or run) uses.
-fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("asyncsim-kernel-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{n}-{name}"));
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
 
 /// Runs firmware + kernel on `harts` harts with `bootargs`; returns (exit
 /// code, stdout lines from the kernel's boot line on, stderr).

@@ -6,23 +6,12 @@
 //! results and print "all N checks passed"; these tests also pin N, so a
 //! check that silently stopped running is noticed.
 
-use std::path::PathBuf;
+mod guest_files;
+use guest_files::write_tmp;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const BOOTED: &str = "kernel booted (Sv39)";
 const SHUTDOWN: &str = "kernel: all processes done, shutting down";
-
-/// Writes `bytes` to a file no other test (or run) uses.
-fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("asyncsim-ipc-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{n}-{name}"));
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
 
 /// A finished run: exit code, output lines from the boot line on, and
 /// the simulator's last line (instructions retired).
