@@ -84,8 +84,8 @@ fn boot_on(harts: u32, bootargs: &str) -> Run {
 fn pipes_work_and_block_within_and_across_processes() {
     let run = boot("init=user-pipes,user-pipes");
     run.assert_exit(0);
-    run.line("user-pipes (writer): all 48 checks passed");
-    run.line("user-pipes (reader): all 52 checks passed");
+    run.line("user-pipes (writer): all 49 checks passed");
+    run.line("user-pipes (reader): all 54 checks passed");
     run.line("process 1 exited with code 0");
     run.line("process 2 exited with code 0");
     run.line(SHUTDOWN);
@@ -242,8 +242,8 @@ fn ipc_partners_on_two_harts_wake_each_other() {
 fn pipe_partners_on_two_harts_block_and_wake() {
     let run = boot_on(2, "init=user-pipes@0,user-pipes@1");
     run.assert_exit(0);
-    run.line("user-pipes (writer): all 48 checks passed");
-    run.line("user-pipes (reader): all 52 checks passed");
+    run.line("user-pipes (writer): all 49 checks passed");
+    run.line("user-pipes (reader): all 54 checks passed");
     run.line(SHUTDOWN);
     run.assert_no_leaks();
     let run = boot_on(

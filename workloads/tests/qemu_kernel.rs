@@ -263,8 +263,8 @@ fn pipes_and_ipc_work_on_qemu() {
             (
                 "init=user-pipes,user-pipes",
                 &[
-                    "user-pipes (writer): all 48 checks passed",
-                    "user-pipes (reader): all 52 checks passed",
+                    "user-pipes (writer): all 49 checks passed",
+                    "user-pipes (reader): all 54 checks passed",
                 ][..],
             ),
             (
@@ -307,8 +307,8 @@ fn pipes_and_ipc_work_across_harts_on_qemu() {
             (
                 "init=user-pipes@0,user-pipes@1",
                 &[
-                    "user-pipes (writer): all 48 checks passed",
-                    "user-pipes (reader): all 52 checks passed",
+                    "user-pipes (writer): all 49 checks passed",
+                    "user-pipes (reader): all 54 checks passed",
                 ][..],
             ),
             (

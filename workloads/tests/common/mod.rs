@@ -9,6 +9,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub const QEMU: &str = "qemu-system-riscv64";
@@ -36,9 +37,19 @@ pub fn elf_file(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// One QEMU at a time: a QEMU guest's timer is the host's clock, so many
+/// multi-hart guests sharing a small host starve each other's vCPU threads
+/// and the guest's own timed waits (a hart coming online, a pipe filling)
+/// can expire.
+static ONE_QEMU_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 /// Runs `qemu-system-riscv64 -machine virt -nographic <args>`, killing it
 /// after `timeout`; returns its exit status and console output.
 pub fn run_qemu(args: &[OsString], timeout: Duration, what: &str) -> (ExitStatus, String) {
+    // A test that panicked while holding the lock leaves nothing to repair.
+    let _turn = ONE_QEMU_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut child = Command::new(QEMU)
         .args(["-machine", "virt", "-nographic"])
         .args(args)

@@ -18,8 +18,8 @@
 mod access;
 mod async_ring;
 mod async_state;
-mod channel;
 mod blocking;
+mod channel;
 mod clock;
 mod cmdline;
 mod console;

@@ -42,11 +42,7 @@ impl Params {
             None => Design::Sync,
             Some(name) => Design::parse(name).ok_or("unknown design")?,
         };
-        let c = cmdline::number(keys::CONCURRENCY, 1).map_err(|_| "c= is not a number")?;
-        let rounds = cmdline::number(keys::ROUNDS, 10).map_err(|_| "rounds= is not a number")?;
-        if c == 0 || rounds == 0 {
-            return Err("c and rounds must be at least 1");
-        }
+        let (c, rounds) = counts()?;
         if c > MAX_CONCURRENCY {
             return Err("c is larger than the ring (1024)");
         }
@@ -69,6 +65,72 @@ impl Params {
             },
         })
     }
+}
+
+/// `c=` (default 1) and `rounds=` (default 10), both at least 1.
+fn counts() -> Result<(u64, u64), &'static str> {
+    let c = cmdline::number(keys::CONCURRENCY, 1).map_err(|_| "c= is not a number")?;
+    let rounds = cmdline::number(keys::ROUNDS, 10).map_err(|_| "rounds= is not a number")?;
+    if c == 0 || rounds == 0 {
+        return Err("c and rounds must be at least 1");
+    }
+    Ok((c, rounds))
+}
+
+/// The parameters of the client/server benchmarks (bench-ipc, bench-echo,
+/// bench-ipcu), which run one design only.
+#[derive(Debug, Clone, Copy)]
+pub struct PairParams {
+    pub c: u64,
+    pub rounds: u64,
+    /// Bytes per message.
+    pub payload: usize,
+}
+
+/// Why [`pair_params`] refused the command line.
+enum PairError {
+    OnlyDesign(Design),
+    Counts(&'static str),
+    PayloadNotANumber,
+    PayloadRange(usize),
+}
+
+impl fmt::Display for PairError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PairError::OnlyDesign(d) => write!(f, "only design={} is supported", d.name()),
+            PairError::Counts(why) => f.write_str(why),
+            PairError::PayloadNotANumber => f.write_str("payload= is not a number"),
+            PairError::PayloadRange(max) => write!(f, "payload must be 1..={max} bytes"),
+        }
+    }
+}
+
+/// `design=` (absent or `only`), `c=`, `rounds=` and `payload=` (default
+/// 64, 1..=`max_payload`) from the command line; Err(2), the bad-parameter
+/// exit code, after printing why as `name: ...`.
+pub fn pair_params(name: &str, only: Design, max_payload: usize) -> Result<PairParams, i32> {
+    let parse = || -> Result<PairParams, PairError> {
+        match cmdline::arg(keys::DESIGN) {
+            Some(d) if Design::parse(d) != Some(only) => return Err(PairError::OnlyDesign(only)),
+            _ => {}
+        }
+        let (c, rounds) = counts().map_err(PairError::Counts)?;
+        let payload =
+            cmdline::number(keys::PAYLOAD, 64).map_err(|_| PairError::PayloadNotANumber)?;
+        if payload == 0 || payload > max_payload as u64 {
+            return Err(PairError::PayloadRange(max_payload));
+        }
+        Ok(PairParams {
+            c,
+            rounds,
+            payload: payload as usize,
+        })
+    };
+    parse().map_err(|e| {
+        println!("{name}: {e}");
+        2
+    })
 }
 
 /// A wrong result: what was wrong and the value seen.

@@ -18,9 +18,10 @@
 #![no_main]
 
 use abi::design::Design;
+use user::bench::{pair_params, PairParams};
 use user::ipc::{self, PIPE_READ, PIPE_WRITE};
 use user::roi::{Counts, Roi};
-use user::{cmdline, entry, println, sys};
+use user::{entry, println, sys};
 
 entry!(main);
 
@@ -30,12 +31,9 @@ const ANSWERS: usize = 0x4543_0002;
 const MAX: usize = abi::nr::PIPE_CAPACITY;
 
 fn main() -> i32 {
-    let (c, rounds, payload) = match parameters() {
+    let PairParams { c, rounds, payload } = match pair_params("bench-echo", Design::Sync, MAX) {
         Ok(p) => p,
-        Err(e) => {
-            println!("bench-echo: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     // The endpoint only decides the roles; the server keeps it to the end.
     if ipc::endpoint_create(KEY) >= 0 {
@@ -163,26 +161,4 @@ fn client(c: u64, rounds: u64, payload: usize) -> i32 {
         c * rounds
     );
     0
-}
-
-/// (c, rounds, payload) from the command line.
-fn parameters() -> Result<(u64, u64, usize), &'static str> {
-    match cmdline::arg(abi::cmdline::keys::DESIGN) {
-        None => {}
-        Some(name) if Design::parse(name) == Some(Design::Sync) => {}
-        Some(_) => return Err("only design=sync is supported"),
-    }
-    let c =
-        cmdline::number(abi::cmdline::keys::CONCURRENCY, 1).map_err(|_| "c= is not a number")?;
-    let rounds =
-        cmdline::number(abi::cmdline::keys::ROUNDS, 10).map_err(|_| "rounds= is not a number")?;
-    let payload =
-        cmdline::number(abi::cmdline::keys::PAYLOAD, 64).map_err(|_| "payload= is not a number")?;
-    if c == 0 || rounds == 0 {
-        return Err("c and rounds must be at least 1");
-    }
-    if payload == 0 || payload > MAX as u64 {
-        return Err("payload must be 1..=4096 bytes");
-    }
-    Ok((c, rounds, payload as usize))
 }

@@ -16,8 +16,9 @@
 #![no_main]
 
 use abi::design::Design;
+use user::bench::{pair_params, PairParams};
 use user::roi::{Counts, Roi};
-use user::{cmdline, entry, ipc, println, sys};
+use user::{entry, ipc, println, sys};
 
 entry!(main);
 
@@ -27,12 +28,9 @@ const MAX: usize = abi::nr::IPC_MAX_MESSAGE;
 const QUIT: &[u8] = b"quit";
 
 fn main() -> i32 {
-    let (c, rounds, payload) = match parameters() {
+    let PairParams { c, rounds, payload } = match pair_params("bench-ipc", Design::IpcSync, MAX) {
         Ok(p) => p,
-        Err(e) => {
-            println!("bench-ipc: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let ep = ipc::endpoint_create(KEY);
     if ep >= 0 {
@@ -134,26 +132,4 @@ fn client(ep: usize, c: u64, rounds: u64, payload: usize) -> i32 {
         c * rounds
     );
     0
-}
-
-/// (c, rounds, payload) from the command line.
-fn parameters() -> Result<(u64, u64, usize), &'static str> {
-    match cmdline::arg(abi::cmdline::keys::DESIGN) {
-        None => {}
-        Some(name) if Design::parse(name) == Some(Design::IpcSync) => {}
-        Some(_) => return Err("only design=ipc-sync is supported"),
-    }
-    let c =
-        cmdline::number(abi::cmdline::keys::CONCURRENCY, 1).map_err(|_| "c= is not a number")?;
-    let rounds =
-        cmdline::number(abi::cmdline::keys::ROUNDS, 10).map_err(|_| "rounds= is not a number")?;
-    let payload =
-        cmdline::number(abi::cmdline::keys::PAYLOAD, 64).map_err(|_| "payload= is not a number")?;
-    if c == 0 || rounds == 0 {
-        return Err("c and rounds must be at least 1");
-    }
-    if payload == 0 || payload > MAX as u64 {
-        return Err("payload must be 1..=256 bytes");
-    }
-    Ok((c, rounds, payload as usize))
 }

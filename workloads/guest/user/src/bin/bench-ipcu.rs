@@ -29,6 +29,7 @@ use abi::design::Design;
 use abi::errno::{EAGAIN, EEXIST, ENOENT};
 use abi::nr;
 use core::sync::atomic::Ordering;
+use user::bench::{pair_params, PairParams};
 use user::roi::{Counts, Roi};
 use user::{cmdline, entry, notification, println, sys, uintr};
 
@@ -56,13 +57,15 @@ enum Stop {
 }
 
 fn main() -> i32 {
-    let (c, rounds, payload) = match parameters() {
-        Ok(p) => p,
-        Err(e) => {
-            println!("bench-ipcu: {e}");
-            return 2;
-        }
-    };
+    let PairParams { c, rounds, payload } =
+        match pair_params("bench-ipcu", Design::IpcUintr, abi::channel::MAX_PAYLOAD) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+    if c > u64::from(u32::MAX) / 2 {
+        println!("bench-ipcu: c= is too large");
+        return 2;
+    }
     let result = match sys::syscall3(CHANNEL_CREATE, KEY, 0, 0) {
         va if va > 0 => connect(va as usize, 0).and_then(server),
         err if err == -EEXIST => match open() {
@@ -347,26 +350,4 @@ fn client(link: Link, c: u64, rounds: u64, payload: usize) -> Result<i32, Stop> 
         notification::count()
     );
     Ok(0)
-}
-
-/// (c, rounds, payload) from the command line.
-fn parameters() -> Result<(u64, u64, usize), &'static str> {
-    match cmdline::arg(abi::cmdline::keys::DESIGN) {
-        None => {}
-        Some(name) if Design::parse(name) == Some(Design::IpcUintr) => {}
-        Some(_) => return Err("only design=ipc-uintr is supported"),
-    }
-    let c =
-        cmdline::number(abi::cmdline::keys::CONCURRENCY, 1).map_err(|_| "c= is not a number")?;
-    let rounds =
-        cmdline::number(abi::cmdline::keys::ROUNDS, 10).map_err(|_| "rounds= is not a number")?;
-    let payload =
-        cmdline::number(abi::cmdline::keys::PAYLOAD, 64).map_err(|_| "payload= is not a number")?;
-    if c == 0 || c > u64::from(u32::MAX) / 2 || rounds == 0 {
-        return Err("c= and rounds= must be at least 1");
-    }
-    if payload == 0 || payload > abi::channel::MAX_PAYLOAD as u64 {
-        return Err("payload= must be 1..=256");
-    }
-    Ok((c, rounds, payload as usize))
 }

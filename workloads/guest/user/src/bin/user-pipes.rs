@@ -5,10 +5,13 @@
 //! reader, and read(0) from the console (no input: 0). Then, run as two
 //! processes (`init=user-pipes,user-pipes`; the first to create the
 //! meeting endpoint is the writer), the blocking paths across processes:
-//! the writer fills a named pipe and blocks while the reader sleeps, the
-//! reader blocks on the empty pipe and is woken by writes, gets every
-//! byte in order and then end of file; finally the writer gets -EPIPE
-//! once the reader closed its end. Exits with the number of failures.
+//! the writer fills a named pipe, tells the reader so through the
+//! endpoint and blocks on its next write until the reader drains the
+//! pipe; the reader blocks on the empty pipe and is woken by writes, gets
+//! every byte in order and then end of file; finally the writer gets
+//! -EPIPE once the reader closed its end. Exits with the number of
+//! failures. The order is fixed by messages, not by sleeping, so it holds
+//! on any host (QEMU's timer is the host's clock).
 #![no_std]
 #![no_main]
 
@@ -31,8 +34,8 @@ const EPIPE_PIPE: usize = 2;
 /// atomic writes of `CHUNK` bytes.
 const TOTAL: usize = 16_000;
 const CHUNK: usize = 1000;
-/// How long the reader sleeps before it starts reading.
-const READER_SLEEP_MS: u64 = 10;
+/// Chunks that fit in an empty pipe (a further one blocks: it is atomic).
+const CHUNKS_PER_PIPE: usize = CAPACITY / CHUNK;
 
 fn main() -> i32 {
     let mut c = Checker::new("user-pipes");
@@ -174,8 +177,9 @@ fn single_process(c: &mut Checker) {
     );
 }
 
-/// Fills the named pipe (blocking while the reader sleeps), closes it,
-/// then sees -EPIPE after the reader closed a second pipe.
+/// Fills the named pipe, says so, goes on writing (blocking until the
+/// reader drains it), closes it, then sees -EPIPE after the reader closed
+/// a second pipe.
 fn writer(c: &mut Checker, ep: usize) {
     let w = ipc::pipe_open(DATA_PIPE, PIPE_WRITE);
     c.ok("pipe_open(write)", w >= 0);
@@ -192,6 +196,9 @@ fn writer(c: &mut Checker, ep: usize) {
             break;
         }
         sent += CHUNK;
+        if sent == CHUNKS_PER_PIPE * CHUNK {
+            c.eq("send(full)", ipc::send(ep, b"full"), 0);
+        }
     }
     c.eq("close(named write end)", sys::close(w), 0);
 
@@ -211,12 +218,15 @@ fn writer(c: &mut Checker, ep: usize) {
     c.eq("close(endpoint)", sys::close(ep), 0);
 }
 
-/// Sleeps so the writer fills the pipe, then reads everything until EOF.
+/// Waits until the writer has filled the pipe, then reads everything
+/// until EOF.
 fn reader(c: &mut Checker, ep: usize) {
     let r = ipc::pipe_open(DATA_PIPE, PIPE_READ);
     c.ok("pipe_open(read)", r >= 0);
     let r = r as usize;
-    sys::sleep_ms(READER_SLEEP_MS);
+    let mut msg = [0u8; 16];
+    c.eq("recv(full)", ipc::recv(ep, &mut msg), 4);
+    c.ok("got full", &msg[..4] == b"full");
     let mut buf = [0u8; CAPACITY];
     let mut got = 0;
     let mut wrong = 0;
@@ -228,12 +238,12 @@ fn reader(c: &mut Checker, ep: usize) {
             break;
         }
         if reads == 0 {
-            // The writer filled all it could (4 chunks; a 5th does not
-            // fit) and blocked while this process slept.
+            // The writer filled all it could; its next chunk does not
+            // fit, so nothing was added since it said so.
             c.eq(
                 "first read (a full pipe)",
                 n,
-                (CAPACITY / CHUNK * CHUNK) as isize,
+                (CHUNKS_PER_PIPE * CHUNK) as isize,
             );
         }
         reads += 1;
@@ -249,7 +259,6 @@ fn reader(c: &mut Checker, ep: usize) {
     c.ok("more than one read", reads > 1);
     c.eq("close(named read end)", sys::close(r), 0);
 
-    let mut msg = [0u8; 16];
     c.eq("recv(opened)", ipc::recv(ep, &mut msg), 6);
     let r2 = ipc::pipe_open(EPIPE_PIPE, PIPE_READ);
     c.ok("pipe_open(second, read)", r2 >= 0);
