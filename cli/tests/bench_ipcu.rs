@@ -6,29 +6,15 @@
 //! page frame leaked (channel frames included), so exit 0 means all
 //! replies were right and every frame came back.
 
-mod guest_files;
-use guest_files::write_tmp;
+mod guest_kernel;
+use guest_kernel::boot_kernel;
 use std::process::Command;
 
 /// Boots firmware + kernel on `harts` harts with `bootargs`: exit code
 /// and the console.
 fn boot(bootargs: &str, harts: u32) -> (Option<i32>, String) {
-    let sbi = write_tmp("sbi.elf", workloads::firmware());
-    let kernel = write_tmp("kernel.elf", workloads::kernel());
-    let out = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
-        .arg("run")
-        .arg("--bios")
-        .arg(&sbi)
-        .arg("--kernel")
-        .arg(&kernel)
-        .args(["--max-insns", "400000000"])
-        .args(["--harts", &harts.to_string()])
-        .args(["--bootargs", bootargs])
-        .output()
-        .expect("asyncsim runs");
-    let console =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code(), console)
+    let run = boot_kernel(bootargs, &["--harts", &harts.to_string()]);
+    (run.code, run.stdout + &run.stderr)
 }
 
 /// `run --workload ipcu --design ipc-uintr --json`: exit code, stdout.

@@ -6,59 +6,13 @@
 //! kernel cannot serve must end with the program's clear message and
 //! exit code 3, never hang.
 
-mod guest_files;
-use guest_files::write_tmp;
+mod guest_kernel;
+use guest_kernel::{boot_kernel, KernelRun};
 use std::process::Command;
 
-/// A finished run: exit code of the machine, stdout lines, stderr.
-struct Run {
-    code: Option<i32>,
-    lines: Vec<String>,
-    stderr: String,
-}
-
-impl Run {
-    fn has(&self, line: &str) -> bool {
-        self.lines.iter().any(|l| l == line)
-    }
-
-    fn has_prefix(&self, prefix: &str) -> bool {
-        self.lines.iter().any(|l| l.starts_with(prefix))
-    }
-
-    fn show(&self) -> String {
-        format!("{}\nstderr:\n{}", self.lines.join("\n"), self.stderr)
-    }
-}
-
 /// Boots firmware + kernel on one hart with `bootargs`.
-fn boot(bootargs: &str) -> Run {
-    boot_with(bootargs, &[])
-}
-
-/// As [`boot`], with more `asyncsim run` flags.
-fn boot_with(bootargs: &str, flags: &[&str]) -> Run {
-    let sbi = write_tmp("sbi.elf", workloads::firmware());
-    let kernel = write_tmp("kernel.elf", workloads::kernel());
-    let out = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
-        .arg("run")
-        .arg("--bios")
-        .arg(&sbi)
-        .arg("--kernel")
-        .arg(&kernel)
-        .args(["--max-insns", "400000000"])
-        .args(["--bootargs", bootargs])
-        .args(flags)
-        .output()
-        .expect("asyncsim runs");
-    Run {
-        code: out.status.code(),
-        lines: String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_owned)
-            .collect(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+fn boot(bootargs: &str) -> KernelRun {
+    boot_kernel(bootargs, &[])
 }
 
 /// The designs this kernel serves on one hart (async-poll needs a
@@ -264,7 +218,7 @@ fn runs_are_deterministic() {
 }
 
 /// A counter of the `--json` statistics printed after the output.
-fn stat(run: &Run, name: &str) -> u64 {
+fn stat(run: &KernelRun, name: &str) -> u64 {
     let json = run
         .lines
         .iter()
@@ -293,7 +247,7 @@ fn traps_per_syscall_in_the_steady_state() {
     let extra_syscalls = 4 * c;
     let delta = |design: &str, key: &str| {
         let count = |rounds: u32| {
-            let run = boot_with(
+            let run = boot_kernel(
                 &format!("init=bench-null design={design} c={c} rounds={rounds}"),
                 &["--json"],
             );
@@ -470,7 +424,7 @@ fn io_core_and_remote_worker_designs_complete_on_two_harts() {
             ("bench-seed", 2, " kind=mapunmap payload=64"),
         ] {
             for c in [1u64, 8, 64] {
-                let run = boot_with(
+                let run = boot_kernel(
                     &format!("init={program} design={design} c={c} rounds=3{extra}"),
                     &["--harts", "2"],
                 );

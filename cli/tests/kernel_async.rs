@@ -4,83 +4,46 @@
 //! in `init=` and check the exit code, the programs' summary lines and,
 //! for user interrupts, the machine's own delivery counter.
 
-mod guest_files;
-use guest_files::write_tmp;
-use std::process::Command;
-
-/// A finished run: exit code, stdout lines, stderr, `--json` statistics.
-struct Run {
-    code: Option<i32>,
-    lines: Vec<String>,
-    stderr: String,
-    json: String,
-}
+mod guest_kernel;
+use guest_kernel::{boot_kernel, KernelRun};
 
 /// Runs firmware + kernel with `init=<programs>` (and `--json`).
-fn boot(programs: &str) -> Run {
+fn boot(programs: &str) -> KernelRun {
     boot_on(1, programs)
 }
 
 /// As [`boot`], on `harts` harts.
-fn boot_on(harts: u32, programs: &str) -> Run {
-    let sbi = write_tmp("sbi.elf", workloads::firmware());
-    let kernel = write_tmp("kernel.elf", workloads::kernel());
-    let out = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
-        .arg("run")
-        .arg("--bios")
-        .arg(&sbi)
-        .arg("--kernel")
-        .arg(&kernel)
-        .args(["--max-insns", "300000000", "--json"])
-        .args(["--harts", &harts.to_string()])
-        .args(["--bootargs", &format!("init={programs}")])
-        .output()
-        .expect("asyncsim runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let json = stdout
-        .find("\n{")
-        .map(|at| stdout[at + 1..].to_owned())
-        .unwrap_or_default();
-    Run {
-        code: out.status.code(),
-        lines: stdout.lines().map(str::to_owned).collect(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        json,
-    }
+fn boot_on(harts: u32, programs: &str) -> KernelRun {
+    boot_kernel(
+        &format!("init={programs}"),
+        &["--json", "--harts", &harts.to_string()],
+    )
 }
 
-impl Run {
-    fn has(&self, line: &str) -> bool {
-        self.lines.iter().any(|l| l == line)
-    }
+/// The number after `"key": ` in the `--json` statistics block `block`.
+fn counter(run: &KernelRun, block: &str, key: &str) -> Option<u64> {
+    let json = run.json();
+    let at = json.find(&format!("\"{block}\""))?;
+    let rest = &json[at..];
+    let at = rest.find(&format!("\"{key}\": "))? + key.len() + 4;
+    let digits: String = rest[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
 
-    fn starts(&self, prefix: &str) -> bool {
-        self.lines.iter().any(|l| l.starts_with(prefix))
+/// Exit 0, every line of `summaries` printed, and an orderly shutdown.
+fn assert_passed(run: &KernelRun, summaries: &[&str]) {
+    run.assert_exit(0);
+    for summary in summaries {
+        assert!(run.has(summary), "no {summary:?} in:\n{}", run.show());
     }
-
-    /// The number after `"key": ` in the JSON block named `block`.
-    fn counter(&self, block: &str, key: &str) -> Option<u64> {
-        let at = self.json.find(&format!("\"{block}\""))?;
-        let rest = &self.json[at..];
-        let at = rest.find(&format!("\"{key}\": "))? + key.len() + 4;
-        let digits: String = rest[at..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        digits.parse().ok()
-    }
-
-    fn assert_passed(&self, summaries: &[&str]) {
-        let all = self.lines.join("\n");
-        assert_eq!(self.code, Some(0), "{all}\n{}", self.stderr);
-        for summary in summaries {
-            assert!(self.has(summary), "no {summary:?} in:\n{all}");
-        }
-        assert!(
-            self.has("kernel: all processes done, shutting down"),
-            "{all}"
-        );
-    }
+    assert!(
+        run.has("kernel: all processes done, shutting down"),
+        "{}",
+        run.show()
+    );
 }
 
 /// Batch: requests run inside ASYNC_ENTER, completions in order with the
@@ -89,7 +52,7 @@ impl Run {
 #[test]
 fn batch_enter_runs_ring_requests() {
     let run = boot("user-async-enter");
-    run.assert_passed(&["user-async-enter: all 71 checks passed"]);
+    assert_passed(&run, &["user-async-enter: all 71 checks passed"]);
     assert!(run.has("user-async-enter: write from the ring"));
 }
 
@@ -98,8 +61,13 @@ fn batch_enter_runs_ring_requests() {
 #[test]
 fn wake_worker_notifies_by_user_interrupt() {
     let run = boot("user-async-uintr");
-    run.assert_passed(&["user-async-uintr: all 141 checks passed"]);
-    assert_eq!(run.counter("uintr", "delivered"), Some(5), "{}", run.json);
+    assert_passed(&run, &["user-async-uintr: all 141 checks passed"]);
+    assert_eq!(
+        counter(&run, "uintr", "delivered"),
+        Some(5),
+        "{}",
+        run.json()
+    );
 }
 
 /// async-trapnotify: the same rounds with upcalls; the interrupted
@@ -107,8 +75,13 @@ fn wake_worker_notifies_by_user_interrupt() {
 #[test]
 fn wake_worker_notifies_by_upcall() {
     let run = boot("user-async-upcall");
-    run.assert_passed(&["user-async-upcall: all 90 checks passed"]);
-    assert_eq!(run.counter("uintr", "delivered"), Some(0), "{}", run.json);
+    assert_passed(&run, &["user-async-upcall: all 90 checks passed"]);
+    assert_eq!(
+        counter(&run, "uintr", "delivered"),
+        Some(0),
+        "{}",
+        run.json()
+    );
 }
 
 /// User-to-user UINTR through a handle, with a hostile third process
@@ -117,13 +90,21 @@ fn wake_worker_notifies_by_upcall() {
 #[test]
 fn user_to_user_interrupts_reach_only_named_receivers() {
     let run = boot("user-uintr-recv,user-uintr-send,user-hostile-async");
-    run.assert_passed(&[
-        "user-uintr-recv: all 16 checks passed",
-        "user-uintr-send: all 9 checks passed",
-        "user-hostile-async: all 102 checks passed",
-    ]);
+    assert_passed(
+        &run,
+        &[
+            "user-uintr-recv: all 16 checks passed",
+            "user-uintr-send: all 9 checks passed",
+            "user-hostile-async: all 102 checks passed",
+        ],
+    );
     // 3 to the receiver, 1 the hostile process sent itself.
-    assert_eq!(run.counter("uintr", "delivered"), Some(4), "{}", run.json);
+    assert_eq!(
+        counter(&run, "uintr", "delivered"),
+        Some(4),
+        "{}",
+        run.json()
+    );
 }
 
 /// The hostile async user alone (no receiver to attack) still gets every
@@ -131,7 +112,7 @@ fn user_to_user_interrupts_reach_only_named_receivers() {
 #[test]
 fn hostile_async_user_gets_errors_not_a_kernel_crash() {
     let run = boot("user-hostile-async");
-    run.assert_passed(&["user-hostile-async: all 101 checks passed"]);
+    assert_passed(&run, &["user-hostile-async: all 101 checks passed"]);
 }
 
 /// Reading the ring address without a ring of one's own faults and kills
@@ -142,7 +123,7 @@ fn another_process_ring_is_out_of_reach() {
     let all = run.lines.join("\n");
     assert_eq!(run.code, Some(1), "{all}\n{}", run.stderr);
     assert!(
-        run.starts("process 2 killed by load page fault (scause=0xd"),
+        run.has_prefix("process 2 killed by load page fault (scause=0xd"),
         "{all}"
     );
     assert!(!all.contains("not isolated"), "{all}");
@@ -170,14 +151,17 @@ fn async_designs_and_cross_hart_user_interrupts_on_two_harts() {
         "user-async-uintr@1,user-async-upcall@1,user-async-enter,\
          user-uintr-recv,user-uintr-send@1,user-hostile-async@1",
     );
-    run.assert_passed(&[
-        "user-async-uintr: all 141 checks passed",
-        "user-async-upcall: all 90 checks passed",
-        "user-async-enter: all 71 checks passed",
-        "user-uintr-recv: all 16 checks passed",
-        "user-uintr-send: all 9 checks passed",
-        "user-hostile-async: all 102 checks passed",
-    ]);
+    assert_passed(
+        &run,
+        &[
+            "user-async-uintr: all 141 checks passed",
+            "user-async-upcall: all 90 checks passed",
+            "user-async-enter: all 71 checks passed",
+            "user-uintr-recv: all 16 checks passed",
+            "user-uintr-send: all 9 checks passed",
+            "user-hostile-async: all 102 checks passed",
+        ],
+    );
 }
 
 /// The other placements on four harts: a Mode::Poll ring served by an IO
@@ -188,7 +172,7 @@ fn async_designs_and_cross_hart_user_interrupts_on_two_harts() {
 #[test]
 fn io_core_polls_and_a_remote_worker_serves_on_another_hart() {
     let run = boot_on(4, "user-async-poll,user-async-remote worker_hart=3");
-    run.assert_passed(&["user-async-poll: all 395 checks passed"]);
+    assert_passed(&run, &["user-async-poll: all 395 checks passed"]);
     // How often it waits (one check each) depends on the placement.
     let remote = run
         .lines
@@ -199,8 +183,8 @@ fn io_core_polls_and_a_remote_worker_serves_on_another_hart() {
         "{}",
         run.lines.join("\n")
     );
-    let delivered = run.counter("uintr", "delivered").unwrap_or(0);
-    assert!(delivered >= 1, "{}", run.json);
+    let delivered = counter(&run, "uintr", "delivered").unwrap_or(0);
+    assert!(delivered >= 1, "{}", run.json());
 }
 
 /// On one hart there is no IO core for Mode::Poll: setup fails with

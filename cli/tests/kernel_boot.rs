@@ -6,9 +6,8 @@
 //! is deterministic; and SMP: every hart comes online, passes the IPI and
 //! remote-fence self-test, and processes on two harts run in parallel.
 
-mod guest_files;
-use guest_files::write_tmp;
-use std::process::Command;
+mod guest_kernel;
+use guest_kernel::boot_kernel;
 
 /// Output lines the kernel and its processes must print, in this order.
 const EXPECTED: &[&str] = &[
@@ -33,29 +32,14 @@ fn boot_with(
     bootargs: Option<&str>,
     flags: &[&str],
 ) -> (Option<i32>, Vec<String>, String) {
-    let sbi = write_tmp("sbi.elf", workloads::firmware());
-    let kernel = write_tmp("kernel.elf", workloads::kernel());
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_asyncsim"));
-    cmd.arg("run")
-        .arg("--bios")
-        .arg(&sbi)
-        .arg("--kernel")
-        .arg(&kernel)
-        .args(["--max-insns", "100000000"])
-        .args(["--harts", &harts.to_string()])
-        .args(flags);
-    if let Some(bootargs) = bootargs {
-        cmd.args(["--bootargs", bootargs]);
-    }
-    let out = cmd.output().expect("asyncsim runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let lines: Vec<String> = stdout.lines().map(str::to_owned).collect();
-    let start = lines
+    let harts = harts.to_string();
+    let flags: Vec<&str> = ["--harts", harts.as_str()]
         .iter()
-        .position(|l| l == EXPECTED[0])
-        .unwrap_or_else(|| panic!("no boot line in:\n{stdout}\nstderr:\n{stderr}"));
-    (out.status.code(), lines[start..].to_vec(), stderr)
+        .chain(flags)
+        .copied()
+        .collect();
+    let run = boot_kernel(bootargs.unwrap_or(""), &flags).starting_at(EXPECTED[0]);
+    (run.code, run.lines, run.stderr)
 }
 
 #[test]

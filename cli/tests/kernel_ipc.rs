@@ -6,74 +6,30 @@
 //! results and print "all N checks passed"; these tests also pin N, so a
 //! check that silently stopped running is noticed.
 
-mod guest_files;
-use guest_files::write_tmp;
-use std::process::Command;
+mod guest_kernel;
+use guest_kernel::{boot_kernel, KernelRun};
 
 const BOOTED: &str = "kernel booted (Sv39)";
 const SHUTDOWN: &str = "kernel: all processes done, shutting down";
 
-/// A finished run: exit code, output lines from the boot line on, and
-/// the simulator's last line (instructions retired).
-struct Run {
-    code: Option<i32>,
-    lines: Vec<String>,
-    stderr: String,
-}
-
-impl Run {
-    /// Panics unless `want` is one of the output lines; returns its index.
-    fn line(&self, want: &str) -> usize {
-        self.lines
-            .iter()
-            .position(|l| l == want)
-            .unwrap_or_else(|| panic!("no line {want:?} in {:#?}\n{}", self.lines, self.stderr))
-    }
-
-    fn assert_exit(&self, code: i32) {
-        assert_eq!(self.code, Some(code), "{:#?}\n{}", self.lines, self.stderr);
-    }
-
-    fn assert_no_leaks(&self) {
-        assert!(
-            !self.lines.iter().any(|l| l.contains("leaked")),
-            "{:#?}",
-            self.lines
-        );
-    }
+/// Fails if the kernel reported a leaked page frame.
+fn assert_no_leaks(run: &KernelRun) {
+    assert!(
+        !run.lines.iter().any(|l| l.contains("leaked")),
+        "{}",
+        run.show()
+    );
 }
 
 /// Runs firmware + kernel on one hart with `bootargs`.
-fn boot(bootargs: &str) -> Run {
+fn boot(bootargs: &str) -> KernelRun {
     boot_on(1, bootargs)
 }
 
-/// Runs firmware + kernel on `harts` harts with `bootargs`.
-fn boot_on(harts: u32, bootargs: &str) -> Run {
-    let sbi = write_tmp("sbi.elf", workloads::firmware());
-    let kernel = write_tmp("kernel.elf", workloads::kernel());
-    let out = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
-        .arg("run")
-        .arg("--bios")
-        .arg(&sbi)
-        .arg("--kernel")
-        .arg(&kernel)
-        .args(["--max-insns", "200000000", "--bootargs", bootargs])
-        .args(["--harts", &harts.to_string()])
-        .output()
-        .expect("asyncsim runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let lines: Vec<String> = stdout.lines().map(str::to_owned).collect();
-    let start = lines
-        .iter()
-        .position(|l| l == BOOTED)
-        .unwrap_or_else(|| panic!("no boot line in:\n{stdout}\nstderr:\n{stderr}"));
-    Run {
-        code: out.status.code(),
-        lines: lines[start..].to_vec(),
-        stderr,
-    }
+/// Runs firmware + kernel on `harts` harts with `bootargs`; the lines
+/// from the kernel's boot line on.
+fn boot_on(harts: u32, bootargs: &str) -> KernelRun {
+    boot_kernel(bootargs, &["--harts", &harts.to_string()]).starting_at(BOOTED)
 }
 
 /// Error checks, a round trip, a full buffer, EOF and EPIPE in each of two
@@ -89,7 +45,7 @@ fn pipes_work_and_block_within_and_across_processes() {
     run.line("process 1 exited with code 0");
     run.line("process 2 exited with code 0");
     run.line(SHUTDOWN);
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// Calls of 0..=256 bytes, one-way sends, truncated replies, every
@@ -104,7 +60,7 @@ fn ipc_endpoints_call_send_reply_and_fail_cleanly() {
     // The client's last call ends only once the server has gone.
     assert!(server < client, "{:#?}", run.lines);
     run.line(SHUTDOWN);
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// Bad pointers, fds, flags and lengths against every pipe and IPC call
@@ -116,7 +72,7 @@ fn a_hostile_process_gets_errors_and_leaks_nothing() {
     run.assert_exit(0);
     run.line("user-ipc-hostile: all 55 checks passed");
     run.line("process 1 exited with code 0");
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// A process blocked forever (its own empty pipe) is ended once nothing
@@ -134,7 +90,7 @@ fn a_deadlock_is_reported_and_ended_not_hung() {
         .iter()
         .any(|l| l.starts_with("user-deadlock: read returned")));
     run.line(SHUTDOWN);
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// A process killed while holding the read end of a pipe wakes the
@@ -151,7 +107,7 @@ fn a_killed_partner_wakes_the_blocked_writer_with_epipe() {
     let passed = run.line("user-partner-dies (survivor): all 7 checks passed");
     assert!(killed < passed, "{:#?}", run.lines);
     run.line("process 2 exited with code 0");
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// bench-ipc: the server echoes inverted bytes, the client checks every
@@ -163,7 +119,7 @@ fn the_ipc_benchmark_runs_ping_pong_with_its_parameters() {
     run.assert_exit(0);
     run.line("bench-ipc server: served 100 calls");
     run.line("bench-ipc: design=ipc-sync c=2 rounds=50 payload=256: 100 calls ok");
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 
     let run = boot("init=bench-ipc,bench-ipc design=sync");
     run.assert_exit(1);
@@ -188,7 +144,7 @@ fn the_echo_benchmark_runs_over_pipes() {
         "bench-echo: design=sync c=3 rounds=20 payload=4096: 60 echoes ok (120 client syscalls)",
     );
     run.line("process 1 exited with code 0");
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 
     let run = boot("init=bench-echo,bench-echo design=ipc-sync");
     run.assert_exit(1);
@@ -199,7 +155,7 @@ fn the_echo_benchmark_runs_over_pipes() {
 /// the ping-pong retire exactly the same instructions.
 #[test]
 fn ipc_runs_are_deterministic() {
-    let last_line = |run: &Run| {
+    let last_line = |run: &KernelRun| {
         run.stderr
             .lines()
             .find(|l| l.contains("instructions"))
@@ -228,12 +184,12 @@ fn ipc_partners_on_two_harts_wake_each_other() {
     run.line("process 1 exited with code 0");
     run.line("process 2 exited with code 0");
     run.line(SHUTDOWN);
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
     // The other way round too (the client may be the one on hart 0).
     let run = boot_on(2, "init=bench-ipc@1,bench-ipc@0 rounds=20");
     run.assert_exit(0);
     run.line("bench-ipc: design=ipc-sync c=1 rounds=20 payload=64: 20 calls ok");
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// The pipe programs with writer and reader on different harts: blocking
@@ -245,7 +201,7 @@ fn pipe_partners_on_two_harts_block_and_wake() {
     run.line("user-pipes (writer): all 49 checks passed");
     run.line("user-pipes (reader): all 54 checks passed");
     run.line(SHUTDOWN);
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
     let run = boot_on(
         2,
         "init=bench-echo@1,bench-echo@0 c=2 rounds=10 payload=100",
@@ -254,7 +210,7 @@ fn pipe_partners_on_two_harts_block_and_wake() {
     run.line(
         "bench-echo: design=sync c=2 rounds=10 payload=100: 20 echoes ok (40 client syscalls)",
     );
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// IPC with the processes spread over four harts: the client/server pair
@@ -266,7 +222,7 @@ fn ipc_checks_pass_across_harts() {
     run.assert_exit(0);
     run.line("user-ipc (server): all 3 checks passed");
     run.line("user-ipc (client): all 55 checks passed");
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// A process killed on one hart while holding the read end wakes the
@@ -282,7 +238,7 @@ fn a_killed_partner_on_another_hart_wakes_the_writer() {
         .unwrap_or_else(|| panic!("no kill report in {:#?}", run.lines));
     let passed = run.line("user-partner-dies (survivor): all 7 checks passed");
     assert!(killed < passed, "{:#?}", run.lines);
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// Deadlock detection counts every hart: the blocked process on hart 1
@@ -296,7 +252,7 @@ fn a_deadlock_across_harts_is_ended_by_the_blocked_process_hart() {
     let dead = run.line("process 1: deadlock, every process is blocked");
     assert!(spun < dead, "{:#?}", run.lines);
     run.line(SHUTDOWN);
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// Pipe and IPC calls from an async ring never block the kernel: -EAGAIN
@@ -307,7 +263,7 @@ fn ring_pipe_and_ipc_calls_complete_without_blocking() {
     let run = boot("init=user-async-pipes");
     run.assert_exit(0);
     run.line("user-async-pipes: all 34 checks passed");
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
 
 /// Two processes blocked forever on two harts: once both are blocked the
@@ -321,5 +277,5 @@ fn deadlocks_are_ended_one_after_another_across_harts() {
     let second = run.line("process 2: deadlock, every process is blocked");
     assert!(first < second, "{:#?}", run.lines);
     run.line(SHUTDOWN);
-    run.assert_no_leaks();
+    assert_no_leaks(&run);
 }
