@@ -16,7 +16,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use models::{Preset, TimingModel};
-use sim_core::{AccessKind, InstClass, MemAccess, Privilege, Retired, TimingSink, TrapEvent};
+use sim_core::{
+    AccessKind, InstClass, MemAccess, Operands, Privilege, Reg, Retired, TimingSink, TrapEvent,
+};
 
 use riscv_core::encode::{reg::*, Asm};
 use riscv_core::machine::{Machine, MachineConfig};
@@ -104,6 +106,11 @@ fn random_stream(n: usize) -> (Vec<Event>, u64) {
             privilege: mode,
             taken,
             next_pc,
+            // Registers drawn from x1..x8, so some loads feed the next op.
+            operands: Operands {
+                dest: Some(Reg::int(((r >> 20) & 7) as u8 + 1)),
+                srcs: [Some(Reg::int(((r >> 23) & 7) as u8 + 1)), None, None],
+            },
         }));
         insts += 1;
         pc = if taken && pc < 0x1_0100 { pc } else { next_pc };

@@ -19,6 +19,7 @@ use crate::tlb::PAGE_SHIFT;
 struct Costs {
     taken_redirect: u64,
     mispredict: u64,
+    load_use: u64,
     trap_entry: u64,
     xret: u64,
     walk_latency: u64,
@@ -69,6 +70,7 @@ impl TimingModel {
             costs: Costs {
                 taken_redirect: c.taken_redirect.into(),
                 mispredict: c.mispredict_penalty.into(),
+                load_use: c.load_use_stall.into(),
                 trap_entry: u64::from(p.trap.entry_cycles) + u64::from(c.pipeline_flush),
                 xret: u64::from(p.trap.xret_cycles) + u64::from(c.pipeline_flush),
                 walk_latency: p.mmu.walk_latency.into(),
@@ -184,6 +186,19 @@ impl TimingSink for TimingModel {
             h.redirect_fetch();
         }
         let costs = &k.costs;
+        // In order: a value loaded right before is late by the load-use
+        // bubble (one register per instruction, so only the last load).
+        if let Some(reg) = h.load_dest {
+            if inst.operands.reads(reg) {
+                h.c.load_use_stalls.inc(mode);
+                h.c.stall_load_use.add(mode, costs.load_use);
+                cycles += costs.load_use;
+            }
+        }
+        h.load_dest = match inst.class {
+            InstClass::Load | InstClass::FpLoad | InstClass::Amo => inst.operands.dest,
+            _ => None,
+        };
         h.mode = mode;
         h.c.instret.inc(mode);
         match inst.class {
@@ -263,6 +278,7 @@ impl TimingSink for TimingModel {
         let cost = k.costs.trap_entry;
         h.walk_len = 0;
         h.send_posted = false;
+        h.load_dest = None;
         if trap.interrupt {
             h.c.interrupts.inc(trap.from);
         } else {
@@ -344,6 +360,7 @@ impl TimingSink for TimingModel {
                 h.c.uintr_cycles.add(Privilege::User, cost);
                 h.c.cycles.add(Privilege::User, cost);
                 h.mode = Privilege::User;
+                h.load_dest = None;
                 h.redirect_fetch();
             }
             UintrEvent::Return => {

@@ -3,7 +3,8 @@
 
 use models::{Preset, TimingModel};
 use sim_core::{
-    AccessKind, InstClass, MemAccess, Privilege, Retired, TimingSink, TrapEvent, UintrEvent,
+    AccessKind, InstClass, MemAccess, Operands, Privilege, Reg, Retired, TimingSink, TrapEvent,
+    UintrEvent,
 };
 
 use Privilege::{Machine, Supervisor, User};
@@ -61,6 +62,36 @@ fn retire_taken(
             privilege: mode,
             taken,
             next_pc: if taken { pc - 16 } else { pc + 4 },
+            operands: Operands::default(),
+        },
+    );
+}
+
+/// `dest <- f(srcs)`.
+fn ops(dest: Option<Reg>, srcs: &[Reg]) -> Operands {
+    let mut o = Operands {
+        dest,
+        srcs: [None; 3],
+    };
+    for (slot, &r) in o.srcs.iter_mut().zip(srcs) {
+        *slot = Some(r);
+    }
+    o
+}
+
+/// An instruction of `class` with register operands retired at `pc`.
+fn retire_ops(m: &mut TimingModel, pc: u64, class: InstClass, mode: Privilege, operands: Operands) {
+    m.retire(
+        0,
+        &Retired {
+            pc,
+            raw: 0,
+            len: 4,
+            class,
+            privilege: mode,
+            taken: false,
+            next_pc: pc + 4,
+            operands,
         },
     );
 }
@@ -522,4 +553,160 @@ fn reported_fetches_replace_pc_derived_ones() {
     assert_eq!(get(&m, "hart0.itlb.accesses.user"), 0);
     // fetch stall (100 - 1) + 2 x 1 class cycles.
     assert_eq!(m.cycles(0), 99 + 2);
+}
+
+#[test]
+fn a_load_feeding_the_next_instruction_stalls() {
+    let mut m = TimingModel::new(&preset(&["core.load_use_stall=2"]), 1).unwrap();
+    let (pc, x) = (0x8000_0000, 0x9000_0000);
+    let (a0, a1, a2) = (Reg::int(10), Reg::int(11), Reg::int(12));
+    let ld = |m: &mut TimingModel, pc, dest, mode| {
+        access(m, 0, AccessKind::Load, x, mode);
+        retire_ops(m, pc, InstClass::Load, mode, ops(Some(dest), &[a2]));
+    };
+    ld(&mut m, pc, a0, User); // warms the fetch line and the data line
+    let before = m.cycles(0);
+    // ld a0; add a1, a2, a0: the add waits 2 cycles for a0.
+    ld(&mut m, pc + 4, a0, User);
+    retire_ops(
+        &mut m,
+        pc + 8,
+        InstClass::Alu,
+        User,
+        ops(Some(a1), &[a2, a0]),
+    );
+    assert_eq!(m.cycles(0) - before, 1 + 1 + 2);
+    assert_eq!(get(&m, "hart0.core.load_use_stalls.user"), 1);
+    assert_eq!(get(&m, "hart0.stalls.load_use.user"), 2);
+    // ld a0; add a1, a2, a2: independent, no stall.
+    let before = m.cycles(0);
+    ld(&mut m, pc + 12, a0, User);
+    retire_ops(
+        &mut m,
+        pc + 16,
+        InstClass::Alu,
+        User,
+        ops(Some(a1), &[a2, a2]),
+    );
+    assert_eq!(m.cycles(0) - before, 2);
+    // ld a0; add a1, a2, a2; add a1, a0, a0: one instruction in between
+    // covers the bubble.
+    let before = m.cycles(0);
+    ld(&mut m, pc + 20, a0, User);
+    retire_ops(&mut m, pc + 24, InstClass::Alu, User, ops(Some(a1), &[a2]));
+    retire_ops(
+        &mut m,
+        pc + 28,
+        InstClass::Alu,
+        User,
+        ops(Some(a1), &[a0, a0]),
+    );
+    assert_eq!(m.cycles(0) - before, 3);
+    // A load into x0 has no destination (the core never reports x0), so
+    // nothing waits for it, even an instruction that reads no register.
+    let before = m.cycles(0);
+    access(&mut m, 0, AccessKind::Load, x, User);
+    retire_ops(&mut m, pc + 32, InstClass::Load, User, ops(None, &[a2]));
+    retire_ops(&mut m, pc + 36, InstClass::Alu, User, ops(Some(a1), &[]));
+    assert_eq!(m.cycles(0) - before, 2);
+    // The same register number in the other file is another register.
+    let before = m.cycles(0);
+    ld(&mut m, pc + 40, a0, User);
+    retire_ops(
+        &mut m,
+        pc + 44,
+        InstClass::FpArith,
+        User,
+        ops(Some(Reg::float(1)), &[Reg::float(10)]),
+    );
+    assert_eq!(m.cycles(0) - before, 1 + 4);
+    assert_eq!(get(&m, "hart0.core.load_use_stalls.user"), 1);
+    // Counted by the mode the waiting instruction ran at.
+    ld(&mut m, pc + 48, a0, Supervisor);
+    retire_ops(
+        &mut m,
+        pc + 52,
+        InstClass::Store,
+        Supervisor,
+        ops(None, &[a2, a0]),
+    );
+    assert_eq!(get(&m, "hart0.core.load_use_stalls.supervisor"), 1);
+    assert_eq!(get(&m, "hart0.stalls.load_use.supervisor"), 2);
+}
+
+#[test]
+fn fp_loads_and_amos_count_as_loads_and_a_trap_ends_the_wait() {
+    let mut m =
+        TimingModel::new(&preset(&["core.load_use_stall=3", "core.fp_arith=4"]), 1).unwrap();
+    let (pc, x) = (0x8000_0000, 0x9000_0000);
+    let (f1, f2, a0, a1) = (Reg::float(1), Reg::float(2), Reg::int(10), Reg::int(11));
+    access(&mut m, 0, AccessKind::Load, x, Machine);
+    retire(&mut m, 0, pc, InstClass::Load, Machine); // warm up
+                                                     // fld f1; fmadd.d f2, f2, f2, f1 (the third source).
+    let before = m.cycles(0);
+    access(&mut m, 0, AccessKind::Load, x, Machine);
+    retire_ops(
+        &mut m,
+        pc + 4,
+        InstClass::FpLoad,
+        Machine,
+        ops(Some(f1), &[a1]),
+    );
+    retire_ops(
+        &mut m,
+        pc + 8,
+        InstClass::FpArith,
+        Machine,
+        ops(Some(f2), &[f2, f2, f1]),
+    );
+    assert_eq!(m.cycles(0) - before, 1 + 4 + 3);
+    // amoadd.d a0, a1, (a1); addi a1, a0, 1.
+    let before = m.cycles(0);
+    access(&mut m, 0, AccessKind::Amo, x, Machine);
+    retire_ops(
+        &mut m,
+        pc + 12,
+        InstClass::Amo,
+        Machine,
+        ops(Some(a0), &[a1, a1]),
+    );
+    retire_ops(
+        &mut m,
+        pc + 16,
+        InstClass::Alu,
+        Machine,
+        ops(Some(a1), &[a0]),
+    );
+    // core.amo = 3, the addi 1, the bubble 3.
+    assert_eq!(m.cycles(0) - before, 3 + 1 + 3);
+    assert_eq!(get(&m, "hart0.core.load_use_stalls.machine"), 2);
+    // A load, then an interrupt: the handler's first instruction refetches
+    // after the flush and never waits for the load.
+    access(&mut m, 0, AccessKind::Load, x, Machine);
+    retire_ops(
+        &mut m,
+        pc + 20,
+        InstClass::Load,
+        Machine,
+        ops(Some(a0), &[a1]),
+    );
+    m.trap(
+        0,
+        &TrapEvent {
+            interrupt: true,
+            cause: 7,
+            from: Machine,
+            to: Machine,
+            pc: pc + 24,
+            tval: 0,
+        },
+    );
+    retire_ops(
+        &mut m,
+        pc + 28,
+        InstClass::Alu,
+        Machine,
+        ops(Some(a1), &[a0]),
+    );
+    assert_eq!(get(&m, "hart0.core.load_use_stalls.machine"), 2);
 }

@@ -73,6 +73,50 @@ pub struct Retired {
     pub taken: bool,
     /// Next pc after this instruction (branch target if taken).
     pub next_pc: u64,
+    /// The registers it read and wrote, for dependence stalls.
+    pub operands: Operands,
+}
+
+/// A register named as an operand: which file and which entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Reg {
+    pub file: RegFile,
+    pub index: u8,
+}
+
+impl Reg {
+    pub const fn int(index: u8) -> Self {
+        Reg {
+            file: RegFile::Int,
+            index,
+        }
+    }
+    pub const fn float(index: u8) -> Self {
+        Reg {
+            file: RegFile::Float,
+            index,
+        }
+    }
+}
+
+/// The registers an instruction reads and writes, without its encoding. A
+/// hardwired-zero register carries no value, so it is never listed: it
+/// cannot make one instruction wait for another.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Operands {
+    /// The register written, if any.
+    pub dest: Option<Reg>,
+    /// Registers read, by source operand position (first, second, third);
+    /// a position the instruction does not use is `None`.
+    pub srcs: [Option<Reg>; 3],
+}
+
+impl Operands {
+    /// Whether `reg` is one of the registers read.
+    #[inline(always)]
+    pub fn reads(&self, reg: Reg) -> bool {
+        self.srcs.contains(&Some(reg))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,8 +142,8 @@ pub struct MemAccess {
     pub privilege: Privilege,
 }
 
-/// Architectural register file a write went to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Architectural register file a write went to (or an operand names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RegFile {
     Int,
     Float,
