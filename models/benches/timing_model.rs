@@ -100,6 +100,7 @@ fn random_stream(n: usize) -> (Vec<Event>, u64) {
         let next_pc = if taken { pc.wrapping_sub(64) } else { pc + 4 };
         events.push(Event::Retire(Retired {
             pc,
+            paddr: pc,
             raw: 0,
             len: 4,
             class,

@@ -176,7 +176,7 @@ impl TimingSink for TimingModel {
         let mode = inst.privilege;
         let mut cycles = k.cpi.cycles(inst.class);
         if !h.fetch_events {
-            cycles += fetch(k, h, mem, hart, inst.pc, mode, true);
+            cycles += fetch(k, h, mem, hart, inst.pc, inst.paddr, mode, true);
         }
         if h.pending_len != 0 {
             cycles += drain(k, h, mem, hart, inst.class == InstClass::Uintr);
@@ -238,7 +238,7 @@ impl TimingSink for TimingModel {
                 let Self { k, harts, mem, .. } = self;
                 let h = &mut harts[hart];
                 h.fetch_events = true;
-                let stall = fetch(k, h, mem, hart, access.paddr, mode, false);
+                let stall = fetch(k, h, mem, hart, access.vaddr, access.paddr, mode, false);
                 h.c.cycles.add(mode, stall);
                 return;
             }
@@ -397,9 +397,11 @@ impl TimingSink for TimingModel {
     }
 }
 
-/// Fetch of the instruction at `addr` (a pc, or a physical address when
-/// the core reports fetches); returns stall cycles. Only a new line is
-/// looked up (the fetch unit holds one line).
+/// Fetch of the instruction at virtual `pc`, physical `paddr`; returns
+/// stall cycles. Only a new line is looked up (the fetch unit holds one
+/// line); the ITLB is consulted when `translated` (a retired instruction,
+/// not a fetch the core reported after its own translation). The L1I is
+/// physically tagged: aliases of one page share its lines.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn fetch(
@@ -407,38 +409,34 @@ fn fetch(
     h: &mut HartState,
     mem: &mut MemorySystem,
     hart: usize,
-    addr: u64,
+    pc: u64,
+    paddr: u64,
     mode: Privilege,
     translated: bool,
 ) -> u64 {
-    let line = addr >> k.l1i_shift;
+    // A line never crosses a page, and any remapping redirects fetch: the
+    // virtual line stands for the physical one.
+    let line = pc >> k.l1i_shift;
     if line == h.fetch_line {
         return 0;
     }
     h.fetch_line = line;
     let mut stall = 0;
     if translated && h.translating && mode != Privilege::Machine {
-        let page = addr >> PAGE_SHIFT;
+        let page = pc >> PAGE_SHIFT;
         if page != h.fetch_page {
             h.fetch_page = page;
             h.c.itlb_accesses.inc(mode);
-            if !h.itlb.lookup(addr, h.asid) {
+            if !h.itlb.lookup(pc, h.asid) {
                 h.c.itlb_misses.inc(mode);
                 h.c.walks_fixed_latency.inc(mode);
-                h.itlb.insert(addr, h.asid);
+                h.itlb.insert(pc, h.asid);
                 h.c.stall_tlb.add(mode, k.costs.walk_latency);
                 stall += k.costs.walk_latency;
             }
         }
     }
-    // Without physical fetch addresses, user code of different address
-    // spaces is told apart by ASID only.
-    let key = if translated && mode == Privilege::User {
-        addr ^ ((h.asid as u64) << 48)
-    } else {
-        addr
-    };
-    let latency = mem.fetch(hart, key, mode);
+    let latency = mem.fetch(hart, paddr, mode);
     let miss = latency - mem.l1i_hit_latency().min(latency);
     h.c.stall_icache.add(mode, miss);
     stall + miss

@@ -56,6 +56,7 @@ fn retire_taken(
         hart,
         &Retired {
             pc,
+            paddr: pc,
             raw: 0,
             len: 4,
             class,
@@ -85,6 +86,7 @@ fn retire_ops(m: &mut TimingModel, pc: u64, class: InstClass, mode: Privilege, o
         0,
         &Retired {
             pc,
+            paddr: pc,
             raw: 0,
             len: 4,
             class,
@@ -709,4 +711,50 @@ fn fp_loads_and_amos_count_as_loads_and_a_trap_ends_the_wait() {
         ops(Some(a1), &[a0]),
     );
     assert_eq!(get(&m, "hart0.core.load_use_stalls.machine"), 2);
+}
+
+/// An ALU instruction at virtual `pc` fetched from physical `paddr`.
+fn retire_at(m: &mut TimingModel, pc: u64, paddr: u64, mode: Privilege) {
+    m.retire(
+        0,
+        &Retired {
+            pc,
+            paddr,
+            raw: 0,
+            len: 4,
+            class: InstClass::Alu,
+            privilege: mode,
+            taken: false,
+            next_pc: pc + 4,
+            operands: Operands::default(),
+        },
+    );
+}
+
+#[test]
+fn the_l1i_is_physically_tagged() {
+    let mut m = TimingModel::new(&preset(&["mmu.asid_bits=16"]), 1).unwrap();
+    let code = 0x8123_4000; // one physical code page
+    switch(&mut m, 0, 1);
+    m.tlb_fill(0, 0x1_0000, true, User);
+    retire_at(&mut m, 0x1_0000, code, User);
+    assert_eq!(get(&m, "hart0.l1i.misses.user"), 1);
+    // The same page mapped at another address of another process (a
+    // shared library): its lines are already in the L1I.
+    switch(&mut m, 0, 2);
+    m.tlb_fill(0, 0x7_0000, true, User);
+    let before = m.cycles(0);
+    retire_at(&mut m, 0x7_0000, code, User);
+    retire_at(&mut m, 0x7_0004, code + 4, User);
+    assert_eq!(get(&m, "hart0.l1i.misses.user"), 1);
+    assert_eq!(get(&m, "hart0.l1i.accesses.user"), 2);
+    assert_eq!(m.cycles(0) - before, 2, "two L1I hits");
+    // The same virtual address in a third process, another physical page:
+    // a miss (100 - 1 stall).
+    switch(&mut m, 0, 3);
+    m.tlb_fill(0, 0x7_0000, true, User);
+    let before = m.cycles(0);
+    retire_at(&mut m, 0x7_0000, code + 0x1000, User);
+    assert_eq!(get(&m, "hart0.l1i.misses.user"), 2);
+    assert_eq!(m.cycles(0) - before, 1 + 99);
 }

@@ -160,6 +160,11 @@ impl Hart {
             // A shared handle keeps the block alive while it runs, even if
             // an instruction flushes the cache (flushes apply at the end).
             let block = self.blocks.insts(slot);
+            let block_pa = if S::ACTIVE {
+                self.blocks.get(slot).paddr
+            } else {
+                0
+            };
             let (start, privilege) = (self.pc, self.privilege);
             // Counted per lookup, not per pass of a tight loop: a block
             // runs at one privilege (xRET and traps end it).
@@ -169,7 +174,7 @@ impl Hart {
             loop {
                 let left = (budget - run.retired) as usize;
                 let insts = &block[..block.len().min(left)];
-                let (retired, trapped) = self.execute_counted(insts, bus, sink);
+                let (retired, trapped) = self.execute_counted(insts, block_pa, bus, sink);
                 run.retired += retired;
                 if self.flush_blocks {
                     self.flush_blocks = false;
@@ -212,13 +217,14 @@ impl Hart {
     fn execute_counted<S: TimingSink>(
         &mut self,
         insts: &[BlockInst],
+        block_pa: u64,
         bus: &mut Bus,
         sink: &mut S,
     ) -> (u64, bool) {
         let n = insts.len() as u64;
         self.csr.count_retired(n - 1);
         self.counters_written = false;
-        let (retired, trapped) = self.execute_block(insts, bus, sink);
+        let (retired, trapped) = self.execute_block(insts, block_pa, bus, sink);
         if !self.counters_written {
             if retired == n {
                 self.csr.count_retired(1);
@@ -231,10 +237,12 @@ impl Hart {
 
     /// Executes the instructions of one block in order; returns how many
     /// retired and whether one trapped (pc then points at the handler).
+    /// `block_pa` is where the block is in physical memory (for events).
     #[inline(always)]
     fn execute_block<S: TimingSink>(
         &mut self,
         insts: &[BlockInst],
+        block_pa: u64,
         bus: &mut Bus,
         sink: &mut S,
     ) -> (u64, bool) {
@@ -253,6 +261,7 @@ impl Hart {
                             self.id,
                             &Retired {
                                 pc,
+                                paddr: block_pa.wrapping_add(b.offset as u64),
                                 raw: inst.raw,
                                 len: inst.len,
                                 class: crate::execute::class_of(inst.op),
@@ -397,6 +406,7 @@ impl Hart {
         }
         Ok(Block {
             pc: start,
+            paddr: page_pa,
             privilege: self.privilege,
             insts: insts.into(),
         })

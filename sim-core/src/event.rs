@@ -63,6 +63,8 @@ pub enum InstClass {
 #[derive(Clone, Copy, Debug)]
 pub struct Retired {
     pub pc: u64,
+    /// Where the instruction was fetched from: `pc` after translation.
+    pub paddr: u64,
     /// Raw instruction bits (16-bit value for compressed instructions).
     pub raw: u32,
     /// Length in bytes (2 or 4).

@@ -20,6 +20,7 @@ pub fn run_loop(m: &mut TimingModel, iterations: u64) -> u64 {
             0,
             &Retired {
                 pc,
+                paddr: pc,
                 raw: 0,
                 len: 4,
                 class,
