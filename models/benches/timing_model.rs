@@ -147,7 +147,7 @@ fn feed(model: &mut TimingModel, events: &[Event]) {
             Event::Mem(m) => model.mem_access(0, m),
             Event::Trap(t) => model.trap(0, t),
             Event::Return(from, to) => model.trap_return(0, *from, *to),
-            Event::Fill(v) => model.tlb_fill(0, *v, false, Privilege::User),
+            Event::Fill(v) => model.tlb_fill(0, *v, false, Privilege::User, 4096),
         }
     }
 }

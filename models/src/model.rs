@@ -14,6 +14,10 @@ use crate::hart::{HartCounters, HartState, Pending, MAX_PENDING, MAX_WALK};
 use crate::memory::MemorySystem;
 use crate::tlb::PAGE_SHIFT;
 
+/// A page the core's TLB hid the walk of is tracked as a base page (its
+/// size is unknown).
+const PAGE_BYTES: u64 = 1 << PAGE_SHIFT;
+
 /// Extra cycles of the events that are not instruction classes.
 #[derive(Clone, Copy, Debug)]
 struct Costs {
@@ -324,7 +328,14 @@ impl TimingSink for TimingModel {
         h.c.cycles.add(mode, cost);
     }
 
-    fn tlb_fill(&mut self, hart: usize, vaddr: u64, fetch: bool, privilege: Privilege) {
+    fn tlb_fill(
+        &mut self,
+        hart: usize,
+        vaddr: u64,
+        fetch: bool,
+        privilege: Privilege,
+        page_size: u64,
+    ) {
         let h = &mut self.harts[hart];
         h.translating = true;
         let asid = h.asid;
@@ -335,7 +346,7 @@ impl TimingSink for TimingModel {
             h.walk_len = 0;
             return;
         }
-        tlb.insert(vaddr, asid);
+        tlb.insert(vaddr, asid, page_size);
         if fetch {
             h.c.itlb_misses.inc(privilege);
         } else {
@@ -430,7 +441,7 @@ fn fetch(
             if !h.itlb.lookup(pc, h.asid) {
                 h.c.itlb_misses.inc(mode);
                 h.c.walks_fixed_latency.inc(mode);
-                h.itlb.insert(pc, h.asid);
+                h.itlb.insert(pc, h.asid, PAGE_BYTES);
                 h.c.stall_tlb.add(mode, k.costs.walk_latency);
                 stall += k.costs.walk_latency;
             }
@@ -472,7 +483,7 @@ fn data_access(
         if !h.dtlb.lookup(a.vaddr, h.asid) {
             h.c.dtlb_misses.inc(mode);
             h.c.walks_fixed_latency.inc(mode);
-            h.dtlb.insert(a.vaddr, h.asid);
+            h.dtlb.insert(a.vaddr, h.asid, PAGE_BYTES);
             h.c.stall_tlb.add(mode, k.costs.walk_latency);
             stall += k.costs.walk_latency;
         }

@@ -234,12 +234,12 @@ fn page_walks_go_through_the_caches_and_tlbs_are_asid_aware() {
     switch(&mut m, 0, 1);
     let (pc, va) = (0x1_0000, 0x40_0000);
     // The code page was walked for (no PTE reads reported: walks = 1).
-    m.tlb_fill(0, pc, true, User);
+    m.tlb_fill(0, pc, true, User, 4096);
     // Reported walk: 3 PTE reads, then the fill, then the load.
     for pte in [0x8800_0000u64, 0x8800_1000, 0x8800_2000] {
         access(&mut m, 0, AccessKind::PageWalk, pte, Supervisor);
     }
-    m.tlb_fill(0, va, false, User);
+    m.tlb_fill(0, va, false, User, 4096);
     load(&mut m, 0, pc, va, User);
     assert_eq!(get(&m, "hart0.dtlb.misses.user"), 1);
     assert_eq!(get(&m, "hart0.dtlb.accesses.user"), 1);
@@ -253,7 +253,7 @@ fn page_walks_go_through_the_caches_and_tlbs_are_asid_aware() {
     // the model's TLB still has it, so no walk is charged.
     load(&mut m, 0, pc, va + 8, User);
     access(&mut m, 0, AccessKind::PageWalk, 0x8800_2000, Supervisor);
-    m.tlb_fill(0, va, false, User);
+    m.tlb_fill(0, va, false, User, 4096);
     load(&mut m, 0, pc, va + 16, User);
     assert_eq!(get(&m, "hart0.dtlb.misses.user"), 1);
     assert_eq!(get(&m, "hart0.ptw.walks.user"), 2);
@@ -286,7 +286,7 @@ fn page_walks_go_through_the_caches_and_tlbs_are_asid_aware() {
 fn without_asids_a_switch_flushes_the_tlbs() {
     let mut m = TimingModel::new(&preset(&["mmu.asid_bits=0"]), 1).unwrap();
     let (pc, va) = (0x8000_0000, 0x40_0000);
-    m.tlb_fill(0, va, false, User);
+    m.tlb_fill(0, va, false, User, 4096);
     load(&mut m, 0, pc, va, User);
     load(&mut m, 0, pc, va, User);
     assert_eq!(get(&m, "hart0.dtlb.misses.user"), 1);
@@ -301,7 +301,7 @@ fn without_asids_a_switch_flushes_the_tlbs() {
 #[test]
 fn user_fetches_use_the_itlb() {
     let mut m = TimingModel::new(&preset(&[]), 1).unwrap();
-    m.tlb_fill(0, 0x1_0000, true, User);
+    m.tlb_fill(0, 0x1_0000, true, User, 4096);
     for i in 0..8 {
         retire(&mut m, 0, 0x1_0000 + 4 * i, InstClass::Alu, User);
     }
@@ -391,7 +391,7 @@ fn trap_costs_add_up_over_a_known_number_of_traps() {
 fn uintr_send_and_delivery_costs() {
     let p = preset(&[]);
     let mut m = TimingModel::new(&p, 2).unwrap();
-    m.tlb_fill(0, 0x1_0000, true, User); // paging on, user code page cached
+    m.tlb_fill(0, 0x1_0000, true, User, 4096); // paging on, user code page cached
     retire(&mut m, 0, 0x1_0000, InstClass::Alu, User);
     let before = m.cycles(0);
     // SEND: the sender-table load (physical, through the L1D, missing to
@@ -486,7 +486,13 @@ fn random_stream(m: &mut TimingModel, seed: u64) {
             4 | 5 => load(m, hart, pc, addr, mode),
             6 => store(m, hart, pc, addr, mode),
             7 => retire_taken(m, hart, pc, InstClass::Branch, mode, r & 0x10000 != 0),
-            8 => m.tlb_fill(hart, addr, r & 0x20000 != 0, mode),
+            8 => m.tlb_fill(
+                hart,
+                addr,
+                r & 0x20000 != 0,
+                mode,
+                4096 << (9 * ((r >> 50) % 3)),
+            ),
             9 => access(m, hart, AccessKind::PageWalk, addr, Supervisor),
             10 => m.address_space_switch(hart, r >> 40),
             _ => m.trap(
@@ -736,13 +742,13 @@ fn the_l1i_is_physically_tagged() {
     let mut m = TimingModel::new(&preset(&["mmu.asid_bits=16"]), 1).unwrap();
     let code = 0x8123_4000; // one physical code page
     switch(&mut m, 0, 1);
-    m.tlb_fill(0, 0x1_0000, true, User);
+    m.tlb_fill(0, 0x1_0000, true, User, 4096);
     retire_at(&mut m, 0x1_0000, code, User);
     assert_eq!(get(&m, "hart0.l1i.misses.user"), 1);
     // The same page mapped at another address of another process (a
     // shared library): its lines are already in the L1I.
     switch(&mut m, 0, 2);
-    m.tlb_fill(0, 0x7_0000, true, User);
+    m.tlb_fill(0, 0x7_0000, true, User, 4096);
     let before = m.cycles(0);
     retire_at(&mut m, 0x7_0000, code, User);
     retire_at(&mut m, 0x7_0004, code + 4, User);
@@ -752,9 +758,32 @@ fn the_l1i_is_physically_tagged() {
     // The same virtual address in a third process, another physical page:
     // a miss (100 - 1 stall).
     switch(&mut m, 0, 3);
-    m.tlb_fill(0, 0x7_0000, true, User);
+    m.tlb_fill(0, 0x7_0000, true, User, 4096);
     let before = m.cycles(0);
     retire_at(&mut m, 0x7_0000, code + 0x1000, User);
     assert_eq!(get(&m, "hart0.l1i.misses.user"), 2);
     assert_eq!(m.cycles(0) - before, 1 + 99);
+}
+
+#[test]
+fn a_superpage_fill_covers_the_whole_superpage() {
+    let mut m = TimingModel::new(&preset(&[]), 1).unwrap();
+    let (pc, base) = (0x8000_0000, 0x4000_0000);
+    // One walk of a 2 MiB page (a single PTE read: a leaf at level 1).
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_0000, Supervisor);
+    m.tlb_fill(0, base + 0x1234, false, Supervisor, 2 << 20);
+    // Loads all over the superpage hit the DTLB: no more walks.
+    for off in [0, 0x1000, 0x10_0000, 0x1f_f000, 0x1f_fff8] {
+        load(&mut m, 0, pc, base + off, Supervisor);
+    }
+    assert_eq!(get(&m, "hart0.dtlb.accesses.supervisor"), 5);
+    assert_eq!(get(&m, "hart0.dtlb.misses.supervisor"), 1, "the fill only");
+    // The core's TLB keeps 4 KiB pieces and walks again for another one:
+    // the model's TLB has the superpage, so no walk is charged.
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_0000, Supervisor);
+    m.tlb_fill(0, base + 0x5_0000, false, Supervisor, 2 << 20);
+    assert_eq!(get(&m, "hart0.ptw.walks.supervisor"), 1);
+    // Past its end: a miss.
+    load(&mut m, 0, pc, base + 0x20_0000, Supervisor);
+    assert_eq!(get(&m, "hart0.dtlb.misses.supervisor"), 2);
 }

@@ -680,6 +680,13 @@ impl Hart {
     /// TLB fill that followed.
     #[cold]
     fn report_walk<S: TimingSink>(&self, sink: &mut S, vaddr: u64, fetch: bool) {
+        self.report_pte_reads(sink);
+        let page_size = self.mmu.last_walk_page_size();
+        sink.tlb_fill(self.id, vaddr, fetch, self.privilege, page_size);
+    }
+
+    #[cold]
+    fn report_pte_reads<S: TimingSink>(&self, sink: &mut S) {
         for &pte in self.mmu.last_walk() {
             sink.mem_access(
                 self.id,
@@ -693,7 +700,6 @@ impl Hart {
                 },
             );
         }
-        sink.tlb_fill(self.id, vaddr, fetch, self.privilege);
     }
 }
 

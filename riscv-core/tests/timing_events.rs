@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use riscv_core::encode::{reg::*, Asm};
 use riscv_core::platform::RAM_BASE;
-use sim_core::{Privilege, Retired, StopReason, TimingSink};
+use sim_core::{AccessKind, MemAccess, Privilege, Retired, StopReason, TimingSink};
 
 const PT_ROOT: u64 = RAM_BASE + 0x40_0000;
 const PT_L1: u64 = PT_ROOT + 0x1000;
@@ -29,6 +29,8 @@ const AD: u64 = 64 | 128;
 #[derive(Debug, PartialEq)]
 enum Event {
     Retire { pc: u64, paddr: u64 },
+    PteRead(u64),
+    Fill { vaddr: u64, fetch: bool, size: u64 },
 }
 
 #[derive(Default)]
@@ -42,6 +44,14 @@ impl TimingSink for Recorder {
                 paddr: inst.paddr,
             });
         }
+    }
+    fn mem_access(&mut self, _hart: usize, access: &MemAccess) {
+        if access.kind == AccessKind::PageWalk {
+            self.0.push(Event::PteRead(access.paddr));
+        }
+    }
+    fn tlb_fill(&mut self, _hart: usize, vaddr: u64, fetch: bool, _p: Privilege, size: u64) {
+        self.0.push(Event::Fill { vaddr, fetch, size });
     }
 }
 
@@ -103,19 +113,83 @@ fn run() -> Vec<Event> {
     sink.0
 }
 
+/// The PTE reads right before event `i`.
+fn pte_reads_before(events: &[Event], i: usize) -> Vec<u64> {
+    let start = events[..i]
+        .iter()
+        .rposition(|e| !matches!(e, Event::PteRead(_)))
+        .map_or(0, |p| p + 1);
+    events[start..i]
+        .iter()
+        .map(|e| match e {
+            Event::PteRead(a) => *a,
+            _ => unreachable!(),
+        })
+        .collect()
+}
+
+fn position(events: &[Event], wanted: impl Fn(&Event) -> bool) -> usize {
+    events.iter().position(wanted).expect("event reported")
+}
+
 #[test]
 fn fetches_are_reported_with_their_physical_address() {
     let events = run();
     let mut aliased = 0;
     for e in &events {
-        let Event::Retire { pc, paddr } = *e;
-        if pc >= ALIAS {
-            aliased += 1;
-            assert_eq!(paddr, pc - (ALIAS - RAM_BASE), "{pc:#x}");
-        } else {
-            assert_eq!(paddr, pc, "identity-mapped {pc:#x}");
+        if let Event::Retire { pc, paddr } = *e {
+            if pc >= ALIAS {
+                aliased += 1;
+                assert_eq!(paddr, pc - (ALIAS - RAM_BASE), "{pc:#x}");
+            } else {
+                assert_eq!(paddr, pc, "identity-mapped {pc:#x}");
+            }
         }
     }
     // The two addis, then the exit sequence.
     assert!(aliased >= 4, "{aliased} instructions ran at the alias");
+}
+
+#[test]
+fn fills_carry_the_page_size_of_the_leaf() {
+    let events = run();
+    let fill = |vaddr: u64| {
+        events.iter().find_map(|e| match *e {
+            Event::Fill {
+                vaddr: v,
+                fetch,
+                size,
+            } if v == vaddr => Some((fetch, size)),
+            _ => None,
+        })
+    };
+    assert_eq!(fill(MEGAPAGE + 0x1000), Some((false, 2 << 20)));
+    let code = events
+        .iter()
+        .find_map(|e| match *e {
+            Event::Fill {
+                vaddr,
+                fetch: true,
+                size,
+            } if vaddr >= ALIAS => Some(size),
+            _ => None,
+        })
+        .expect("a fetch fill at the alias");
+    assert_eq!(code, 1 << 30);
+    let first_fetch = events
+        .iter()
+        .find_map(|e| match *e {
+            Event::Fill {
+                fetch: true, size, ..
+            } => Some(size),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(first_fetch, 4096);
+    // A 2 MiB walk reads two PTEs.
+    let i = position(
+        &events,
+        |e| matches!(e, Event::Fill { vaddr, .. } if *vaddr == MEGAPAGE + 0x1000),
+    );
+    assert_eq!(pte_reads_before(&events, i), [PT_ROOT + 2 * 8, PT_L1 + 8]);
 }

@@ -196,8 +196,18 @@ pub trait TimingSink {
     fn address_space_switch(&mut self, _hart: usize, _asid: u64) {}
     /// Translation caches flushed (`all` = whole TLB, else one address/ASID).
     fn tlb_flush(&mut self, _hart: usize, _vaddr: Option<u64>, _asid: Option<u64>) {}
-    /// A page-table walk completed (translation-cache fill).
-    fn tlb_fill(&mut self, _hart: usize, _vaddr: u64, _fetch: bool, _privilege: Privilege) {}
+    /// A page-table walk completed (translation-cache fill) and found a
+    /// page of `page_size` bytes (a power of two: a base page or a
+    /// superpage) around `vaddr`.
+    fn tlb_fill(
+        &mut self,
+        _hart: usize,
+        _vaddr: u64,
+        _fetch: bool,
+        _privilege: Privilege,
+        _page_size: u64,
+    ) {
+    }
     fn uintr(&mut self, _hart: usize, _event: UintrEvent) {}
     /// The hart stalls waiting for an interrupt (wfi).
     fn wait_for_interrupt(&mut self, _hart: usize) {}
