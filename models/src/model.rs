@@ -279,8 +279,14 @@ impl TimingSink for TimingModel {
         let h = &mut harts[hart];
         let stall = drain(k, h, mem, hart, false);
         h.c.cycles.add(trap.from, stall);
-        let cost = k.costs.trap_entry;
-        h.walk_len = 0;
+        // PTE reads with no fill: a walk that ended in this page fault
+        // (invalid PTEs are never cached, so no model TLB could skip it).
+        if self.harts[hart].walk_len != 0 {
+            let cycles = self.charge_walk(hart, trap.from);
+            self.harts[hart].c.cycles.add(trap.from, cycles);
+        }
+        let h = &mut self.harts[hart];
+        let cost = self.k.costs.trap_entry;
         h.send_posted = false;
         h.load_dest = None;
         if trap.interrupt {

@@ -787,3 +787,38 @@ fn a_superpage_fill_covers_the_whole_superpage() {
     load(&mut m, 0, pc, base + 0x20_0000, Supervisor);
     assert_eq!(get(&m, "hart0.dtlb.misses.supervisor"), 2);
 }
+
+#[test]
+fn a_walk_that_faults_is_charged_through_the_caches() {
+    let mut m = TimingModel::new(&preset(&[]), 1).unwrap();
+    let pc = 0x8000_0000;
+    retire(&mut m, 0, pc, InstClass::Alu, User); // warm the fetch line
+    let before = m.cycles(0);
+    // A load's walk reads two PTEs, the second invalid: a page fault.
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_0000, Supervisor);
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_1000, Supervisor);
+    m.trap(
+        0,
+        &TrapEvent {
+            interrupt: false,
+            cause: 13,
+            from: User,
+            to: Supervisor,
+            pc: pc + 4,
+            tval: 0x1234_5000,
+        },
+    );
+    // Each PTE read misses to DRAM (100), then the trap entry (2 + 5).
+    assert_eq!(m.cycles(0) - before, 100 + 100 + 7);
+    assert_eq!(get(&m, "hart0.ptw.walks.user"), 1);
+    assert_eq!(get(&m, "hart0.ptw.accesses.user"), 2);
+    assert_eq!(get(&m, "hart0.stalls.tlb.user"), 200);
+    assert_eq!(get(&m, "hart0.dtlb.misses.user"), 0, "nothing was filled");
+    // The handler retries after fixing the PTE: the walk reads the now
+    // cached PTEs (L1D hits) and fills.
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_0000, Supervisor);
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_1000, Supervisor);
+    m.tlb_fill(0, 0x1234_5000, false, User, 4096);
+    assert_eq!(get(&m, "hart0.ptw.walks.user"), 2);
+    assert_eq!(get(&m, "hart0.stalls.tlb.user"), 204);
+}

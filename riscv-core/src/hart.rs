@@ -343,7 +343,13 @@ impl Hart {
         let mut insts = Vec::with_capacity(16);
         let mut pc = start;
         let page_end = (start & !(PAGE_SIZE - 1)) + PAGE_SIZE;
-        let page_pa = self.fetch_translate(start, bus, sink)?;
+        let page_pa = match self.fetch_translate(start, bus, sink) {
+            Ok(pa) => pa,
+            Err(e) => {
+                self.report_failed_walk(sink);
+                return Err(e);
+            }
+        };
         let pa_of = |va: u64| page_pa + (va - start);
         loop {
             let lo = Self::fetch_u16(bus, pa_of(pc))
@@ -359,9 +365,15 @@ impl Hart {
             } else {
                 // A 32-bit instruction straddling the page end: its upper
                 // half needs a translation of its own.
+                // Without instructions before it, the fault is taken now;
+                // else the block ends and its next run faults (and walks)
+                // again.
                 let hi_pa = match self.fetch_translate(pc + 2, bus, sink) {
                     Ok(pa) => pa,
-                    Err(e) if insts.is_empty() => return Err(e),
+                    Err(e) if insts.is_empty() => {
+                        self.report_failed_walk(sink);
+                        return Err(e);
+                    }
                     Err(_) => break,
                 };
                 let hi = match Self::fetch_u16(bus, hi_pa) {
@@ -463,9 +475,16 @@ impl Hart {
         access: AccessType,
         bus: &mut Bus,
     ) -> Result<u64, Exception> {
-        let t = self
+        let t = match self
             .mmu
-            .translate(vaddr, size as u64, access, self.privilege, &self.csr, bus)?;
+            .translate(vaddr, size as u64, access, self.privilege, &self.csr, bus)
+        {
+            Ok(t) => t,
+            Err(e) => {
+                self.report_failed_walk(sink);
+                return Err(e);
+            }
+        };
         if S::ACTIVE && t.walked {
             self.report_walk(sink, vaddr, false);
         }
@@ -683,6 +702,15 @@ impl Hart {
         self.report_pte_reads(sink);
         let page_size = self.mmu.last_walk_page_size();
         sink.tlb_fill(self.id, vaddr, fetch, self.privilege, page_size);
+    }
+
+    /// A translation failed: the PTE reads of its walk (if it walked)
+    /// still cost their time, before the fault is taken.
+    #[inline(always)]
+    fn report_failed_walk<S: TimingSink>(&self, sink: &mut S) {
+        if S::ACTIVE && !self.mmu.last_walk().is_empty() {
+            self.report_pte_reads(sink);
+        }
     }
 
     #[cold]

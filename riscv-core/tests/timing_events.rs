@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use riscv_core::encode::{reg::*, Asm};
 use riscv_core::platform::RAM_BASE;
-use sim_core::{AccessKind, MemAccess, Privilege, Retired, StopReason, TimingSink};
+use sim_core::{AccessKind, MemAccess, Privilege, Retired, StopReason, TimingSink, TrapEvent};
 
 const PT_ROOT: u64 = RAM_BASE + 0x40_0000;
 const PT_L1: u64 = PT_ROOT + 0x1000;
@@ -31,6 +31,7 @@ enum Event {
     Retire { pc: u64, paddr: u64 },
     PteRead(u64),
     Fill { vaddr: u64, fetch: bool, size: u64 },
+    Fault { cause: u64, tval: u64 },
 }
 
 #[derive(Default)]
@@ -52,6 +53,12 @@ impl TimingSink for Recorder {
     }
     fn tlb_fill(&mut self, _hart: usize, vaddr: u64, fetch: bool, _p: Privilege, size: u64) {
         self.0.push(Event::Fill { vaddr, fetch, size });
+    }
+    fn trap(&mut self, _hart: usize, trap: &TrapEvent) {
+        self.0.push(Event::Fault {
+            cause: trap.cause,
+            tval: trap.tval,
+        });
     }
 }
 
@@ -192,4 +199,24 @@ fn fills_carry_the_page_size_of_the_leaf() {
         |e| matches!(e, Event::Fill { vaddr, .. } if *vaddr == MEGAPAGE + 0x1000),
     );
     assert_eq!(pte_reads_before(&events, i), [PT_ROOT + 2 * 8, PT_L1 + 8]);
+}
+
+#[test]
+fn walks_that_fault_report_their_pte_reads_before_the_trap() {
+    let events = run();
+    let fault = |tval: u64| {
+        let i = position(&events, |e| *e == Event::Fault { cause: 13, tval });
+        pte_reads_before(&events, i)
+    };
+    // An invalid root entry: one read. An invalid leaf: all three.
+    assert_eq!(fault(UNMAPPED_ROOT), [PT_ROOT + 8]);
+    assert_eq!(
+        fault(UNMAPPED_LEAF),
+        [PT_ROOT + 2 * 8, PT_L1, PT_L0 + 300 * 8]
+    );
+    // No fill for either.
+    assert!(!events.iter().any(|e| matches!(
+        e,
+        Event::Fill { vaddr, .. } if *vaddr == UNMAPPED_ROOT || *vaddr == UNMAPPED_LEAF
+    )));
 }

@@ -198,7 +198,8 @@ pub trait TimingSink {
     fn tlb_flush(&mut self, _hart: usize, _vaddr: Option<u64>, _asid: Option<u64>) {}
     /// A page-table walk completed (translation-cache fill) and found a
     /// page of `page_size` bytes (a power of two: a base page or a
-    /// superpage) around `vaddr`.
+    /// superpage) around `vaddr`. A walk that ends in a fault reports its
+    /// [`AccessKind::PageWalk`] reads, then the trap, and no fill.
     fn tlb_fill(
         &mut self,
         _hart: usize,
