@@ -16,7 +16,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use models::{Preset, TimingModel};
-use sim_core::{AccessKind, InstClass, MemAccess, Privilege, Retired, TimingSink, TrapEvent};
+use sim_core::{
+    AccessKind, InstClass, MemAccess, Operands, Privilege, Reg, Retired, TimingSink, TrapEvent,
+};
 
 use riscv_core::encode::{reg::*, Asm};
 use riscv_core::machine::{Machine, MachineConfig};
@@ -98,12 +100,18 @@ fn random_stream(n: usize) -> (Vec<Event>, u64) {
         let next_pc = if taken { pc.wrapping_sub(64) } else { pc + 4 };
         events.push(Event::Retire(Retired {
             pc,
+            paddr: pc,
             raw: 0,
             len: 4,
             class,
             privilege: mode,
             taken,
             next_pc,
+            // Registers drawn from x1..x8, so some loads feed the next op.
+            operands: Operands {
+                dest: Some(Reg::int(((r >> 20) & 7) as u8 + 1)),
+                srcs: [Some(Reg::int(((r >> 23) & 7) as u8 + 1)), None, None],
+            },
         }));
         insts += 1;
         pc = if taken && pc < 0x1_0100 { pc } else { next_pc };
@@ -139,7 +147,7 @@ fn feed(model: &mut TimingModel, events: &[Event]) {
             Event::Mem(m) => model.mem_access(0, m),
             Event::Trap(t) => model.trap(0, t),
             Event::Return(from, to) => model.trap_return(0, *from, *to),
-            Event::Fill(v) => model.tlb_fill(0, *v, false, Privilege::User),
+            Event::Fill(v) => model.tlb_fill(0, *v, false, Privilege::User, 4096),
         }
     }
 }

@@ -73,6 +73,9 @@ pub struct CoreConfig {
     pub mispredict_penalty: u32,
     /// Cycles to refill the pipeline after a trap or an xRET.
     pub pipeline_flush: u32,
+    /// Bubble of an instruction that reads a register written by the load
+    /// (or AMO, LR, SC) right before it, the L1 hit being on time.
+    pub load_use_stall: u32,
 }
 
 /// Direction predictor for conditional branches.

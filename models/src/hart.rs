@@ -2,7 +2,7 @@
 //! fetch line it is on, and the memory accesses of the instruction being
 //! executed (charged when it retires, once its class is known).
 
-use sim_core::Privilege;
+use sim_core::{Privilege, Reg};
 
 use crate::bpred::BranchPredictor;
 use crate::config::Preset;
@@ -49,6 +49,9 @@ pub struct HartCounters {
     pub stall_tlb: PerMode,
     pub stall_bpred: PerMode,
     pub stall_redirect: PerMode,
+    pub stall_load_use: PerMode,
+    /// Instructions that waited for the load retired right before them.
+    pub load_use_stalls: PerMode,
     pub itlb_accesses: PerMode,
     pub itlb_misses: PerMode,
     pub dtlb_accesses: PerMode,
@@ -101,6 +104,8 @@ pub(crate) struct HartState {
     pub redirect_after_retire: bool,
     /// A UIPI SEND was posted by the instruction about to retire.
     pub send_posted: bool,
+    /// Register the last retired instruction loaded, if it was a load.
+    pub load_dest: Option<Reg>,
     /// Mode of the last event that named one (for events that do not).
     pub mode: Privilege,
     pub asid: u16,
@@ -132,6 +137,7 @@ impl HartState {
             walk_len: 0,
             redirect_after_retire: false,
             send_posted: false,
+            load_dest: None,
             c: HartCounters::default(),
         }
     }

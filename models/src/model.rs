@@ -14,11 +14,16 @@ use crate::hart::{HartCounters, HartState, Pending, MAX_PENDING, MAX_WALK};
 use crate::memory::MemorySystem;
 use crate::tlb::PAGE_SHIFT;
 
+/// A page the core's TLB hid the walk of is tracked as a base page (its
+/// size is unknown).
+const PAGE_BYTES: u64 = 1 << PAGE_SHIFT;
+
 /// Extra cycles of the events that are not instruction classes.
 #[derive(Clone, Copy, Debug)]
 struct Costs {
     taken_redirect: u64,
     mispredict: u64,
+    load_use: u64,
     trap_entry: u64,
     xret: u64,
     walk_latency: u64,
@@ -69,6 +74,7 @@ impl TimingModel {
             costs: Costs {
                 taken_redirect: c.taken_redirect.into(),
                 mispredict: c.mispredict_penalty.into(),
+                load_use: c.load_use_stall.into(),
                 trap_entry: u64::from(p.trap.entry_cycles) + u64::from(c.pipeline_flush),
                 xret: u64::from(p.trap.xret_cycles) + u64::from(c.pipeline_flush),
                 walk_latency: p.mmu.walk_latency.into(),
@@ -174,7 +180,7 @@ impl TimingSink for TimingModel {
         let mode = inst.privilege;
         let mut cycles = k.cpi.cycles(inst.class);
         if !h.fetch_events {
-            cycles += fetch(k, h, mem, hart, inst.pc, mode, true);
+            cycles += fetch(k, h, mem, hart, inst.pc, inst.paddr, mode, true);
         }
         if h.pending_len != 0 {
             cycles += drain(k, h, mem, hart, inst.class == InstClass::Uintr);
@@ -184,6 +190,19 @@ impl TimingSink for TimingModel {
             h.redirect_fetch();
         }
         let costs = &k.costs;
+        // In order: a value loaded right before is late by the load-use
+        // bubble (one register per instruction, so only the last load).
+        if let Some(reg) = h.load_dest {
+            if inst.operands.reads(reg) {
+                h.c.load_use_stalls.inc(mode);
+                h.c.stall_load_use.add(mode, costs.load_use);
+                cycles += costs.load_use;
+            }
+        }
+        h.load_dest = match inst.class {
+            InstClass::Load | InstClass::FpLoad | InstClass::Amo => inst.operands.dest,
+            _ => None,
+        };
         h.mode = mode;
         h.c.instret.inc(mode);
         match inst.class {
@@ -223,7 +242,7 @@ impl TimingSink for TimingModel {
                 let Self { k, harts, mem, .. } = self;
                 let h = &mut harts[hart];
                 h.fetch_events = true;
-                let stall = fetch(k, h, mem, hart, access.paddr, mode, false);
+                let stall = fetch(k, h, mem, hart, access.vaddr, access.paddr, mode, false);
                 h.c.cycles.add(mode, stall);
                 return;
             }
@@ -260,9 +279,16 @@ impl TimingSink for TimingModel {
         let h = &mut harts[hart];
         let stall = drain(k, h, mem, hart, false);
         h.c.cycles.add(trap.from, stall);
-        let cost = k.costs.trap_entry;
-        h.walk_len = 0;
+        // PTE reads with no fill: a walk that ended in this page fault
+        // (invalid PTEs are never cached, so no model TLB could skip it).
+        if self.harts[hart].walk_len != 0 {
+            let cycles = self.charge_walk(hart, trap.from);
+            self.harts[hart].c.cycles.add(trap.from, cycles);
+        }
+        let h = &mut self.harts[hart];
+        let cost = self.k.costs.trap_entry;
         h.send_posted = false;
+        h.load_dest = None;
         if trap.interrupt {
             h.c.interrupts.inc(trap.from);
         } else {
@@ -308,7 +334,14 @@ impl TimingSink for TimingModel {
         h.c.cycles.add(mode, cost);
     }
 
-    fn tlb_fill(&mut self, hart: usize, vaddr: u64, fetch: bool, privilege: Privilege) {
+    fn tlb_fill(
+        &mut self,
+        hart: usize,
+        vaddr: u64,
+        fetch: bool,
+        privilege: Privilege,
+        page_size: u64,
+    ) {
         let h = &mut self.harts[hart];
         h.translating = true;
         let asid = h.asid;
@@ -319,7 +352,7 @@ impl TimingSink for TimingModel {
             h.walk_len = 0;
             return;
         }
-        tlb.insert(vaddr, asid);
+        tlb.insert(vaddr, asid, page_size);
         if fetch {
             h.c.itlb_misses.inc(privilege);
         } else {
@@ -344,6 +377,7 @@ impl TimingSink for TimingModel {
                 h.c.uintr_cycles.add(Privilege::User, cost);
                 h.c.cycles.add(Privilege::User, cost);
                 h.mode = Privilege::User;
+                h.load_dest = None;
                 h.redirect_fetch();
             }
             UintrEvent::Return => {
@@ -380,9 +414,11 @@ impl TimingSink for TimingModel {
     }
 }
 
-/// Fetch of the instruction at `addr` (a pc, or a physical address when
-/// the core reports fetches); returns stall cycles. Only a new line is
-/// looked up (the fetch unit holds one line).
+/// Fetch of the instruction at virtual `pc`, physical `paddr`; returns
+/// stall cycles. Only a new line is looked up (the fetch unit holds one
+/// line); the ITLB is consulted when `translated` (a retired instruction,
+/// not a fetch the core reported after its own translation). The L1I is
+/// physically tagged: aliases of one page share its lines.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn fetch(
@@ -390,38 +426,34 @@ fn fetch(
     h: &mut HartState,
     mem: &mut MemorySystem,
     hart: usize,
-    addr: u64,
+    pc: u64,
+    paddr: u64,
     mode: Privilege,
     translated: bool,
 ) -> u64 {
-    let line = addr >> k.l1i_shift;
+    // A line never crosses a page, and any remapping redirects fetch: the
+    // virtual line stands for the physical one.
+    let line = pc >> k.l1i_shift;
     if line == h.fetch_line {
         return 0;
     }
     h.fetch_line = line;
     let mut stall = 0;
     if translated && h.translating && mode != Privilege::Machine {
-        let page = addr >> PAGE_SHIFT;
+        let page = pc >> PAGE_SHIFT;
         if page != h.fetch_page {
             h.fetch_page = page;
             h.c.itlb_accesses.inc(mode);
-            if !h.itlb.lookup(addr, h.asid) {
+            if !h.itlb.lookup(pc, h.asid) {
                 h.c.itlb_misses.inc(mode);
                 h.c.walks_fixed_latency.inc(mode);
-                h.itlb.insert(addr, h.asid);
+                h.itlb.insert(pc, h.asid, PAGE_BYTES);
                 h.c.stall_tlb.add(mode, k.costs.walk_latency);
                 stall += k.costs.walk_latency;
             }
         }
     }
-    // Without physical fetch addresses, user code of different address
-    // spaces is told apart by ASID only.
-    let key = if translated && mode == Privilege::User {
-        addr ^ ((h.asid as u64) << 48)
-    } else {
-        addr
-    };
-    let latency = mem.fetch(hart, key, mode);
+    let latency = mem.fetch(hart, paddr, mode);
     let miss = latency - mem.l1i_hit_latency().min(latency);
     h.c.stall_icache.add(mode, miss);
     stall + miss
@@ -457,7 +489,7 @@ fn data_access(
         if !h.dtlb.lookup(a.vaddr, h.asid) {
             h.c.dtlb_misses.inc(mode);
             h.c.walks_fixed_latency.inc(mode);
-            h.dtlb.insert(a.vaddr, h.asid);
+            h.dtlb.insert(a.vaddr, h.asid, PAGE_BYTES);
             h.c.stall_tlb.add(mode, k.costs.walk_latency);
             stall += k.costs.walk_latency;
         }

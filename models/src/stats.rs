@@ -3,7 +3,9 @@
 //!
 //! Every counter ends in `.user`, `.supervisor` and `.machine`:
 //! - `hartN.cycles`, `hartN.instret`, `hartN.stalls.{icache,dcache,
-//!   uncached,tlb,bpred,redirect}` (stall cycles, included in cycles)
+//!   uncached,tlb,bpred,redirect,load_use}` (stall cycles, included in
+//!   cycles), `hartN.core.load_use_stalls` (instructions that waited for
+//!   the load right before them)
 //! - `hartN.{l1i,l1d}.{accesses,misses,writebacks,invalidations}`,
 //!   `l2.{accesses,misses,writebacks}`, `dram.{reads,writes}`
 //! - `hartN.{itlb,dtlb}.{accesses,misses}`, `hartN.ptw.{walks,accesses,
@@ -39,6 +41,8 @@ impl TimingModel {
             c.stall_tlb.dump(&mut s, &n("stalls.tlb"));
             c.stall_bpred.dump(&mut s, &n("stalls.bpred"));
             c.stall_redirect.dump(&mut s, &n("stalls.redirect"));
+            c.stall_load_use.dump(&mut s, &n("stalls.load_use"));
+            c.load_use_stalls.dump(&mut s, &n("core.load_use_stalls"));
             dump_cache(&mut s, &n("l1i"), self.mem.l1i_counters(i));
             dump_cache(&mut s, &n("l1d"), self.mem.l1d_counters(i));
             c.uncached_accesses.dump(&mut s, &n("uncached_accesses"));

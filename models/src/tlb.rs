@@ -1,22 +1,37 @@
-//! A set-associative TLB of 4 KiB pages tagged with an address-space id.
-//! It holds no translations (the functional core does), only which pages
-//! the hardware would have cached.
+//! A set-associative TLB tagged with an address-space id, whose entries
+//! each cover a 4 KiB page or a superpage. It holds no translations (the
+//! functional core does), only which pages the hardware would have cached.
 
 use crate::config::TlbConfig;
 use crate::replacement::Replacement;
 
-/// Page size the TLB tracks. Superpages are counted as their 4 KiB pages
-/// because fills do not say which level a walk ended at.
+/// The base page size.
 pub const PAGE_SHIFT: u32 = 12;
 
-/// Entry tag: ASID in bits 63:48, VPN (57-bit virtual addresses at most,
-/// so 45 bits) below; bit 47 is never set, so no tag equals `INVALID`.
-const VPN_MASK: u64 = (1 << 47) - 1;
+/// Page sizes an entry can cover, as shifts: 4 KiB, 2 MiB, 1 GiB, 512 GiB
+/// (the leaf levels of Sv39/Sv48). A page of another size is tracked as
+/// the largest of these it contains.
+const SIZE_SHIFTS: [u32; 4] = [12, 21, 30, 39];
+
+/// Entry tag: ASID in bits 63:48, size index (into `SIZE_SHIFTS`) in bits
+/// 46:45, the page number at that size (57-bit virtual addresses at most,
+/// so 45 bits for 4 KiB pages) below. Bit 47 is never set, so no tag
+/// equals `INVALID`.
+const VPN_MASK: u64 = (1 << 45) - 1;
+const SIZE_SHIFT_IN_TAG: u32 = 45;
 const INVALID: u64 = u64::MAX;
 
 #[inline(always)]
-fn tag(vaddr: u64, asid: u16) -> u64 {
-    ((asid as u64) << 48) | ((vaddr >> PAGE_SHIFT) & VPN_MASK)
+fn tag(vaddr: u64, asid: u16, size: usize) -> u64 {
+    ((asid as u64) << 48)
+        | ((size as u64) << SIZE_SHIFT_IN_TAG)
+        | ((vaddr >> SIZE_SHIFTS[size]) & VPN_MASK)
+}
+
+/// Index into `SIZE_SHIFTS` of a page of `bytes`.
+fn size_index(bytes: u64) -> usize {
+    let shift = bytes.max(1).ilog2();
+    SIZE_SHIFTS.iter().rposition(|&s| s <= shift).unwrap_or(0)
 }
 
 #[derive(Clone, Debug)]
@@ -28,6 +43,9 @@ pub struct Tlb {
     /// Tag and slot of the last entry used: it is the most recently used,
     /// so a repeated hit on it changes no replacement state.
     last: (u64, usize),
+    /// Bit i set: entries of size `SIZE_SHIFTS[i]` may be present, so a
+    /// lookup probes that size (usually only 4 KiB pages).
+    sizes: u8,
 }
 
 impl Tlb {
@@ -41,6 +59,7 @@ impl Tlb {
             tags: vec![INVALID; sets * ways],
             repl: Replacement::new(cfg.replacement, sets, ways, seed),
             last: (INVALID, 0),
+            sizes: 0,
         }
     }
 
@@ -49,10 +68,24 @@ impl Tlb {
         (tag & self.set_mask) as usize
     }
 
-    /// Looks up the page of `vaddr`; a hit refreshes its replacement state.
+    /// Looks up the page of `vaddr` (of any size present); a hit refreshes
+    /// its replacement state.
     #[inline]
     pub fn lookup(&mut self, vaddr: u64, asid: u16) -> bool {
-        let tag = tag(vaddr, asid);
+        let mut sizes = self.sizes;
+        while sizes != 0 {
+            let size = sizes.trailing_zeros() as usize;
+            sizes &= sizes - 1;
+            if self.lookup_size(vaddr, asid, size) {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[inline(always)]
+    fn lookup_size(&mut self, vaddr: u64, asid: u16, size: usize) -> bool {
+        let tag = tag(vaddr, asid, size);
         if tag == self.last.0 {
             return true;
         }
@@ -71,9 +104,12 @@ impl Tlb {
         }
     }
 
-    /// Caches the page of `vaddr` (after a walk), evicting if needed.
-    pub fn insert(&mut self, vaddr: u64, asid: u16) {
-        let tag = tag(vaddr, asid);
+    /// Caches the page of `page_bytes` around `vaddr` (after a walk),
+    /// evicting if needed.
+    pub fn insert(&mut self, vaddr: u64, asid: u16, page_bytes: u64) {
+        let size = size_index(page_bytes);
+        self.sizes |= 1 << size;
+        let tag = tag(vaddr, asid, size);
         let set = self.set_of(tag);
         let base = set * self.ways;
         let row = &self.tags[base..base + self.ways];
@@ -92,9 +128,13 @@ impl Tlb {
     /// sfence.vma semantics: `vaddr` limits the flush to that page, `asid`
     /// to that address space; neither flushes everything.
     pub fn flush(&mut self, vaddr: Option<u64>, asid: Option<u16>) {
-        let vpn = vaddr.map(|v| tag(v, 0));
+        // An entry maps `vaddr` if its page, at its own size, holds it.
+        let covers = |t: u64, v: u64| {
+            let size = ((t >> SIZE_SHIFT_IN_TAG) & 3) as usize;
+            t & VPN_MASK == (v >> SIZE_SHIFTS[size]) & VPN_MASK
+        };
         for t in self.tags.iter_mut().filter(|t| **t != INVALID) {
-            if vpn.is_none_or(|p| *t & VPN_MASK == p) && asid.is_none_or(|a| *t >> 48 == a as u64) {
+            if vaddr.is_none_or(|v| covers(*t, v)) && asid.is_none_or(|a| *t >> 48 == a as u64) {
                 *t = INVALID;
             }
         }
@@ -127,11 +167,11 @@ mod tests {
     fn hits_misses_and_capacity() {
         let mut t = tlb(4, 4);
         assert!(!t.lookup(0x1000, 0));
-        t.insert(0x1000, 0);
+        t.insert(0x1000, 0, 4096);
         assert!(t.lookup(0x1fff, 0), "same page");
         assert!(!t.lookup(0x2000, 0));
         for p in 2..6u64 {
-            t.insert(p << 12, 0);
+            t.insert(p << 12, 0, 4096);
         }
         // Five pages through four entries: the least recently used (0x1000)
         // is gone.
@@ -143,9 +183,9 @@ mod tests {
     #[test]
     fn asids_separate_and_flush_selectively() {
         let mut t = tlb(8, 2);
-        t.insert(0x4000, 1);
-        t.insert(0x4000, 2);
-        t.insert(0x9000, 1);
+        t.insert(0x4000, 1, 4096);
+        t.insert(0x4000, 2, 4096);
+        t.insert(0x9000, 1, 4096);
         assert!(t.lookup(0x4000, 1) && t.lookup(0x4000, 2));
         assert!(!t.lookup(0x4000, 3));
         t.flush(Some(0x4000), Some(1));
@@ -155,8 +195,43 @@ mod tests {
         assert!(!t.lookup(0x4000, 2) && t.lookup(0x9000, 1));
         t.flush(Some(0x9000), None);
         assert!(!t.lookup(0x9000, 1));
-        t.insert(0x1000, 0);
+        t.insert(0x1000, 0, 4096);
         t.flush(None, None);
         assert_eq!(t.occupancy(), 0);
+    }
+
+    #[test]
+    fn superpage_entries_cover_their_whole_page() {
+        let mut t = tlb(8, 2);
+        t.insert(0x4020_1234, 1, 2 << 20);
+        assert_eq!(t.occupancy(), 1);
+        for va in [0x4020_0000u64, 0x4030_0000, 0x403f_fff8] {
+            assert!(t.lookup(va, 1), "{va:#x} in the 2 MiB page");
+        }
+        assert!(!t.lookup(0x401f_fff8, 1) && !t.lookup(0x4040_0000, 1));
+        assert!(!t.lookup(0x4020_0000, 2), "other ASID");
+        // 4 KiB and 1 GiB entries side by side.
+        t.insert(0x5000, 1, 4096);
+        t.insert(0x8000_0000, 1, 1 << 30);
+        assert!(t.lookup(0x5ff8, 1) && !t.lookup(0x6000, 1));
+        assert!(t.lookup(0xbfff_f000, 1));
+        // sfence.vma of any address inside the superpage drops it.
+        t.flush(Some(0x403f_f000), None);
+        assert!(!t.lookup(0x4020_0000, 1));
+        assert!(t.lookup(0x8000_0000, 1) && t.lookup(0x5000, 1));
+        t.flush(Some(0x9234_5678), Some(1));
+        assert!(!t.lookup(0x8000_0000, 1));
+        assert_eq!(t.occupancy(), 1);
+    }
+
+    #[test]
+    fn odd_page_sizes_count_as_the_largest_size_inside() {
+        assert_eq!(size_index(4096), 0);
+        assert_eq!(size_index(64 << 10), 0);
+        assert_eq!(size_index(2 << 20), 1);
+        assert_eq!(size_index(1 << 30), 2);
+        assert_eq!(size_index(512 << 30), 3);
+        assert_eq!(size_index(1 << 50), 3);
+        assert_eq!(size_index(0), 0);
     }
 }

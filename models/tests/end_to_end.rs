@@ -31,11 +31,15 @@ fn program() -> Vec<u8> {
 }
 
 fn run(preset: &Preset) -> (TimingModel, u64) {
+    run_program(preset, &program())
+}
+
+fn run_program(preset: &Preset, program: &[u8]) -> (TimingModel, u64) {
     let mut c = MachineConfig::default();
     c.platform.ram_size = 16 << 20;
     c.platform.uart_output = UartOutput::Buffer;
     let mut m = Machine::new(c).unwrap();
-    m.load_raw(&program(), RAM_BASE).unwrap();
+    m.load_raw(program, RAM_BASE).unwrap();
     m.boot(RAM_BASE).unwrap();
     let mut model = TimingModel::new(preset, 1).unwrap();
     model.set_cacheable_range(RAM_BASE, 16 << 20);
@@ -81,4 +85,49 @@ fn full_runs_are_deterministic() {
     let (a, _) = run(&p);
     let (b, _) = run(&p);
     assert_eq!(a.stats(), b.stats());
+}
+
+/// Load/consumer pairs (`pairs`, with FP enabled) between a fixed prologue
+/// and the finisher store.
+fn pairs_program(pairs: impl FnOnce(&mut Asm)) -> Vec<u8> {
+    let mut a = Asm::new(RAM_BASE);
+    a.li(S2, (RAM_BASE + 0x10_0000) as i64);
+    a.li(T0, 0x6000); // mstatus.FS = dirty
+    a.csrs(0x300, T0);
+    pairs(&mut a);
+    a.li(T6, FINISHER);
+    a.li(T5, 0x5555);
+    a.sw(T5, T6, 0);
+    a.finish().unwrap()
+}
+
+#[test]
+fn the_core_reports_the_operands_that_make_load_use_stalls() {
+    let mut p = Preset::load("rocket-fpga").unwrap();
+    p.apply_override("core.load_use_stall", "2").unwrap();
+    let stalls = |model: &TimingModel| model.stats().get("hart0.core.load_use_stalls.machine");
+    // The boot ROM's own loads are in both runs.
+    let (base, _) = run_program(&p, &pairs_program(|_| {}));
+    let (model, _) = run_program(
+        &p,
+        &pairs_program(|a| {
+            a.ld(T0, S2, 0); // stalls: the addi reads t0
+            a.addi(T1, T0, 1);
+            a.ld(T0, S2, 0); // independent
+            a.addi(T1, T2, 1);
+            a.ld(ZERO, S2, 0); // x0 is no dependency
+            a.add(T1, ZERO, ZERO);
+            a.fld(1, S2, 0); // stalls: an FP load feeding an FP op
+            a.fadd_d(2, 1, 1, 0);
+            a.lw(T0, S2, 0); // stalls: an FP op reading an x register
+            a.fmv_d_x(3, T0);
+            a.fld(1, S2, 0); // stalls: the store data is the loaded f1
+            a.fsd(1, S2, 8);
+            a.amoadd_d(T0, S2, T1, false, false); // stalls: an AMO counts as a load
+            a.addi(T2, T0, 0);
+        }),
+    );
+    assert_eq!(stalls(&model).unwrap() - stalls(&base).unwrap(), 5);
+    let cycles = |m: &TimingModel| m.stats().get("hart0.stalls.load_use.machine").unwrap();
+    assert_eq!(cycles(&model) - cycles(&base), 5 * 2);
 }

@@ -3,7 +3,8 @@
 
 use models::{Preset, TimingModel};
 use sim_core::{
-    AccessKind, InstClass, MemAccess, Privilege, Retired, TimingSink, TrapEvent, UintrEvent,
+    AccessKind, InstClass, MemAccess, Operands, Privilege, Reg, Retired, TimingSink, TrapEvent,
+    UintrEvent,
 };
 
 use Privilege::{Machine, Supervisor, User};
@@ -55,12 +56,44 @@ fn retire_taken(
         hart,
         &Retired {
             pc,
+            paddr: pc,
             raw: 0,
             len: 4,
             class,
             privilege: mode,
             taken,
             next_pc: if taken { pc - 16 } else { pc + 4 },
+            operands: Operands::default(),
+        },
+    );
+}
+
+/// `dest <- f(srcs)`.
+fn ops(dest: Option<Reg>, srcs: &[Reg]) -> Operands {
+    let mut o = Operands {
+        dest,
+        srcs: [None; 3],
+    };
+    for (slot, &r) in o.srcs.iter_mut().zip(srcs) {
+        *slot = Some(r);
+    }
+    o
+}
+
+/// An instruction of `class` with register operands retired at `pc`.
+fn retire_ops(m: &mut TimingModel, pc: u64, class: InstClass, mode: Privilege, operands: Operands) {
+    m.retire(
+        0,
+        &Retired {
+            pc,
+            paddr: pc,
+            raw: 0,
+            len: 4,
+            class,
+            privilege: mode,
+            taken: false,
+            next_pc: pc + 4,
+            operands,
         },
     );
 }
@@ -201,12 +234,12 @@ fn page_walks_go_through_the_caches_and_tlbs_are_asid_aware() {
     switch(&mut m, 0, 1);
     let (pc, va) = (0x1_0000, 0x40_0000);
     // The code page was walked for (no PTE reads reported: walks = 1).
-    m.tlb_fill(0, pc, true, User);
+    m.tlb_fill(0, pc, true, User, 4096);
     // Reported walk: 3 PTE reads, then the fill, then the load.
     for pte in [0x8800_0000u64, 0x8800_1000, 0x8800_2000] {
         access(&mut m, 0, AccessKind::PageWalk, pte, Supervisor);
     }
-    m.tlb_fill(0, va, false, User);
+    m.tlb_fill(0, va, false, User, 4096);
     load(&mut m, 0, pc, va, User);
     assert_eq!(get(&m, "hart0.dtlb.misses.user"), 1);
     assert_eq!(get(&m, "hart0.dtlb.accesses.user"), 1);
@@ -220,7 +253,7 @@ fn page_walks_go_through_the_caches_and_tlbs_are_asid_aware() {
     // the model's TLB still has it, so no walk is charged.
     load(&mut m, 0, pc, va + 8, User);
     access(&mut m, 0, AccessKind::PageWalk, 0x8800_2000, Supervisor);
-    m.tlb_fill(0, va, false, User);
+    m.tlb_fill(0, va, false, User, 4096);
     load(&mut m, 0, pc, va + 16, User);
     assert_eq!(get(&m, "hart0.dtlb.misses.user"), 1);
     assert_eq!(get(&m, "hart0.ptw.walks.user"), 2);
@@ -253,7 +286,7 @@ fn page_walks_go_through_the_caches_and_tlbs_are_asid_aware() {
 fn without_asids_a_switch_flushes_the_tlbs() {
     let mut m = TimingModel::new(&preset(&["mmu.asid_bits=0"]), 1).unwrap();
     let (pc, va) = (0x8000_0000, 0x40_0000);
-    m.tlb_fill(0, va, false, User);
+    m.tlb_fill(0, va, false, User, 4096);
     load(&mut m, 0, pc, va, User);
     load(&mut m, 0, pc, va, User);
     assert_eq!(get(&m, "hart0.dtlb.misses.user"), 1);
@@ -268,7 +301,7 @@ fn without_asids_a_switch_flushes_the_tlbs() {
 #[test]
 fn user_fetches_use_the_itlb() {
     let mut m = TimingModel::new(&preset(&[]), 1).unwrap();
-    m.tlb_fill(0, 0x1_0000, true, User);
+    m.tlb_fill(0, 0x1_0000, true, User, 4096);
     for i in 0..8 {
         retire(&mut m, 0, 0x1_0000 + 4 * i, InstClass::Alu, User);
     }
@@ -358,7 +391,7 @@ fn trap_costs_add_up_over_a_known_number_of_traps() {
 fn uintr_send_and_delivery_costs() {
     let p = preset(&[]);
     let mut m = TimingModel::new(&p, 2).unwrap();
-    m.tlb_fill(0, 0x1_0000, true, User); // paging on, user code page cached
+    m.tlb_fill(0, 0x1_0000, true, User, 4096); // paging on, user code page cached
     retire(&mut m, 0, 0x1_0000, InstClass::Alu, User);
     let before = m.cycles(0);
     // SEND: the sender-table load (physical, through the L1D, missing to
@@ -453,7 +486,13 @@ fn random_stream(m: &mut TimingModel, seed: u64) {
             4 | 5 => load(m, hart, pc, addr, mode),
             6 => store(m, hart, pc, addr, mode),
             7 => retire_taken(m, hart, pc, InstClass::Branch, mode, r & 0x10000 != 0),
-            8 => m.tlb_fill(hart, addr, r & 0x20000 != 0, mode),
+            8 => m.tlb_fill(
+                hart,
+                addr,
+                r & 0x20000 != 0,
+                mode,
+                4096 << (9 * ((r >> 50) % 3)),
+            ),
             9 => access(m, hart, AccessKind::PageWalk, addr, Supervisor),
             10 => m.address_space_switch(hart, r >> 40),
             _ => m.trap(
@@ -522,4 +561,264 @@ fn reported_fetches_replace_pc_derived_ones() {
     assert_eq!(get(&m, "hart0.itlb.accesses.user"), 0);
     // fetch stall (100 - 1) + 2 x 1 class cycles.
     assert_eq!(m.cycles(0), 99 + 2);
+}
+
+#[test]
+fn a_load_feeding_the_next_instruction_stalls() {
+    let mut m = TimingModel::new(&preset(&["core.load_use_stall=2"]), 1).unwrap();
+    let (pc, x) = (0x8000_0000, 0x9000_0000);
+    let (a0, a1, a2) = (Reg::int(10), Reg::int(11), Reg::int(12));
+    let ld = |m: &mut TimingModel, pc, dest, mode| {
+        access(m, 0, AccessKind::Load, x, mode);
+        retire_ops(m, pc, InstClass::Load, mode, ops(Some(dest), &[a2]));
+    };
+    ld(&mut m, pc, a0, User); // warms the fetch line and the data line
+    let before = m.cycles(0);
+    // ld a0; add a1, a2, a0: the add waits 2 cycles for a0.
+    ld(&mut m, pc + 4, a0, User);
+    retire_ops(
+        &mut m,
+        pc + 8,
+        InstClass::Alu,
+        User,
+        ops(Some(a1), &[a2, a0]),
+    );
+    assert_eq!(m.cycles(0) - before, 1 + 1 + 2);
+    assert_eq!(get(&m, "hart0.core.load_use_stalls.user"), 1);
+    assert_eq!(get(&m, "hart0.stalls.load_use.user"), 2);
+    // ld a0; add a1, a2, a2: independent, no stall.
+    let before = m.cycles(0);
+    ld(&mut m, pc + 12, a0, User);
+    retire_ops(
+        &mut m,
+        pc + 16,
+        InstClass::Alu,
+        User,
+        ops(Some(a1), &[a2, a2]),
+    );
+    assert_eq!(m.cycles(0) - before, 2);
+    // ld a0; add a1, a2, a2; add a1, a0, a0: one instruction in between
+    // covers the bubble.
+    let before = m.cycles(0);
+    ld(&mut m, pc + 20, a0, User);
+    retire_ops(&mut m, pc + 24, InstClass::Alu, User, ops(Some(a1), &[a2]));
+    retire_ops(
+        &mut m,
+        pc + 28,
+        InstClass::Alu,
+        User,
+        ops(Some(a1), &[a0, a0]),
+    );
+    assert_eq!(m.cycles(0) - before, 3);
+    // A load into x0 has no destination (the core never reports x0), so
+    // nothing waits for it, even an instruction that reads no register.
+    let before = m.cycles(0);
+    access(&mut m, 0, AccessKind::Load, x, User);
+    retire_ops(&mut m, pc + 32, InstClass::Load, User, ops(None, &[a2]));
+    retire_ops(&mut m, pc + 36, InstClass::Alu, User, ops(Some(a1), &[]));
+    assert_eq!(m.cycles(0) - before, 2);
+    // The same register number in the other file is another register.
+    let before = m.cycles(0);
+    ld(&mut m, pc + 40, a0, User);
+    retire_ops(
+        &mut m,
+        pc + 44,
+        InstClass::FpArith,
+        User,
+        ops(Some(Reg::float(1)), &[Reg::float(10)]),
+    );
+    assert_eq!(m.cycles(0) - before, 1 + 4);
+    assert_eq!(get(&m, "hart0.core.load_use_stalls.user"), 1);
+    // Counted by the mode the waiting instruction ran at.
+    ld(&mut m, pc + 48, a0, Supervisor);
+    retire_ops(
+        &mut m,
+        pc + 52,
+        InstClass::Store,
+        Supervisor,
+        ops(None, &[a2, a0]),
+    );
+    assert_eq!(get(&m, "hart0.core.load_use_stalls.supervisor"), 1);
+    assert_eq!(get(&m, "hart0.stalls.load_use.supervisor"), 2);
+}
+
+#[test]
+fn fp_loads_and_amos_count_as_loads_and_a_trap_ends_the_wait() {
+    let mut m =
+        TimingModel::new(&preset(&["core.load_use_stall=3", "core.fp_arith=4"]), 1).unwrap();
+    let (pc, x) = (0x8000_0000, 0x9000_0000);
+    let (f1, f2, a0, a1) = (Reg::float(1), Reg::float(2), Reg::int(10), Reg::int(11));
+    access(&mut m, 0, AccessKind::Load, x, Machine);
+    retire(&mut m, 0, pc, InstClass::Load, Machine); // warm up
+                                                     // fld f1; fmadd.d f2, f2, f2, f1 (the third source).
+    let before = m.cycles(0);
+    access(&mut m, 0, AccessKind::Load, x, Machine);
+    retire_ops(
+        &mut m,
+        pc + 4,
+        InstClass::FpLoad,
+        Machine,
+        ops(Some(f1), &[a1]),
+    );
+    retire_ops(
+        &mut m,
+        pc + 8,
+        InstClass::FpArith,
+        Machine,
+        ops(Some(f2), &[f2, f2, f1]),
+    );
+    assert_eq!(m.cycles(0) - before, 1 + 4 + 3);
+    // amoadd.d a0, a1, (a1); addi a1, a0, 1.
+    let before = m.cycles(0);
+    access(&mut m, 0, AccessKind::Amo, x, Machine);
+    retire_ops(
+        &mut m,
+        pc + 12,
+        InstClass::Amo,
+        Machine,
+        ops(Some(a0), &[a1, a1]),
+    );
+    retire_ops(
+        &mut m,
+        pc + 16,
+        InstClass::Alu,
+        Machine,
+        ops(Some(a1), &[a0]),
+    );
+    // core.amo = 3, the addi 1, the bubble 3.
+    assert_eq!(m.cycles(0) - before, 3 + 1 + 3);
+    assert_eq!(get(&m, "hart0.core.load_use_stalls.machine"), 2);
+    // A load, then an interrupt: the handler's first instruction refetches
+    // after the flush and never waits for the load.
+    access(&mut m, 0, AccessKind::Load, x, Machine);
+    retire_ops(
+        &mut m,
+        pc + 20,
+        InstClass::Load,
+        Machine,
+        ops(Some(a0), &[a1]),
+    );
+    m.trap(
+        0,
+        &TrapEvent {
+            interrupt: true,
+            cause: 7,
+            from: Machine,
+            to: Machine,
+            pc: pc + 24,
+            tval: 0,
+        },
+    );
+    retire_ops(
+        &mut m,
+        pc + 28,
+        InstClass::Alu,
+        Machine,
+        ops(Some(a1), &[a0]),
+    );
+    assert_eq!(get(&m, "hart0.core.load_use_stalls.machine"), 2);
+}
+
+/// An ALU instruction at virtual `pc` fetched from physical `paddr`.
+fn retire_at(m: &mut TimingModel, pc: u64, paddr: u64, mode: Privilege) {
+    m.retire(
+        0,
+        &Retired {
+            pc,
+            paddr,
+            raw: 0,
+            len: 4,
+            class: InstClass::Alu,
+            privilege: mode,
+            taken: false,
+            next_pc: pc + 4,
+            operands: Operands::default(),
+        },
+    );
+}
+
+#[test]
+fn the_l1i_is_physically_tagged() {
+    let mut m = TimingModel::new(&preset(&["mmu.asid_bits=16"]), 1).unwrap();
+    let code = 0x8123_4000; // one physical code page
+    switch(&mut m, 0, 1);
+    m.tlb_fill(0, 0x1_0000, true, User, 4096);
+    retire_at(&mut m, 0x1_0000, code, User);
+    assert_eq!(get(&m, "hart0.l1i.misses.user"), 1);
+    // The same page mapped at another address of another process (a
+    // shared library): its lines are already in the L1I.
+    switch(&mut m, 0, 2);
+    m.tlb_fill(0, 0x7_0000, true, User, 4096);
+    let before = m.cycles(0);
+    retire_at(&mut m, 0x7_0000, code, User);
+    retire_at(&mut m, 0x7_0004, code + 4, User);
+    assert_eq!(get(&m, "hart0.l1i.misses.user"), 1);
+    assert_eq!(get(&m, "hart0.l1i.accesses.user"), 2);
+    assert_eq!(m.cycles(0) - before, 2, "two L1I hits");
+    // The same virtual address in a third process, another physical page:
+    // a miss (100 - 1 stall).
+    switch(&mut m, 0, 3);
+    m.tlb_fill(0, 0x7_0000, true, User, 4096);
+    let before = m.cycles(0);
+    retire_at(&mut m, 0x7_0000, code + 0x1000, User);
+    assert_eq!(get(&m, "hart0.l1i.misses.user"), 2);
+    assert_eq!(m.cycles(0) - before, 1 + 99);
+}
+
+#[test]
+fn a_superpage_fill_covers_the_whole_superpage() {
+    let mut m = TimingModel::new(&preset(&[]), 1).unwrap();
+    let (pc, base) = (0x8000_0000, 0x4000_0000);
+    // One walk of a 2 MiB page (a single PTE read: a leaf at level 1).
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_0000, Supervisor);
+    m.tlb_fill(0, base + 0x1234, false, Supervisor, 2 << 20);
+    // Loads all over the superpage hit the DTLB: no more walks.
+    for off in [0, 0x1000, 0x10_0000, 0x1f_f000, 0x1f_fff8] {
+        load(&mut m, 0, pc, base + off, Supervisor);
+    }
+    assert_eq!(get(&m, "hart0.dtlb.accesses.supervisor"), 5);
+    assert_eq!(get(&m, "hart0.dtlb.misses.supervisor"), 1, "the fill only");
+    // The core's TLB keeps 4 KiB pieces and walks again for another one:
+    // the model's TLB has the superpage, so no walk is charged.
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_0000, Supervisor);
+    m.tlb_fill(0, base + 0x5_0000, false, Supervisor, 2 << 20);
+    assert_eq!(get(&m, "hart0.ptw.walks.supervisor"), 1);
+    // Past its end: a miss.
+    load(&mut m, 0, pc, base + 0x20_0000, Supervisor);
+    assert_eq!(get(&m, "hart0.dtlb.misses.supervisor"), 2);
+}
+
+#[test]
+fn a_walk_that_faults_is_charged_through_the_caches() {
+    let mut m = TimingModel::new(&preset(&[]), 1).unwrap();
+    let pc = 0x8000_0000;
+    retire(&mut m, 0, pc, InstClass::Alu, User); // warm the fetch line
+    let before = m.cycles(0);
+    // A load's walk reads two PTEs, the second invalid: a page fault.
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_0000, Supervisor);
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_1000, Supervisor);
+    m.trap(
+        0,
+        &TrapEvent {
+            interrupt: false,
+            cause: 13,
+            from: User,
+            to: Supervisor,
+            pc: pc + 4,
+            tval: 0x1234_5000,
+        },
+    );
+    // Each PTE read misses to DRAM (100), then the trap entry (2 + 5).
+    assert_eq!(m.cycles(0) - before, 100 + 100 + 7);
+    assert_eq!(get(&m, "hart0.ptw.walks.user"), 1);
+    assert_eq!(get(&m, "hart0.ptw.accesses.user"), 2);
+    assert_eq!(get(&m, "hart0.stalls.tlb.user"), 200);
+    assert_eq!(get(&m, "hart0.dtlb.misses.user"), 0, "nothing was filled");
+    // The handler retries after fixing the PTE: the walk reads the now
+    // cached PTEs (L1D hits) and fills.
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_0000, Supervisor);
+    access(&mut m, 0, AccessKind::PageWalk, 0x8800_1000, Supervisor);
+    m.tlb_fill(0, 0x1234_5000, false, User, 4096);
+    assert_eq!(get(&m, "hart0.ptw.walks.user"), 2);
+    assert_eq!(get(&m, "hart0.stalls.tlb.user"), 204);
 }

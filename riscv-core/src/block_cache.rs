@@ -27,6 +27,9 @@ pub struct BlockInst {
 
 pub struct Block {
     pub pc: u64,
+    /// Physical address of `pc` (a block never crosses a page, so the
+    /// others follow by offset); only timing models read it.
+    pub paddr: u64,
     pub privilege: Privilege,
     /// Shared so the hart can run them while it is mutably borrowed.
     pub insts: Rc<[BlockInst]>,

@@ -160,6 +160,11 @@ impl Hart {
             // A shared handle keeps the block alive while it runs, even if
             // an instruction flushes the cache (flushes apply at the end).
             let block = self.blocks.insts(slot);
+            let block_pa = if S::ACTIVE {
+                self.blocks.get(slot).paddr
+            } else {
+                0
+            };
             let (start, privilege) = (self.pc, self.privilege);
             // Counted per lookup, not per pass of a tight loop: a block
             // runs at one privilege (xRET and traps end it).
@@ -169,7 +174,7 @@ impl Hart {
             loop {
                 let left = (budget - run.retired) as usize;
                 let insts = &block[..block.len().min(left)];
-                let (retired, trapped) = self.execute_counted(insts, bus, sink);
+                let (retired, trapped) = self.execute_counted(insts, block_pa, bus, sink);
                 run.retired += retired;
                 if self.flush_blocks {
                     self.flush_blocks = false;
@@ -212,13 +217,14 @@ impl Hart {
     fn execute_counted<S: TimingSink>(
         &mut self,
         insts: &[BlockInst],
+        block_pa: u64,
         bus: &mut Bus,
         sink: &mut S,
     ) -> (u64, bool) {
         let n = insts.len() as u64;
         self.csr.count_retired(n - 1);
         self.counters_written = false;
-        let (retired, trapped) = self.execute_block(insts, bus, sink);
+        let (retired, trapped) = self.execute_block(insts, block_pa, bus, sink);
         if !self.counters_written {
             if retired == n {
                 self.csr.count_retired(1);
@@ -231,10 +237,12 @@ impl Hart {
 
     /// Executes the instructions of one block in order; returns how many
     /// retired and whether one trapped (pc then points at the handler).
+    /// `block_pa` is where the block is in physical memory (for events).
     #[inline(always)]
     fn execute_block<S: TimingSink>(
         &mut self,
         insts: &[BlockInst],
+        block_pa: u64,
         bus: &mut Bus,
         sink: &mut S,
     ) -> (u64, bool) {
@@ -253,12 +261,14 @@ impl Hart {
                             self.id,
                             &Retired {
                                 pc,
+                                paddr: block_pa.wrapping_add(b.offset as u64),
                                 raw: inst.raw,
                                 len: inst.len,
                                 class: crate::execute::class_of(inst.op),
                                 privilege,
                                 taken: next != pc.wrapping_add(inst.len as u64),
                                 next_pc: next,
+                                operands: crate::operands::operands_of(inst),
                             },
                         );
                     }
@@ -333,7 +343,13 @@ impl Hart {
         let mut insts = Vec::with_capacity(16);
         let mut pc = start;
         let page_end = (start & !(PAGE_SIZE - 1)) + PAGE_SIZE;
-        let page_pa = self.fetch_translate(start, bus, sink)?;
+        let page_pa = match self.fetch_translate(start, bus, sink) {
+            Ok(pa) => pa,
+            Err(e) => {
+                self.report_failed_walk(sink);
+                return Err(e);
+            }
+        };
         let pa_of = |va: u64| page_pa + (va - start);
         loop {
             let lo = Self::fetch_u16(bus, pa_of(pc))
@@ -349,9 +365,15 @@ impl Hart {
             } else {
                 // A 32-bit instruction straddling the page end: its upper
                 // half needs a translation of its own.
+                // Without instructions before it, the fault is taken now;
+                // else the block ends and its next run faults (and walks)
+                // again.
                 let hi_pa = match self.fetch_translate(pc + 2, bus, sink) {
                     Ok(pa) => pa,
-                    Err(e) if insts.is_empty() => return Err(e),
+                    Err(e) if insts.is_empty() => {
+                        self.report_failed_walk(sink);
+                        return Err(e);
+                    }
                     Err(_) => break,
                 };
                 let hi = match Self::fetch_u16(bus, hi_pa) {
@@ -396,6 +418,7 @@ impl Hart {
         }
         Ok(Block {
             pc: start,
+            paddr: page_pa,
             privilege: self.privilege,
             insts: insts.into(),
         })
@@ -452,9 +475,16 @@ impl Hart {
         access: AccessType,
         bus: &mut Bus,
     ) -> Result<u64, Exception> {
-        let t = self
+        let t = match self
             .mmu
-            .translate(vaddr, size as u64, access, self.privilege, &self.csr, bus)?;
+            .translate(vaddr, size as u64, access, self.privilege, &self.csr, bus)
+        {
+            Ok(t) => t,
+            Err(e) => {
+                self.report_failed_walk(sink);
+                return Err(e);
+            }
+        };
         if S::ACTIVE && t.walked {
             self.report_walk(sink, vaddr, false);
         }
@@ -669,6 +699,22 @@ impl Hart {
     /// TLB fill that followed.
     #[cold]
     fn report_walk<S: TimingSink>(&self, sink: &mut S, vaddr: u64, fetch: bool) {
+        self.report_pte_reads(sink);
+        let page_size = self.mmu.last_walk_page_size();
+        sink.tlb_fill(self.id, vaddr, fetch, self.privilege, page_size);
+    }
+
+    /// A translation failed: the PTE reads of its walk (if it walked)
+    /// still cost their time, before the fault is taken.
+    #[inline(always)]
+    fn report_failed_walk<S: TimingSink>(&self, sink: &mut S) {
+        if S::ACTIVE && !self.mmu.last_walk().is_empty() {
+            self.report_pte_reads(sink);
+        }
+    }
+
+    #[cold]
+    fn report_pte_reads<S: TimingSink>(&self, sink: &mut S) {
         for &pte in self.mmu.last_walk() {
             sink.mem_access(
                 self.id,
@@ -682,7 +728,6 @@ impl Hart {
                 },
             );
         }
-        sink.tlb_fill(self.id, vaddr, fetch, self.privilege);
     }
 }
 

@@ -18,6 +18,7 @@ pub mod loader;
 pub mod machine;
 pub mod mem;
 pub mod mmu;
+pub mod operands;
 pub mod platform;
 pub mod pmp;
 pub mod privileged;

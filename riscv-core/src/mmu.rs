@@ -110,6 +110,8 @@ pub struct Mmu {
     tlb: Box<[[TlbEntry; TLB_ENTRIES]; 3]>,
     walk: [u64; MAX_LEVELS],
     walk_len: usize,
+    /// Leaf level of the last walk that found its page.
+    walk_leaf_level: u8,
 }
 
 impl std::fmt::Debug for Mmu {
@@ -134,13 +136,21 @@ impl Mmu {
             tlb: Box::new([[EMPTY; TLB_ENTRIES]; 3]),
             walk: [0; MAX_LEVELS],
             walk_len: 0,
+            walk_leaf_level: 0,
         }
     }
 
     /// Physical addresses of the PTEs read by the last translation (empty
-    /// when it hit in the TLB or needed no translation).
+    /// when it hit in the TLB or needed no translation), also when the
+    /// walk ended in a fault.
     pub fn last_walk(&self) -> &[u64] {
         &self.walk[..self.walk_len]
+    }
+
+    /// Size in bytes of the page the last successful walk mapped (4 KiB,
+    /// or a 2 MiB / 1 GiB / 512 GiB superpage).
+    pub fn last_walk_page_size(&self) -> u64 {
+        1 << (PAGE_SHIFT + 9 * self.walk_leaf_level as u32)
     }
 
     /// sfence.vma semantics: `vaddr` restricts to entries mapping that
@@ -323,6 +333,7 @@ impl Mmu {
         if !csr.pmp.check(paddr, size, access, eff) {
             return Err(access_fault);
         }
+        self.walk_leaf_level = level as u8;
         let entry = TlbEntry {
             valid: true,
             global: pte & PTE_G != 0,
@@ -515,6 +526,7 @@ mod tests {
             }
         );
         assert_eq!(mmu.last_walk().len(), 3);
+        assert_eq!(mmu.last_walk_page_size(), 4096);
         assert_eq!(
             mmu.last_walk()[0],
             ROOT + ((0x3f_0000_1000u64 >> 30) & 0x1ff) * 8
@@ -524,11 +536,13 @@ mod tests {
             .unwrap();
         assert_eq!(t.paddr, 0x807f_fff8);
         assert_eq!(mmu.last_walk().len(), 2);
+        assert_eq!(mmu.last_walk_page_size(), 2 << 20);
         let t = mmu
             .translate(0x3f_c123_4566, 2, Fetch, Supervisor, &c, &mut m)
             .unwrap();
         assert_eq!(t.paddr, 0xc123_4566);
         assert_eq!(mmu.last_walk().len(), 1);
+        assert_eq!(mmu.last_walk_page_size(), 1 << 30);
         let t = mmu
             .translate(0xffff_ffff_c000_0010, 8, Load, Supervisor, &c, &mut m)
             .unwrap();

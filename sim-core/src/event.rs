@@ -63,6 +63,8 @@ pub enum InstClass {
 #[derive(Clone, Copy, Debug)]
 pub struct Retired {
     pub pc: u64,
+    /// Where the instruction was fetched from: `pc` after translation.
+    pub paddr: u64,
     /// Raw instruction bits (16-bit value for compressed instructions).
     pub raw: u32,
     /// Length in bytes (2 or 4).
@@ -73,6 +75,50 @@ pub struct Retired {
     pub taken: bool,
     /// Next pc after this instruction (branch target if taken).
     pub next_pc: u64,
+    /// The registers it read and wrote, for dependence stalls.
+    pub operands: Operands,
+}
+
+/// A register named as an operand: which file and which entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Reg {
+    pub file: RegFile,
+    pub index: u8,
+}
+
+impl Reg {
+    pub const fn int(index: u8) -> Self {
+        Reg {
+            file: RegFile::Int,
+            index,
+        }
+    }
+    pub const fn float(index: u8) -> Self {
+        Reg {
+            file: RegFile::Float,
+            index,
+        }
+    }
+}
+
+/// The registers an instruction reads and writes, without its encoding. A
+/// hardwired-zero register carries no value, so it is never listed: it
+/// cannot make one instruction wait for another.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Operands {
+    /// The register written, if any.
+    pub dest: Option<Reg>,
+    /// Registers read, by source operand position (first, second, third);
+    /// a position the instruction does not use is `None`.
+    pub srcs: [Option<Reg>; 3],
+}
+
+impl Operands {
+    /// Whether `reg` is one of the registers read.
+    #[inline(always)]
+    pub fn reads(&self, reg: Reg) -> bool {
+        self.srcs.contains(&Some(reg))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,8 +144,8 @@ pub struct MemAccess {
     pub privilege: Privilege,
 }
 
-/// Architectural register file a write went to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Architectural register file a write went to (or an operand names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RegFile {
     Int,
     Float,
@@ -150,8 +196,19 @@ pub trait TimingSink {
     fn address_space_switch(&mut self, _hart: usize, _asid: u64) {}
     /// Translation caches flushed (`all` = whole TLB, else one address/ASID).
     fn tlb_flush(&mut self, _hart: usize, _vaddr: Option<u64>, _asid: Option<u64>) {}
-    /// A page-table walk completed (translation-cache fill).
-    fn tlb_fill(&mut self, _hart: usize, _vaddr: u64, _fetch: bool, _privilege: Privilege) {}
+    /// A page-table walk completed (translation-cache fill) and found a
+    /// page of `page_size` bytes (a power of two: a base page or a
+    /// superpage) around `vaddr`. A walk that ends in a fault reports its
+    /// [`AccessKind::PageWalk`] reads, then the trap, and no fill.
+    fn tlb_fill(
+        &mut self,
+        _hart: usize,
+        _vaddr: u64,
+        _fetch: bool,
+        _privilege: Privilege,
+        _page_size: u64,
+    ) {
+    }
     fn uintr(&mut self, _hart: usize, _event: UintrEvent) {}
     /// The hart stalls waiting for an interrupt (wfi).
     fn wait_for_interrupt(&mut self, _hart: usize) {}

@@ -11,8 +11,8 @@ pub mod stats;
 
 pub use counters::{HartCounters, HartSnapshot};
 pub use event::{
-    AccessKind, InstClass, MemAccess, NullSink, Privilege, RegFile, Retired, TimingSink, TrapEvent,
-    UintrEvent,
+    AccessKind, InstClass, MemAccess, NullSink, Operands, Privilege, Reg, RegFile, Retired,
+    TimingSink, TrapEvent, UintrEvent,
 };
 pub use roi::{RoiSummary, RoiTracker, RoiWarnings};
 pub use run::{RunLimits, StopReason};

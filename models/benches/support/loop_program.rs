@@ -2,7 +2,9 @@
 //! criterion bench and the `model_mips` example.
 
 use models::TimingModel;
-use sim_core::{AccessKind, InstClass, MemAccess, Privilege, Retired, TimingSink, TrapEvent};
+use sim_core::{
+    AccessKind, InstClass, MemAccess, Operands, Privilege, Retired, TimingSink, TrapEvent,
+};
 
 /// Drives the model with the `loop` program for `iterations` loop trips,
 /// calling the sink the way the core does (events built on the fly, as in
@@ -18,12 +20,14 @@ pub fn run_loop(m: &mut TimingModel, iterations: u64) -> u64 {
             0,
             &Retired {
                 pc,
+                paddr: pc,
                 raw: 0,
                 len: 4,
                 class,
                 privilege: mode,
                 taken,
                 next_pc: if taken { pc.wrapping_sub(60) } else { pc + 4 },
+                operands: Operands::default(),
             },
         )
     };
