@@ -177,6 +177,16 @@ impl<T: Copy> Producer<T> {
         if self.free() == 0 {
             return Err(Full);
         }
+        self.push_reserved(value);
+        Ok(())
+    }
+
+    /// Appends `value` and publishes it without looking at the consumer's
+    /// head: for a caller that saw room with [`Self::free`] and counts
+    /// what it pushed since (only the producer fills slots, so the room it
+    /// saw cannot shrink). Pushing past that room overwrites entries the
+    /// consumer has not taken, but never writes outside the ring.
+    pub fn push_reserved(&mut self, value: T) {
         let slot = (self.next % ENTRIES) as usize;
         // SAFETY: slot < ENTRIES, inside the ring (see `Buffer::at`); the
         // consumer does not read it before the tail store below.
@@ -184,7 +194,6 @@ impl<T: Copy> Producer<T> {
         self.next = self.next.wrapping_add(1);
         // SAFETY: as for `head`.
         unsafe { &*self.tail }.store(self.next, Ordering::Release);
-        Ok(())
     }
 
     /// Entries pushed and not yet taken (as far as the consumer says).
@@ -211,6 +220,14 @@ impl<T: Copy> Consumer<T> {
         if self.ready() == 0 {
             return None;
         }
+        Some(self.pop_ready())
+    }
+
+    /// Takes the oldest entry without looking at the producer's tail: for
+    /// a caller that saw entries with [`Self::ready`] and counts what it
+    /// took since (only the consumer takes, so they stay there). Taking
+    /// more reads stale slots, but never outside the ring.
+    pub fn pop_ready(&mut self) -> T {
         let slot = (self.next % ENTRIES) as usize;
         // SAFETY: slot < ENTRIES, inside the ring; the producer published
         // it (Acquire in `ready`) and does not reuse it before our head store.
@@ -218,7 +235,7 @@ impl<T: Copy> Consumer<T> {
         self.next = self.next.wrapping_add(1);
         // SAFETY: as for `tail`.
         unsafe { &*self.head }.store(self.next, Ordering::Release);
-        Some(value)
+        value
     }
 }
 

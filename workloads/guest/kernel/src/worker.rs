@@ -19,7 +19,7 @@ use crate::hart_queues;
 use crate::kprintln;
 use crate::lock::SpinLock;
 use crate::objects::OBJECTS;
-use crate::process::Process;
+use crate::process::Placed;
 use crate::process_shared;
 use crate::scheduler::{Scheduler, MAX_PROCESSES};
 use core::future::Future;
@@ -95,7 +95,7 @@ pub async fn worker(pid: usize) {
 /// ring, polls every ready one (the queue unlocked meanwhile: workers
 /// take only their process's lock), then makes Ready the processes whose
 /// UINTR_WAIT is over.
-pub fn run_kernel_tasks(queue: &SpinLock<Scheduler<Process>>, executor: &mut Executor) {
+pub fn run_kernel_tasks(queue: &SpinLock<Scheduler<Placed>>, executor: &mut Executor) {
     let mut pids = [None; MAX_PROCESSES];
     let mut n = 0;
     queue.lock().for_each(|process| {
