@@ -363,3 +363,29 @@ fn staged_calls_can_run_directly() {
     calls.borrow_mut().reap();
     assert_eq!(ring.as_mut().poll(&mut cx), Poll::Ready(1009));
 }
+
+/// A call dropped while staged in the ring leaves it; the calls staged
+/// after it keep their order and reach the kernel in one publication.
+#[test]
+fn a_dropped_staged_call_leaves_the_others_in_order() {
+    let host = HostBuffer::new();
+    let buffer = host.buffer();
+    let mut kernel = Kernel::new(&buffer);
+    let calls = Rc::new(RefCell::new(RingCalls::new(&buffer)));
+    let waker = std::task::Waker::noop();
+    let mut cx = Context::from_waker(waker);
+    let mut futures: Vec<_> = (0..4)
+        .map(|i| Box::pin(RingCall::new(calls.clone(), 7, [i, 0, 0, 0, 0, 0])))
+        .collect();
+    for f in &mut futures {
+        assert_eq!(f.as_mut().poll(&mut cx), Poll::Pending);
+    }
+    assert_eq!(kernel.requests.ready(), 0, "staged, not published");
+    drop(futures.remove(1));
+    assert_eq!(calls.borrow().staged(), 3);
+    assert_eq!(calls.borrow_mut().submit_staged(), 3);
+    let args: Vec<u64> = core::iter::from_fn(|| kernel.requests.pop())
+        .map(|r| r.args[0])
+        .collect();
+    assert_eq!(args, [0, 2, 3]);
+}

@@ -94,6 +94,14 @@ pub struct Syscalls {
 }
 
 impl Syscalls {
+    /// Room for `calls` calls in flight without allocating (before a
+    /// measurement).
+    pub fn reserve(&self, calls: usize) {
+        if let Some(ring) = &self.ring {
+            ring.borrow_mut().reserve(calls);
+        }
+    }
+
     /// Syscall `nr(args)`; the future resolves to its result (negative
     /// = -errno).
     pub fn call(&self, nr: usize, args: [usize; 6]) -> SyscallFuture {
