@@ -16,7 +16,6 @@
 
 use abi::ring::{Buffer, Completion, Consumer, Producer, Request};
 use alloc::collections::VecDeque;
-use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 use core::future::Future;
@@ -222,6 +221,8 @@ impl RingCalls {
     }
 
     /// A call's future was dropped before its result was taken.
+    #[cold]
+    #[inline(never)]
     fn abandon(&mut self, slot: u32) {
         let index = slot as usize;
         let ours = |r: &Request| r.user_data == u64::from(slot);
@@ -250,8 +251,8 @@ impl RingCalls {
 
 /// The future of one ring syscall: stages its request on the first poll,
 /// resolves to the syscall's result (negative = -errno).
-pub struct RingCall {
-    calls: Rc<RefCell<RingCalls>>,
+pub struct RingCall<'a> {
+    calls: &'a RefCell<RingCalls>,
     state: CallState,
 }
 
@@ -264,8 +265,8 @@ enum CallState {
     Finished,
 }
 
-impl RingCall {
-    pub fn new(calls: Rc<RefCell<RingCalls>>, nr: usize, args: [usize; 6]) -> Self {
+impl<'a> RingCall<'a> {
+    pub fn new(calls: &'a RefCell<RingCalls>, nr: usize, args: [usize; 6]) -> Self {
         Self {
             calls,
             state: CallState::New(nr, args),
@@ -284,7 +285,7 @@ impl RingCall {
     }
 }
 
-impl Future for RingCall {
+impl Future for RingCall<'_> {
     type Output = i64;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<i64> {
@@ -303,7 +304,7 @@ impl Future for RingCall {
     }
 }
 
-impl Drop for RingCall {
+impl Drop for RingCall<'_> {
     fn drop(&mut self) {
         if let CallState::Waiting(slot) = self.state {
             self.calls.borrow_mut().abandon(slot);
