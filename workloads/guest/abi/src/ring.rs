@@ -144,7 +144,13 @@ pub struct Producer<T> {
     head: *const AtomicU32,
     /// Published by us.
     tail: *const AtomicU32,
+    /// Our tail as published.
     next: u32,
+    /// Entries written after `next` and not published yet ([`Self::stage`]).
+    staged: u32,
+    /// Free slots after the staged ones as of the consumer's head last
+    /// read (a lower bound: the consumer only frees slots).
+    room: u32,
     _slot: PhantomData<T>,
 }
 
@@ -165,31 +171,111 @@ unsafe impl<T: Copy> Send for Producer<T> {}
 unsafe impl<T: Copy> Send for Consumer<T> {}
 
 impl<T: Copy> Producer<T> {
-    /// Free slots (0 if the consumer's published head is nonsense).
+    /// Free slots (0 if the consumer's published head is nonsense), not
+    /// counting the staged entries.
     pub fn free(&self) -> u32 {
         // SAFETY: `head` is valid for the end's lifetime (see `Buffer::at`).
         let head = unsafe { &*self.head }.load(Ordering::Acquire);
-        ENTRIES.saturating_sub(self.next.wrapping_sub(head))
+        ENTRIES
+            .saturating_sub(self.next.wrapping_sub(head))
+            .saturating_sub(self.staged)
     }
 
-    /// Appends `value` and publishes it.
+    fn write(&mut self, index: u32, value: T) {
+        let slot = (index % ENTRIES) as usize;
+        // SAFETY: slot < ENTRIES, inside the ring (see `Buffer::at`); the
+        // consumer does not read it before a tail store covers it.
+        unsafe { self.slots.add(slot).write_volatile(value) };
+    }
+
+    fn read(&self, index: u32) -> T {
+        // SAFETY: as in `write`; a slot we wrote and have not published.
+        unsafe { self.slots.add((index % ENTRIES) as usize).read_volatile() }
+    }
+
+    /// Appends `value` and publishes it (with everything staged before).
     pub fn push(&mut self, value: T) -> Result<(), Full> {
         if self.free() == 0 {
             return Err(Full);
         }
-        let slot = (self.next % ENTRIES) as usize;
-        // SAFETY: slot < ENTRIES, inside the ring (see `Buffer::at`); the
-        // consumer does not read it before the tail store below.
-        unsafe { self.slots.add(slot).write_volatile(value) };
-        self.next = self.next.wrapping_add(1);
-        // SAFETY: as for `head`.
-        unsafe { &*self.tail }.store(self.next, Ordering::Release);
+        self.push_reserved(value);
         Ok(())
     }
 
-    /// Entries pushed and not yet taken (as far as the consumer says).
+    /// Appends `value` and publishes it (with everything staged before)
+    /// without looking at the consumer's head: for a caller that saw room
+    /// with [`Self::free`] and counts what it pushed since (only the
+    /// producer fills slots, so the room it saw cannot shrink). Pushing
+    /// past that room overwrites entries the consumer has not taken, but
+    /// never writes outside the ring.
+    pub fn push_reserved(&mut self, value: T) {
+        self.write(self.next.wrapping_add(self.staged), value);
+        self.staged += 1;
+        self.room = self.room.saturating_sub(1);
+        self.publish();
+    }
+
+    /// Writes `value` into the next free slot without publishing it: the
+    /// consumer sees it only after [`Self::publish`]. Looks at the
+    /// consumer's head only when the room seen last is used up.
+    pub fn stage(&mut self, value: T) -> Result<(), Full> {
+        if self.room == 0 {
+            self.room = self.free();
+            if self.room == 0 {
+                return Err(Full);
+            }
+        }
+        self.room -= 1;
+        self.write(self.next.wrapping_add(self.staged), value);
+        self.staged += 1;
+        Ok(())
+    }
+
+    /// Entries staged and not published.
+    pub fn staged(&self) -> u32 {
+        self.staged
+    }
+
+    /// Staged entry `i` (0 = the oldest), if there is one.
+    pub fn staged_entry(&self, i: u32) -> Option<T> {
+        (i < self.staged).then(|| self.read(self.next.wrapping_add(i)))
+    }
+
+    /// Takes staged entry `i` back; the later ones move up, keeping
+    /// their order.
+    pub fn unstage(&mut self, i: u32) {
+        if i >= self.staged {
+            return;
+        }
+        for j in i + 1..self.staged {
+            let value = self.read(self.next.wrapping_add(j));
+            self.write(self.next.wrapping_add(j - 1), value);
+        }
+        self.staged -= 1;
+        self.room += 1;
+    }
+
+    /// Takes every staged entry back.
+    pub fn unstage_all(&mut self) {
+        self.room += self.staged;
+        self.staged = 0;
+    }
+
+    /// Publishes the staged entries with one tail store; returns how many.
+    pub fn publish(&mut self) -> u32 {
+        let published = self.staged;
+        self.next = self.next.wrapping_add(published);
+        self.staged = 0;
+        // SAFETY: as for `head` in `free`.
+        unsafe { &*self.tail }.store(self.next, Ordering::Release);
+        published
+    }
+
+    /// Entries published and not yet taken (as far as the consumer says).
     pub fn in_flight(&self) -> u32 {
-        ENTRIES - self.free()
+        // SAFETY: as in `free`.
+        let head = unsafe { &*self.head }.load(Ordering::Acquire);
+        self.next.wrapping_sub(head).min(ENTRIES)
     }
 }
 
@@ -211,6 +297,14 @@ impl<T: Copy> Consumer<T> {
         if self.ready() == 0 {
             return None;
         }
+        Some(self.pop_ready())
+    }
+
+    /// Takes the oldest entry without looking at the producer's tail: for
+    /// a caller that saw entries with [`Self::ready`] and counts what it
+    /// took since (only the consumer takes, so they stay there). Taking
+    /// more reads stale slots, but never outside the ring.
+    pub fn pop_ready(&mut self) -> T {
         let slot = (self.next % ENTRIES) as usize;
         // SAFETY: slot < ENTRIES, inside the ring; the producer published
         // it (Acquire in `ready`) and does not reuse it before our head store.
@@ -218,7 +312,7 @@ impl<T: Copy> Consumer<T> {
         self.next = self.next.wrapping_add(1);
         // SAFETY: as for `tail`.
         unsafe { &*self.head }.store(self.next, Ordering::Release);
-        Some(value)
+        value
     }
 }
 
@@ -263,6 +357,8 @@ impl Buffer {
             head,
             tail,
             next: tail.load(Ordering::Acquire),
+            staged: 0,
+            room: 0,
             _slot: PhantomData,
         }
     }

@@ -40,6 +40,32 @@ fn base() -> usize {
     core::ptr::addr_of_mut!(POOL) as usize
 }
 
+/// Zeroes the page at `frame` (page-aligned, the pool's and nobody
+/// else's), 64 bytes a turn: a third of the instructions of a byte-count
+/// `memset` loop that stores a word a turn.
+fn zero_page(frame: usize) {
+    // SAFETY: writes exactly the PAGE_SIZE bytes of the frame, which the
+    // caller owns; 8-byte aligned stores.
+    unsafe {
+        core::arch::asm!(
+            "1:",
+            "sd zero, 0({p})",
+            "sd zero, 8({p})",
+            "sd zero, 16({p})",
+            "sd zero, 24({p})",
+            "sd zero, 32({p})",
+            "sd zero, 40({p})",
+            "sd zero, 48({p})",
+            "sd zero, 56({p})",
+            "addi {p}, {p}, 64",
+            "bne {p}, {end}, 1b",
+            p = inout(reg) frame => _,
+            end = in(reg) frame + PAGE_SIZE,
+            options(nostack),
+        );
+    }
+}
+
 impl FramePool {
     /// An untouched pool (const, so [`FRAMES`] is a zeroed static).
     const fn new() -> Self {
@@ -60,8 +86,7 @@ impl FramePool {
         } else {
             return Err(OutOfFrames);
         };
-        // SAFETY: the frame belongs to the pool and to nobody else now.
-        unsafe { core::ptr::write_bytes(frame as *mut u8, 0, PAGE_SIZE) };
+        zero_page(frame);
         Ok(frame)
     }
 

@@ -25,7 +25,7 @@ use crate::clock::Clock;
 use crate::executor::Executor;
 use crate::lock::SpinLock;
 use crate::objects::{self, OBJECTS};
-use crate::process::{Event, Outcome, Process};
+use crate::process::{Event, Outcome, Placed};
 use crate::scheduler::Scheduler;
 use crate::smp::{self, HartMask, ServiceContext, SmpError, MAX_HARTS};
 use crate::{kprintln, sbi, timer, trap, uintr, worker};
@@ -37,7 +37,7 @@ pub const TIME_SLICE_NS: u64 = 5_000_000;
 const WAIT_POLL_NS: u64 = 20_000;
 
 /// The run queue of each hart.
-pub static QUEUES: [SpinLock<Scheduler<Process>>; MAX_HARTS] =
+pub static QUEUES: [SpinLock<Scheduler<Placed>>; MAX_HARTS] =
     [const { SpinLock::new(Scheduler::new()) }; MAX_HARTS];
 
 /// Harts whose dispatched queue ran empty, and those where a process failed.
@@ -82,11 +82,11 @@ pub fn dispatch() -> HartMask {
 }
 
 /// Frees the processes of a queue that will never run.
-fn discard(queue: &mut Scheduler<Process>) {
+fn discard(queue: &mut Scheduler<Placed>) {
     for slot in 0..crate::scheduler::MAX_PROCESSES {
         if let Some(process) = queue.remove(slot) {
             kprintln!("process {} dropped", process.pid);
-            process.destroy();
+            process.into_inner().destroy();
         }
     }
 }
@@ -133,7 +133,7 @@ fn run_queue(hart: usize) -> bool {
 /// wake-up or an IPI. The queue is locked only between runs: a running
 /// process is taken out of it, so other harts can reach the queue
 /// meanwhile.
-fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
+fn schedule(queue: &SpinLock<Scheduler<Placed>>, clock: &Clock) -> bool {
     let slice = clock.ns_to_ticks(TIME_SLICE_NS);
     let wait_poll = clock.ns_to_ticks(WAIT_POLL_NS);
     let mut all_passed = true;
@@ -215,9 +215,9 @@ fn schedule(queue: &SpinLock<Scheduler<Process>>, clock: &Clock) -> bool {
 
 /// Returns a process that ran to its reserved slot.
 fn put_back(
-    queue: &SpinLock<Scheduler<Process>>,
+    queue: &SpinLock<Scheduler<Placed>>,
     slot: usize,
-    process: Process,
+    process: Placed,
     sleep_until: Option<u64>,
 ) {
     if let Err(process) = queue.lock().put_back(slot, process, sleep_until) {
@@ -226,7 +226,7 @@ fn put_back(
 }
 
 /// Only this hart touches a Running slot: a kernel bug if it moved.
-fn lost(slot: usize, process: &Process) -> ! {
+fn lost(slot: usize, process: &Placed) -> ! {
     kprintln!(
         "kernel: run queue slot {slot} of process {} lost",
         process.pid
@@ -236,7 +236,7 @@ fn lost(slot: usize, process: &Process) -> ! {
 
 /// Ends the processes of this hart chosen to break a deadlock (every
 /// process on every hart was blocked); returns whether there were none.
-fn end_doomed(queue: &SpinLock<Scheduler<Process>>, hart: usize, executor: &mut Executor) -> bool {
+fn end_doomed(queue: &SpinLock<Scheduler<Placed>>, hart: usize, executor: &mut Executor) -> bool {
     let doomed = objects::take_doomed(hart);
     if doomed == 0 {
         return true;
@@ -257,12 +257,12 @@ fn end_doomed(queue: &SpinLock<Scheduler<Process>>, hart: usize, executor: &mut 
 /// killed by the kernel, already reported), cancels its worker and frees
 /// what it held (waking whoever that unblocks, so their reports come
 /// after this one). Returns whether it exited with 0.
-fn end(process: Process, outcome: Option<Outcome>, executor: &mut Executor) -> bool {
+fn end(process: Placed, outcome: Option<Outcome>, executor: &mut Executor) -> bool {
     let passed = report(process.pid, outcome);
     if let Some(task) = process.local_worker() {
         executor.cancel(task);
     }
-    process.destroy();
+    process.into_inner().destroy();
     passed
 }
 

@@ -73,7 +73,7 @@ mod user_programs {
 use frames::FRAMES;
 use objects::OBJECTS;
 use page_table::AddressSpace;
-use process::Process;
+use process::{Placed, Process};
 
 /// Hart 0's kernel, entered from [`entry`] with a zeroed `.bss`.
 fn kmain(hart: usize, fdt: usize) -> ! {
@@ -150,10 +150,14 @@ fn load(pid: usize, entry: &str, bootargs: &str) -> bool {
     let loaded = Process::load(pid, image, bootargs, &mut FRAMES.lock());
     match loaded {
         Ok(process) => {
-            let added = hart_queues::QUEUES[hart].lock().add(process);
-            if let Err((_, process)) = added {
+            let Some(placed) = Placed::new(process) else {
+                kprintln!("process {pid} ({name}): no cell for it");
+                return false;
+            };
+            let added = hart_queues::QUEUES[hart].lock().add(placed);
+            if let Err((_, placed)) = added {
                 kprintln!("process {pid} ({name}): too many processes");
-                process.destroy();
+                placed.into_inner().destroy();
                 return false;
             }
             true

@@ -14,11 +14,14 @@ use crate::lock::SpinLock;
 use crate::memory_syscalls::MmapArea;
 use crate::objects::{self, Objects};
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
-use crate::process_shared::{self, NotifyTarget, Resources, Shared};
+use crate::process_shared::{self, NotifyTarget, Resources, Shared, MAX_PIDS};
 use crate::smp;
 use crate::syscall::{self, Action};
 use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
 use crate::user_memory::write_user;
+use core::cell::UnsafeCell;
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 /// Lowest address a process may map (page 0 stays unmapped: null pointers fault).
 const USER_BASE: usize = PAGE_SIZE;
@@ -181,7 +184,7 @@ impl Process {
             if !core::mem::take(&mut self.restart) {
                 self.asyncs
                     .deliver_upcall(self.pid, &mut self.frame, &self.fp);
-                self.fp.restore();
+                self.fp.load_for(self.pid);
                 let trap = trap::run_user(&mut self.frame);
                 self.fp.save_if_dirty();
                 if trap.interrupt {
@@ -213,7 +216,10 @@ impl Process {
                 Action::Exit(code) => return Event::Ended(Outcome::Exited(code)),
                 Action::ProcessCall => {
                     let frame = (&mut self.frame, &mut self.fp);
-                    if self.asyncs.call(&mut ctx, ring, notify, frame) == Outcall::Wait {
+                    let outcall = self.asyncs.call(&mut ctx, ring, notify, frame);
+                    // It may have put back an upcall's saved registers.
+                    crate::fpu::forget(self.pid);
+                    if outcall == Outcall::Wait {
                         return Event::Waiting;
                     }
                 }
@@ -260,6 +266,85 @@ impl Process {
         let guard = self.shared.lock();
         let ring = guard.as_ref()?.ring.as_ref()?;
         ring.worker.filter(|_| ring.worker_hart.is_none())
+    }
+}
+
+/// A process in the static cell of its pid (pids are never reused in a
+/// boot, so each cell holds at most one process ever at a time): the run
+/// queues move this pointer-sized handle around instead of the process,
+/// whose registers, FP state and UINTR state make it large.
+pub struct Placed(&'static mut Process);
+
+struct Cell {
+    used: AtomicBool,
+    process: UnsafeCell<MaybeUninit<Process>>,
+}
+
+// SAFETY: a cell's process is reached only through the one `Placed` that
+// claimed it (`used`), which is handed from hart to hart like the process
+// itself.
+unsafe impl Sync for Cell {}
+
+static CELLS: [Cell; MAX_PIDS] = [const {
+    Cell {
+        used: AtomicBool::new(false),
+        process: UnsafeCell::new(MaybeUninit::uninit()),
+    }
+}; MAX_PIDS];
+
+impl Placed {
+    /// Moves `process` into its pid's cell; None (the process destroyed)
+    /// if the pid is outside the table or its cell is taken.
+    pub fn new(process: Process) -> Option<Placed> {
+        let Some(cell) = CELLS
+            .get(process.pid)
+            .filter(|c| !c.used.swap(true, Ordering::Acquire))
+        else {
+            process.destroy();
+            return None;
+        };
+        // SAFETY: `used` was false, so no `Placed` refers to the cell and
+        // this is now the only reference to it.
+        let slot = unsafe { &mut *cell.process.get() };
+        Some(Placed(slot.write(process)))
+    }
+
+    /// Moves the process out and frees the cell.
+    pub fn into_inner(self) -> Process {
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: the cell holds an initialized process that nothing else
+        // refers to; the cell is marked free only after the read, and the
+        // reference is not used again (`ManuallyDrop`).
+        let process = unsafe { core::ptr::read(&*this.0) };
+        if let Some(cell) = CELLS.get(process.pid) {
+            cell.used.store(false, Ordering::Release);
+        }
+        process
+    }
+}
+
+impl Drop for Placed {
+    fn drop(&mut self) {
+        let pid = self.0.pid;
+        // SAFETY: the cell holds an initialized process only this handle
+        // refers to; it is dropped once and the cell then freed.
+        unsafe { core::ptr::drop_in_place(&mut *self.0) };
+        if let Some(cell) = CELLS.get(pid) {
+            cell.used.store(false, Ordering::Release);
+        }
+    }
+}
+
+impl core::ops::Deref for Placed {
+    type Target = Process;
+    fn deref(&self) -> &Process {
+        self.0
+    }
+}
+
+impl core::ops::DerefMut for Placed {
+    fn deref_mut(&mut self) -> &mut Process {
+        self.0
     }
 }
 

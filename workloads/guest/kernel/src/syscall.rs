@@ -137,7 +137,65 @@ pub fn handle_request(ctx: &mut Context<'_>, request: &abi::ring::Request) -> i6
 /// that complete at once are allowed; exit, yield, sleep, the IPC calls
 /// that wait for a partner and the calls on the process's async/UINTR
 /// state give -EINVAL there, a pipe call that would block -EAGAIN.
+///
+/// A flat table: the calls that need nothing but registers are answered
+/// here, every other one by a handler of its own (kept out of line, so
+/// this function's frame stays small and the cheap calls pay for no
+/// register saves of the expensive ones).
 pub fn dispatch(ctx: &mut Context<'_>, nr: usize, args: [usize; 6], source: Source) -> Action {
+    let result = match nr {
+        SYS_GETPID => ctx.pid as isize,
+        SYS_CLOCK_GETTIME => {
+            // Nanoseconds fit isize for ~292 years of uptime; saturate after.
+            isize::try_from(ctx.clock.ticks_to_ns(timer::now())).unwrap_or(isize::MAX)
+        }
+        SYS_SCHED_YIELD | SYS_NANOSLEEP | SYS_EXIT if source == Source::Ring => -EINVAL,
+        SYS_SCHED_YIELD => return Action::Yield,
+        SYS_NANOSLEEP => return sleep(ctx, args[0]),
+        SYS_EXIT => return Action::Exit(args[0] as i32),
+        abi::nr::MMAP | abi::nr::MUNMAP | abi::nr::SIMCTL_MAP => memory_call(ctx, nr, args),
+        abi::nr::ASYNC_SETUP..=abi::nr::UPCALL_RETURN
+        | abi::nr::UINTR_REGISTER_RECEIVER..=abi::nr::UINTR_WAIT
+        | abi::nr::CHANNEL_FIRST..=abi::nr::CHANNEL_LAST => match source {
+            Source::Ecall => return Action::ProcessCall,
+            Source::Ring => -EINVAL,
+        },
+        _ => return object_call(ctx, nr, args, source),
+    };
+    Action::Return(result)
+}
+
+/// nanosleep(ns): the deadline in ticks, or -EINVAL for a negative time.
+fn sleep(ctx: &Context<'_>, ns: usize) -> Action {
+    match u64::try_from(ns as isize) {
+        Ok(ns) => Action::SleepUntil(timer::now().saturating_add(ctx.clock.ns_to_ticks(ns))),
+        Err(_) => Action::Return(-EINVAL),
+    }
+}
+
+/// mmap, munmap and simctl_map (they take the frame pool's lock).
+#[inline(never)]
+fn memory_call(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> isize {
+    let memory = &mut ctx.memory;
+    match nr {
+        abi::nr::MMAP => memory_syscalls::mmap(
+            memory.space,
+            memory.mmap,
+            &mut FRAMES.lock(),
+            a[0],
+            a[1],
+            a[2],
+            a[3],
+        ),
+        abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, &mut FRAMES.lock(), a[0], a[1]),
+        _ => memory_syscalls::simctl_map(memory.space, &mut FRAMES.lock()),
+    }
+}
+
+/// The calls on fds and the shared objects (files, console, pipes, IPC),
+/// and -ENOSYS for an unknown number.
+#[inline(never)]
+fn object_call(ctx: &mut Context<'_>, nr: usize, args: [usize; 6], source: Source) -> Action {
     if source == Source::Ring && waits_for_partner(nr) {
         return Action::Return(-EINVAL);
     }
@@ -147,11 +205,7 @@ pub fn dispatch(ctx: &mut Context<'_>, nr: usize, args: [usize; 6], source: Sour
             Progress::Block(_) => Action::Block,
         };
     }
-    let action = serve(ctx, nr, args);
-    match (source, action) {
-        (Source::Ring, Action::Return(_)) | (Source::Ecall, _) => action,
-        (Source::Ring, _) => Action::Return(-EINVAL),
-    }
+    Action::Return(serve(ctx, nr, args))
 }
 
 /// The IPC calls that always wait for a partner at least once.
@@ -197,11 +251,11 @@ fn blocking_call(
     }))
 }
 
-fn serve(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> Action {
-    let memory = &mut ctx.memory;
-    let space = &*memory.space;
+/// The fd and object calls that never block; -ENOSYS for the rest.
+fn serve(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> isize {
+    let space = &*ctx.memory.space;
     let (table, objects, pid) = (&mut *ctx.files, ctx.objects, ctx.pid);
-    let result = match nr {
+    match nr {
         SYS_WRITE if a[0] == STDOUT || a[0] == STDERR => write_console(space, a[1], a[2]),
         SYS_WRITE => with_files(objects, table, pid, |f| {
             file_syscalls::write(space, f, a[0], a[1], a[2])
@@ -230,37 +284,8 @@ fn serve(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> Action {
         abi::nr::IPC_REPLY => with_files(objects, table, pid, |f| {
             ipc_syscalls::reply(space, f, pid, (a[0], a[1]))
         }),
-        SYS_GETPID => ctx.pid as isize,
-        SYS_CLOCK_GETTIME => {
-            // Nanoseconds fit isize for ~292 years of uptime; saturate after.
-            isize::try_from(ctx.clock.ticks_to_ns(timer::now())).unwrap_or(isize::MAX)
-        }
-        SYS_SCHED_YIELD => return Action::Yield,
-        SYS_NANOSLEEP => match u64::try_from(a[0] as isize) {
-            Ok(ns) => {
-                let deadline = timer::now().saturating_add(ctx.clock.ns_to_ticks(ns));
-                return Action::SleepUntil(deadline);
-            }
-            Err(_) => -EINVAL,
-        },
-        SYS_EXIT => return Action::Exit(a[0] as i32),
-        abi::nr::MMAP => memory_syscalls::mmap(
-            memory.space,
-            memory.mmap,
-            &mut FRAMES.lock(),
-            a[0],
-            a[1],
-            a[2],
-            a[3],
-        ),
-        abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, &mut FRAMES.lock(), a[0], a[1]),
-        abi::nr::SIMCTL_MAP => memory_syscalls::simctl_map(memory.space, &mut FRAMES.lock()),
-        abi::nr::ASYNC_SETUP..=abi::nr::UPCALL_RETURN
-        | abi::nr::UINTR_REGISTER_RECEIVER..=abi::nr::UINTR_WAIT
-        | abi::nr::CHANNEL_FIRST..=abi::nr::CHANNEL_LAST => return Action::ProcessCall,
         _ => -ENOSYS,
-    };
-    Action::Return(result)
+    }
 }
 
 /// Runs a call of process `pid` that never blocks with its fd `table`

@@ -19,7 +19,7 @@ use crate::hart_queues;
 use crate::kprintln;
 use crate::lock::SpinLock;
 use crate::objects::OBJECTS;
-use crate::process::Process;
+use crate::process::Placed;
 use crate::process_shared;
 use crate::scheduler::{Scheduler, MAX_PROCESSES};
 use core::future::Future;
@@ -95,14 +95,16 @@ pub async fn worker(pid: usize) {
 /// ring, polls every ready one (the queue unlocked meanwhile: workers
 /// take only their process's lock), then makes Ready the processes whose
 /// UINTR_WAIT is over.
-pub fn run_kernel_tasks(queue: &SpinLock<Scheduler<Process>>, executor: &mut Executor) {
-    let mut pids = [None; MAX_PROCESSES];
+pub fn run_kernel_tasks(queue: &SpinLock<Scheduler<Placed>>, executor: &mut Executor) {
+    let mut pids = [0; MAX_PROCESSES];
     let mut n = 0;
     queue.lock().for_each(|process| {
-        pids[n] = Some(process.pid);
-        n += 1;
+        if let Some(slot) = pids.get_mut(n) {
+            *slot = process.pid;
+            n += 1;
+        }
     });
-    for pid in pids.into_iter().flatten() {
+    for &pid in &pids[..n] {
         let task = with_ring(pid, |ring| {
             let local = ring.worker_hart.is_none();
             if ring.mode == abi::ring::Mode::Wake && local && ring.worker.is_none() {

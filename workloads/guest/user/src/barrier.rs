@@ -8,87 +8,101 @@
 
 use alloc::rc::Rc;
 use alloc::vec::Vec;
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 
 struct State {
     parties: usize,
-    arrived: usize,
+    arrived: Cell<usize>,
     /// Rounds the barrier has opened.
-    generation: u64,
-    waiting: Vec<Waker>,
+    generation: Cell<u64>,
+    /// The wakers of the parties that arrived this round (the vector
+    /// keeps its capacity from round to round).
+    waiting: RefCell<Vec<Waker>>,
 }
 
 /// A reusable barrier for `parties` tasks (clone it into each).
 #[derive(Clone)]
 pub struct Barrier {
-    state: Rc<RefCell<State>>,
+    state: Rc<State>,
 }
 
 impl Barrier {
     /// A barrier for `parties` tasks (at least 1).
     pub fn new(parties: usize) -> Self {
+        let parties = parties.max(1);
         Self {
-            state: Rc::new(RefCell::new(State {
-                parties: parties.max(1),
-                arrived: 0,
-                generation: 0,
-                waiting: Vec::new(),
-            })),
+            state: Rc::new(State {
+                parties,
+                arrived: Cell::new(0),
+                generation: Cell::new(0),
+                waiting: RefCell::new(Vec::with_capacity(parties)),
+            }),
         }
     }
 
     /// Resolves once all parties have called `wait` for this round.
-    pub fn wait(&self) -> Wait {
+    pub fn wait(&self) -> Wait<'_> {
         Wait {
-            barrier: self.clone(),
+            state: &self.state,
             generation: None,
+            index: 0,
         }
     }
 
     /// Times the barrier opened (completed rounds).
     pub fn generation(&self) -> u64 {
-        self.state.borrow().generation
+        self.state.generation.get()
     }
 }
 
 /// The future of [`Barrier::wait`].
-pub struct Wait {
-    barrier: Barrier,
+pub struct Wait<'a> {
+    state: &'a State,
     /// The generation this wait arrived in, once it has.
     generation: Option<u64>,
+    /// Where its waker is in `waiting`.
+    index: usize,
 }
 
-impl Future for Wait {
+impl Future for Wait<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let mut state = this.barrier.state.borrow_mut();
+        let state = this.state;
         match this.generation {
-            Some(generation) if state.generation != generation => Poll::Ready(()),
+            Some(generation) if state.generation.get() != generation => Poll::Ready(()),
+            // Polled before the barrier opened: keep the newest waker.
             Some(_) => {
-                state.waiting.push(cx.waker().clone());
+                if let Some(waker) = state.waiting.borrow_mut().get_mut(this.index) {
+                    if !waker.will_wake(cx.waker()) {
+                        waker.clone_from(cx.waker());
+                    }
+                }
                 Poll::Pending
             }
             None => {
-                state.arrived += 1;
-                this.generation = Some(state.generation);
-                if state.arrived == state.parties {
+                let arrived = state.arrived.get() + 1;
+                this.generation = Some(state.generation.get());
+                if arrived == state.parties {
                     // The last one opens the barrier but waits for the
                     // next pass like the others, so every party starts
                     // the next round in the same pass (one batch).
-                    state.arrived = 0;
-                    state.generation += 1;
-                    for waker in state.waiting.drain(..) {
+                    state.arrived.set(0);
+                    state.generation.set(state.generation.get() + 1);
+                    for waker in state.waiting.borrow_mut().drain(..) {
                         waker.wake();
                     }
                     cx.waker().wake_by_ref();
                     return Poll::Pending;
                 }
-                state.waiting.push(cx.waker().clone());
+                state.arrived.set(arrived);
+                let mut waiting = state.waiting.borrow_mut();
+                this.index = waiting.len();
+                waiting.push(cx.waker().clone());
                 Poll::Pending
             }
         }

@@ -9,13 +9,11 @@
 //! `core` and `alloc`.
 
 use alloc::boxed::Box;
-use alloc::sync::Arc;
-use alloc::task::Wake;
 use alloc::vec::Vec;
 use core::future::Future;
 use core::pin::Pin;
-use core::sync::atomic::{AtomicBool, Ordering};
-use core::task::{Context, Waker};
+use core::sync::atomic::{AtomicU64, Ordering};
+use core::task::{Context, RawWaker, RawWakerVTable, Waker};
 
 /// What the executor asks of the syscall design between passes.
 pub trait Driver {
@@ -34,29 +32,44 @@ pub struct Stalled {
     pub tasks_left: usize,
 }
 
-/// The waker of one task: marks it ready. One per task, so waking is a
-/// store and a pass finds the ready tasks in id order.
-struct TaskWaker {
-    ready: AtomicBool,
+/// What a task's waker sets: its bit in a word of the ready set. Made
+/// once per task and never freed (a few bytes per spawn), so a waker is
+/// a plain pointer: cloning or dropping one costs nothing, waking is one
+/// atomic OR, and a waker that outlives its executor stays harmless.
+struct WakeTarget {
+    word: &'static AtomicU64,
+    bit: u64,
 }
 
-impl Wake for TaskWaker {
-    fn wake(self: Arc<Self>) {
-        self.ready.store(true, Ordering::Release);
-    }
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, wake, wake, drop_waker);
 
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.ready.store(true, Ordering::Release);
-    }
+fn clone_waker(target: *const ()) -> RawWaker {
+    RawWaker::new(target, &VTABLE)
 }
+
+fn wake(target: *const ()) {
+    // SAFETY: every waker's pointer is a leaked `WakeTarget` (`spawn`).
+    let target = unsafe { &*(target as *const WakeTarget) };
+    target.word.fetch_or(target.bit, Ordering::Relaxed);
+}
+
+fn drop_waker(_: *const ()) {}
 
 type Task = Pin<Box<dyn Future<Output = ()>>>;
 
-/// Tasks and their wakers.
+/// Tasks and their wakers. The ready set is a bitmap (task `id` is bit
+/// `id % 64` of word `id / 64`), so a pass visits only the tasks that
+/// are ready, lowest id first, whatever the number of tasks.
+///
+/// A finished task's future is kept (and marked done) until the executor
+/// is dropped: freeing it in the pass would put the allocator's work
+/// (a walk of its free list per task) inside the measured rounds.
 pub struct Executor {
-    tasks: Vec<Option<Task>>,
-    flags: Vec<Arc<TaskWaker>>,
+    tasks: Vec<Task>,
+    done: Vec<bool>,
     wakers: Vec<Waker>,
+    /// Ready bits, 64 tasks a word (leaked, see [`WakeTarget`]).
+    ready: Vec<&'static AtomicU64>,
     live: usize,
     passes: u64,
 }
@@ -71,8 +84,9 @@ impl Executor {
     pub fn new() -> Self {
         Self {
             tasks: Vec::new(),
-            flags: Vec::new(),
+            done: Vec::new(),
             wakers: Vec::new(),
+            ready: Vec::new(),
             live: 0,
             passes: 0,
         }
@@ -82,18 +96,28 @@ impl Executor {
     /// spawn order, which is also the order a pass polls them in).
     pub fn spawn(&mut self, task: impl Future<Output = ()> + 'static) -> usize {
         let id = self.tasks.len();
-        let flag = Arc::new(TaskWaker {
-            ready: AtomicBool::new(true),
-        });
-        self.tasks.push(Some(Box::pin(task)));
-        self.wakers.push(Waker::from(flag.clone()));
-        self.flags.push(flag);
+        if id.is_multiple_of(64) {
+            self.ready.push(Box::leak(Box::new(AtomicU64::new(0))));
+        }
+        let target: &'static WakeTarget = Box::leak(Box::new(WakeTarget {
+            word: self.ready[id / 64],
+            bit: 1 << (id % 64),
+        }));
+        let raw = RawWaker::new(target as *const WakeTarget as *const (), &VTABLE);
+        // SAFETY: the vtable's functions fit `WakeTarget` pointers, which
+        // live forever; they only touch an atomic, so any thread may call
+        // them.
+        let waker = unsafe { Waker::from_raw(raw) };
+        waker.wake_by_ref();
+        self.tasks.push(Box::pin(task));
+        self.done.push(false);
+        self.wakers.push(waker);
         self.live += 1;
         id
     }
 
     fn any_ready(&self) -> bool {
-        self.flags.iter().any(|f| f.ready.load(Ordering::Acquire))
+        self.ready.iter().any(|w| w.load(Ordering::Relaxed) != 0)
     }
 
     /// Tasks not finished yet.
@@ -107,21 +131,38 @@ impl Executor {
     }
 
     /// Polls every ready task once, lowest id first; returns how many ran.
+    /// A task woken during the pass runs in it too if its id is above the
+    /// one being polled, else in the next pass.
     pub fn pass(&mut self) -> usize {
         self.passes += 1;
         let mut ran = 0;
-        for id in 0..self.tasks.len() {
-            if !self.flags[id].ready.swap(false, Ordering::AcqRel) {
-                continue;
-            }
-            let Some(task) = self.tasks[id].as_mut() else {
-                continue;
-            };
-            ran += 1;
-            let mut cx = Context::from_waker(&self.wakers[id]);
-            if task.as_mut().poll(&mut cx).is_ready() {
-                self.tasks[id] = None;
-                self.live -= 1;
+        for w in 0..self.ready.len() {
+            let word = self.ready[w];
+            // Bits of this word not visited yet in this pass.
+            let mut unvisited = u64::MAX;
+            loop {
+                let bits = word.load(Ordering::Relaxed) & unvisited;
+                if bits == 0 {
+                    break;
+                }
+                let lowest = bits & bits.wrapping_neg();
+                word.fetch_and(!lowest, Ordering::Relaxed);
+                // Clears `lowest` and every bit below it.
+                unvisited &= !(lowest | (lowest - 1));
+                let id = w * 64 + lowest.trailing_zeros() as usize;
+                let (Some(task), Some(waker), Some(done @ false)) = (
+                    self.tasks.get_mut(id),
+                    self.wakers.get(id),
+                    self.done.get_mut(id),
+                ) else {
+                    continue;
+                };
+                ran += 1;
+                let mut cx = Context::from_waker(waker);
+                if task.as_mut().poll(&mut cx).is_ready() {
+                    *done = true;
+                    self.live -= 1;
+                }
             }
         }
         ran

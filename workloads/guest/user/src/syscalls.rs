@@ -94,24 +94,32 @@ pub struct Syscalls {
 }
 
 impl Syscalls {
+    /// Room for `calls` calls in flight without allocating (before a
+    /// measurement).
+    pub fn reserve(&self, calls: usize) {
+        if let Some(ring) = &self.ring {
+            ring.borrow_mut().reserve(calls);
+        }
+    }
+
     /// Syscall `nr(args)`; the future resolves to its result (negative
     /// = -errno).
-    pub fn call(&self, nr: usize, args: [usize; 6]) -> SyscallFuture {
+    pub fn call(&self, nr: usize, args: [usize; 6]) -> SyscallFuture<'_> {
         match &self.ring {
             None => SyscallFuture::Sync(Some((nr, args))),
-            Some(ring) => SyscallFuture::Ring(RingCall::new(ring.clone(), nr, args)),
+            Some(ring) => SyscallFuture::Ring(RingCall::new(ring, nr, args)),
         }
     }
 }
 
 /// The future of [`Syscalls::call`].
-pub enum SyscallFuture {
+pub enum SyscallFuture<'a> {
     /// Made as an ecall on the first poll.
     Sync(Option<(usize, [usize; 6])>),
-    Ring(RingCall),
+    Ring(RingCall<'a>),
 }
 
-impl Future for SyscallFuture {
+impl Future for SyscallFuture<'_> {
     type Output = i64;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<i64> {
