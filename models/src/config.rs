@@ -29,7 +29,8 @@ const MAX_TLB_ENTRIES: u32 = 1 << 16;
 pub struct Preset {
     pub name: String,
     pub description: String,
-    /// Core clock, used only to convert cycles to time in reports.
+    /// Core clock: the machine's timer (mtime, the `time` CSR) advances
+    /// at timebase / clock per modeled cycle.
     pub clock_mhz: u64,
     /// Seed of the random replacement policy (runs stay deterministic).
     pub seed: u64,

@@ -135,7 +135,9 @@ impl TimingModel {
     }
 
     /// Zeroes every counter (a region of interest begins); caches, TLBs and
-    /// predictors keep their contents.
+    /// predictors keep their contents. The clock ([`TimingModel::cycles`])
+    /// restarts from 0 too, so not while a machine runs on it: its time
+    /// follows that clock.
     pub fn reset_stats(&mut self) {
         for h in &mut self.harts {
             h.c = HartCounters::default();
@@ -403,6 +405,10 @@ impl TimingSink for TimingModel {
 
     fn cycles(&self, hart: usize) -> Option<u64> {
         (hart < self.harts.len()).then(|| TimingModel::cycles(self, hart))
+    }
+
+    fn clock_hz(&self) -> Option<u64> {
+        Some(self.preset.clock_mhz * 1_000_000)
     }
 
     fn cycles_by_mode(&self, hart: usize) -> Option<[u64; 3]> {

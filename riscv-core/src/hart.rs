@@ -11,6 +11,7 @@ use crate::decode::decode;
 use crate::inst::{inst_len, DecodedInst};
 use crate::mmu::{AccessType, Mmu};
 use crate::privileged;
+use crate::sink_clock::SinkClock;
 use crate::trap::{Exception, ExceptionCause, InterruptCause, Trap};
 use sim_core::{
     AccessKind, HartCounters, MemAccess, Privilege, RegFile, Retired, TimingSink, TrapEvent,
@@ -53,6 +54,8 @@ pub struct Hart {
     pub misaligned: MisalignedPolicy,
     /// Current CLINT time as this hart sees it (set by the machine).
     pub mtime: u64,
+    /// The hart's view of a timing sink's clock, when the sink keeps time.
+    pub clock: SinkClock,
     /// Set by instructions that invalidate decoded blocks (fence.i,
     /// sfence.vma, satp/PMP writes); applied after the instruction.
     pub(crate) flush_blocks: bool,
@@ -86,6 +89,7 @@ impl Hart {
             waiting: false,
             misaligned: MisalignedPolicy::default(),
             mtime: 0,
+            clock: SinkClock::default(),
             flush_blocks: false,
             sync_request: false,
             counters_written: false,
@@ -131,7 +135,8 @@ impl Hart {
 
     /// Runs decoded blocks, chained, until `budget` instructions have
     /// retired or something the machine must look at happens: a trap, WFI,
-    /// or an instruction that may have changed interrupt state.
+    /// an instruction that may have changed interrupt state, or (with a
+    /// sink that keeps time) the sink's clock reaching `clock.stop_at`.
     #[inline]
     pub fn run_block<S: TimingSink>(
         &mut self,
@@ -195,12 +200,13 @@ impl Hart {
                     || run.retired >= budget
                     || self.pc != start
                     || self.privilege != privilege
+                    || self.clock.reached(sink, self.id)
                 {
                     break;
                 }
             }
             self.counters.instret[privilege.index()] += run.retired - retired_before;
-            if self.sync_request {
+            if self.sync_request || self.clock.reached(sink, self.id) {
                 break;
             }
         }
@@ -275,7 +281,8 @@ impl Hart {
                     // A device store (e.g. a UINTC SEND) may have changed an
                     // interrupt line: stop here so the machine samples it
                     // before the next instruction, not at the block's end.
-                    if self.sync_request {
+                    // So does a sink's clock reaching a timer deadline.
+                    if self.sync_request || self.clock.deadline_reached(sink, self.id) {
                         self.pc = next;
                         return ((insts.len() - it.len()) as u64, false);
                     }

@@ -23,4 +23,6 @@ pub mod platform;
 pub mod pmp;
 pub mod privileged;
 pub mod reservation;
+pub mod sink_clock;
+pub mod timebase;
 pub mod trap;

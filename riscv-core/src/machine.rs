@@ -1,18 +1,64 @@
 //! The whole simulated machine: harts + bus, booted like QEMU `virt`, run
-//! with deterministic quantum interleaving.
+//! with deterministic interleaving.
 //!
-//! Harts run one after another for a quantum of instructions each, always
-//! in hart order, so a run is a pure function of its inputs. Time (CLINT
-//! mtime) is derived from each hart's cycle count: in functional mode one
-//! retired instruction is one cycle, and a hart in WFI lets its cycles run
-//! on to the next timer deadline.
+//! # Time
 //!
-//! Interrupt lines are sampled at quantum starts, at timer deadlines (a
-//! slice never runs past the hart's next deadline, so a timer interrupt is
-//! taken at the exact instruction boundary where mtime reaches mtimecmp),
-//! and after any instruction that can change interrupt state (CSR writes,
-//! xRET, WFI, traps, device stores). Another hart's IPI or UINTR send is
-//! seen at the receiver's next sampling point.
+//! Each hart has a clock in cycles, and platform time (CLINT mtime, the
+//! `time` CSR, Sstc's stimecmp) follows it: mtime = cycles * timebase_hz /
+//! clock_hz ([`TimeBase`]). Whose cycles depends on the sink:
+//!
+//! - functional (the sink keeps no time, [`TimingSink::cycles`] is `None`):
+//!   a retired instruction and a trap taken in a slice are a cycle each,
+//!   and a hart in WFI lets its cycles run on to the next timer deadline;
+//!   clock_hz is [`MachineConfig::clock_hz`];
+//! - timed (the sink keeps time, like a timing model): the hart's clock is
+//!   the sink's, at the sink's [`TimingSink::clock_hz`]. Idle time in WFI
+//!   is told to the sink ([`TimingSink::idle`]), which adds it to its
+//!   clock; the machine's own count only mirrors the sink's, refreshed
+//!   after every slice, interrupt check and idle stretch. The guest's
+//!   cycle/mcycle and time CSRs read the sink's clock at the reading
+//!   instruction ([`crate::sink_clock`]).
+//!
+//! # Turns
+//!
+//! - Functional: harts run one after another, always in hart order, for a
+//!   quantum of cycles (instructions and traps) each.
+//! - Timed: turns go by simulated time. A round's horizon is the earliest
+//!   hart clock plus the quantum (in cycles); in hart order, each hart
+//!   whose clock is below it runs until its clock reaches it (stopping at
+//!   the first block boundary past it). A hart that stalls on misses thus
+//!   retires fewer instructions per round, and no hart gets more than a
+//!   quantum plus a block ahead of the slowest one in simulated time.
+//!
+//! Either way the order is a pure function of the inputs, so a run gives
+//! bit-identical results every time.
+//!
+//! # Interrupts
+//!
+//! Interrupt lines are sampled at turn starts, at timer deadlines and after
+//! any instruction that can change interrupt state (CSR writes, xRET, WFI,
+//! traps, device stores). Another hart's IPI or UINTR send is seen at the
+//! receiver's next sampling point. A timer interrupt is due at the first
+//! instruction boundary at which the hart's clock reaches the deadline (the
+//! first cycle at which mtime >= mtimecmp, or stimecmp):
+//!
+//! - functional: a slice never runs past the next deadline, so the
+//!   interrupt is taken at exactly that boundary;
+//! - timed: an instruction's cost is known only once it has run, so a
+//!   slice cannot be sized in instructions. Instead the hart checks the
+//!   sink's clock against the end of its slice (the deadline or its turn's
+//!   end): after every block pass, and after every instruction while a
+//!   deadline is near ([`SinkClock::exact`](crate::sink_clock::SinkClock::exact);
+//!   checking always would cost a timed run ~10%). Near means less than a
+//!   quantum plus the hart's largest overrun so far (how far a block pass
+//!   took it past a turn's end) beyond the turn's end. So the interrupt is
+//!   taken at the first instruction boundary at or after the deadline, as
+//!   in functional mode, unless a block overran its turn's end by more
+//!   than ever before and passed the deadline on the way (a block of DRAM
+//!   misses on a very slow memory): then it is late by at most the rest of
+//!   that block, fewer than
+//!   [`MAX_BLOCK_LEN`](crate::block_cache::MAX_BLOCK_LEN) instructions, and
+//!   the larger overrun widens the window for the next deadlines.
 
 use crate::bus::Bus;
 use crate::devices::SimEvent;
@@ -20,14 +66,19 @@ use crate::dtb;
 use crate::hart::{Hart, MisalignedPolicy};
 use crate::loader::{self, LoadError, LoadedImage};
 use crate::platform::{PlatformConfig, PlatformError};
+use crate::timebase::TimeBase;
 use sim_core::{HartSnapshot, RoiSummary, RoiTracker, RunLimits, Stats, StopReason, TimingSink};
 
 #[derive(Clone, Debug)]
 pub struct MachineConfig {
     pub platform: PlatformConfig,
-    /// Simulated core clock; mtime advances timebase_hz / clock_hz per cycle.
+    /// Simulated core clock of functional runs; mtime advances timebase_hz
+    /// / clock_hz per cycle. A sink that keeps time brings its own
+    /// ([`TimingSink::clock_hz`]).
     pub clock_hz: u64,
-    /// Instructions a hart runs before the next hart gets its turn.
+    /// A hart's turn: functional, the cycles (instructions and traps) it
+    /// runs before the next hart; timed, how far (in cycles) a round's
+    /// horizon lies beyond the earliest hart clock.
     pub quantum: u64,
     pub misaligned: MisalignedPolicy,
 }
@@ -79,8 +130,14 @@ pub struct Machine {
     pub harts: Vec<Hart>,
     pub bus: Bus,
     config: MachineConfig,
-    /// Cycles elapsed on each hart (functional: instructions + idle cycles).
+    /// Cycles elapsed on each hart: functional time (instructions, traps
+    /// and idle cycles), or a copy of the sink's clock when it keeps time.
     cycles: Vec<u64>,
+    /// Per timed hart, the furthest a block pass took it past the end of
+    /// its slice: how early before a deadline it checks every instruction.
+    overrun: Vec<u64>,
+    /// How mtime follows a hart's cycles.
+    timebase: TimeBase,
     /// Instructions retired over all harts.
     instret: u64,
     /// Entry of the stage after the firmware (QEMU's fw_dynamic next_addr).
@@ -99,15 +156,22 @@ impl Machine {
     pub fn new(config: MachineConfig) -> Result<Self, MachineError> {
         let bus = Bus::new(&config.platform)?;
         let hart_count = config.platform.harts;
+        let timebase = TimeBase {
+            timebase_hz: config.platform.timebase_hz,
+            clock_hz: config.clock_hz,
+        };
         let harts = (0..config.platform.harts)
             .map(|id| {
                 let mut h = Hart::new(id);
                 h.misaligned = config.misaligned;
+                h.clock.timebase = timebase;
                 h
             })
             .collect();
         Ok(Self {
             cycles: vec![0; hart_count],
+            overrun: vec![0; hart_count],
+            timebase,
             harts,
             bus,
             config,
@@ -168,20 +232,22 @@ impl Machine {
         self.bus.flush_output();
     }
 
-    fn mtime_at(&self, cycles: u64) -> u64 {
-        let tb = self.config.platform.timebase_hz as u128;
-        (cycles as u128 * tb / self.config.clock_hz as u128) as u64
+    /// How mtime follows the harts' cycles now.
+    pub fn timebase(&self) -> TimeBase {
+        self.timebase
     }
 
-    fn cycles_for_mtime(&self, mtime: u64) -> u64 {
-        let tb = self.config.platform.timebase_hz as u128;
-        let c = (mtime as u128 * self.config.clock_hz as u128).div_ceil(tb);
-        c.min(u64::MAX as u128) as u64
+    /// Runs time at `clock_hz` cycles per second from now on.
+    fn set_clock_hz(&mut self, clock_hz: u64) {
+        self.timebase.clock_hz = clock_hz.max(1);
+        for h in &mut self.harts {
+            h.clock.timebase = self.timebase;
+        }
     }
 
     /// Samples device lines and time into hart `h`'s CSRs.
     fn sync_interrupts(&mut self, h: usize) {
-        let mtime = self.mtime_at(self.cycles[h]);
+        let mtime = self.timebase.mtime_at(self.cycles[h]);
         self.bus.set_mtime(mtime);
         let lines = self.bus.interrupt_lines(h);
         let hart = &mut self.harts[h];
@@ -212,21 +278,41 @@ impl Machine {
         if deadline == u64::MAX {
             return u64::MAX;
         }
-        self.cycles_for_mtime(deadline)
+        self.timebase.cycles_for_mtime(deadline)
     }
 
     /// Runs until the guest exits or a budget runs out.
     pub fn run<S: TimingSink>(&mut self, sink: &mut S, limits: RunLimits) -> StopReason {
+        if let Some(hz) = sink.clock_hz() {
+            self.set_clock_hz(hz);
+        }
         let mut remaining = limits.max_instructions.unwrap_or(u64::MAX);
         let budget_stop = StopReason::InstructionBudget(limits.max_instructions.unwrap_or(0));
         let quantum = self.config.quantum.max(1);
         loop {
             let mut all_waiting = true;
+            // Timed harts' turns end at a common point in simulated time.
+            let horizon = (0..self.harts.len())
+                .filter(|&h| S::ACTIVE && sink.cycles(h).is_some())
+                .map(|h| self.cycles[h])
+                .min()
+                .map_or(u64::MAX, |earliest| earliest.saturating_add(quantum));
             for h in 0..self.harts.len() {
-                let end = self.cycles[h] + quantum;
+                let timed = S::ACTIVE && sink.cycles(h).is_some();
+                let end = if timed {
+                    horizon
+                } else {
+                    self.cycles[h] + quantum
+                };
+                if timed && self.cycles[h] >= end {
+                    // Ahead of the others in simulated time: sits out.
+                    all_waiting = false;
+                    continue;
+                }
                 self.bus.current_hart = h;
                 self.sync_interrupts(h);
                 self.harts[h].check_interrupts(sink);
+                self.follow_sink_clock(h, sink);
                 while self.cycles[h] < end {
                     // Never run past the next timer deadline.
                     let deadline = self.next_deadline(h);
@@ -235,13 +321,26 @@ impl Machine {
                     } else {
                         end
                     };
+                    let start = self.cycles[h];
+                    if timed {
+                        // The hart stops itself once the sink's clock gets
+                        // there: after the instruction that reaches a
+                        // deadline, after the block that ends the turn.
+                        let clock = &mut self.harts[h].clock;
+                        clock.stop_at = slice_end;
+                        let window = quantum.saturating_add(self.overrun[h]);
+                        clock.exact = deadline > start && deadline.saturating_sub(end) < window;
+                    }
+                    // Functional: exactly the cycles left. Timed: at most
+                    // as many instructions as cycles left (each costs at
+                    // least one), more if need be in the next slice.
+                    let slice = (slice_end - start).min(remaining);
                     let hart = &mut self.harts[h];
                     // Progress = instructions retired + traps taken (each
                     // costs a cycle in functional mode).
                     let mut progress = 0u64;
                     let mut retired = 0u64;
                     let mut waiting = false;
-                    let slice = (slice_end - self.cycles[h]).min(remaining);
                     while progress < slice {
                         let run = hart.run_block(&mut self.bus, sink, slice - progress);
                         progress += run.retired + run.traps;
@@ -250,14 +349,20 @@ impl Machine {
                             waiting = true;
                             break;
                         }
-                        if hart.take_sync_request() {
+                        if hart.take_sync_request() || hart.clock.reached(sink, h) {
                             break;
                         }
                     }
-                    // (the hart counts retired instructions in mcycle and
-                    // minstret itself; traps take a cycle each)
-                    hart.csr.count_cycles(progress - retired);
-                    self.cycles[h] += progress;
+                    if timed {
+                        self.follow_sink_clock(h, sink);
+                        let overrun = self.cycles[h].saturating_sub(slice_end);
+                        self.overrun[h] = self.overrun[h].max(overrun);
+                    } else {
+                        // (the hart counts retired instructions in mcycle
+                        // and minstret itself; traps take a cycle each)
+                        hart.csr.count_cycles(progress - retired);
+                        self.cycles[h] += progress;
+                    }
                     self.instret += retired;
                     remaining -= progress;
                     if self.bus.simctl.has_events() {
@@ -270,7 +375,7 @@ impl Machine {
                         return budget_stop;
                     }
                     if waiting {
-                        // Idle until the deadline or the end of the quantum;
+                        // Idle until the deadline or the end of the turn;
                         // time still passes (and mcycle counts it).
                         self.idle_until(h, slice_end, sink);
                     } else {
@@ -278,6 +383,7 @@ impl Machine {
                     }
                     self.sync_interrupts(h);
                     self.harts[h].check_interrupts(sink);
+                    self.follow_sink_clock(h, sink);
                     if waiting && self.harts[h].waiting {
                         break;
                     }
@@ -290,6 +396,17 @@ impl Machine {
             if all_waiting && !self.fast_forward_to_next_wakeup(sink) {
                 return StopReason::Deadlock;
             }
+        }
+    }
+
+    /// A timed hart's clock is the sink's: copies it, and brings mcycle
+    /// (which the hart counts per instruction) to it. Nothing without one.
+    #[inline]
+    fn follow_sink_clock<S: TimingSink>(&mut self, h: usize, sink: &S) {
+        if let Some(clock) = sink.cycles(h) {
+            self.cycles[h] = clock;
+            let hart = &mut self.harts[h];
+            hart.clock.settle(&mut hart.csr, clock);
         }
     }
 
@@ -319,14 +436,17 @@ impl Machine {
     }
 
     /// Hart `h` idles (in WFI) until cycle `target`; the idle cycles count
-    /// in its mcycle.
+    /// in its mcycle, and a sink that keeps time adds them to its clock.
     fn idle_until<S: TimingSink>(&mut self, h: usize, target: u64, sink: &mut S) {
         if self.cycles[h] < target {
-            sink.idle(h, target - self.cycles[h]);
-            self.harts[h].csr.count_cycles(target - self.cycles[h]);
+            let idle = target - self.cycles[h];
+            sink.idle(h, idle);
+            self.harts[h].csr.count_cycles(idle);
             let mode = self.harts[h].privilege.index();
-            self.idle_by_mode[h][mode] += target - self.cycles[h];
+            self.idle_by_mode[h][mode] += idle;
             self.cycles[h] = target;
+            self.follow_sink_clock(h, sink);
+            debug_assert_eq!(self.cycles[h], target, "the sink's clock counts idle time");
         }
     }
 

@@ -215,10 +215,17 @@ pub trait TimingSink {
     /// The machine let `cycles` of its time pass on an idle hart (WFI
     /// fast-forward), so a timing model can count them.
     fn idle(&mut self, _hart: usize, _cycles: u64) {}
-    /// The sink's own clock of `hart`, if it models time: region-of-interest
-    /// cycles are then taken from it instead of the machine's 1-per-event
-    /// clock.
+    /// The sink's own clock of `hart`, if it models time (idle time told
+    /// through [`TimingSink::idle`] included): the machine's time (its
+    /// timer, the guest's cycle and time counters, region-of-interest
+    /// cycles) then follows it instead of the machine's 1-per-event clock.
     fn cycles(&self, _hart: usize) -> Option<u64> {
+        None
+    }
+    /// The frequency of the clock [`TimingSink::cycles`] counts, if the
+    /// sink knows it: the machine's timer then converts the sink's cycles
+    /// to time at this rate.
+    fn clock_hz(&self) -> Option<u64> {
         None
     }
     /// [`TimingSink::cycles`] split by the privilege (user, supervisor,

@@ -42,7 +42,8 @@ pub struct RunArgs {
     /// Misaligned loads/stores: emulate them or trap to the guest.
     #[arg(long, value_enum, default_value_t = Misaligned::Emulate)]
     pub misaligned: Misaligned,
-    /// Instructions per hart before switching to the next hart.
+    /// Instructions per hart before switching to the next hart (with a
+    /// timing --preset: cycles of simulated time per round of turns).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     pub quantum: u64,
     /// Kernel command line placed in the device tree (/chosen/bootargs).

@@ -337,23 +337,43 @@ impl Hart {
         // Reads have no side effects here, so always reading also performs
         // the access checks (existence, privilege, TVM for satp ...) that
         // CSRRW with rd = x0 needs.
-        let old = self
+        let mut old = self
             .csr
             .read(csr, privilege, self.mtime)
             .map_err(|_| illegal())?;
+        // A sink that keeps time decides cycle/mcycle/time, exactly at
+        // this instruction.
+        let clock = if S::ACTIVE {
+            sink.cycles(self.id)
+        } else {
+            None
+        };
+        let clocked = clock.and_then(|c| self.clock.read(&self.csr, csr, c));
+        if let Some(value) = clocked {
+            old = value;
+        }
         // CSRRS/CSRRC with rs1 = x0 (or zimm = 0) must not write. Their
         // read-modify-write starts from the software-visible bits (mip's
         // SEIP without the PLIC line), not from what rd receives.
+        let base = |hart: &Self| match clocked {
+            Some(value) => Ok(value),
+            None => hart.rmw_base(csr, privilege, inst.raw),
+        };
         let new = match inst.op {
             Csrrw | Csrrwi => Some(operand),
             _ if inst.rs1 == 0 => None,
-            Csrrs | Csrrsi => Some(self.rmw_base(csr, privilege, inst.raw)? | operand),
-            _ => Some(self.rmw_base(csr, privilege, inst.raw)? & !operand),
+            Csrrs | Csrrsi => Some(base(self)? | operand),
+            _ => Some(base(self)? & !operand),
         };
         if let Some(value) = new {
+            let inhibit_before = self.csr.mcountinhibit;
             self.csr
                 .write(csr, value, privilege)
                 .map_err(|_| illegal())?;
+            if let Some(c) = clock {
+                self.clock
+                    .after_write(&mut self.csr, csr, inhibit_before, c);
+            }
             self.after_csr_write(csr, sink);
         }
         self.set_x(sink, inst.rd, old);
