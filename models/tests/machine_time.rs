@@ -110,8 +110,16 @@ impl TimingSink for Watched {
     fn tlb_flush(&mut self, hart: usize, vaddr: Option<u64>, asid: Option<u64>) {
         self.model.tlb_flush(hart, vaddr, asid);
     }
-    fn tlb_fill(&mut self, hart: usize, vaddr: u64, fetch: bool, privilege: Privilege) {
-        self.model.tlb_fill(hart, vaddr, fetch, privilege);
+    fn tlb_fill(
+        &mut self,
+        hart: usize,
+        vaddr: u64,
+        fetch: bool,
+        privilege: Privilege,
+        page_size: u64,
+    ) {
+        self.model
+            .tlb_fill(hart, vaddr, fetch, privilege, page_size);
     }
     fn uintr(&mut self, hart: usize, event: UintrEvent) {
         self.model.uintr(hart, event);
