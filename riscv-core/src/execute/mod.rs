@@ -149,6 +149,37 @@ impl Hart {
             // Memory is sequentially consistent in this model: fences only
             // matter for instruction fetch.
             Fence => {}
+            // ---- M --------------------------------------------------------
+            Mul => self.set_x(sink, rd, rs1.wrapping_mul(rs2)),
+            Mulh => self.set_x(
+                sink,
+                rd,
+                ((rs1 as i64 as i128 * rs2 as i64 as i128) >> 64) as u64,
+            ),
+            Mulhsu => self.set_x(sink, rd, ((rs1 as i64 as i128 * rs2 as i128) >> 64) as u64),
+            Mulhu => self.set_x(sink, rd, ((rs1 as u128 * rs2 as u128) >> 64) as u64),
+            Mulw => self.set_x(sink, rd, sext32(rs1.wrapping_mul(rs2))),
+            // Everything else (system, privileged, division, A, F/D, UINTR):
+            // out of line, so the common ops' loop keeps its registers.
+            _ => return self.execute_rare(inst, pc, bus, sink),
+        }
+        Ok(pc.wrapping_add(inst.len as u64))
+    }
+
+    /// The semantics of the less frequent ops (see `execute`).
+    #[inline(never)]
+    fn execute_rare<S: TimingSink>(
+        &mut self,
+        inst: &DecodedInst,
+        pc: u64,
+        bus: &mut Bus,
+        sink: &mut S,
+    ) -> Result<u64, Exception> {
+        use Op::*;
+        let rs1 = self.x[inst.rs1 as usize & 31];
+        let rs2 = self.x[inst.rs2 as usize & 31];
+        let rd = inst.rd;
+        match inst.op {
             FenceI => self.flush_blocks = true,
             Ecall => {
                 let cause = match self.privilege {
@@ -232,20 +263,11 @@ impl Hart {
                     sink.tlb_flush(self.id, vaddr, asid);
                 }
             }
-            // ---- M --------------------------------------------------------
-            Mul => self.set_x(sink, rd, rs1.wrapping_mul(rs2)),
-            Mulh => self.set_x(
-                sink,
-                rd,
-                ((rs1 as i64 as i128 * rs2 as i64 as i128) >> 64) as u64,
-            ),
-            Mulhsu => self.set_x(sink, rd, ((rs1 as i64 as i128 * rs2 as i128) >> 64) as u64),
-            Mulhu => self.set_x(sink, rd, ((rs1 as u128 * rs2 as u128) >> 64) as u64),
+            // ---- M (division) ----------------------------------------------
             Div => self.set_x(sink, rd, div_signed(rs1 as i64, rs2 as i64) as u64),
             Divu => self.set_x(sink, rd, rs1.checked_div(rs2).unwrap_or(u64::MAX)),
             Rem => self.set_x(sink, rd, rem_signed(rs1 as i64, rs2 as i64) as u64),
             Remu => self.set_x(sink, rd, if rs2 == 0 { rs1 } else { rs1 % rs2 }),
-            Mulw => self.set_x(sink, rd, sext32(rs1.wrapping_mul(rs2))),
             Divw => self.set_x(
                 sink,
                 rd,
@@ -313,6 +335,7 @@ impl Hart {
             UipiSend | UipiRead | UipiWrite | UipiActivate | UipiDeactivate => {
                 self.execute_uipi(inst, bus, sink)?
             }
+            _ => unreachable!("{:?} is executed by `execute`", inst.op),
         }
         Ok(pc.wrapping_add(inst.len as u64))
     }
