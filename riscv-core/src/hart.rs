@@ -183,7 +183,7 @@ impl Hart {
             loop {
                 let left = (budget - retired) as usize;
                 let insts = &block.insts[..block.insts.len().min(left)];
-                let (n, trapped) = self.execute_counted(insts, bus, sink);
+                let (n, trapped) = self.execute_block(insts, bus, sink);
                 retired += n;
                 traps = trapped as u64;
                 if self.sync_request
@@ -194,7 +194,7 @@ impl Hart {
                     break;
                 }
             }
-            self.counters.instret[privilege.index()] += retired - retired_before;
+            self.count_retired(privilege, retired - retired_before);
             if self.flush_blocks {
                 self.flush_blocks = false;
                 blocks.flush();
@@ -211,24 +211,19 @@ impl Hart {
         }
     }
 
-    /// Runs one block and keeps mcycle/minstret exact: they are counted at
-    /// the block's end, which is exact for the one instruction that can
-    /// read them, a CSR op, as it runs alone in its block.
+    /// Counts instructions retired at `privilege` since the last block
+    /// lookup. mcycle/minstret are thus exact at every lookup, which is
+    /// what the one instruction that can read them, a CSR op, needs: it
+    /// runs alone in its block.
     #[inline(always)]
-    fn execute_counted<S: TimingSink>(
-        &mut self,
-        insts: &[BlockInst],
-        bus: &mut Bus,
-        sink: &mut S,
-    ) -> (u64, bool) {
-        let (retired, trapped) = self.execute_block(insts, bus, sink);
+    fn count_retired(&mut self, privilege: Privilege, n: u64) {
+        self.counters.instret[privilege.index()] += n;
         if self.counters_written {
             // The CSR op wrote mcycle/minstret: the value stands.
             self.counters_written = false;
         } else {
-            self.csr.count_retired(retired);
+            self.csr.count_retired(n);
         }
-        (retired, trapped)
     }
 
     /// Executes the instructions of one block in order; returns how many

@@ -161,7 +161,21 @@ impl Hart {
             Mulw => self.set_x(sink, rd, sext32(rs1.wrapping_mul(rs2))),
             // Everything else (system, privileged, division, A, F/D, UINTR):
             // out of line, so the common ops' loop keeps its registers.
-            _ => return self.execute_rare(inst, pc, bus, sink),
+            // (Listed, not `_`: an exhaustive match needs no range check.)
+            FenceI | Ecall | Ebreak | Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci | Mret
+            | Sret | Uret | Wfi | SfenceVma | Div | Divu | Rem | Remu | Divw | Divuw | Remw
+            | Remuw | LrW | LrD | ScW | ScD | AmoswapW | AmoaddW | AmoxorW | AmoandW | AmoorW
+            | AmominW | AmomaxW | AmominuW | AmomaxuW | AmoswapD | AmoaddD | AmoxorD | AmoandD
+            | AmoorD | AmominD | AmomaxD | AmominuD | AmomaxuD | Flw | Fsw | Fld | Fsd | FmaddS
+            | FmsubS | FnmsubS | FnmaddS | FaddS | FsubS | FmulS | FdivS | FsqrtS | FsgnjS
+            | FsgnjnS | FsgnjxS | FminS | FmaxS | FcvtWS | FcvtWuS | FcvtLS | FcvtLuS | FmvXW
+            | FclassS | FeqS | FltS | FleS | FcvtSW | FcvtSWu | FcvtSL | FcvtSLu | FmvWX
+            | FmaddD | FmsubD | FnmsubD | FnmaddD | FaddD | FsubD | FmulD | FdivD | FsqrtD
+            | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FcvtSD | FcvtDS | FeqD | FltD | FleD
+            | FclassD | FcvtWD | FcvtWuD | FcvtLD | FcvtLuD | FmvXD | FcvtDW | FcvtDWu | FcvtDL
+            | FcvtDLu | FmvDX | UipiSend | UipiRead | UipiWrite | UipiActivate | UipiDeactivate => {
+                return self.execute_rare(inst, pc, bus, sink)
+            }
         }
         Ok(pc.wrapping_add(inst.len as u64))
     }
