@@ -7,10 +7,13 @@
 //! cache is flushed whenever the mapping from virtual pc to instruction bits
 //! may have changed in a way the architecture makes visible: fence.i,
 //! sfence.vma, satp and PMP writes.
+//!
+//! A CSR op always runs alone in its block (it starts and ends one): it is
+//! the only instruction that can read mcycle/minstret, and the hart settles
+//! those counters at block ends.
 
 use crate::inst::{DecodedInst, Op};
 use sim_core::Privilege;
-use std::rc::Rc;
 
 pub const MAX_BLOCK_LEN: usize = 64;
 const CACHE_SETS: usize = 4096;
@@ -31,8 +34,7 @@ pub struct Block {
     /// others follow by offset); only timing models read it.
     pub paddr: u64,
     pub privilege: Privilege,
-    /// Shared so the hart can run them while it is mutably borrowed.
-    pub insts: Rc<[BlockInst]>,
+    pub insts: Box<[BlockInst]>,
 }
 
 pub struct BlockCache {
@@ -48,6 +50,13 @@ impl Default for BlockCache {
 }
 
 impl BlockCache {
+    /// A cache without slots: what a hart holds while its real cache is
+    /// moved out to run blocks (see `Hart::run_block`). Never looked up.
+    pub const DETACHED: BlockCache = BlockCache {
+        slots: Vec::new(),
+        misses: 0,
+    };
+
     pub fn new() -> Self {
         Self {
             slots: (0..CACHE_SETS).map(|_| None).collect(),
@@ -77,15 +86,6 @@ impl BlockCache {
             .expect("slot returned by lookup/insert")
     }
 
-    /// The instructions of the block in `slot` (a cheap shared handle).
-    #[inline(always)]
-    pub fn insts(&self, slot: usize) -> Rc<[BlockInst]> {
-        match &self.slots[slot] {
-            Some(b) => Rc::clone(&b.insts),
-            None => Rc::from([]),
-        }
-    }
-
     pub fn insert(&mut self, block: Block) -> usize {
         self.misses += 1;
         let i = Self::index(block.pc);
@@ -98,6 +98,13 @@ impl BlockCache {
             *s = None;
         }
     }
+}
+
+/// Must this op start a block? CSR ops may read mcycle/minstret, which
+/// are exact only at block boundaries.
+pub fn starts_block(op: Op) -> bool {
+    use Op::*;
+    matches!(op, Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci)
 }
 
 /// Does this op end a block? Everything that may change pc other than to

@@ -133,12 +133,20 @@ impl Bus {
         (off < self.ram_size && len <= self.ram_size - off).then_some(off as usize)
     }
 
+    /// The RAM bytes `[paddr, paddr + len)` if they lie wholly in RAM
+    /// (one bounds check: the slice's own).
+    #[inline(always)]
+    fn ram_bytes(&mut self, paddr: u64, len: usize) -> Option<&mut [u8]> {
+        let off = usize::try_from(paddr.wrapping_sub(RAM_BASE)).ok()?;
+        self.ram.get_mut(off..off.checked_add(len)?)
+    }
+
     /// Physical read of `size` (1, 2, 4, 8) bytes, little-endian.
     /// `None` is an access fault.
     #[inline]
     pub fn read(&mut self, paddr: u64, size: u8) -> Option<u64> {
-        if let Some(off) = self.ram_offset(paddr, size as u64) {
-            return read_le(&self.ram, off, size);
+        if let Some(b) = self.ram_bytes(paddr, size as usize) {
+            return le_value(b);
         }
         self.read_slow(paddr, size)
     }
@@ -147,8 +155,12 @@ impl Bus {
     /// access fault.
     #[inline]
     pub fn write(&mut self, paddr: u64, size: u8, value: u64) -> bool {
-        if let Some(off) = self.ram_offset(paddr, size as u64) {
-            return write_le(&mut self.ram, off, size, value);
+        if let Some(b) = self.ram_bytes(paddr, size as usize) {
+            if !matches!(size, 1 | 2 | 4 | 8) {
+                return false;
+            }
+            b.copy_from_slice(&value.to_le_bytes()[..size as usize]);
+            return true;
         }
         self.write_slow(paddr, size, value)
     }
@@ -405,8 +417,13 @@ fn size_mask(size: u8) -> u64 {
 /// Little-endian load; the caller has checked `off + size <= mem.len()`.
 #[inline]
 fn read_le(mem: &[u8], off: usize, size: u8) -> Option<u64> {
-    let b = mem.get(off..off + size as usize)?;
-    Some(match size {
+    le_value(mem.get(off..off + size as usize)?)
+}
+
+/// The little-endian value of 1, 2, 4 or 8 bytes.
+#[inline(always)]
+fn le_value(b: &[u8]) -> Option<u64> {
+    Some(match b.len() {
         1 => b[0] as u64,
         2 => u16::from_le_bytes([b[0], b[1]]) as u64,
         4 => u32::from_le_bytes(b.try_into().ok()?) as u64,

@@ -361,18 +361,6 @@ impl CsrFile {
         }
     }
 
-    /// Takes back `n` instructions counted ahead of time by
-    /// `count_retired` that did not retire after all (a trap).
-    #[inline]
-    pub fn uncount_retired(&mut self, n: u64) {
-        if self.mcountinhibit & 1 == 0 {
-            self.mcycle = self.mcycle.wrapping_sub(n);
-        }
-        if self.mcountinhibit & 4 == 0 {
-            self.minstret = self.minstret.wrapping_sub(n);
-        }
-    }
-
     /// Hardware interrupt lines from the CLINT and PLIC. MSIP/MTIP/MEIP
     /// follow the lines directly; the SEIP line is kept apart from the
     /// software-writable SEIP bit.

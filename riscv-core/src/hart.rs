@@ -4,7 +4,7 @@
 //! building), interrupt checks at block boundaries, trap delivery, and the
 //! load/store paths shared by every memory instruction.
 
-use crate::block_cache::{ends_block, Block, BlockCache, BlockInst, MAX_BLOCK_LEN};
+use crate::block_cache::{ends_block, starts_block, Block, BlockCache, BlockInst, MAX_BLOCK_LEN};
 use crate::bus::Bus;
 use crate::csr::CsrFile;
 use crate::decode::decode;
@@ -144,101 +144,93 @@ impl Hart {
         sink: &mut S,
         budget: u64,
     ) -> BlockRun {
-        let mut run = BlockRun {
-            retired: 0,
-            traps: 0,
-            waiting: self.waiting,
-        };
-        let budget = budget.max(1);
-        while !self.waiting && run.retired < budget {
-            let slot = match self.blocks.lookup(self.pc, self.privilege) {
+        // The cache is moved out while its blocks run, so a block can be
+        // read while its instructions change the hart (a flush is applied
+        // between blocks).
+        let mut blocks = std::mem::replace(&mut self.blocks, BlockCache::DETACHED);
+        let run = self.run_cached(&mut blocks, bus, sink, budget);
+        self.blocks = blocks;
+        run
+    }
+
+    #[inline(always)]
+    fn run_cached<S: TimingSink>(
+        &mut self,
+        blocks: &mut BlockCache,
+        bus: &mut Bus,
+        sink: &mut S,
+        budget: u64,
+    ) -> BlockRun {
+        // A request still pending on entry (a trap taken at the boundary)
+        // lets one instruction run before the machine samples again.
+        let budget = if self.sync_request { 1 } else { budget.max(1) };
+        let mut retired = 0u64;
+        let mut traps = 0u64;
+        while !self.waiting && retired < budget {
+            let slot = match blocks.lookup(self.pc, self.privilege) {
                 Some(slot) => slot,
                 None => match self.build_block(bus, sink) {
-                    Ok(block) => self.blocks.insert(block),
+                    Ok(block) => blocks.insert(block),
                     Err(e) => {
                         self.trap(Trap::Exception(e), sink);
-                        run.traps = 1;
+                        traps = 1;
                         break;
                     }
                 },
             };
-            // A shared handle keeps the block alive while it runs, even if
-            // an instruction flushes the cache (flushes apply at the end).
-            let block = self.blocks.insts(slot);
-            let block_pa = if S::ACTIVE {
-                self.blocks.get(slot).paddr
-            } else {
-                0
-            };
-            let (start, privilege) = (self.pc, self.privilege);
-            // Counted per lookup, not per pass of a tight loop: a block
-            // runs at one privilege (xRET and traps end it).
-            let retired_before = run.retired;
+            let block = blocks.get(slot);
+            let block_pa = if S::ACTIVE { block.paddr } else { 0 };
+            // A block runs at one privilege (xRET and traps end it).
+            let privilege = self.privilege;
+            let retired_before = retired;
             // A block that branches back to its own start (a tight loop)
-            // runs again without another cache lookup.
+            // runs again without another cache lookup. Traps, xRET, WFI and
+            // interrupt-state changes all raise `sync_request`.
             loop {
-                let left = (budget - run.retired) as usize;
-                let insts = &block[..block.len().min(left)];
-                let (retired, trapped) = self.execute_counted(insts, block_pa, bus, sink);
-                run.retired += retired;
-                if self.flush_blocks {
-                    self.flush_blocks = false;
-                    self.blocks.flush();
-                    if !trapped {
-                        break;
-                    }
-                }
-                if trapped {
-                    run.traps = 1;
-                    self.counters.instret[privilege.index()] += run.retired - retired_before;
-                    self.retired += run.retired;
-                    run.waiting = self.waiting;
-                    return run;
-                }
+                let left = (budget - retired) as usize;
+                let insts = &block.insts[..block.insts.len().min(left)];
+                let (n, trapped) = self.execute_block(insts, block_pa, bus, sink);
+                retired += n;
+                traps = trapped as u64;
                 if self.sync_request
-                    || self.waiting
-                    || run.retired >= budget
-                    || self.pc != start
-                    || self.privilege != privilege
+                    || self.flush_blocks
+                    || retired >= budget
+                    || self.pc != block.pc
                     || self.clock.reached(sink, self.id)
                 {
                     break;
                 }
             }
-            self.counters.instret[privilege.index()] += run.retired - retired_before;
+            self.count_retired(privilege, retired - retired_before);
+            if self.flush_blocks {
+                self.flush_blocks = false;
+                blocks.flush();
+            }
             if self.sync_request || self.clock.reached(sink, self.id) {
                 break;
             }
         }
-        self.retired += run.retired;
-        run.waiting = self.waiting;
-        run
+        self.retired += retired;
+        BlockRun {
+            retired,
+            traps,
+            waiting: self.waiting,
+        }
     }
 
-    /// Runs one block and keeps mcycle/minstret exact. Counters matter only
-    /// to the one instruction that can read them, a CSR op, and that one
-    /// always ends its block: the instructions before the last are counted
-    /// ahead, the rest is settled afterwards.
+    /// Counts instructions retired at `privilege` since the last block
+    /// lookup. mcycle/minstret are thus exact at every lookup, which is
+    /// what the one instruction that can read them, a CSR op, needs: it
+    /// runs alone in its block.
     #[inline(always)]
-    fn execute_counted<S: TimingSink>(
-        &mut self,
-        insts: &[BlockInst],
-        block_pa: u64,
-        bus: &mut Bus,
-        sink: &mut S,
-    ) -> (u64, bool) {
-        let n = insts.len() as u64;
-        self.csr.count_retired(n - 1);
-        self.counters_written = false;
-        let (retired, trapped) = self.execute_block(insts, block_pa, bus, sink);
-        if !self.counters_written {
-            if retired == n {
-                self.csr.count_retired(1);
-            } else {
-                self.csr.uncount_retired(n - 1 - retired);
-            }
+    fn count_retired(&mut self, privilege: Privilege, n: u64) {
+        self.counters.instret[privilege.index()] += n;
+        if self.counters_written {
+            // The CSR op wrote mcycle/minstret: the value stands.
+            self.counters_written = false;
+        } else {
+            self.csr.count_retired(n);
         }
-        (retired, trapped)
     }
 
     /// Executes the instructions of one block in order; returns how many
@@ -394,6 +386,11 @@ impl Hart {
                     None => break,
                 };
                 let inst = decode(lo as u32 | (hi as u32) << 16);
+                if starts_block(inst.op) && !insts.is_empty() {
+                    // (its page's translation, now in the TLB, is reused
+                    // when its own block is built)
+                    break;
+                }
                 insts.push(BlockInst {
                     inst,
                     offset: (pc - start) as u16,
@@ -401,6 +398,9 @@ impl Hart {
                 break;
             };
             let inst: DecodedInst = decode(raw);
+            if starts_block(inst.op) && !insts.is_empty() {
+                break;
+            }
             // PMP may be finer than a page: every instruction's bytes must
             // be executable, not just the block's first ones.
             if !self.csr.pmp.check(
@@ -455,12 +455,12 @@ impl Hart {
 
     #[inline(always)]
     pub(crate) fn set_x<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
-        if rd != 0 {
-            self.x[rd as usize & 31] = value;
-            if S::ACTIVE {
-                sink.reg_write(self.id, RegFile::Int, rd, value);
-            }
+        if S::ACTIVE && rd != 0 {
+            sink.reg_write(self.id, RegFile::Int, rd, value);
         }
+        // Writing x0 and zeroing it again is cheaper than a branch.
+        self.x[rd as usize & 31] = value;
+        self.x[0] = 0;
     }
 
     #[inline(always)]

@@ -387,6 +387,31 @@ fn instret_and_cycle_are_exact_mid_block() {
     assert_eq!(r, vec![11, 8]);
 }
 
+#[test]
+fn counters_written_by_csr_stand_and_count_on() {
+    // A CSR write to minstret/mcycle is what the next instruction sees (the
+    // writing instruction itself is not counted); later ones count on.
+    let r = results(&[
+        &|a: &mut Asm| {
+            a.li(T0, 100);
+            a.csrw(0xb02, T0);
+            for _ in 0..3 {
+                a.addi(A1, A1, 1);
+            }
+            a.csrr(A2, 0xb02);
+        },
+        &|a: &mut Asm| {
+            a.li(T0, 1000);
+            a.csrw(0xb00, T0);
+            for _ in 0..4 {
+                a.addi(A1, A1, 1);
+            }
+            a.csrr(A2, 0xb00);
+        },
+    ]);
+    assert_eq!(r, vec![103, 1004]);
+}
+
 /// One AMO case: memory holds `old`, a1 = `src`. The result folds the
 /// value returned and the new memory value: `returned ^ new` for D,
 /// `returned << 32 | new` (low words) for W.

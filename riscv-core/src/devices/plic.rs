@@ -31,7 +31,9 @@ const CONTEXT_STRIDE: u64 = 0x1000;
 pub struct Plic {
     priority: [u32; NSRC],
     level: [bool; NSRC],
-    pending: [bool; NSRC],
+    /// Pending bits, 32 sources a word (as the pending registers read), so
+    /// "nothing pending", asked at every interrupt sampling, is 3 compares.
+    pending: [u32; WORDS],
     claimed: [bool; NSRC],
     enable: Vec<[u32; WORDS]>,
     threshold: Vec<u32>,
@@ -43,7 +45,7 @@ impl Plic {
         Self {
             priority: [0; NSRC],
             level: [false; NSRC],
-            pending: [false; NSRC],
+            pending: [0; WORDS],
             claimed: [false; NSRC],
             enable: vec![[0; WORDS]; contexts],
             threshold: vec![0; contexts],
@@ -64,14 +66,24 @@ impl Plic {
         }
         self.level[s] = level;
         if !level {
-            self.pending[s] = false;
+            self.set_pending(s, false);
         } else if !self.claimed[s] {
-            self.pending[s] = true;
+            self.set_pending(s, true);
         }
     }
 
     pub fn is_pending(&self, source: u32) -> bool {
-        self.pending.get(source as usize).copied().unwrap_or(false)
+        let s = source as usize;
+        s < NSRC && self.pending[s / 32] >> (s % 32) & 1 != 0
+    }
+
+    fn set_pending(&mut self, s: usize, pending: bool) {
+        let bit = 1 << (s % 32);
+        if pending {
+            self.pending[s / 32] |= bit;
+        } else {
+            self.pending[s / 32] &= !bit;
+        }
     }
 
     fn enabled(&self, context: usize, s: usize) -> bool {
@@ -85,13 +97,13 @@ impl Plic {
             return 0;
         };
         // Nothing pending (the usual case): no need to look at priorities.
-        if !self.pending.contains(&true) {
+        if self.pending.iter().all(|&w| w == 0) {
             return 0;
         }
         let mut best = 0;
         let mut best_prio = threshold;
         for s in 1..NSRC {
-            if self.pending[s]
+            if self.is_pending(s as u32)
                 && !self.claimed[s]
                 && self.priority[s] > best_prio
                 && self.enabled(context, s)
@@ -112,7 +124,7 @@ impl Plic {
     pub fn claim(&mut self, context: usize) -> u32 {
         let s = self.best(context);
         if s != 0 {
-            self.pending[s as usize] = false;
+            self.set_pending(s as usize, false);
             self.claimed[s as usize] = true;
         }
         s
@@ -127,7 +139,7 @@ impl Plic {
         }
         if self.claimed[s] {
             self.claimed[s] = false;
-            self.pending[s] = self.level[s];
+            self.set_pending(s, self.level[s]);
         }
     }
 
@@ -158,9 +170,7 @@ impl Plic {
             if w >= WORDS {
                 return None;
             }
-            (0..32)
-                .filter(|b| self.pending.get(w * 32 + b).copied().unwrap_or(false))
-                .fold(0u32, |acc, b| acc | 1 << b)
+            self.pending[w]
         } else if offset < CONTEXT_BASE {
             let (c, w) = self.enable_word(offset)?;
             self.enable[c][w]

@@ -60,95 +60,199 @@ impl Hart {
         sink: &mut S,
     ) -> Result<u64, Exception> {
         use Op::*;
+        // Operands are read where each arm uses them, so their values
+        // live only in that arm and the block loop keeps its registers.
         // Register numbers are < 32 by construction; the mask lets the
         // compiler drop the bounds checks.
-        let rs1 = self.x[inst.rs1 as usize & 31];
-        let rs2 = self.x[inst.rs2 as usize & 31];
-        let imm = inst.imm as i64 as u64;
-        let rd = inst.rd;
+        macro_rules! rs1 {
+            () => {
+                self.x[inst.rs1 as usize & 31]
+            };
+        }
+        macro_rules! rs2 {
+            () => {
+                self.x[inst.rs2 as usize & 31]
+            };
+        }
+        macro_rules! imm {
+            () => {
+                inst.imm as i64 as u64
+            };
+        }
         match inst.op {
             Illegal => return Err(Self::illegal(inst)),
             // ---- RV64I ----------------------------------------------------
-            Lui => self.set_x(sink, rd, imm),
-            Auipc => self.set_x(sink, rd, pc.wrapping_add(imm)),
+            Lui => self.set_x(sink, inst.rd, imm!()),
+            Auipc => self.set_x(sink, inst.rd, pc.wrapping_add(imm!())),
             Jal => {
-                self.set_x(sink, rd, pc.wrapping_add(inst.len as u64));
-                return Ok(pc.wrapping_add(imm));
+                self.set_x(sink, inst.rd, pc.wrapping_add(inst.len as u64));
+                return Ok(pc.wrapping_add(imm!()));
             }
             Jalr => {
-                let target = rs1.wrapping_add(imm) & !1;
-                self.set_x(sink, rd, pc.wrapping_add(inst.len as u64));
+                let target = rs1!().wrapping_add(imm!()) & !1;
+                self.set_x(sink, inst.rd, pc.wrapping_add(inst.len as u64));
                 return Ok(target);
             }
-            Beq => return Ok(branch(rs1 == rs2, pc, imm, inst.len)),
-            Bne => return Ok(branch(rs1 != rs2, pc, imm, inst.len)),
-            Blt => return Ok(branch((rs1 as i64) < (rs2 as i64), pc, imm, inst.len)),
-            Bge => return Ok(branch((rs1 as i64) >= (rs2 as i64), pc, imm, inst.len)),
-            Bltu => return Ok(branch(rs1 < rs2, pc, imm, inst.len)),
-            Bgeu => return Ok(branch(rs1 >= rs2, pc, imm, inst.len)),
+            Beq => return Ok(branch(rs1!() == rs2!(), pc, imm!(), inst.len)),
+            Bne => return Ok(branch(rs1!() != rs2!(), pc, imm!(), inst.len)),
+            Blt => {
+                return Ok(branch(
+                    (rs1!() as i64) < (rs2!() as i64),
+                    pc,
+                    imm!(),
+                    inst.len,
+                ))
+            }
+            Bge => {
+                return Ok(branch(
+                    (rs1!() as i64) >= (rs2!() as i64),
+                    pc,
+                    imm!(),
+                    inst.len,
+                ))
+            }
+            Bltu => return Ok(branch(rs1!() < rs2!(), pc, imm!(), inst.len)),
+            Bgeu => return Ok(branch(rs1!() >= rs2!(), pc, imm!(), inst.len)),
             Lb => {
-                let v = self.load(bus, sink, rs1.wrapping_add(imm), 1)?;
-                self.set_x(sink, rd, v as i8 as i64 as u64)
+                let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 1)?;
+                self.set_x(sink, inst.rd, v as i8 as i64 as u64)
             }
             Lh => {
-                let v = self.load(bus, sink, rs1.wrapping_add(imm), 2)?;
-                self.set_x(sink, rd, v as i16 as i64 as u64)
+                let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 2)?;
+                self.set_x(sink, inst.rd, v as i16 as i64 as u64)
             }
             Lw => {
-                let v = self.load(bus, sink, rs1.wrapping_add(imm), 4)?;
-                self.set_x(sink, rd, sext32(v))
+                let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 4)?;
+                self.set_x(sink, inst.rd, sext32(v))
             }
             Ld => {
-                let v = self.load(bus, sink, rs1.wrapping_add(imm), 8)?;
-                self.set_x(sink, rd, v)
+                let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 8)?;
+                self.set_x(sink, inst.rd, v)
             }
             Lbu => {
-                let v = self.load(bus, sink, rs1.wrapping_add(imm), 1)?;
-                self.set_x(sink, rd, v)
+                let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 1)?;
+                self.set_x(sink, inst.rd, v)
             }
             Lhu => {
-                let v = self.load(bus, sink, rs1.wrapping_add(imm), 2)?;
-                self.set_x(sink, rd, v)
+                let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 2)?;
+                self.set_x(sink, inst.rd, v)
             }
             Lwu => {
-                let v = self.load(bus, sink, rs1.wrapping_add(imm), 4)?;
-                self.set_x(sink, rd, v)
+                let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 4)?;
+                self.set_x(sink, inst.rd, v)
             }
-            Sb => self.store(bus, sink, rs1.wrapping_add(imm), 1, rs2)?,
-            Sh => self.store(bus, sink, rs1.wrapping_add(imm), 2, rs2)?,
-            Sw => self.store(bus, sink, rs1.wrapping_add(imm), 4, rs2)?,
-            Sd => self.store(bus, sink, rs1.wrapping_add(imm), 8, rs2)?,
-            Addi => self.set_x(sink, rd, rs1.wrapping_add(imm)),
-            Slti => self.set_x(sink, rd, ((rs1 as i64) < (imm as i64)) as u64),
-            Sltiu => self.set_x(sink, rd, (rs1 < imm) as u64),
-            Xori => self.set_x(sink, rd, rs1 ^ imm),
-            Ori => self.set_x(sink, rd, rs1 | imm),
-            Andi => self.set_x(sink, rd, rs1 & imm),
-            Slli => self.set_x(sink, rd, rs1 << (imm & 63)),
-            Srli => self.set_x(sink, rd, rs1 >> (imm & 63)),
-            Srai => self.set_x(sink, rd, ((rs1 as i64) >> (imm & 63)) as u64),
-            Add => self.set_x(sink, rd, rs1.wrapping_add(rs2)),
-            Sub => self.set_x(sink, rd, rs1.wrapping_sub(rs2)),
-            Sll => self.set_x(sink, rd, rs1 << (rs2 & 63)),
-            Slt => self.set_x(sink, rd, ((rs1 as i64) < (rs2 as i64)) as u64),
-            Sltu => self.set_x(sink, rd, (rs1 < rs2) as u64),
-            Xor => self.set_x(sink, rd, rs1 ^ rs2),
-            Srl => self.set_x(sink, rd, rs1 >> (rs2 & 63)),
-            Sra => self.set_x(sink, rd, ((rs1 as i64) >> (rs2 & 63)) as u64),
-            Or => self.set_x(sink, rd, rs1 | rs2),
-            And => self.set_x(sink, rd, rs1 & rs2),
-            Addiw => self.set_x(sink, rd, sext32(rs1.wrapping_add(imm))),
-            Slliw => self.set_x(sink, rd, sext32(((rs1 as u32) << (imm & 31)) as u64)),
-            Srliw => self.set_x(sink, rd, sext32(((rs1 as u32) >> (imm & 31)) as u64)),
-            Sraiw => self.set_x(sink, rd, ((rs1 as i32) >> (imm & 31)) as i64 as u64),
-            Addw => self.set_x(sink, rd, sext32(rs1.wrapping_add(rs2))),
-            Subw => self.set_x(sink, rd, sext32(rs1.wrapping_sub(rs2))),
-            Sllw => self.set_x(sink, rd, sext32(((rs1 as u32) << (rs2 & 31)) as u64)),
-            Srlw => self.set_x(sink, rd, sext32(((rs1 as u32) >> (rs2 & 31)) as u64)),
-            Sraw => self.set_x(sink, rd, ((rs1 as i32) >> (rs2 & 31)) as i64 as u64),
+            Sb => self.store(bus, sink, rs1!().wrapping_add(imm!()), 1, rs2!())?,
+            Sh => self.store(bus, sink, rs1!().wrapping_add(imm!()), 2, rs2!())?,
+            Sw => self.store(bus, sink, rs1!().wrapping_add(imm!()), 4, rs2!())?,
+            Sd => self.store(bus, sink, rs1!().wrapping_add(imm!()), 8, rs2!())?,
+            Addi => self.set_x(sink, inst.rd, rs1!().wrapping_add(imm!())),
+            Slti => self.set_x(sink, inst.rd, ((rs1!() as i64) < (imm!() as i64)) as u64),
+            Sltiu => self.set_x(sink, inst.rd, (rs1!() < imm!()) as u64),
+            Xori => self.set_x(sink, inst.rd, rs1!() ^ imm!()),
+            Ori => self.set_x(sink, inst.rd, rs1!() | imm!()),
+            Andi => self.set_x(sink, inst.rd, rs1!() & imm!()),
+            Slli => self.set_x(sink, inst.rd, rs1!() << (imm!() & 63)),
+            Srli => self.set_x(sink, inst.rd, rs1!() >> (imm!() & 63)),
+            Srai => self.set_x(sink, inst.rd, ((rs1!() as i64) >> (imm!() & 63)) as u64),
+            Add => self.set_x(sink, inst.rd, rs1!().wrapping_add(rs2!())),
+            Sub => self.set_x(sink, inst.rd, rs1!().wrapping_sub(rs2!())),
+            Sll => self.set_x(sink, inst.rd, rs1!() << (rs2!() & 63)),
+            Slt => self.set_x(sink, inst.rd, ((rs1!() as i64) < (rs2!() as i64)) as u64),
+            Sltu => self.set_x(sink, inst.rd, (rs1!() < rs2!()) as u64),
+            Xor => self.set_x(sink, inst.rd, rs1!() ^ rs2!()),
+            Srl => self.set_x(sink, inst.rd, rs1!() >> (rs2!() & 63)),
+            Sra => self.set_x(sink, inst.rd, ((rs1!() as i64) >> (rs2!() & 63)) as u64),
+            Or => self.set_x(sink, inst.rd, rs1!() | rs2!()),
+            And => self.set_x(sink, inst.rd, rs1!() & rs2!()),
+            Addiw => self.set_x(sink, inst.rd, sext32(rs1!().wrapping_add(imm!()))),
+            Slliw => self.set_x(
+                sink,
+                inst.rd,
+                sext32(((rs1!() as u32) << (imm!() & 31)) as u64),
+            ),
+            Srliw => self.set_x(
+                sink,
+                inst.rd,
+                sext32(((rs1!() as u32) >> (imm!() & 31)) as u64),
+            ),
+            Sraiw => self.set_x(
+                sink,
+                inst.rd,
+                ((rs1!() as i32) >> (imm!() & 31)) as i64 as u64,
+            ),
+            Addw => self.set_x(sink, inst.rd, sext32(rs1!().wrapping_add(rs2!()))),
+            Subw => self.set_x(sink, inst.rd, sext32(rs1!().wrapping_sub(rs2!()))),
+            Sllw => self.set_x(
+                sink,
+                inst.rd,
+                sext32(((rs1!() as u32) << (rs2!() & 31)) as u64),
+            ),
+            Srlw => self.set_x(
+                sink,
+                inst.rd,
+                sext32(((rs1!() as u32) >> (rs2!() & 31)) as u64),
+            ),
+            Sraw => self.set_x(
+                sink,
+                inst.rd,
+                ((rs1!() as i32) >> (rs2!() & 31)) as i64 as u64,
+            ),
             // Memory is sequentially consistent in this model: fences only
             // matter for instruction fetch.
             Fence => {}
+            // ---- M --------------------------------------------------------
+            Mul => self.set_x(sink, inst.rd, rs1!().wrapping_mul(rs2!())),
+            Mulh => self.set_x(
+                sink,
+                inst.rd,
+                ((rs1!() as i64 as i128 * rs2!() as i64 as i128) >> 64) as u64,
+            ),
+            Mulhsu => self.set_x(
+                sink,
+                inst.rd,
+                ((rs1!() as i64 as i128 * rs2!() as i128) >> 64) as u64,
+            ),
+            Mulhu => self.set_x(
+                sink,
+                inst.rd,
+                ((rs1!() as u128 * rs2!() as u128) >> 64) as u64,
+            ),
+            Mulw => self.set_x(sink, inst.rd, sext32(rs1!().wrapping_mul(rs2!()))),
+            // Everything else (system, privileged, division, A, F/D, UINTR):
+            // out of line, so the common ops' loop keeps its registers.
+            // (Listed, not `_`: an exhaustive match needs no range check.)
+            FenceI | Ecall | Ebreak | Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci | Mret
+            | Sret | Uret | Wfi | SfenceVma | Div | Divu | Rem | Remu | Divw | Divuw | Remw
+            | Remuw | LrW | LrD | ScW | ScD | AmoswapW | AmoaddW | AmoxorW | AmoandW | AmoorW
+            | AmominW | AmomaxW | AmominuW | AmomaxuW | AmoswapD | AmoaddD | AmoxorD | AmoandD
+            | AmoorD | AmominD | AmomaxD | AmominuD | AmomaxuD | Flw | Fsw | Fld | Fsd | FmaddS
+            | FmsubS | FnmsubS | FnmaddS | FaddS | FsubS | FmulS | FdivS | FsqrtS | FsgnjS
+            | FsgnjnS | FsgnjxS | FminS | FmaxS | FcvtWS | FcvtWuS | FcvtLS | FcvtLuS | FmvXW
+            | FclassS | FeqS | FltS | FleS | FcvtSW | FcvtSWu | FcvtSL | FcvtSLu | FmvWX
+            | FmaddD | FmsubD | FnmsubD | FnmaddD | FaddD | FsubD | FmulD | FdivD | FsqrtD
+            | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FcvtSD | FcvtDS | FeqD | FltD | FleD
+            | FclassD | FcvtWD | FcvtWuD | FcvtLD | FcvtLuD | FmvXD | FcvtDW | FcvtDWu | FcvtDL
+            | FcvtDLu | FmvDX | UipiSend | UipiRead | UipiWrite | UipiActivate | UipiDeactivate => {
+                return self.execute_rare(inst, pc, bus, sink)
+            }
+        }
+        Ok(pc.wrapping_add(inst.len as u64))
+    }
+
+    /// The semantics of the less frequent ops (see `execute`).
+    #[inline(never)]
+    fn execute_rare<S: TimingSink>(
+        &mut self,
+        inst: &DecodedInst,
+        pc: u64,
+        bus: &mut Bus,
+        sink: &mut S,
+    ) -> Result<u64, Exception> {
+        use Op::*;
+        let rs1 = self.x[inst.rs1 as usize & 31];
+        let rs2 = self.x[inst.rs2 as usize & 31];
+        let rd = inst.rd;
+        match inst.op {
             FenceI => self.flush_blocks = true,
             Ecall => {
                 let cause = match self.privilege {
@@ -232,20 +336,11 @@ impl Hart {
                     sink.tlb_flush(self.id, vaddr, asid);
                 }
             }
-            // ---- M --------------------------------------------------------
-            Mul => self.set_x(sink, rd, rs1.wrapping_mul(rs2)),
-            Mulh => self.set_x(
-                sink,
-                rd,
-                ((rs1 as i64 as i128 * rs2 as i64 as i128) >> 64) as u64,
-            ),
-            Mulhsu => self.set_x(sink, rd, ((rs1 as i64 as i128 * rs2 as i128) >> 64) as u64),
-            Mulhu => self.set_x(sink, rd, ((rs1 as u128 * rs2 as u128) >> 64) as u64),
+            // ---- M (division) ----------------------------------------------
             Div => self.set_x(sink, rd, div_signed(rs1 as i64, rs2 as i64) as u64),
             Divu => self.set_x(sink, rd, rs1.checked_div(rs2).unwrap_or(u64::MAX)),
             Rem => self.set_x(sink, rd, rem_signed(rs1 as i64, rs2 as i64) as u64),
             Remu => self.set_x(sink, rd, if rs2 == 0 { rs1 } else { rs1 % rs2 }),
-            Mulw => self.set_x(sink, rd, sext32(rs1.wrapping_mul(rs2))),
             Divw => self.set_x(
                 sink,
                 rd,
@@ -313,6 +408,7 @@ impl Hart {
             UipiSend | UipiRead | UipiWrite | UipiActivate | UipiDeactivate => {
                 self.execute_uipi(inst, bus, sink)?
             }
+            _ => unreachable!("{:?} is executed by `execute`", inst.op),
         }
         Ok(pc.wrapping_add(inst.len as u64))
     }
