@@ -43,9 +43,9 @@ const SYS_READ: usize = 63;
 const SYS_WRITE: usize = 64;
 const SYS_EXIT: usize = 93;
 const SYS_NANOSLEEP: usize = 101;
-const SYS_CLOCK_GETTIME: usize = 113;
+pub const SYS_CLOCK_GETTIME: usize = 113;
 const SYS_SCHED_YIELD: usize = 124;
-const SYS_GETPID: usize = 172;
+pub const SYS_GETPID: usize = 172;
 
 use file_syscalls::{EFAULT, EINVAL};
 const ENOSYS: isize = 38;
