@@ -7,6 +7,7 @@ pub const DEFAULT_TIMEBASE_HZ: u64 = 10_000_000;
 const NANOS_PER_SEC: u128 = 1_000_000_000;
 
 /// The `time` CSR's rate, from `/cpus/timebase-frequency`.
+#[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clock {
     hz: u64,

@@ -120,7 +120,7 @@ impl Process {
             Ok((entry, sp))
         }) {
             Ok((entry, (sp, len))) => {
-                let mut frame = TrapFrame::new(entry, sp);
+                let mut frame = TrapFrame::new(pid, entry, sp);
                 frame.regs[A0] = sp;
                 frame.regs[A1] = len;
                 let satp = space.satp();
@@ -169,6 +169,7 @@ impl Process {
         if self.asyncs.is_waiting() && !self.asyncs.wait_over(self.pid) {
             return Event::Waiting; // looked again: still nothing
         }
+        self.frame.clock = *clock;
         self.asyncs.switch_in();
         let event = self.run_switched_in(clock, objects);
         self.asyncs.switch_out();

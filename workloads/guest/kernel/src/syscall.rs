@@ -43,9 +43,9 @@ const SYS_READ: usize = 63;
 const SYS_WRITE: usize = 64;
 const SYS_EXIT: usize = 93;
 const SYS_NANOSLEEP: usize = 101;
-const SYS_CLOCK_GETTIME: usize = 113;
+pub const SYS_CLOCK_GETTIME: usize = 113;
 const SYS_SCHED_YIELD: usize = 124;
-const SYS_GETPID: usize = 172;
+pub const SYS_GETPID: usize = 172;
 
 use file_syscalls::{EFAULT, EINVAL};
 const ENOSYS: isize = 38;
@@ -143,12 +143,10 @@ pub fn handle_request(ctx: &mut Context<'_>, request: &abi::ring::Request) -> i6
 /// this function's frame stays small and the cheap calls pay for no
 /// register saves of the expensive ones).
 pub fn dispatch(ctx: &mut Context<'_>, nr: usize, args: [usize; 6], source: Source) -> Action {
+    if let Some(result) = from_registers(ctx.pid, ctx.clock, nr) {
+        return Action::Return(result);
+    }
     let result = match nr {
-        SYS_GETPID => ctx.pid as isize,
-        SYS_CLOCK_GETTIME => {
-            // Nanoseconds fit isize for ~292 years of uptime; saturate after.
-            isize::try_from(ctx.clock.ticks_to_ns(timer::now())).unwrap_or(isize::MAX)
-        }
         SYS_SCHED_YIELD | SYS_NANOSLEEP | SYS_EXIT if source == Source::Ring => -EINVAL,
         SYS_SCHED_YIELD => return Action::Yield,
         SYS_NANOSLEEP => return sleep(ctx, args[0]),
@@ -163,6 +161,21 @@ pub fn dispatch(ctx: &mut Context<'_>, nr: usize, args: [usize; 6], source: Sour
         _ => return object_call(ctx, nr, args, source),
     };
     Action::Return(result)
+}
+
+/// The calls answered from nothing but the caller's pid and the clock
+/// (getpid, clock_gettime), or None for any other number. The trap
+/// path's fast path ([`crate::trap`]) serves these without the process.
+#[inline]
+pub fn from_registers(pid: usize, clock: &Clock, nr: usize) -> Option<isize> {
+    match nr {
+        SYS_GETPID => Some(pid as isize),
+        // Nanoseconds fit isize for ~292 years of uptime; saturate after.
+        SYS_CLOCK_GETTIME => {
+            Some(isize::try_from(clock.ticks_to_ns(timer::now())).unwrap_or(isize::MAX))
+        }
+        _ => None,
+    }
 }
 
 /// nanosleep(ns): the deadline in ticks, or -EINVAL for a negative time.
