@@ -8,7 +8,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "asyncsim",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (build ", env!("ASYNCSIM_BUILD_ID"), ")"),
     about = "Cycle-level RISC-V full-system simulator for asynchronous system-call designs"
 )]
 struct Cli {

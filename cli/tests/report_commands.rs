@@ -24,6 +24,7 @@ fn record(design: &str, c: u64, cycles: f64) -> PointRecord {
             seed: 0,
         },
         outcome: Outcome::Ok { metrics },
+        build: None,
     }
 }
 

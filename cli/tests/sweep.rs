@@ -95,6 +95,44 @@ fn an_interrupted_sweep_resumes_with_the_missing_points_only() {
     assert!(text(&out).contains("sweep: 0 points run"), "{}", text(&out));
 }
 
+/// Points another build measured are never taken as done: resuming over
+/// them is refused (results of two builds would mix) unless --restart
+/// discards them; every record names the build that measured it.
+#[test]
+fn results_of_another_build_are_not_resumed() {
+    let d = dir("stale");
+    assert_eq!(sweep(&d, &["--no-report"]).status.code(), Some(0));
+    let whole = records(&d);
+    let build = whole[0].build.clone().expect("records name their build");
+    assert!(whole.iter().all(|r| r.build.as_deref() == Some(&*build)));
+    let version = Command::new(env!("CARGO_BIN_EXE_asyncsim"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(
+        text(&version).contains(&format!("(build {build})")),
+        "{}",
+        text(&version)
+    );
+    // The first point as if an older build had measured it.
+    let file = d.join("results.jsonl");
+    let old = std::fs::read_to_string(&file).unwrap();
+    let (first, rest) = old.split_once('\n').unwrap();
+    let first = first.replace(&build, "0123456789abcdef");
+    std::fs::write(&file, format!("{first}\n{rest}")).unwrap();
+    let out = sweep(&d, &["--no-report"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("1 of its 3 points came from another build"),
+        "{}",
+        text(&out)
+    );
+    let out = sweep(&d, &["--no-report", "--restart"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("sweep: 3 points run"), "{}", text(&out));
+    assert_eq!(records(&d), whole);
+}
+
 #[test]
 fn shards_merge_into_the_whole_sweep() {
     let (whole, s1, s2, merged) = (dir("whole"), dir("s1"), dir("s2"), dir("merged"));

@@ -126,6 +126,11 @@ pub struct PointRecord {
     pub config: PointConfig,
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// Fingerprint of the simulator build that measured the point (its
+    /// sources, presets and guest code), so a resumed sweep never mixes
+    /// results of two builds. None in files written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
 }
 
 impl PointRecord {

@@ -48,6 +48,7 @@ fn records() -> Vec<PointRecord> {
                 out.push(PointRecord {
                     config: config(design, c, seed),
                     outcome: Outcome::Ok { metrics },
+                    build: None,
                 });
             }
         }
@@ -57,6 +58,7 @@ fn records() -> Vec<PointRecord> {
         outcome: Outcome::Failed {
             reason: "guest exited with code 1".into(),
         },
+        build: None,
     });
     out
 }

@@ -29,11 +29,15 @@ pub fn run(args: MergeArgs) -> Result<u8> {
         for record in read_results(&file)? {
             let key = record.config.key();
             match merged.get(&key) {
-                Some(seen) if seen != &record => bail!(
-                    "{}: point `{key}` has a different result than in an earlier input \
+                Some(seen)
+                    if (&seen.config, &seen.outcome) != (&record.config, &record.outcome) =>
+                {
+                    bail!(
+                        "{}: point `{key}` has a different result than in an earlier input \
                      (the simulator is deterministic: were they made by different versions?)",
-                    file.display()
-                ),
+                        file.display()
+                    )
+                }
                 _ => {
                     merged.insert(key, record);
                 }

@@ -10,6 +10,7 @@
 
 use super::report::write_reports;
 use super::results_path::RESULTS_FILE;
+use super::BUILD_ID;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -63,6 +64,10 @@ pub struct SweepArgs {
     /// Skip the summaries and figures at the end.
     #[arg(long = "no-report")]
     pub no_report: bool,
+    /// Discard results in the output directory that another build of
+    /// asyncsim measured (without it, finding any is an error).
+    #[arg(long)]
+    pub restart: bool,
     /// Also write report.tex.
     #[arg(long)]
     pub latex: bool,
@@ -100,6 +105,8 @@ impl SweepArgs {
             shard: None,
             jobs: None,
             no_report: false,
+            // The main job always shows what this build measures.
+            restart: true,
             latex: true,
             quiet: false,
             max_insns: super::point::POINT_BUDGET,
@@ -200,10 +207,31 @@ pub fn sweep(args: &SweepArgs, spec: &SweepSpec, runner: &Runner) -> Result<u8> 
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
     let file = args.out.join(RESULTS_FILE);
-    let done: BTreeSet<String> = read_results(&file)?
+    let existing = read_results(&file)?;
+    let stale = existing
         .iter()
-        .map(|r| r.config.key())
-        .collect();
+        .filter(|r| r.build.as_deref() != Some(BUILD_ID))
+        .count();
+    let done: BTreeSet<String> = if stale == 0 {
+        existing.iter().map(|r| r.config.key()).collect()
+    } else if args.restart {
+        std::fs::remove_file(&file).with_context(|| format!("cannot remove {}", file.display()))?;
+        if !args.quiet {
+            eprintln!(
+                "sweep: {stale} points in {} came from another build of asyncsim; starting over",
+                file.display()
+            );
+        }
+        BTreeSet::new()
+    } else {
+        bail!(
+            "{}: {stale} of its {} points came from another build of asyncsim (this is \
+             build {BUILD_ID}); results of two builds must not be mixed: use another --out \
+             directory, or --restart to discard them",
+            file.display(),
+            existing.len()
+        );
+    };
     let points: Vec<PointConfig> = shard
         .select(spec.points())
         .into_iter()
@@ -249,6 +277,7 @@ pub fn sweep(args: &SweepArgs, spec: &SweepSpec, runner: &Runner) -> Result<u8> 
             let record = PointRecord {
                 config: point.clone(),
                 outcome,
+                build: Some(BUILD_ID.to_owned()),
             };
             if let Err(e) = writer.lock().unwrap().append(&record) {
                 write_error.lock().unwrap().get_or_insert(e);
