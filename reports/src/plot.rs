@@ -277,6 +277,23 @@ where
         Some(_) => ((x1 - x0).round() as usize + 1).clamp(2, 16),
         None => xs.len().clamp(2, 12),
     };
+    // The legend goes to the corner where it hides no data; if every
+    // corner has some, a band above the data is kept free for it.
+    let plotted: Vec<(f64, f64)> = series
+        .iter()
+        .flat_map(|(_, p)| p)
+        .map(|&(x, m, _)| (x_axis.to(x as f64), y_axis.to(m)))
+        .collect();
+    let x_range = (x0 - pad_x, x1 + pad_x);
+    let (legend_at, hidden) = emptiest_corner(&plotted, x_range, (lo, hi));
+    let legend_at = if hidden == 0 {
+        legend_at
+    } else {
+        // Rows of about 22 px in a plot area of about 490 px.
+        let band = ((series.len() as f64 * 22.0 + 16.0) / 490.0).min(0.6);
+        hi = lo + (hi - lo) / (1.0 - band);
+        emptiest_corner(&plotted, x_range, (lo, hi)).0
+    };
     let mut chart = ChartBuilder::on(&root)
         .caption(
             format!(
@@ -354,9 +371,71 @@ where
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .label_font((FAMILY, 15))
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(legend_at)
         .draw()
         .map_err(err)?;
     root.present().map_err(err)?;
     Ok(())
+}
+
+/// The corner of the plot area where the legend hides the fewest data
+/// points, and how many it hides (a corner region is 40% of each axis;
+/// ties go to the first of upper left, upper right, lower right, lower
+/// left).
+fn emptiest_corner(
+    points: &[(f64, f64)],
+    x: (f64, f64),
+    y: (f64, f64),
+) -> (SeriesLabelPosition, usize) {
+    let share = 0.4;
+    let (left, right) = (x.0 + (x.1 - x.0) * share, x.1 - (x.1 - x.0) * share);
+    let (low, high) = (y.0 + (y.1 - y.0) * share, y.1 - (y.1 - y.0) * share);
+    let corners = [
+        (SeriesLabelPosition::UpperLeft, true, true),
+        (SeriesLabelPosition::UpperRight, false, true),
+        (SeriesLabelPosition::LowerRight, false, false),
+        (SeriesLabelPosition::LowerLeft, true, false),
+    ];
+    let hidden = |is_left: bool, is_upper: bool| {
+        points
+            .iter()
+            .filter(|&&(px, py)| {
+                (if is_left { px <= left } else { px >= right })
+                    && (if is_upper { py >= high } else { py <= low })
+            })
+            .count()
+    };
+    let mut best = (SeriesLabelPosition::UpperLeft, usize::MAX);
+    for (position, is_left, is_upper) in corners {
+        let n = hidden(is_left, is_upper);
+        if n < best.1 {
+            best = (position, n);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod legend_tests {
+    use super::*;
+
+    #[test]
+    fn the_legend_goes_where_no_points_are() {
+        let unit = (0.0, 10.0);
+        let corner = |pts: &[(f64, f64)]| emptiest_corner(pts, unit, unit).0;
+        assert!(matches!(corner(&[]), SeriesLabelPosition::UpperLeft));
+        // A flat line at the top (sync in a speedup plot) fills both upper corners.
+        let top: Vec<(f64, f64)> = (0..=10).map(|x| (x as f64, 9.5)).collect();
+        assert!(matches!(corner(&top), SeriesLabelPosition::LowerRight));
+        let mut rising: Vec<(f64, f64)> = (0..=10).map(|x| (x as f64, x as f64)).collect();
+        rising.extend(&top);
+        assert!(matches!(corner(&rising), SeriesLabelPosition::LowerRight));
+        // Crowd the lower right (6 points): the upper left and the lower
+        // left hide 5 each, and the tie goes to the upper left.
+        rising.extend((0..6).map(|i| (9.0 + i as f64 * 0.1, 1.0)));
+        assert!(matches!(corner(&rising), SeriesLabelPosition::UpperLeft));
+        // One more in the upper left: the lower left it is.
+        rising.push((1.0, 8.0));
+        assert!(matches!(corner(&rising), SeriesLabelPosition::LowerLeft));
+    }
 }
