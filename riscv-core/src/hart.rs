@@ -262,7 +262,7 @@ impl Hart {
                                 paddr: block_pa.wrapping_add(b.offset as u64),
                                 raw: inst.raw,
                                 len: inst.len,
-                                class: crate::execute::class_of(inst.op),
+                                class: b.class,
                                 privilege,
                                 taken: next != pc.wrapping_add(inst.len as u64),
                                 next_pc: next,
@@ -391,10 +391,7 @@ impl Hart {
                     // when its own block is built)
                     break;
                 }
-                insts.push(BlockInst {
-                    inst,
-                    offset: (pc - start) as u16,
-                });
+                insts.push(BlockInst::new(inst, (pc - start) as u16));
                 break;
             };
             let inst: DecodedInst = decode(raw);
@@ -414,10 +411,7 @@ impl Hart {
                 }
                 break;
             }
-            insts.push(BlockInst {
-                inst,
-                offset: (pc - start) as u16,
-            });
+            insts.push(BlockInst::new(inst, (pc - start) as u16));
             pc += inst.len as u64;
             if ends_block(inst.op) || insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
                 break;
