@@ -13,7 +13,7 @@
 //! those counters at block ends.
 
 use crate::inst::{DecodedInst, Op};
-use sim_core::{InstClass, Privilege};
+use sim_core::{InstClass, Operands, Privilege};
 
 pub const MAX_BLOCK_LEN: usize = 64;
 const CACHE_SETS: usize = 4096;
@@ -27,8 +27,10 @@ pub struct BlockInst {
     pub inst: DecodedInst,
     pub offset: u16,
     /// `class_of(inst.op)`, looked up once at decode rather than at every
-    /// retirement a timing sink sees.
+    /// retirement a timing sink sees (the functional path never reads it).
     pub class: InstClass,
+    /// `operands_of(inst)`, built once at decode for the same reason.
+    pub operands: Operands,
 }
 
 impl BlockInst {
@@ -37,6 +39,7 @@ impl BlockInst {
             inst,
             offset,
             class: crate::execute::class_of(inst.op),
+            operands: crate::operands::operands_of(&inst),
         }
     }
 }

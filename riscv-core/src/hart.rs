@@ -266,7 +266,7 @@ impl Hart {
                                 privilege,
                                 taken: next != pc.wrapping_add(inst.len as u64),
                                 next_pc: next,
-                                operands: crate::operands::operands_of(inst),
+                                operands: b.operands,
                             },
                         );
                     }
