@@ -29,8 +29,6 @@ pub struct BlockInst {
     /// `class_of(inst.op)`, looked up once at decode rather than at every
     /// retirement a timing sink sees (the functional path never reads it).
     pub class: InstClass,
-    /// `operands_of(inst)`, built once at decode for the same reason.
-    pub operands: Operands,
 }
 
 impl BlockInst {
@@ -39,7 +37,6 @@ impl BlockInst {
             inst,
             offset,
             class: crate::execute::class_of(inst.op),
-            operands: crate::operands::operands_of(&inst),
         }
     }
 }
@@ -51,6 +48,10 @@ pub struct Block {
     pub paddr: u64,
     pub privilege: Privilege,
     pub insts: Box<[BlockInst]>,
+    /// `operands_of` of each of `insts`, built once at decode for timing
+    /// sinks (beside the instructions, not in them: the functional path
+    /// never reads them, and a larger `BlockInst` slowed it down).
+    pub operands: Box<[Operands]>,
 }
 
 pub struct BlockCache {
