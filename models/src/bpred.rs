@@ -28,7 +28,7 @@ impl BranchPredictor {
 
     /// Predicts the branch at `pc`, trains on the real outcome and returns
     /// whether the prediction was right.
-    #[inline]
+    #[inline(always)]
     pub fn predict_and_train(&mut self, pc: u64, taken: bool) -> bool {
         // Instructions are at least 2-byte aligned: drop the constant bit.
         let pc_bits = pc >> 1;

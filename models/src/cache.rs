@@ -3,8 +3,13 @@
 
 use crate::config::CacheConfig;
 use crate::replacement::Replacement;
+use crate::rows::Rows;
 
+/// An empty way. Line numbers are below 2^61 (lines are at least 8
+/// bytes), so no tag, dirty or not, equals it.
 const INVALID: u64 = u64::MAX;
+/// A way's tag is its line number with this bit set while dirty.
+const DIRTY: u64 = 1 << 63;
 
 /// What one access did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,18 +20,40 @@ pub struct Outcome {
     pub writeback: Option<u64>,
 }
 
+const HIT: Outcome = Outcome {
+    hit: true,
+    writeback: None,
+};
+
+#[inline(always)]
+fn holds(tag: u64, line: u64) -> bool {
+    // Equal but for the dirty bit.
+    (tag ^ line) << 1 == 0
+}
+
+#[inline(always)]
+fn dirty_if(write: bool) -> u64 {
+    (write as u64) << 63
+}
+
 #[derive(Clone, Debug)]
 pub struct Cache {
     set_mask: u64,
     ways: usize,
     line_shift: u32,
-    /// Line number (address >> line_shift) per way, INVALID if empty.
-    tags: Vec<u64>,
-    dirty: Vec<bool>,
+    /// Per set: `ways` tags, then the replacement state.
+    rows: Rows,
+    /// Tags plus replacement state: the used part of a row.
+    width: usize,
     repl: Replacement,
-    /// Line and slot of the last access: the most recently used line, so
-    /// a repeated hit on it changes no replacement state.
-    last: (u64, usize),
+    /// Line and word index (in `rows`) of the last access: the most
+    /// recently used line, so a repeated hit on it changes no replacement
+    /// state.
+    last_line: u64,
+    last_slot: usize,
+    /// Empty ways in the whole cache: once it is full (and until an
+    /// invalidation), a miss need not look for one.
+    empty_ways: usize,
 }
 
 impl Cache {
@@ -34,14 +61,22 @@ impl Cache {
     pub fn new(cfg: &CacheConfig, seed: u64) -> Self {
         let sets = cfg.sets();
         let ways = cfg.ways as usize;
+        let repl = Replacement::new(cfg.replacement, ways, seed);
+        let width = ways + repl.state_words();
+        let mut rows = Rows::new(sets, width, INVALID);
+        for set in 0..sets {
+            repl.reset(&mut rows.row_mut(set, width)[ways..]);
+        }
         Cache {
             set_mask: sets as u64 - 1,
             ways,
             line_shift: cfg.line_bytes.trailing_zeros(),
-            tags: vec![INVALID; sets * ways],
-            dirty: vec![false; sets * ways],
-            repl: Replacement::new(cfg.replacement, sets, ways, seed),
-            last: (INVALID, 0),
+            rows,
+            width,
+            repl,
+            last_line: INVALID,
+            last_slot: 0,
+            empty_ways: sets * ways,
         }
     }
 
@@ -50,13 +85,33 @@ impl Cache {
     }
 
     #[inline(always)]
-    fn find(&self, line: u64) -> (usize, Option<usize>) {
-        let set = (line & self.set_mask) as usize;
-        let base = set * self.ways;
-        let way = self.tags[base..base + self.ways]
-            .iter()
-            .position(|&t| t == line);
-        (set, way)
+    fn set_of(&self, line: u64) -> usize {
+        (line & self.set_mask) as usize
+    }
+
+    /// Reads or writes the line holding `addr` if it is present, as
+    /// [`Cache::access`] would; a miss changes nothing (the caller then
+    /// makes the access). The hot path, inline.
+    #[inline(always)]
+    pub fn hit(&mut self, addr: u64, write: bool) -> bool {
+        let line = addr >> self.line_shift;
+        if line == self.last_line {
+            *self.rows.word_mut(self.last_slot) |= dirty_if(write);
+            return true;
+        }
+        let set = self.set_of(line);
+        let slot0 = set * self.rows.stride();
+        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        for (way, tag) in tags.iter_mut().enumerate() {
+            if holds(*tag, line) {
+                *tag |= dirty_if(write);
+                self.repl.touch(state, way);
+                self.last_line = line;
+                self.last_slot = slot0 + way;
+                return true;
+            }
+        }
+        false
     }
 
     /// Reads or writes the line holding `addr`; a miss allocates it (write
@@ -64,58 +119,93 @@ impl Cache {
     #[inline]
     pub fn access(&mut self, addr: u64, write: bool) -> Outcome {
         let line = addr >> self.line_shift;
-        if line == self.last.0 {
-            self.dirty[self.last.1] |= write;
-            return Outcome {
-                hit: true,
-                writeback: None,
-            };
+        if line == self.last_line {
+            *self.rows.word_mut(self.last_slot) |= dirty_if(write);
+            return HIT;
         }
-        let (set, found) = self.find(line);
-        let base = set * self.ways;
-        if let Some(way) = found {
-            self.repl.touch(set, way);
-            self.dirty[base + way] |= write;
-            self.last = (line, base + way);
-            return Outcome {
-                hit: true,
-                writeback: None,
-            };
+        self.access_set(line, write)
+    }
+
+    /// [`Cache::access`] of a line other than the last one.
+    #[inline(never)]
+    fn access_set(&mut self, line: u64, write: bool) -> Outcome {
+        let set = self.set_of(line);
+        let slot0 = set * self.rows.stride();
+        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        if let Some(way) = tags.iter().position(|&t| holds(t, line)) {
+            tags[way] |= dirty_if(write);
+            self.repl.touch(state, way);
+            self.last_line = line;
+            self.last_slot = slot0 + way;
+            return HIT;
         }
-        let row = &self.tags[base..base + self.ways];
-        let way = match row.iter().position(|&t| t == INVALID) {
-            Some(way) => way,
-            None => self.repl.victim(set),
-        };
-        let slot = base + way;
-        let writeback = (self.tags[slot] != INVALID && self.dirty[slot])
-            .then(|| self.tags[slot] << self.line_shift);
-        self.tags[slot] = line;
-        self.dirty[slot] = write;
-        self.repl.touch(set, way);
-        self.last = (line, slot);
         Outcome {
             hit: false,
-            writeback,
+            writeback: self.allocate(line, write),
         }
+    }
+
+    /// The miss of an access [`Cache::hit`] just found absent: allocates
+    /// the line; returns the address of a dirty victim to write back.
+    #[inline(never)]
+    pub fn fill(&mut self, addr: u64, write: bool) -> Option<u64> {
+        self.allocate(addr >> self.line_shift, write)
+    }
+
+    #[inline(always)]
+    fn allocate(&mut self, line: u64, write: bool) -> Option<u64> {
+        let set = self.set_of(line);
+        let slot0 = set * self.rows.stride();
+        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        let empty = match self.empty_ways {
+            0 => None,
+            _ => tags.iter().position(|&t| t == INVALID),
+        };
+        let way = match empty {
+            Some(way) => {
+                self.empty_ways -= 1;
+                way
+            }
+            None => self.repl.victim(state),
+        };
+        let old = tags[way];
+        tags[way] = line | dirty_if(write);
+        self.repl.touch(state, way);
+        self.last_line = line;
+        self.last_slot = slot0 + way;
+        (old & DIRTY != 0 && old != INVALID).then(|| (old & !DIRTY) << self.line_shift)
+    }
+
+    /// The way holding `line` in its set, if any.
+    #[inline(always)]
+    fn find(&self, line: u64) -> Option<usize> {
+        let set = self.set_of(line);
+        self.rows
+            .row(set, self.ways)
+            .iter()
+            .position(|&t| holds(t, line))
     }
 
     /// Whether the line holding `addr` is present (no replacement update).
     pub fn contains(&self, addr: u64) -> bool {
-        self.find(addr >> self.line_shift).1.is_some()
+        self.find(addr >> self.line_shift).is_some()
     }
 
     /// Drops the line holding `addr`; returns `Some(dirty)` if it was there.
     #[inline]
     pub fn invalidate(&mut self, addr: u64) -> Option<bool> {
         let line = addr >> self.line_shift;
-        let (set, found) = self.find(line);
-        let slot = set * self.ways + found?;
-        self.tags[slot] = INVALID;
-        if self.last.0 == line {
-            self.last = (INVALID, 0);
+        let way = self.find(line)?;
+        let set = self.set_of(line);
+        let tag = &mut self.rows.row_mut(set, self.ways)[way];
+        let dirty = *tag & DIRTY != 0;
+        *tag = INVALID;
+        self.empty_ways += 1;
+        if self.last_line == line {
+            self.last_line = INVALID;
+            self.last_slot = 0;
         }
-        Some(std::mem::take(&mut self.dirty[slot]))
+        Some(dirty)
     }
 }
 

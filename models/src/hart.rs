@@ -18,6 +18,20 @@ pub(crate) const MAX_WALK: usize = 8;
 /// split into bytes).
 pub(crate) const MAX_PENDING: usize = 8;
 
+/// Data accesses are queued (`pending_len != 0`).
+pub(crate) const RETIRE_PENDING: u8 = 1;
+/// The instruction about to retire redirects fetch (xRET, satp write,
+/// sfence.vma): restart the fetch stream after it.
+pub(crate) const RETIRE_REDIRECT: u8 = 2;
+/// A UIPI SEND was posted by the instruction about to retire.
+pub(crate) const RETIRE_SEND: u8 = 4;
+/// The core reports its fetches as `MemAccess::Fetch`: use those
+/// (physical addresses) instead of deriving fetches from retired pcs.
+pub(crate) const RETIRE_FETCH_EVENTS: u8 = 8;
+/// The last retired instruction was a load (`load_dest` is set): the next
+/// one is checked for a load-use stall.
+pub(crate) const RETIRE_LOAD_DEST: u8 = 16;
+
 /// A data access waiting for its instruction to retire.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Pending {
@@ -93,18 +107,15 @@ pub(crate) struct HartState {
     pub fetch_line: u64,
     pub fetch_page: u64,
     pub pending_len: usize,
-    /// The core reports its fetches as `MemAccess::Fetch`: use those
-    /// (physical addresses) instead of deriving fetches from retired pcs.
-    pub fetch_events: bool,
+    /// What the next retirement must do beyond the common case (the
+    /// `RETIRE_*` bits); 0 lets it take the short path.
+    pub retire_work: u8,
     /// Set by the first TLB fill: address translation is on, so S/U
     /// accesses consult the TLBs (the events do not carry satp's mode).
     pub translating: bool,
-    /// The instruction about to retire redirects fetch (xRET, satp write,
-    /// sfence.vma): restart the fetch stream after it.
-    pub redirect_after_retire: bool,
-    /// A UIPI SEND was posted by the instruction about to retire.
-    pub send_posted: bool,
-    /// Register the last retired instruction loaded, if it was a load.
+    /// Register the last retired instruction loaded, if it was a load
+    /// (set through [`HartState::set_load_dest`], which keeps
+    /// `RETIRE_LOAD_DEST` in step).
     pub load_dest: Option<Reg>,
     /// Mode of the last event that named one (for events that do not).
     pub mode: Privilege,
@@ -130,13 +141,11 @@ impl HartState {
             mode: Privilege::Machine,
             fetch_line: NO_LINE,
             fetch_page: NO_LINE,
-            fetch_events: false,
+            retire_work: 0,
             pending: [NO_ACCESS; MAX_PENDING],
             pending_len: 0,
             walk: [0; MAX_WALK],
             walk_len: 0,
-            redirect_after_retire: false,
-            send_posted: false,
             load_dest: None,
             c: HartCounters::default(),
         }
@@ -147,5 +156,15 @@ impl HartState {
     pub fn redirect_fetch(&mut self) {
         self.fetch_line = NO_LINE;
         self.fetch_page = NO_LINE;
+    }
+
+    #[inline(always)]
+    pub fn set_load_dest(&mut self, reg: Option<Reg>) {
+        self.load_dest = reg;
+        if reg.is_some() {
+            self.retire_work |= RETIRE_LOAD_DEST;
+        } else {
+            self.retire_work &= !RETIRE_LOAD_DEST;
+        }
     }
 }

@@ -25,6 +25,7 @@ pub mod per_mode;
 mod preset;
 pub mod replacement;
 pub mod rng;
+mod rows;
 mod stats;
 pub mod tlb;
 

@@ -110,33 +110,46 @@ impl MemorySystem {
     }
 
     /// An instruction fetch of the line holding `addr`; returns its latency.
-    #[inline]
+    #[inline(always)]
     pub fn fetch(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
         let p = &mut self.private[hart];
         p.l1i_counters.accesses.inc(mode);
-        if p.l1i.access(addr, false).hit {
+        if p.l1i.hit(addr, false) {
             return self.lat.l1i_hit;
         }
+        self.fetch_missed(hart, addr, mode)
+    }
+
+    #[inline(never)]
+    fn fetch_missed(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
+        let p = &mut self.private[hart];
         p.l1i_counters.misses.inc(mode);
+        p.l1i.fill(addr, false);
         self.l2_read(addr, mode)
     }
 
     /// A data read or write through the hart's L1D; returns its latency
-    /// (including the cost of pushing out a dirty victim).
-    #[inline]
+    /// (including the cost of pushing out a dirty victim). An L1D hit that
+    /// needs no coherence action is inline.
+    #[inline(always)]
     pub fn data(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> u64 {
         if write && self.private.len() > 1 {
             self.invalidate_others(hart, addr, mode);
         }
         let p = &mut self.private[hart];
         p.l1d_counters.accesses.inc(mode);
-        let outcome = p.l1d.access(addr, write);
-        if outcome.hit {
+        if p.l1d.hit(addr, write) {
             return self.lat.l1d_hit;
         }
+        self.data_missed(hart, addr, write, mode)
+    }
+
+    #[inline(never)]
+    fn data_missed(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> u64 {
+        let p = &mut self.private[hart];
         p.l1d_counters.misses.inc(mode);
         let mut cycles = 0;
-        if let Some(victim) = outcome.writeback {
+        if let Some(victim) = p.l1d.fill(addr, write) {
             p.l1d_counters.writebacks.inc(mode);
             cycles += self.lat.l1d_writeback + self.l2_write_back(victim, mode);
         }
@@ -144,6 +157,7 @@ impl MemorySystem {
     }
 
     /// The coherence rule: other harts lose their copies of a stored line.
+    #[inline(never)]
     fn invalidate_others(&mut self, hart: usize, addr: u64, mode: Privilege) {
         for other in (0..self.private.len()).filter(|&h| h != hart) {
             let p = &mut self.private[other];

@@ -4,13 +4,17 @@
 //! costs. Same events in, same cycles and stats out.
 
 use sim_core::{
-    AccessKind, InstClass, MemAccess, Privilege, Retired, TimingSink, TrapEvent, UintrEvent,
+    AccessKind, InstClass, MemAccess, Operands, Privilege, Retired, TimingSink, TrapEvent,
+    UintrEvent,
 };
 
 use crate::config::Preset;
 use crate::cpi::CpiTable;
 use crate::error::ModelError;
-use crate::hart::{HartCounters, HartState, Pending, MAX_PENDING, MAX_WALK};
+use crate::hart::{
+    HartCounters, HartState, Pending, MAX_PENDING, MAX_WALK, RETIRE_FETCH_EVENTS, RETIRE_LOAD_DEST,
+    RETIRE_PENDING, RETIRE_REDIRECT, RETIRE_SEND,
+};
 use crate::memory::MemorySystem;
 use crate::tlb::PAGE_SHIFT;
 
@@ -170,51 +174,106 @@ impl TimingModel {
         let h = &mut self.harts[hart];
         h.itlb.flush(vaddr, asid);
         h.dtlb.flush(vaddr, asid);
-        h.redirect_after_retire = true;
+        h.retire_work |= RETIRE_REDIRECT;
     }
-}
 
-impl TimingSink for TimingModel {
-    #[inline]
-    fn retire(&mut self, hart: usize, inst: &Retired) {
+    /// A branch or jump that needs nothing else (no fetch-line change, no
+    /// queued access): a small function of its own, so that the frequent
+    /// case does not pay for [`Self::retire_in_full`]'s frame.
+    #[inline(never)]
+    fn retire_control(
+        &mut self,
+        hart: usize,
+        pc: u64,
+        class: InstClass,
+        mode: Privilege,
+        taken: bool,
+        operands: Operands,
+    ) {
+        let costs = &self.k.costs;
+        let h = &mut self.harts[hart];
+        let mut cycles = self.k.cpi.cycles(class);
+        cycles += load_use(&self.k, h, mode, &operands);
+        h.set_load_dest(None);
+        h.mode = mode;
+        h.c.instret.inc(mode);
+        if class == InstClass::Jump {
+            h.c.jumps.inc(mode);
+            h.c.stall_redirect.add(mode, costs.taken_redirect);
+            cycles += costs.taken_redirect;
+        } else {
+            h.c.branches.inc(mode);
+            if !h.bpred.predict_and_train(pc, taken) {
+                h.c.mispredicts.inc(mode);
+                h.c.stall_bpred.add(mode, costs.mispredict);
+                cycles += costs.mispredict;
+            } else if taken {
+                h.c.stall_redirect.add(mode, costs.taken_redirect);
+                cycles += costs.taken_redirect;
+            }
+        }
+        h.c.cycles.add(mode, cycles);
+    }
+
+    /// Any other instruction (a load, store or AMO with its queued
+    /// accesses, or one after a load) that needs nothing else, likewise.
+    #[inline(never)]
+    fn retire_access(
+        &mut self,
+        hart: usize,
+        class: InstClass,
+        mode: Privilege,
+        operands: Operands,
+    ) {
         let Self { k, harts, mem, .. } = self;
         let h = &mut harts[hart];
-        let mode = inst.privilege;
-        let mut cycles = k.cpi.cycles(inst.class);
-        if !h.fetch_events {
-            cycles += fetch(k, h, mem, hart, inst.pc, inst.paddr, mode, true);
+        let mut cycles = k.cpi.cycles(class) + drain(k, h, mem, hart, false);
+        cycles += load_use(k, h, mode, &operands);
+        h.set_load_dest(loaded(class, &operands));
+        h.mode = mode;
+        h.c.instret.inc(mode);
+        h.c.cycles.add(mode, cycles);
+    }
+
+    /// Everything [`TimingSink::retire`] can do.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn retire_in_full(
+        &mut self,
+        hart: usize,
+        pc: u64,
+        paddr: u64,
+        class: InstClass,
+        mode: Privilege,
+        taken: bool,
+        operands: Operands,
+    ) {
+        let Self { k, harts, mem, .. } = self;
+        let h = &mut harts[hart];
+        let mut cycles = k.cpi.cycles(class);
+        if h.retire_work & RETIRE_FETCH_EVENTS == 0 {
+            cycles += fetch(k, h, mem, hart, pc, paddr, mode, true);
         }
         if h.pending_len != 0 {
-            cycles += drain(k, h, mem, hart, inst.class == InstClass::Uintr);
+            cycles += drain(k, h, mem, hart, class == InstClass::Uintr);
         }
-        if h.redirect_after_retire {
-            h.redirect_after_retire = false;
+        if h.retire_work & RETIRE_REDIRECT != 0 {
+            h.retire_work &= !RETIRE_REDIRECT;
             h.redirect_fetch();
         }
         let costs = &k.costs;
-        // In order: a value loaded right before is late by the load-use
-        // bubble (one register per instruction, so only the last load).
-        if let Some(reg) = h.load_dest {
-            if inst.operands.reads(reg) {
-                h.c.load_use_stalls.inc(mode);
-                h.c.stall_load_use.add(mode, costs.load_use);
-                cycles += costs.load_use;
-            }
-        }
-        h.load_dest = match inst.class {
-            InstClass::Load | InstClass::FpLoad | InstClass::Amo => inst.operands.dest,
-            _ => None,
-        };
+        cycles += load_use(k, h, mode, &operands);
+        h.set_load_dest(loaded(class, &operands));
         h.mode = mode;
         h.c.instret.inc(mode);
-        match inst.class {
+        match class {
             InstClass::Branch => {
                 h.c.branches.inc(mode);
-                if !h.bpred.predict_and_train(inst.pc, inst.taken) {
+                if !h.bpred.predict_and_train(pc, taken) {
                     h.c.mispredicts.inc(mode);
                     h.c.stall_bpred.add(mode, costs.mispredict);
                     cycles += costs.mispredict;
-                } else if inst.taken {
+                } else if taken {
                     h.c.stall_redirect.add(mode, costs.taken_redirect);
                     cycles += costs.taken_redirect;
                 }
@@ -224,8 +283,8 @@ impl TimingSink for TimingModel {
                 h.c.stall_redirect.add(mode, costs.taken_redirect);
                 cycles += costs.taken_redirect;
             }
-            InstClass::Uintr if h.send_posted => {
-                h.send_posted = false;
+            InstClass::Uintr if h.retire_work & RETIRE_SEND != 0 => {
+                h.retire_work &= !RETIRE_SEND;
                 h.c.uintr_cycles.add(mode, costs.uintr_send);
                 cycles += costs.uintr_send;
             }
@@ -234,45 +293,114 @@ impl TimingSink for TimingModel {
         h.c.cycles.add(mode, cycles);
     }
 
-    #[inline]
+    /// Fetches, page-walk reads, and data accesses beyond what one
+    /// instruction queues.
+    #[inline(never)]
+    fn other_access(
+        &mut self,
+        hart: usize,
+        kind: AccessKind,
+        vaddr: u64,
+        paddr: u64,
+        mode: Privilege,
+    ) {
+        let Self { k, harts, mem, .. } = self;
+        let h = &mut harts[hart];
+        match kind {
+            AccessKind::Fetch => {
+                h.retire_work |= RETIRE_FETCH_EVENTS;
+                let stall = fetch(k, h, mem, hart, vaddr, paddr, mode, false);
+                h.c.cycles.add(mode, stall);
+            }
+            AccessKind::PageWalk => {
+                if h.walk_len < MAX_WALK {
+                    h.walk[h.walk_len] = paddr;
+                    h.walk_len += 1;
+                }
+            }
+            AccessKind::Load | AccessKind::Store | AccessKind::Amo => {
+                // More accesses than any instruction makes: charge now.
+                let pending = Pending {
+                    vaddr,
+                    paddr,
+                    write: kind != AccessKind::Load,
+                    mode,
+                };
+                let stall = data_access(k, h, mem, hart, pending, false);
+                h.c.cycles.add(mode, stall);
+            }
+        }
+    }
+}
+
+impl TimingSink for TimingModel {
+    /// The common case inline (the fetch line is unchanged, nothing is
+    /// queued or pending, no control flow, no load before or now): a class
+    /// cost and two counters. The fetch line stands for the physical one
+    /// (see [`fetch`]): anything that could change the translation of `pc`
+    /// (a trap, an xRET, a satp write, an sfence.vma, a user interrupt)
+    /// resets it or sets `RETIRE_REDIRECT`, and both leave this path.
+    #[inline(always)]
+    fn retire(&mut self, hart: usize, inst: &Retired) {
+        let k = &self.k;
+        let h = &mut self.harts[hart];
+        if inst.pc >> k.l1i_shift == h.fetch_line {
+            let class = inst.class;
+            let control = matches!(class, InstClass::Branch | InstClass::Jump);
+            let work = h.retire_work;
+            if work == 0 && !control && loaded(class, &inst.operands).is_none() {
+                let mode = inst.privilege;
+                h.mode = mode;
+                h.c.instret.inc(mode);
+                h.c.cycles.add(mode, k.cpi.cycles(class));
+                return;
+            }
+            if work & !(RETIRE_PENDING | RETIRE_LOAD_DEST) == 0 {
+                let (mode, operands) = (inst.privilege, inst.operands);
+                if control {
+                    return self.retire_control(hart, inst.pc, class, mode, inst.taken, operands);
+                }
+                if class != InstClass::Uintr {
+                    return self.retire_access(hart, class, mode, operands);
+                }
+            }
+        }
+        // By value: a reference would make the core build the event in
+        // memory for every instruction, even those of the short path.
+        self.retire_in_full(
+            hart,
+            inst.pc,
+            inst.paddr,
+            inst.class,
+            inst.privilege,
+            inst.taken,
+            inst.operands,
+        );
+    }
+
+    /// Loads and stores are queued inline; the rest is out of line.
+    #[inline(always)]
     fn mem_access(&mut self, hart: usize, access: &MemAccess) {
-        let mode = access.privilege;
         let write = match access.kind {
             AccessKind::Load => false,
             AccessKind::Store | AccessKind::Amo => true,
-            AccessKind::Fetch => {
-                let Self { k, harts, mem, .. } = self;
-                let h = &mut harts[hart];
-                h.fetch_events = true;
-                let stall = fetch(k, h, mem, hart, access.vaddr, access.paddr, mode, false);
-                h.c.cycles.add(mode, stall);
-                return;
-            }
-            AccessKind::PageWalk => {
-                let h = &mut self.harts[hart];
-                if h.walk_len < MAX_WALK {
-                    h.walk[h.walk_len] = access.paddr;
-                    h.walk_len += 1;
-                }
-                return;
+            kind => {
+                return self.other_access(hart, kind, access.vaddr, access.paddr, access.privilege)
             }
         };
-        let pending = Pending {
+        let h = &mut self.harts[hart];
+        if h.pending_len == MAX_PENDING {
+            let kind = access.kind;
+            return self.other_access(hart, kind, access.vaddr, access.paddr, access.privilege);
+        }
+        h.pending[h.pending_len] = Pending {
             vaddr: access.vaddr,
             paddr: access.paddr,
             write,
-            mode,
+            mode: access.privilege,
         };
-        let Self { k, harts, mem, .. } = self;
-        let h = &mut harts[hart];
-        if h.pending_len == MAX_PENDING {
-            // More accesses than any instruction makes: charge now.
-            let stall = data_access(k, h, mem, hart, pending, false);
-            h.c.cycles.add(mode, stall);
-            return;
-        }
-        h.pending[h.pending_len] = pending;
         h.pending_len += 1;
+        h.retire_work |= RETIRE_PENDING;
     }
 
     fn trap(&mut self, hart: usize, trap: &TrapEvent) {
@@ -289,8 +417,8 @@ impl TimingSink for TimingModel {
         }
         let h = &mut self.harts[hart];
         let cost = self.k.costs.trap_entry;
-        h.send_posted = false;
-        h.load_dest = None;
+        h.retire_work &= !RETIRE_SEND;
+        h.set_load_dest(None);
         if trap.interrupt {
             h.c.interrupts.inc(trap.from);
         } else {
@@ -309,7 +437,7 @@ impl TimingSink for TimingModel {
         h.c.trap_cycles.add(from, cost);
         h.c.cycles.add(from, cost);
         h.mode = to;
-        h.redirect_after_retire = true;
+        h.retire_work |= RETIRE_REDIRECT;
     }
 
     fn address_space_switch(&mut self, hart: usize, asid: u64) {
@@ -319,7 +447,7 @@ impl TimingSink for TimingModel {
         let cost = self.k.costs.satp_switch;
         let h = &mut self.harts[hart];
         h.asid = asid as u16 & self.k.asid_mask;
-        h.redirect_after_retire = true;
+        h.retire_work |= RETIRE_REDIRECT;
         let mode = h.mode;
         h.c.satp_switches.inc(mode);
         h.c.trap_cycles.add(mode, cost);
@@ -370,7 +498,7 @@ impl TimingSink for TimingModel {
         match event {
             UintrEvent::Send { .. } => {
                 h.c.uintr_sends.inc(mode);
-                h.send_posted = true;
+                h.retire_work |= RETIRE_SEND;
             }
             UintrEvent::SendRejected => h.c.uintr_rejected.inc(mode),
             UintrEvent::Delivered => {
@@ -379,7 +507,7 @@ impl TimingSink for TimingModel {
                 h.c.uintr_cycles.add(Privilege::User, cost);
                 h.c.cycles.add(Privilege::User, cost);
                 h.mode = Privilege::User;
-                h.load_dest = None;
+                h.set_load_dest(None);
                 h.redirect_fetch();
             }
             UintrEvent::Return => {
@@ -387,7 +515,7 @@ impl TimingSink for TimingModel {
                 h.c.uintr_returns.inc(mode);
                 h.c.uintr_cycles.add(mode, cost);
                 h.c.cycles.add(mode, cost);
-                h.redirect_after_retire = true;
+                h.retire_work |= RETIRE_REDIRECT;
             }
         }
     }
@@ -468,15 +596,48 @@ fn fetch(
 /// Charges the data accesses of the instruction now retiring; returns
 /// stall cycles. `physical` accesses bypass the TLB (a UIPI's sender-table
 /// read).
-#[inline]
+#[inline(always)]
 fn drain(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize, physical: bool) -> u64 {
     let n = std::mem::take(&mut h.pending_len);
-    let mut stall = 0;
-    for i in 0..n {
+    h.retire_work &= !RETIRE_PENDING;
+    if n == 0 {
+        return 0;
+    }
+    // Nearly always one access: that one outside the loop.
+    let first = h.pending[0];
+    let mut stall = data_access(k, h, mem, hart, first, physical);
+    for i in 1..n.min(MAX_PENDING) {
         let a = h.pending[i];
         stall += data_access(k, h, mem, hart, a, physical);
     }
     stall
+}
+
+/// The load-use bubble of an instruction in order after a load: a value
+/// loaded right before is late (one register per instruction, so only
+/// the last load counts); returns the stall cycles.
+#[inline(always)]
+fn load_use(k: &Fixed, h: &mut HartState, mode: Privilege, operands: &Operands) -> u64 {
+    if h.retire_work & RETIRE_LOAD_DEST == 0 {
+        return 0;
+    }
+    match h.load_dest {
+        Some(reg) if operands.reads(reg) => {
+            h.c.load_use_stalls.inc(mode);
+            h.c.stall_load_use.add(mode, k.costs.load_use);
+            k.costs.load_use
+        }
+        _ => 0,
+    }
+}
+
+/// The register an instruction of `class` loads, if it is a load.
+#[inline(always)]
+fn loaded(class: InstClass, operands: &Operands) -> Option<sim_core::Reg> {
+    match class {
+        InstClass::Load | InstClass::FpLoad | InstClass::Amo => operands.dest,
+        _ => None,
+    }
 }
 
 #[inline(always)]

@@ -4,6 +4,7 @@
 
 use crate::config::TlbConfig;
 use crate::replacement::Replacement;
+use crate::rows::Rows;
 
 /// The base page size.
 pub const PAGE_SHIFT: u32 = 12;
@@ -37,12 +38,15 @@ fn size_index(bytes: u64) -> usize {
 #[derive(Clone, Debug)]
 pub struct Tlb {
     set_mask: u64,
+    sets: usize,
     ways: usize,
-    tags: Vec<u64>,
+    /// Per set: `ways` tags, then the replacement state.
+    rows: Rows,
+    width: usize,
     repl: Replacement,
-    /// Tag and slot of the last entry used: it is the most recently used,
-    /// so a repeated hit on it changes no replacement state.
-    last: (u64, usize),
+    /// Tag of the last entry used: it is the most recently used, so a
+    /// repeated hit on it changes no replacement state.
+    last: u64,
     /// Bit i set: entries of size `SIZE_SHIFTS[i]` may be present, so a
     /// lookup probes that size (usually only 4 KiB pages).
     sizes: u8,
@@ -53,12 +57,20 @@ impl Tlb {
     pub fn new(cfg: &TlbConfig, seed: u64) -> Self {
         let sets = cfg.sets();
         let ways = cfg.ways as usize;
+        let repl = Replacement::new(cfg.replacement, ways, seed);
+        let width = ways + repl.state_words();
+        let mut rows = Rows::new(sets, width, INVALID);
+        for set in 0..sets {
+            repl.reset(&mut rows.row_mut(set, width)[ways..]);
+        }
         Tlb {
             set_mask: sets as u64 - 1,
+            sets,
             ways,
-            tags: vec![INVALID; sets * ways],
-            repl: Replacement::new(cfg.replacement, sets, ways, seed),
-            last: (INVALID, 0),
+            rows,
+            width,
+            repl,
+            last: INVALID,
             sizes: 0,
         }
     }
@@ -86,18 +98,20 @@ impl Tlb {
     #[inline(always)]
     fn lookup_size(&mut self, vaddr: u64, asid: u16, size: usize) -> bool {
         let tag = tag(vaddr, asid, size);
-        if tag == self.last.0 {
+        if tag == self.last {
             return true;
         }
+        self.lookup_set(tag)
+    }
+
+    #[inline(never)]
+    fn lookup_set(&mut self, tag: u64) -> bool {
         let set = self.set_of(tag);
-        let base = set * self.ways;
-        match self.tags[base..base + self.ways]
-            .iter()
-            .position(|&t| t == tag)
-        {
+        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        match tags.iter().position(|&t| t == tag) {
             Some(way) => {
-                self.repl.touch(set, way);
-                self.last = (tag, base + way);
+                self.repl.touch(state, way);
+                self.last = tag;
                 true
             }
             None => false,
@@ -111,18 +125,17 @@ impl Tlb {
         self.sizes |= 1 << size;
         let tag = tag(vaddr, asid, size);
         let set = self.set_of(tag);
-        let base = set * self.ways;
-        let row = &self.tags[base..base + self.ways];
-        let way = match row.iter().position(|&t| t == tag) {
+        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        let way = match tags.iter().position(|&t| t == tag) {
             Some(way) => way,
-            None => match row.iter().position(|&t| t == INVALID) {
+            None => match tags.iter().position(|&t| t == INVALID) {
                 Some(way) => way,
-                None => self.repl.victim(set),
+                None => self.repl.victim(state),
             },
         };
-        self.tags[base + way] = tag;
-        self.repl.touch(set, way);
-        self.last = (tag, base + way);
+        tags[way] = tag;
+        self.repl.touch(state, way);
+        self.last = tag;
     }
 
     /// sfence.vma semantics: `vaddr` limits the flush to that page, `asid`
@@ -133,17 +146,30 @@ impl Tlb {
             let size = ((t >> SIZE_SHIFT_IN_TAG) & 3) as usize;
             t & VPN_MASK == (v >> SIZE_SHIFTS[size]) & VPN_MASK
         };
-        for t in self.tags.iter_mut().filter(|t| **t != INVALID) {
-            if vaddr.is_none_or(|v| covers(*t, v)) && asid.is_none_or(|a| *t >> 48 == a as u64) {
-                *t = INVALID;
+        for set in 0..self.sets {
+            for t in self.rows.row_mut(set, self.ways) {
+                if *t != INVALID
+                    && vaddr.is_none_or(|v| covers(*t, v))
+                    && asid.is_none_or(|a| *t >> 48 == a as u64)
+                {
+                    *t = INVALID;
+                }
             }
         }
-        self.last = (INVALID, 0);
+        self.last = INVALID;
     }
 
     /// Number of valid entries (for tests and sanity checks).
     pub fn occupancy(&self) -> usize {
-        self.tags.iter().filter(|t| **t != INVALID).count()
+        (0..self.sets)
+            .map(|set| {
+                self.rows
+                    .row(set, self.ways)
+                    .iter()
+                    .filter(|t| **t != INVALID)
+                    .count()
+            })
+            .sum()
     }
 }
 

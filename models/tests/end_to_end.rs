@@ -7,6 +7,10 @@ use riscv_core::machine::{Machine, MachineConfig};
 use riscv_core::platform::{UartOutput, RAM_BASE};
 use sim_core::{Privilege, RunLimits, StopReason};
 
+#[path = "support/digest.rs"]
+mod digest;
+use digest::digest;
+
 const FINISHER: i64 = 0x10_0000;
 const ITERATIONS: i64 = 5_000;
 
@@ -130,4 +134,18 @@ fn the_core_reports_the_operands_that_make_load_use_stalls() {
     assert_eq!(stalls(&model).unwrap() - stalls(&base).unwrap(), 5);
     let cycles = |m: &TimingModel| m.stats().get("hart0.stalls.load_use.machine").unwrap();
     assert_eq!(cycles(&model) - cycles(&base), 5 * 2);
+}
+
+/// The real core's events pin the model's numbers too (see
+/// pinned_stats.rs for the synthetic stream that reaches every event).
+#[test]
+fn full_runs_are_pinned() {
+    for (name, expected) in [
+        ("rocket-fpga", 0x63dd7171627cd3bb),
+        ("sifive-u74", 0x7d7fe3f704a34f30),
+    ] {
+        let (model, _) = run(&Preset::load(name).unwrap());
+        let stats = model.stats();
+        assert_eq!(digest(&stats), expected, "{name}: {:#}", stats.to_json());
+    }
 }

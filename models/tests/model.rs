@@ -642,6 +642,56 @@ fn a_load_feeding_the_next_instruction_stalls() {
     assert_eq!(get(&m, "hart0.stalls.load_use.supervisor"), 2);
 }
 
+/// Every kind of instruction after a load on the same fetch line waits
+/// for it (the model retires these through different paths): a branch, a
+/// store with its access, an ALU op, and a load that made no access of
+/// its own (its destination is still a loaded value).
+#[test]
+fn a_load_feeding_any_kind_of_instruction_on_one_fetch_line_stalls() {
+    let mut m = TimingModel::new(&preset(&["core.load_use_stall=2"]), 1).unwrap();
+    let (pc, x) = (0x8000_0000, 0x9000_0000);
+    let (a0, a1, a2) = (Reg::int(10), Reg::int(11), Reg::int(12));
+    let ld = |m: &mut TimingModel, pc, dest| {
+        access(m, 0, AccessKind::Load, x, User);
+        retire_ops(m, pc, InstClass::Load, User, ops(Some(dest), &[a2]));
+    };
+    ld(&mut m, pc, a0); // warms the fetch line and the data line
+    let mut stalls = 0;
+    let mut check = |m: &TimingModel, expected_stalls| {
+        stalls += expected_stalls;
+        assert_eq!(get(m, "hart0.core.load_use_stalls.user"), stalls);
+    };
+    ld(&mut m, pc + 4, a0);
+    retire_ops(
+        &mut m,
+        pc + 8,
+        InstClass::Branch,
+        User,
+        ops(None, &[a0, a2]),
+    );
+    check(&m, 1);
+    ld(&mut m, pc + 12, a0);
+    access(&mut m, 0, AccessKind::Store, x + 8, User);
+    retire_ops(
+        &mut m,
+        pc + 16,
+        InstClass::Store,
+        User,
+        ops(None, &[a2, a0]),
+    );
+    check(&m, 1);
+    ld(&mut m, pc + 20, a0);
+    retire_ops(&mut m, pc + 24, InstClass::Load, User, ops(Some(a1), &[a0]));
+    check(&m, 1);
+    retire_ops(&mut m, pc + 28, InstClass::Alu, User, ops(Some(a2), &[a1]));
+    check(&m, 1);
+    // A jump that reads no loaded register, then nothing waits.
+    ld(&mut m, pc + 32, a0);
+    retire_ops(&mut m, pc + 36, InstClass::Jump, User, ops(Some(a1), &[a2]));
+    retire_ops(&mut m, pc + 40, InstClass::Alu, User, ops(Some(a1), &[a0]));
+    check(&m, 0);
+}
+
 #[test]
 fn fp_loads_and_amos_count_as_loads_and_a_trap_ends_the_wait() {
     let mut m =

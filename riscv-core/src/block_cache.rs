@@ -13,7 +13,7 @@
 //! those counters at block ends.
 
 use crate::inst::{DecodedInst, Op};
-use sim_core::Privilege;
+use sim_core::{InstClass, Operands, Privilege};
 
 pub const MAX_BLOCK_LEN: usize = 64;
 const CACHE_SETS: usize = 4096;
@@ -26,6 +26,19 @@ const CACHE_SETS: usize = 4096;
 pub struct BlockInst {
     pub inst: DecodedInst,
     pub offset: u16,
+    /// `class_of(inst.op)`, looked up once at decode rather than at every
+    /// retirement a timing sink sees (the functional path never reads it).
+    pub class: InstClass,
+}
+
+impl BlockInst {
+    pub fn new(inst: DecodedInst, offset: u16) -> Self {
+        BlockInst {
+            inst,
+            offset,
+            class: crate::execute::class_of(inst.op),
+        }
+    }
 }
 
 pub struct Block {
@@ -35,6 +48,10 @@ pub struct Block {
     pub paddr: u64,
     pub privilege: Privilege,
     pub insts: Box<[BlockInst]>,
+    /// `operands_of` of each of `insts`, built once at decode for timing
+    /// sinks (beside the instructions, not in them: the functional path
+    /// never reads them, and a larger `BlockInst` slowed it down).
+    pub operands: Box<[Operands]>,
 }
 
 pub struct BlockCache {

@@ -14,7 +14,8 @@ use crate::privileged;
 use crate::sink_clock::SinkClock;
 use crate::trap::{Exception, ExceptionCause, InterruptCause, Trap};
 use sim_core::{
-    AccessKind, HartCounters, MemAccess, Privilege, RegFile, Retired, TimingSink, TrapEvent,
+    AccessKind, HartCounters, MemAccess, Operands, Privilege, RegFile, Retired, TimingSink,
+    TrapEvent,
 };
 
 const PAGE_SIZE: u64 = 4096;
@@ -189,7 +190,7 @@ impl Hart {
             loop {
                 let left = (budget - retired) as usize;
                 let insts = &block.insts[..block.insts.len().min(left)];
-                let (n, trapped) = self.execute_block(insts, block_pa, bus, sink);
+                let (n, trapped) = self.execute_block(insts, &block.operands, block_pa, bus, sink);
                 retired += n;
                 traps = trapped as u64;
                 if self.sync_request
@@ -240,14 +241,15 @@ impl Hart {
     fn execute_block<S: TimingSink>(
         &mut self,
         insts: &[BlockInst],
+        operands: &[Operands],
         block_pa: u64,
         bus: &mut Bus,
         sink: &mut S,
     ) -> (u64, bool) {
         let start = self.pc;
         let mut next = start;
-        let mut it = insts.iter();
-        while let Some(b) = it.next() {
+        let mut it = insts.iter().enumerate();
+        while let Some((i, b)) = it.next() {
             let inst = &b.inst;
             let pc = start.wrapping_add(b.offset as u64);
             let privilege = self.privilege;
@@ -262,11 +264,11 @@ impl Hart {
                                 paddr: block_pa.wrapping_add(b.offset as u64),
                                 raw: inst.raw,
                                 len: inst.len,
-                                class: crate::execute::class_of(inst.op),
+                                class: b.class,
                                 privilege,
                                 taken: next != pc.wrapping_add(inst.len as u64),
                                 next_pc: next,
-                                operands: crate::operands::operands_of(inst),
+                                operands: operands[i],
                             },
                         );
                     }
@@ -391,10 +393,7 @@ impl Hart {
                     // when its own block is built)
                     break;
                 }
-                insts.push(BlockInst {
-                    inst,
-                    offset: (pc - start) as u16,
-                });
+                insts.push(BlockInst::new(inst, (pc - start) as u16));
                 break;
             };
             let inst: DecodedInst = decode(raw);
@@ -414,10 +413,7 @@ impl Hart {
                 }
                 break;
             }
-            insts.push(BlockInst {
-                inst,
-                offset: (pc - start) as u16,
-            });
+            insts.push(BlockInst::new(inst, (pc - start) as u16));
             pc += inst.len as u64;
             if ends_block(inst.op) || insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
                 break;
@@ -427,6 +423,10 @@ impl Hart {
             pc: start,
             paddr: page_pa,
             privilege: self.privilege,
+            operands: insts
+                .iter()
+                .map(|b| crate::operands::operands_of(&b.inst))
+                .collect(),
             insts: insts.into(),
         })
     }

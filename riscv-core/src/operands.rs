@@ -1,7 +1,7 @@
 //! Which registers each op reads and writes, in which register file: the
 //! encoding-free operand description a timing model tracks dependences
-//! with (`sim_core::Operands`). Built only for events, never on the
-//! functional path.
+//! with (`sim_core::Operands`). Built once per instruction when a block is
+//! decoded (kept for events), never read on the functional path.
 
 use crate::inst::{DecodedInst, Op};
 use sim_core::{Operands, Reg};
