@@ -197,21 +197,7 @@ impl TimingModel {
         h.set_load_dest(None);
         h.mode = mode;
         h.c.instret.inc(mode);
-        if class == InstClass::Jump {
-            h.c.jumps.inc(mode);
-            h.c.stall_redirect.add(mode, costs.taken_redirect);
-            cycles += costs.taken_redirect;
-        } else {
-            h.c.branches.inc(mode);
-            if !h.bpred.predict_and_train(pc, taken) {
-                h.c.mispredicts.inc(mode);
-                h.c.stall_bpred.add(mode, costs.mispredict);
-                cycles += costs.mispredict;
-            } else if taken {
-                h.c.stall_redirect.add(mode, costs.taken_redirect);
-                cycles += costs.taken_redirect;
-            }
-        }
+        cycles += control_flow(costs, h, mode, class, pc, taken);
         h.c.cycles.add(mode, cycles);
     }
 
@@ -267,21 +253,8 @@ impl TimingModel {
         h.mode = mode;
         h.c.instret.inc(mode);
         match class {
-            InstClass::Branch => {
-                h.c.branches.inc(mode);
-                if !h.bpred.predict_and_train(pc, taken) {
-                    h.c.mispredicts.inc(mode);
-                    h.c.stall_bpred.add(mode, costs.mispredict);
-                    cycles += costs.mispredict;
-                } else if taken {
-                    h.c.stall_redirect.add(mode, costs.taken_redirect);
-                    cycles += costs.taken_redirect;
-                }
-            }
-            InstClass::Jump => {
-                h.c.jumps.inc(mode);
-                h.c.stall_redirect.add(mode, costs.taken_redirect);
-                cycles += costs.taken_redirect;
+            InstClass::Branch | InstClass::Jump => {
+                cycles += control_flow(costs, h, mode, class, pc, taken);
             }
             InstClass::Uintr if h.retire_work & RETIRE_SEND != 0 => {
                 h.retire_work &= !RETIRE_SEND;
@@ -611,6 +584,35 @@ fn drain(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize, phys
         stall += data_access(k, h, mem, hart, a, physical);
     }
     stall
+}
+
+/// A branch's prediction (and its penalty or taken-redirect bubble) or a
+/// jump's redirect bubble: the cycles it adds, counted by `mode`.
+#[inline(always)]
+fn control_flow(
+    costs: &Costs,
+    h: &mut HartState,
+    mode: Privilege,
+    class: InstClass,
+    pc: u64,
+    taken: bool,
+) -> u64 {
+    if class == InstClass::Jump {
+        h.c.jumps.inc(mode);
+        h.c.stall_redirect.add(mode, costs.taken_redirect);
+        return costs.taken_redirect;
+    }
+    h.c.branches.inc(mode);
+    if !h.bpred.predict_and_train(pc, taken) {
+        h.c.mispredicts.inc(mode);
+        h.c.stall_bpred.add(mode, costs.mispredict);
+        costs.mispredict
+    } else if taken {
+        h.c.stall_redirect.add(mode, costs.taken_redirect);
+        costs.taken_redirect
+    } else {
+        0
+    }
 }
 
 /// The load-use bubble of an instruction in order after a load: a value
