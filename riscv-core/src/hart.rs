@@ -365,7 +365,11 @@ impl Hart {
                 lo as u32 | (hi as u32) << 16
             } else {
                 // A 32-bit instruction straddling the page end: its upper
-                // half needs a translation of its own.
+                // half needs a translation of its own (which checks PMP).
+                // Its lower half needs no PMP check of its own: PMP grants
+                // per 4-byte granule, and that granule's first half is the
+                // end of the instruction before it, already checked (if
+                // there is none, the block's start was checked).
                 // Without instructions before it, the fault is taken now;
                 // else the block ends and its next run faults (and walks)
                 // again.
