@@ -2,12 +2,10 @@
 //! and replacement, no data (the functional core holds the data).
 
 use crate::config::CacheConfig;
-use crate::replacement::Replacement;
-use crate::rows::Rows;
+use crate::rows::{Sets, INVALID};
 
-/// An empty way. Line numbers are below 2^61 (lines are at least 8
-/// bytes), so no tag, dirty or not, equals it.
-const INVALID: u64 = u64::MAX;
+// Line numbers are below 2^61 (lines are at least 8 bytes), so no tag,
+// dirty or not, equals INVALID.
 /// A way's tag is its line number with this bit set while dirty.
 const DIRTY: u64 = 1 << 63;
 
@@ -39,14 +37,9 @@ fn dirty_if(write: bool) -> u64 {
 #[derive(Clone, Debug)]
 pub struct Cache {
     set_mask: u64,
-    ways: usize,
     line_shift: u32,
-    /// Per set: `ways` tags, then the replacement state.
-    rows: Rows,
-    /// Tags plus replacement state: the used part of a row.
-    width: usize,
-    repl: Replacement,
-    /// Line and word index (in `rows`) of the last access: the most
+    table: Sets,
+    /// Line and slot (see [`Sets::slot`]) of the last access: the most
     /// recently used line, so a repeated hit on it changes no replacement
     /// state.
     last_line: u64,
@@ -61,19 +54,10 @@ impl Cache {
     pub fn new(cfg: &CacheConfig, seed: u64) -> Self {
         let sets = cfg.sets();
         let ways = cfg.ways as usize;
-        let repl = Replacement::new(cfg.replacement, ways, seed);
-        let width = ways + repl.state_words();
-        let mut rows = Rows::new(sets, width, INVALID);
-        for set in 0..sets {
-            repl.reset(&mut rows.row_mut(set, width)[ways..]);
-        }
         Cache {
             set_mask: sets as u64 - 1,
-            ways,
             line_shift: cfg.line_bytes.trailing_zeros(),
-            rows,
-            width,
-            repl,
+            table: Sets::new(sets, ways, cfg.replacement, seed),
             last_line: INVALID,
             last_slot: 0,
             empty_ways: sets * ways,
@@ -96,16 +80,16 @@ impl Cache {
     pub fn hit(&mut self, addr: u64, write: bool) -> bool {
         let line = addr >> self.line_shift;
         if line == self.last_line {
-            *self.rows.word_mut(self.last_slot) |= dirty_if(write);
+            *self.table.tag_at(self.last_slot) |= dirty_if(write);
             return true;
         }
         let set = self.set_of(line);
-        let slot0 = set * self.rows.stride();
-        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        let slot0 = self.table.slot(set, 0);
+        let (tags, state, repl) = self.table.set_mut(set);
         for (way, tag) in tags.iter_mut().enumerate() {
             if holds(*tag, line) {
                 *tag |= dirty_if(write);
-                self.repl.touch(state, way);
+                repl.touch(state, way);
                 self.last_line = line;
                 self.last_slot = slot0 + way;
                 return true;
@@ -120,7 +104,7 @@ impl Cache {
     pub fn access(&mut self, addr: u64, write: bool) -> Outcome {
         let line = addr >> self.line_shift;
         if line == self.last_line {
-            *self.rows.word_mut(self.last_slot) |= dirty_if(write);
+            *self.table.tag_at(self.last_slot) |= dirty_if(write);
             return HIT;
         }
         self.access_set(line, write)
@@ -130,11 +114,11 @@ impl Cache {
     #[inline(never)]
     fn access_set(&mut self, line: u64, write: bool) -> Outcome {
         let set = self.set_of(line);
-        let slot0 = set * self.rows.stride();
-        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        let slot0 = self.table.slot(set, 0);
+        let (tags, state, repl) = self.table.set_mut(set);
         if let Some(way) = tags.iter().position(|&t| holds(t, line)) {
             tags[way] |= dirty_if(write);
-            self.repl.touch(state, way);
+            repl.touch(state, way);
             self.last_line = line;
             self.last_slot = slot0 + way;
             return HIT;
@@ -155,8 +139,8 @@ impl Cache {
     #[inline(always)]
     fn allocate(&mut self, line: u64, write: bool) -> Option<u64> {
         let set = self.set_of(line);
-        let slot0 = set * self.rows.stride();
-        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        let slot0 = self.table.slot(set, 0);
+        let (tags, state, repl) = self.table.set_mut(set);
         let empty = match self.empty_ways {
             0 => None,
             _ => tags.iter().position(|&t| t == INVALID),
@@ -166,11 +150,11 @@ impl Cache {
                 self.empty_ways -= 1;
                 way
             }
-            None => self.repl.victim(state),
+            None => repl.victim(state),
         };
         let old = tags[way];
         tags[way] = line | dirty_if(write);
-        self.repl.touch(state, way);
+        repl.touch(state, way);
         self.last_line = line;
         self.last_slot = slot0 + way;
         (old & DIRTY != 0 && old != INVALID).then(|| (old & !DIRTY) << self.line_shift)
@@ -180,10 +164,7 @@ impl Cache {
     #[inline(always)]
     fn find(&self, line: u64) -> Option<usize> {
         let set = self.set_of(line);
-        self.rows
-            .row(set, self.ways)
-            .iter()
-            .position(|&t| holds(t, line))
+        self.table.tags(set).iter().position(|&t| holds(t, line))
     }
 
     /// Whether the line holding `addr` is present (no replacement update).
@@ -197,7 +178,7 @@ impl Cache {
         let line = addr >> self.line_shift;
         let way = self.find(line)?;
         let set = self.set_of(line);
-        let tag = &mut self.rows.row_mut(set, self.ways)[way];
+        let tag = &mut self.table.tags_mut(set)[way];
         let dirty = *tag & DIRTY != 0;
         *tag = INVALID;
         self.empty_ways += 1;

@@ -4,8 +4,14 @@
 //! cache miss at most, which is what bounds the model's speed when the
 //! simulated caches are larger than the host's.
 
+use crate::config::ReplacementPolicy;
+use crate::replacement::Replacement;
+
 /// Host cache line size in words.
 const HOST_LINE_WORDS: usize = 8;
+
+/// The tag of an empty way (no structure stores it as a tag).
+pub const INVALID: u64 = u64::MAX;
 
 #[derive(Debug)]
 pub struct Rows {
@@ -76,6 +82,66 @@ impl Rows {
     pub fn row(&self, set: usize, width: usize) -> &[u64] {
         let base = self.start + set * self.stride;
         &self.buf[base..base + width]
+    }
+}
+
+/// The sets of a set-associative structure (a cache, a TLB): per set its
+/// ways' tags, every way empty at first, then its replacement state, in
+/// one row of [`Rows`].
+#[derive(Clone, Debug)]
+pub struct Sets {
+    rows: Rows,
+    ways: usize,
+    /// Tags plus replacement state: the used part of a row.
+    width: usize,
+    repl: Replacement,
+}
+
+impl Sets {
+    pub fn new(sets: usize, ways: usize, policy: ReplacementPolicy, seed: u64) -> Self {
+        let repl = Replacement::new(policy, ways, seed);
+        let width = ways + repl.state_words();
+        let mut rows = Rows::new(sets, width, INVALID);
+        for set in 0..sets {
+            repl.reset(&mut rows.row_mut(set, width)[ways..]);
+        }
+        Sets {
+            rows,
+            ways,
+            width,
+            repl,
+        }
+    }
+
+    /// Set `set`'s tags and replacement state, and the policy that keeps
+    /// the state.
+    #[inline(always)]
+    pub fn set_mut(&mut self, set: usize) -> (&mut [u64], &mut [u64], &mut Replacement) {
+        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        (tags, state, &mut self.repl)
+    }
+
+    /// Set `set`'s tags.
+    #[inline(always)]
+    pub fn tags(&self, set: usize) -> &[u64] {
+        self.rows.row(set, self.ways)
+    }
+
+    #[inline(always)]
+    pub fn tags_mut(&mut self, set: usize) -> &mut [u64] {
+        self.rows.row_mut(set, self.ways)
+    }
+
+    /// Where way `way` of set `set` is, for [`Sets::tag_at`].
+    #[inline(always)]
+    pub fn slot(&self, set: usize, way: usize) -> usize {
+        set * self.rows.stride() + way
+    }
+
+    /// The tag at `slot` (from [`Sets::slot`]).
+    #[inline(always)]
+    pub fn tag_at(&mut self, slot: usize) -> &mut u64 {
+        self.rows.word_mut(slot)
     }
 }
 

@@ -3,8 +3,7 @@
 //! functional core does), only which pages the hardware would have cached.
 
 use crate::config::TlbConfig;
-use crate::replacement::Replacement;
-use crate::rows::Rows;
+use crate::rows::{Sets, INVALID};
 
 /// The base page size.
 pub const PAGE_SHIFT: u32 = 12;
@@ -20,7 +19,6 @@ const SIZE_SHIFTS: [u32; 4] = [12, 21, 30, 39];
 /// equals `INVALID`.
 const VPN_MASK: u64 = (1 << 45) - 1;
 const SIZE_SHIFT_IN_TAG: u32 = 45;
-const INVALID: u64 = u64::MAX;
 
 #[inline(always)]
 fn tag(vaddr: u64, asid: u16, size: usize) -> u64 {
@@ -39,11 +37,7 @@ fn size_index(bytes: u64) -> usize {
 pub struct Tlb {
     set_mask: u64,
     sets: usize,
-    ways: usize,
-    /// Per set: `ways` tags, then the replacement state.
-    rows: Rows,
-    width: usize,
-    repl: Replacement,
+    table: Sets,
     /// Tag of the last entry used: it is the most recently used, so a
     /// repeated hit on it changes no replacement state.
     last: u64,
@@ -56,20 +50,10 @@ impl Tlb {
     /// Builds an empty TLB (the config must have passed validation).
     pub fn new(cfg: &TlbConfig, seed: u64) -> Self {
         let sets = cfg.sets();
-        let ways = cfg.ways as usize;
-        let repl = Replacement::new(cfg.replacement, ways, seed);
-        let width = ways + repl.state_words();
-        let mut rows = Rows::new(sets, width, INVALID);
-        for set in 0..sets {
-            repl.reset(&mut rows.row_mut(set, width)[ways..]);
-        }
         Tlb {
             set_mask: sets as u64 - 1,
             sets,
-            ways,
-            rows,
-            width,
-            repl,
+            table: Sets::new(sets, cfg.ways as usize, cfg.replacement, seed),
             last: INVALID,
             sizes: 0,
         }
@@ -107,10 +91,10 @@ impl Tlb {
     #[inline(never)]
     fn lookup_set(&mut self, tag: u64) -> bool {
         let set = self.set_of(tag);
-        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        let (tags, state, repl) = self.table.set_mut(set);
         match tags.iter().position(|&t| t == tag) {
             Some(way) => {
-                self.repl.touch(state, way);
+                repl.touch(state, way);
                 self.last = tag;
                 true
             }
@@ -125,16 +109,16 @@ impl Tlb {
         self.sizes |= 1 << size;
         let tag = tag(vaddr, asid, size);
         let set = self.set_of(tag);
-        let (tags, state) = self.rows.row_mut(set, self.width).split_at_mut(self.ways);
+        let (tags, state, repl) = self.table.set_mut(set);
         let way = match tags.iter().position(|&t| t == tag) {
             Some(way) => way,
             None => match tags.iter().position(|&t| t == INVALID) {
                 Some(way) => way,
-                None => self.repl.victim(state),
+                None => repl.victim(state),
             },
         };
         tags[way] = tag;
-        self.repl.touch(state, way);
+        repl.touch(state, way);
         self.last = tag;
     }
 
@@ -147,7 +131,7 @@ impl Tlb {
             t & VPN_MASK == (v >> SIZE_SHIFTS[size]) & VPN_MASK
         };
         for set in 0..self.sets {
-            for t in self.rows.row_mut(set, self.ways) {
+            for t in self.table.tags_mut(set) {
                 if *t != INVALID
                     && vaddr.is_none_or(|v| covers(*t, v))
                     && asid.is_none_or(|a| *t >> 48 == a as u64)
@@ -163,8 +147,8 @@ impl Tlb {
     pub fn occupancy(&self) -> usize {
         (0..self.sets)
             .map(|set| {
-                self.rows
-                    .row(set, self.ways)
+                self.table
+                    .tags(set)
                     .iter()
                     .filter(|t| **t != INVALID)
                     .count()
