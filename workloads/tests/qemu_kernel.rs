@@ -253,6 +253,17 @@ fn batch_ring_requests_run_on_qemu() {
     }
 }
 
+/// Boots `append` on `harts` harts: exit 0, every line of `passed`
+/// printed, no leaked frame reported.
+fn assert_runs_clean(harts: usize, append: &str, passed: &[&str]) {
+    let (code, lines) = boot(harts, Some(append));
+    assert_eq!(code, Some(0), "{append}: {lines:#?}");
+    for want in passed {
+        assert!(lines.iter().any(|l| l == want), "{want:?}: {lines:#?}");
+    }
+    assert!(!lines.iter().any(|l| l.contains("leaked")), "{lines:#?}");
+}
+
 /// Same as cli/tests/kernel_ipc.rs: pipes block and wake across two
 /// processes, the IPC endpoints pass every check, and the ipc-sync
 /// ping-pong and the pipe echo complete, on QEMU too.
@@ -287,12 +298,7 @@ fn pipes_and_ipc_work_on_qemu() {
                 &["bench-echo: design=sync c=1 rounds=100 payload=64: 100 echoes ok (200 client syscalls)"][..],
             ),
         ] {
-            let (code, lines) = boot(1, Some(append));
-            assert_eq!(code, Some(0), "{append}: {lines:#?}");
-            for want in passed {
-                assert!(lines.iter().any(|l| l == want), "{want:?}: {lines:#?}");
-            }
-            assert!(!lines.iter().any(|l| l.contains("leaked")), "{lines:#?}");
+            assert_runs_clean(1, append, passed);
         }
     }
 }
@@ -320,12 +326,7 @@ fn pipes_and_ipc_work_across_harts_on_qemu() {
                 &["bench-echo: design=sync c=1 rounds=100 payload=64: 100 echoes ok (200 client syscalls)"][..],
             ),
         ] {
-            let (code, lines) = boot(2, Some(append));
-            assert_eq!(code, Some(0), "{append}: {lines:#?}");
-            for want in passed {
-                assert!(lines.iter().any(|l| l == want), "{want:?}: {lines:#?}");
-            }
-            assert!(!lines.iter().any(|l| l.contains("leaked")), "{lines:#?}");
+            assert_runs_clean(2, append, passed);
         }
         let (code, lines) = boot(2, Some("init=user-deadlock@1,user-hello@0"));
         assert_eq!(code, Some(1), "{lines:#?}");
