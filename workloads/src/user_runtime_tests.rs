@@ -201,6 +201,26 @@ impl Kernel {
     }
 }
 
+/// A ring buffer in host memory, the kernel's ends of its rings and the
+/// user's calls over it. The memory goes last: `_host` is the last field
+/// (dropped after the others) and is bound first where a test takes a
+/// rig apart (locals drop in reverse).
+struct Rig {
+    kernel: Kernel,
+    calls: Rc<RefCell<RingCalls>>,
+    _host: HostBuffer,
+}
+
+fn rig() -> Rig {
+    let host = HostBuffer::new();
+    let buffer = host.buffer();
+    Rig {
+        kernel: Kernel::new(&buffer),
+        calls: Rc::new(RefCell::new(RingCalls::new(&buffer))),
+        _host: host,
+    }
+}
+
 /// A driver that submits, lets the test's kernel serve, and reaps.
 struct RingDriver {
     calls: Rc<RefCell<RingCalls>>,
@@ -219,10 +239,11 @@ impl Driver for RingDriver {
 
 #[test]
 fn completions_reach_their_own_calls_whatever_their_order() {
-    let host = HostBuffer::new();
-    let buffer = host.buffer();
-    let kernel = Kernel::new(&buffer);
-    let calls = Rc::new(RefCell::new(RingCalls::new(&buffer)));
+    let Rig {
+        _host,
+        kernel,
+        calls,
+    } = rig();
     // Room for the five calls in flight, as the benchmarks reserve it.
     calls.borrow_mut().reserve(5);
     let results = Rc::new(RefCell::new(Vec::new()));
@@ -257,10 +278,11 @@ fn completions_reach_their_own_calls_whatever_their_order() {
 
 #[test]
 fn stray_and_duplicate_completions_are_counted_not_trusted() {
-    let host = HostBuffer::new();
-    let buffer = host.buffer();
-    let mut kernel = Kernel::new(&buffer);
-    let calls = Rc::new(RefCell::new(RingCalls::new(&buffer)));
+    let Rig {
+        _host,
+        mut kernel,
+        calls,
+    } = rig();
     let mut call = Box::pin(RingCall::new(&calls, 1, [2, 0, 0, 0, 0, 0]));
     let waker = std::task::Waker::noop();
     let mut cx = Context::from_waker(waker);
@@ -283,10 +305,11 @@ fn stray_and_duplicate_completions_are_counted_not_trusted() {
 
 #[test]
 fn a_dropped_call_frees_its_slot_when_its_completion_comes() {
-    let host = HostBuffer::new();
-    let buffer = host.buffer();
-    let mut kernel = Kernel::new(&buffer);
-    let calls = Rc::new(RefCell::new(RingCalls::new(&buffer)));
+    let Rig {
+        _host,
+        mut kernel,
+        calls,
+    } = rig();
     let waker = std::task::Waker::noop();
     let mut cx = Context::from_waker(waker);
     // Dropped while staged: never reaches the ring.
@@ -307,10 +330,11 @@ fn a_dropped_call_frees_its_slot_when_its_completion_comes() {
 
 #[test]
 fn more_calls_than_ring_slots_wait_staged_for_room() {
-    let host = HostBuffer::new();
-    let buffer = host.buffer();
-    let kernel = Kernel::new(&buffer);
-    let calls = Rc::new(RefCell::new(RingCalls::new(&buffer)));
+    let Rig {
+        _host,
+        kernel,
+        calls,
+    } = rig();
     let total = ENTRIES as usize + 100;
     let sum = Rc::new(Cell::new(0i64));
     let mut executor = Executor::new();
@@ -335,10 +359,11 @@ fn more_calls_than_ring_slots_wait_staged_for_room() {
 /// without touching the ring; a later ring call still works.
 #[test]
 fn staged_calls_can_run_directly() {
-    let host = HostBuffer::new();
-    let buffer = host.buffer();
-    let mut kernel = Kernel::new(&buffer);
-    let calls = Rc::new(RefCell::new(RingCalls::new(&buffer)));
+    let Rig {
+        _host,
+        mut kernel,
+        calls,
+    } = rig();
     let waker = std::task::Waker::noop();
     let mut cx = Context::from_waker(waker);
     let mut futures: Vec<_> = (0..3)
@@ -370,10 +395,11 @@ fn staged_calls_can_run_directly() {
 /// after it keep their order and reach the kernel in one publication.
 #[test]
 fn a_dropped_staged_call_leaves_the_others_in_order() {
-    let host = HostBuffer::new();
-    let buffer = host.buffer();
-    let mut kernel = Kernel::new(&buffer);
-    let calls = Rc::new(RefCell::new(RingCalls::new(&buffer)));
+    let Rig {
+        _host,
+        mut kernel,
+        calls,
+    } = rig();
     let waker = std::task::Waker::noop();
     let mut cx = Context::from_waker(waker);
     let mut futures: Vec<_> = (0..4)
