@@ -8,6 +8,7 @@ use crate::block_cache::{ends_block, starts_block, Block, BlockCache, BlockInst,
 use crate::bus::Bus;
 use crate::csr::CsrFile;
 use crate::decode::decode;
+use crate::execute::Flow;
 use crate::inst::{inst_len, DecodedInst};
 use crate::mmu::{AccessType, Mmu};
 use crate::privileged;
@@ -180,29 +181,12 @@ impl Hart {
                 },
             };
             let block = blocks.get(slot);
-            let block_pa = if S::ACTIVE { block.paddr } else { 0 };
             // A block runs at one privilege (xRET and traps end it).
             let privilege = self.privilege;
-            let retired_before = retired;
-            // A block that branches back to its own start (a tight loop)
-            // runs again without another cache lookup. Traps, xRET, WFI and
-            // interrupt-state changes all raise `sync_request`.
-            loop {
-                let left = (budget - retired) as usize;
-                let insts = &block.insts[..block.insts.len().min(left)];
-                let (n, trapped) = self.execute_block(insts, &block.operands, block_pa, bus, sink);
-                retired += n;
-                traps = trapped as u64;
-                if self.sync_request
-                    || self.flush_blocks
-                    || retired >= budget
-                    || self.pc != block.pc
-                    || self.clock.reached(sink, self.id)
-                {
-                    break;
-                }
-            }
-            self.count_retired(privilege, retired - retired_before);
+            let (n, trapped) = self.execute_block(block, budget - retired, bus, sink);
+            retired += n;
+            traps = trapped as u64;
+            self.count_retired(privilege, n);
             if self.flush_blocks {
                 self.flush_blocks = false;
                 blocks.flush();
@@ -234,62 +218,139 @@ impl Hart {
         }
     }
 
-    /// Executes the instructions of one block in order; returns how many
-    /// retired and whether one trapped (pc then points at the handler).
-    /// `block_pa` is where the block is in physical memory (for events).
+    /// Executes the instructions of `block` (which starts at `self.pc`) in
+    /// order, at most `left` of them; returns how many retired and whether
+    /// one trapped (pc then points at the handler). A block that branches
+    /// back to its own start (a tight loop) runs again at once, as long as
+    /// nothing asks the machine to look (`sync_request`, a flush, a sink's
+    /// clock) and a whole pass fits in `left`.
     #[inline(always)]
     fn execute_block<S: TimingSink>(
         &mut self,
-        insts: &[BlockInst],
-        operands: &[Operands],
-        block_pa: u64,
+        block: &Block,
+        left: u64,
         bus: &mut Bus,
         sink: &mut S,
     ) -> (u64, bool) {
         let start = self.pc;
-        let mut next = start;
-        let mut it = insts.iter().enumerate();
-        while let Some((i, b)) = it.next() {
-            let inst = &b.inst;
-            let pc = start.wrapping_add(b.offset as u64);
-            let privilege = self.privilege;
-            match self.execute(inst, pc, bus, sink) {
-                Ok(n) => {
-                    next = n;
-                    if S::ACTIVE {
-                        sink.retire(
-                            self.id,
-                            &Retired {
-                                pc,
-                                paddr: block_pa.wrapping_add(b.offset as u64),
-                                raw: inst.raw,
-                                len: inst.len,
-                                class: b.class,
+        let block_pa = if S::ACTIVE { block.paddr } else { 0 };
+        let insts = &block.insts[..block.insts.len().min(left as usize)];
+        let whole_pass = block.insts.len() as u64;
+        let pc_of = |b: &BlockInst| start.wrapping_add(b.offset as u64);
+        let after = |b: &BlockInst| pc_of(b).wrapping_add(b.inst.len as u64);
+        // Retired in this pass so far, counting the instruction just run
+        // (from how far the iterator has gone: no counter in the loop).
+        let done = |it: &std::slice::Iter<BlockInst>| (insts.len() - it.len()) as u64;
+        let mut retired = 0u64;
+        'pass: loop {
+            let mut it = insts.iter();
+            while let Some(b) = it.next() {
+                let privilege = self.privilege;
+                let next = match self.execute(b, start, bus, sink) {
+                    // The common case costs nothing more than the loop.
+                    Ok(Flow::Next) if !S::ACTIVE => continue,
+                    Ok(Flow::Next) => after(b),
+                    Ok(Flow::Stop) => {
+                        self.pc = after(b);
+                        if S::ACTIVE {
+                            let i = done(&it) as usize - 1;
+                            let ops = block.operands[i];
+                            self.report_retired(
+                                sink,
+                                b,
+                                pc_of(b),
+                                ops,
+                                block_pa,
                                 privilege,
-                                taken: next != pc.wrapping_add(inst.len as u64),
-                                next_pc: next,
-                                operands: operands[i],
-                            },
-                        );
+                                self.pc,
+                            );
+                        }
+                        return (retired + done(&it), false);
                     }
-                    // A device store (e.g. a UINTC SEND) may have changed an
-                    // interrupt line: stop here so the machine samples it
-                    // before the next instruction, not at the block's end.
-                    // So does a sink's clock reaching a timer deadline.
-                    if self.sync_request || self.clock.deadline_reached(sink, self.id) {
-                        self.pc = next;
-                        return ((insts.len() - it.len()) as u64, false);
+                    Ok(Flow::Jump(target)) => {
+                        if S::ACTIVE {
+                            let i = done(&it) as usize - 1;
+                            let ops = block.operands[i];
+                            self.report_retired(
+                                sink,
+                                b,
+                                pc_of(b),
+                                ops,
+                                block_pa,
+                                privilege,
+                                target,
+                            );
+                        }
+                        retired += done(&it);
+                        if target == start
+                            && !self.sync_request
+                            && !self.flush_blocks
+                            && left - retired >= whole_pass
+                            && !self.clock.reached(sink, self.id)
+                        {
+                            continue 'pass;
+                        }
+                        self.pc = target;
+                        return (retired, false);
                     }
-                }
-                Err(e) => {
-                    self.pc = pc;
-                    self.trap(Trap::Exception(e), sink);
-                    return ((insts.len() - it.len() - 1) as u64, true);
+                    Err(e) => {
+                        self.pc = pc_of(b);
+                        self.trap(Trap::Exception(e), sink);
+                        return (retired + done(&it) - 1, true);
+                    }
+                };
+                // Only a timing sink gets here (Flow::Next).
+                let i = done(&it) as usize - 1;
+                self.report_retired(
+                    sink,
+                    b,
+                    pc_of(b),
+                    block.operands[i],
+                    block_pa,
+                    privilege,
+                    next,
+                );
+                // A sink's clock reaching a timer deadline ends the block,
+                // so the interrupt is taken at this instruction boundary.
+                if self.clock.deadline_reached(sink, self.id) {
+                    self.pc = next;
+                    return (retired + done(&it), false);
                 }
             }
+            // Every instruction went on to the next: pc follows the last.
+            self.pc = after(insts.last().expect("a block is never empty"));
+            return (retired + insts.len() as u64, false);
         }
-        self.pc = next;
-        (insts.len() as u64, false)
+    }
+
+    /// Tells a timing sink that `b` (at `pc`) retired and where pc went.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn report_retired<S: TimingSink>(
+        &self,
+        sink: &mut S,
+        b: &BlockInst,
+        pc: u64,
+        operands: Operands,
+        block_pa: u64,
+        privilege: Privilege,
+        next_pc: u64,
+    ) {
+        let inst = &b.inst;
+        sink.retire(
+            self.id,
+            &Retired {
+                pc,
+                paddr: block_pa.wrapping_add(b.offset as u64),
+                raw: inst.raw,
+                len: inst.len,
+                class: b.class,
+                privilege,
+                taken: next_pc != pc.wrapping_add(inst.len as u64),
+                next_pc,
+                operands,
+            },
+        );
     }
 
     /// Delivers a trap: updates the privileged state and redirects pc.

@@ -4,6 +4,7 @@
 //! state only; anything observable by a timing model is reported through
 //! the `TimingSink` (compiled away for `NullSink`).
 
+use crate::block_cache::BlockInst;
 use crate::bus::Bus;
 use crate::hart::Hart;
 use crate::inst::{DecodedInst, Op};
@@ -41,25 +42,55 @@ pub(crate) fn box_s(v: u32) -> u64 {
     NAN_BOX | v as u64
 }
 
+/// How the block loop goes on after an instruction that did not trap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// On to the next instruction (after the block's last one: to the
+    /// instruction that follows it in memory).
+    Next,
+    /// pc becomes this (jumps, branches taken or not, xRET). Only a block's
+    /// last instruction redirects pc, so the block ends here.
+    Jump(u64),
+    /// On to the next instruction, but the block ends here: the
+    /// instruction raised `sync_request` (a store to a device may have
+    /// changed an interrupt line, which the machine samples before the
+    /// next instruction).
+    Stop,
+}
+
 impl Hart {
     #[inline(always)]
     fn illegal(inst: &DecodedInst) -> Exception {
         Exception::illegal(inst.raw)
     }
 
-    /// Executes one decoded instruction at `pc` (the caller keeps pc in a
-    /// register and stores it to `self.pc` at block ends and traps). On
-    /// `Ok` it returns the next pc (WFI also sets `self.waiting`); on
-    /// `Err` the caller traps with pc still pointing at this instruction.
+    /// Executes one instruction of the block that starts at `start` (its
+    /// pc is `start + b.offset`, computed only by the ops that read it, so
+    /// that the others carry no pc at all). On `Ok` it says how the block
+    /// goes on (WFI also sets `self.waiting`); on `Err` the caller traps
+    /// with pc pointing at this instruction.
     #[inline(always)]
     pub(crate) fn execute<S: TimingSink>(
         &mut self,
-        inst: &DecodedInst,
-        pc: u64,
+        b: &BlockInst,
+        start: u64,
         bus: &mut Bus,
         sink: &mut S,
-    ) -> Result<u64, Exception> {
+    ) -> Result<Flow, Exception> {
         use Op::*;
+        let inst = &b.inst;
+        macro_rules! pc {
+            () => {
+                start.wrapping_add(b.offset as u64)
+            };
+        }
+        // A store may reach a device that raises or drops an interrupt
+        // line (`sync_request`): the block then ends after it.
+        macro_rules! after_store {
+            () => {
+                return Ok(self.flow_after_store())
+            };
+        }
         // Operands are read where each arm uses them, so their values
         // live only in that arm and the block loop keeps its registers.
         // Register numbers are < 32 by construction; the mask lets the
@@ -83,36 +114,37 @@ impl Hart {
             Illegal => return Err(Self::illegal(inst)),
             // ---- RV64I ----------------------------------------------------
             Lui => self.set_x(sink, inst.rd, imm!()),
-            Auipc => self.set_x(sink, inst.rd, pc.wrapping_add(imm!())),
+            Auipc => self.set_x(sink, inst.rd, pc!().wrapping_add(imm!())),
             Jal => {
+                let pc = pc!();
                 self.set_x(sink, inst.rd, pc.wrapping_add(inst.len as u64));
-                return Ok(pc.wrapping_add(imm!()));
+                return Ok(Flow::Jump(pc.wrapping_add(imm!())));
             }
             Jalr => {
                 let target = rs1!().wrapping_add(imm!()) & !1;
-                self.set_x(sink, inst.rd, pc.wrapping_add(inst.len as u64));
-                return Ok(target);
+                self.set_x(sink, inst.rd, pc!().wrapping_add(inst.len as u64));
+                return Ok(Flow::Jump(target));
             }
-            Beq => return Ok(branch(rs1!() == rs2!(), pc, imm!(), inst.len)),
-            Bne => return Ok(branch(rs1!() != rs2!(), pc, imm!(), inst.len)),
+            Beq => return Ok(branch(pc!(), rs1!() == rs2!(), imm!(), inst.len)),
+            Bne => return Ok(branch(pc!(), rs1!() != rs2!(), imm!(), inst.len)),
             Blt => {
                 return Ok(branch(
+                    pc!(),
                     (rs1!() as i64) < (rs2!() as i64),
-                    pc,
                     imm!(),
                     inst.len,
                 ))
             }
             Bge => {
                 return Ok(branch(
+                    pc!(),
                     (rs1!() as i64) >= (rs2!() as i64),
-                    pc,
                     imm!(),
                     inst.len,
                 ))
             }
-            Bltu => return Ok(branch(rs1!() < rs2!(), pc, imm!(), inst.len)),
-            Bgeu => return Ok(branch(rs1!() >= rs2!(), pc, imm!(), inst.len)),
+            Bltu => return Ok(branch(pc!(), rs1!() < rs2!(), imm!(), inst.len)),
+            Bgeu => return Ok(branch(pc!(), rs1!() >= rs2!(), imm!(), inst.len)),
             Lb => {
                 let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 1)?;
                 self.set_x(sink, inst.rd, v as i8 as i64 as u64)
@@ -141,10 +173,22 @@ impl Hart {
                 let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 4)?;
                 self.set_x(sink, inst.rd, v)
             }
-            Sb => self.store(bus, sink, rs1!().wrapping_add(imm!()), 1, rs2!())?,
-            Sh => self.store(bus, sink, rs1!().wrapping_add(imm!()), 2, rs2!())?,
-            Sw => self.store(bus, sink, rs1!().wrapping_add(imm!()), 4, rs2!())?,
-            Sd => self.store(bus, sink, rs1!().wrapping_add(imm!()), 8, rs2!())?,
+            Sb => {
+                self.store(bus, sink, rs1!().wrapping_add(imm!()), 1, rs2!())?;
+                after_store!()
+            }
+            Sh => {
+                self.store(bus, sink, rs1!().wrapping_add(imm!()), 2, rs2!())?;
+                after_store!()
+            }
+            Sw => {
+                self.store(bus, sink, rs1!().wrapping_add(imm!()), 4, rs2!())?;
+                after_store!()
+            }
+            Sd => {
+                self.store(bus, sink, rs1!().wrapping_add(imm!()), 8, rs2!())?;
+                after_store!()
+            }
             Addi => self.set_x(sink, inst.rd, rs1!().wrapping_add(imm!())),
             Slti => self.set_x(sink, inst.rd, ((rs1!() as i64) < (imm!() as i64)) as u64),
             Sltiu => self.set_x(sink, inst.rd, (rs1!() < imm!()) as u64),
@@ -233,10 +277,20 @@ impl Hart {
             | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FcvtSD | FcvtDS | FeqD | FltD | FleD
             | FclassD | FcvtWD | FcvtWuD | FcvtLD | FcvtLuD | FmvXD | FcvtDW | FcvtDWu | FcvtDL
             | FcvtDLu | FmvDX | UipiSend | UipiRead | UipiWrite | UipiActivate | UipiDeactivate => {
-                return self.execute_rare(inst, pc, bus, sink)
+                return self.execute_rare(inst, pc!(), bus, sink)
             }
         }
-        Ok(pc.wrapping_add(inst.len as u64))
+        Ok(Flow::Next)
+    }
+
+    /// How the block goes on after a store (see `Flow::Stop`).
+    #[inline(always)]
+    fn flow_after_store(&self) -> Flow {
+        if self.sync_request {
+            Flow::Stop
+        } else {
+            Flow::Next
+        }
     }
 
     /// The semantics of the less frequent ops (see `execute`).
@@ -247,7 +301,7 @@ impl Hart {
         pc: u64,
         bus: &mut Bus,
         sink: &mut S,
-    ) -> Result<u64, Exception> {
+    ) -> Result<Flow, Exception> {
         use Op::*;
         let rs1 = self.x[inst.rs1 as usize & 31];
         let rs2 = self.x[inst.rs2 as usize & 31];
@@ -280,7 +334,7 @@ impl Hart {
                 if S::ACTIVE {
                     sink.trap_return(self.id, from, to);
                 }
-                return Ok(target);
+                return Ok(Flow::Jump(target));
             }
             Sret => {
                 let tsr = self.csr.mstatus & MSTATUS_TSR != 0;
@@ -296,7 +350,7 @@ impl Hart {
                 if S::ACTIVE {
                     sink.trap_return(self.id, from, to);
                 }
-                return Ok(target);
+                return Ok(Flow::Jump(target));
             }
             Uret => {
                 self.sync_request = true;
@@ -304,7 +358,7 @@ impl Hart {
                 if S::ACTIVE {
                     sink.uintr(self.id, UintrEvent::Return);
                 }
-                return Ok(target);
+                return Ok(Flow::Jump(target));
             }
             Wfi => {
                 let tw = self.csr.mstatus & MSTATUS_TW != 0;
@@ -410,7 +464,9 @@ impl Hart {
             }
             _ => unreachable!("{:?} is executed by `execute`", inst.op),
         }
-        Ok(pc.wrapping_add(inst.len as u64))
+        // AMOs, SC and FP stores may have reached a device; CSR ops, WFI
+        // and UIPI ops raise `sync_request` themselves.
+        Ok(self.flow_after_store())
     }
 
     /// CSRRW/CSRRS/CSRRC and their immediate forms. Kept out of line so
@@ -506,12 +562,12 @@ impl Hart {
 }
 
 #[inline(always)]
-fn branch(taken: bool, pc: u64, offset: u64, len: u8) -> u64 {
-    if taken {
+fn branch(pc: u64, taken: bool, offset: u64, len: u8) -> Flow {
+    Flow::Jump(if taken {
         pc.wrapping_add(offset)
     } else {
         pc.wrapping_add(len as u64)
-    }
+    })
 }
 
 /// Signed division with the RISC-V results for /0 (-1) and overflow (MIN).
