@@ -13,7 +13,8 @@
 //! those counters at block ends.
 
 use crate::inst::{DecodedInst, Op};
-use sim_core::{InstClass, Operands, Privilege};
+use crate::operands::operands_of;
+use sim_core::{InstClass, Privilege, Retired};
 
 pub const MAX_BLOCK_LEN: usize = 64;
 const CACHE_SETS: usize = 4096;
@@ -48,10 +49,46 @@ pub struct Block {
     pub paddr: u64,
     pub privilege: Privilege,
     pub insts: Box<[BlockInst]>,
-    /// `operands_of` of each of `insts`, built once at decode for timing
-    /// sinks (beside the instructions, not in them: the functional path
-    /// never reads them, and a larger `BlockInst` slowed it down).
-    pub operands: Box<[Operands]>,
+    /// What a timing sink is told when each of `insts` retires and goes
+    /// on to the next instruction: everything about it is known at decode
+    /// (a block runs at one privilege from one pc and physical page). A
+    /// jump, branch or xRET, always last, gets its next pc at run time.
+    /// Beside the instructions, not in them: the functional path never
+    /// reads these, and a larger `BlockInst` slowed it down.
+    pub retired: Box<[Retired]>,
+}
+
+impl Block {
+    /// A block of `insts` decoded at `pc` (physical `paddr`), to run at
+    /// `privilege`.
+    pub fn new(pc: u64, paddr: u64, privilege: Privilege, insts: Vec<BlockInst>) -> Self {
+        let retired = insts
+            .iter()
+            .map(|b| {
+                let offset = b.offset as u64;
+                let inst_pc = pc.wrapping_add(offset);
+                let next_pc = inst_pc.wrapping_add(b.inst.len as u64);
+                Retired {
+                    pc: inst_pc,
+                    paddr: paddr.wrapping_add(offset),
+                    raw: b.inst.raw,
+                    len: b.inst.len,
+                    class: b.class,
+                    privilege,
+                    taken: false,
+                    next_pc,
+                    operands: operands_of(&b.inst),
+                }
+            })
+            .collect();
+        Block {
+            pc,
+            paddr,
+            privilege,
+            insts: insts.into(),
+            retired,
+        }
+    }
 }
 
 pub struct BlockCache {

@@ -15,8 +15,7 @@ use crate::privileged;
 use crate::sink_clock::SinkClock;
 use crate::trap::{Exception, ExceptionCause, InterruptCause, Trap};
 use sim_core::{
-    AccessKind, HartCounters, MemAccess, Operands, Privilege, RegFile, Retired, TimingSink,
-    TrapEvent,
+    AccessKind, HartCounters, MemAccess, Privilege, RegFile, Retired, TimingSink, TrapEvent,
 };
 
 const PAGE_SIZE: u64 = 4096;
@@ -233,7 +232,6 @@ impl Hart {
         sink: &mut S,
     ) -> (u64, bool) {
         let start = self.pc;
-        let block_pa = if S::ACTIVE { block.paddr } else { 0 };
         let insts = &block.insts[..block.insts.len().min(left as usize)];
         let whole_pass = block.insts.len() as u64;
         let pc_of = |b: &BlockInst| start.wrapping_add(b.offset as u64);
@@ -245,7 +243,6 @@ impl Hart {
         'pass: loop {
             let mut it = insts.iter();
             while let Some(b) = it.next() {
-                let privilege = self.privilege;
                 let next = match self.execute(b, start, bus, sink) {
                     // The common case costs nothing more than the loop.
                     Ok(Flow::Next) if !S::ACTIVE => continue,
@@ -254,31 +251,21 @@ impl Hart {
                         self.pc = after(b);
                         if S::ACTIVE {
                             let i = done(&it) as usize - 1;
-                            let ops = block.operands[i];
-                            self.report_retired(
-                                sink,
-                                b,
-                                pc_of(b),
-                                ops,
-                                block_pa,
-                                privilege,
-                                self.pc,
-                            );
+                            sink.retire(self.id, &block.retired[i]);
                         }
                         return (retired + done(&it), false);
                     }
                     Ok(Flow::Jump(target)) => {
                         if S::ACTIVE {
                             let i = done(&it) as usize - 1;
-                            let ops = block.operands[i];
-                            self.report_retired(
-                                sink,
-                                b,
-                                pc_of(b),
-                                ops,
-                                block_pa,
-                                privilege,
-                                target,
+                            let fall_through = &block.retired[i];
+                            sink.retire(
+                                self.id,
+                                &Retired {
+                                    taken: target != fall_through.next_pc,
+                                    next_pc: target,
+                                    ..*fall_through
+                                },
                             );
                         }
                         retired += done(&it);
@@ -300,16 +287,7 @@ impl Hart {
                     }
                 };
                 // Only a timing sink gets here (Flow::Next).
-                let i = done(&it) as usize - 1;
-                self.report_retired(
-                    sink,
-                    b,
-                    pc_of(b),
-                    block.operands[i],
-                    block_pa,
-                    privilege,
-                    next,
-                );
+                sink.retire(self.id, &block.retired[done(&it) as usize - 1]);
                 // A sink's clock reaching a timer deadline ends the block,
                 // so the interrupt is taken at this instruction boundary.
                 if self.clock.deadline_reached(sink, self.id) {
@@ -321,36 +299,6 @@ impl Hart {
             self.pc = after(insts.last().expect("a block is never empty"));
             return (retired + insts.len() as u64, false);
         }
-    }
-
-    /// Tells a timing sink that `b` (at `pc`) retired and where pc went.
-    #[allow(clippy::too_many_arguments)]
-    #[inline(always)]
-    fn report_retired<S: TimingSink>(
-        &self,
-        sink: &mut S,
-        b: &BlockInst,
-        pc: u64,
-        operands: Operands,
-        block_pa: u64,
-        privilege: Privilege,
-        next_pc: u64,
-    ) {
-        let inst = &b.inst;
-        sink.retire(
-            self.id,
-            &Retired {
-                pc,
-                paddr: block_pa.wrapping_add(b.offset as u64),
-                raw: inst.raw,
-                len: inst.len,
-                class: b.class,
-                privilege,
-                taken: next_pc != pc.wrapping_add(inst.len as u64),
-                next_pc,
-                operands,
-            },
-        );
     }
 
     /// Delivers a trap: updates the privileged state and redirects pc.
@@ -484,16 +432,7 @@ impl Hart {
                 break;
             }
         }
-        Ok(Block {
-            pc: start,
-            paddr: page_pa,
-            privilege: self.privilege,
-            operands: insts
-                .iter()
-                .map(|b| crate::operands::operands_of(&b.inst))
-                .collect(),
-            insts: insts.into(),
-        })
+        Ok(Block::new(start, page_pa, self.privilege, insts))
     }
 
     fn fetch_translate<S: TimingSink>(
