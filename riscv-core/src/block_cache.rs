@@ -61,8 +61,8 @@ pub struct Block {
 impl Block {
     /// A block of `insts` decoded at `pc` (physical `paddr`), to run at
     /// `privilege`.
-    pub fn new(pc: u64, paddr: u64, privilege: Privilege, insts: Vec<BlockInst>) -> Self {
-        let retired = insts
+    pub fn new(pc: u64, paddr: u64, privilege: Privilege, mut insts: Vec<BlockInst>) -> Self {
+        let retired: Box<[Retired]> = insts
             .iter()
             .map(|b| {
                 let offset = b.offset as u64;
@@ -81,6 +81,13 @@ impl Block {
                 }
             })
             .collect();
+        // After the records above, which keep the op's own class and
+        // operands: only execution changes.
+        for b in &mut insts {
+            if b.inst.rd == 0 && writes_only_rd(b.inst.op) {
+                b.inst.op = Op::Hint;
+            }
+        }
         Block {
             pc,
             paddr,
@@ -159,6 +166,50 @@ impl BlockCache {
 pub fn starts_block(op: Op) -> bool {
     use Op::*;
     matches!(op, Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci)
+}
+
+/// The integer ops whose only effect is writing rd (no trap, no memory,
+/// no pc change). Their x0 forms are HINTs: a block runs them as
+/// `Op::Hint`, and `Hart::set_rd` writes their results.
+pub fn writes_only_rd(op: Op) -> bool {
+    use Op::*;
+    matches!(
+        op,
+        Lui | Auipc
+            | Addi
+            | Slti
+            | Sltiu
+            | Xori
+            | Ori
+            | Andi
+            | Slli
+            | Srli
+            | Srai
+            | Add
+            | Sub
+            | Sll
+            | Slt
+            | Sltu
+            | Xor
+            | Srl
+            | Sra
+            | Or
+            | And
+            | Addiw
+            | Slliw
+            | Srliw
+            | Sraiw
+            | Addw
+            | Subw
+            | Sllw
+            | Srlw
+            | Sraw
+            | Mul
+            | Mulh
+            | Mulhsu
+            | Mulhu
+            | Mulw
+    )
 }
 
 /// Does this op end a block? Everything that may change pc other than to

@@ -125,7 +125,7 @@ pub(crate) fn layout(op: Op) -> Option<Layout> {
         bits,
     };
     Some(match op {
-        Illegal => return None,
+        Illegal | Hint => return None,
         Lui => U { opcode: 0b0110111 },
         Auipc => U { opcode: 0b0010111 },
         Jal => J,

@@ -467,6 +467,18 @@ impl Hart {
         self.x[0] = 0;
     }
 
+    /// `set_x` for the ops in `block_cache::writes_only_rd`, whose x0 forms
+    /// the block builder turns into `Op::Hint`: rd is never 0 here, so x0
+    /// needs no re-zeroing.
+    #[inline(always)]
+    pub(crate) fn set_rd<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
+        debug_assert_ne!(rd, 0, "x0 forms run as Op::Hint");
+        if S::ACTIVE {
+            sink.reg_write(self.id, RegFile::Int, rd, value);
+        }
+        self.x[rd as usize & 31] = value;
+    }
+
     #[inline(always)]
     pub(crate) fn set_f<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
         self.f[rd as usize & 31] = value;

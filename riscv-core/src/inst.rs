@@ -196,6 +196,12 @@ pub enum Op {
     UipiWrite,
     UipiActivate,
     UipiDeactivate,
+    /// Not an encoding: what the block builder makes of an integer op
+    /// whose only effect is writing x0 (a HINT, e.g. `nop`), so that the
+    /// executor's common ops never write x0 and need not re-zero it. The
+    /// decoder never returns it; timing sinks still see the original op's
+    /// class and operands.
+    Hint,
 }
 
 /// One decoded instruction. 16 bytes, cached per block by the executor.

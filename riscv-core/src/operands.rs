@@ -21,8 +21,8 @@ fn uses(op: Op) -> [Use; 4] {
     use Op::*;
     use Use::{Float as F, Int as X, No as N};
     match op {
-        Illegal | Fence | FenceI | Ecall | Ebreak | Mret | Sret | Uret | Wfi | UipiActivate
-        | UipiDeactivate => [N, N, N, N],
+        Illegal | Hint | Fence | FenceI | Ecall | Ebreak | Mret | Sret | Uret | Wfi
+        | UipiActivate | UipiDeactivate => [N, N, N, N],
         Lui | Auipc | Jal | UipiRead => [X, N, N, N],
         // Register-immediate ALU ops, loads, JALR, LR and the register
         // CSR forms: rd <- f(rs1).

@@ -482,3 +482,69 @@ fn every_amo_returns_old_and_writes_new() {
         ],
     );
 }
+
+/// Every integer op, written to x0 with operands that make a nonzero
+/// result: x0 reads 0 after each (a block runs these as HINTs, and the
+/// executor's fast register write relies on that).
+#[test]
+fn every_integer_op_into_x0_leaves_it_zero() {
+    let cases: &[&dyn Fn(&mut Asm)] = &[
+        &|a| a.lui(ZERO, 1),
+        &|a| a.auipc(ZERO, 1),
+        &|a| a.addi(ZERO, A0, 1),
+        &|a| a.slti(ZERO, A0, 100),
+        &|a| a.sltiu(ZERO, A0, 100),
+        &|a| a.xori(ZERO, A0, 1),
+        &|a| a.ori(ZERO, A0, 1),
+        &|a| a.andi(ZERO, A0, -1),
+        &|a| a.slli(ZERO, A0, 1),
+        &|a| a.srli(ZERO, A0, 1),
+        &|a| a.srai(ZERO, A0, 1),
+        &|a| a.add(ZERO, A0, A1),
+        &|a| a.sub(ZERO, A0, A1),
+        &|a| a.sll(ZERO, A0, A1),
+        &|a| a.slt(ZERO, A1, A0),
+        &|a| a.sltu(ZERO, A1, A0),
+        &|a| a.xor(ZERO, A0, A1),
+        &|a| a.srl(ZERO, A0, A1),
+        &|a| a.sra(ZERO, A0, A1),
+        &|a| a.or(ZERO, A0, A1),
+        &|a| a.and(ZERO, A0, A0),
+        &|a| a.addiw(ZERO, A0, 1),
+        &|a| a.slliw(ZERO, A0, 1),
+        &|a| a.srliw(ZERO, A0, 1),
+        &|a| a.sraiw(ZERO, A0, 1),
+        &|a| a.addw(ZERO, A0, A1),
+        &|a| a.subw(ZERO, A0, A1),
+        &|a| a.sllw(ZERO, A0, A1),
+        &|a| a.srlw(ZERO, A0, A1),
+        &|a| a.sraw(ZERO, A0, A1),
+        &|a| a.mul(ZERO, A0, A1),
+        &|a| a.mulh(ZERO, A2, A2),
+        &|a| a.mulhsu(ZERO, A2, A2),
+        &|a| a.mulhu(ZERO, A2, A2),
+        &|a| a.mulw(ZERO, A0, A1),
+        &|a| a.div(ZERO, A0, A1),
+        &|a| a.divu(ZERO, A0, A1),
+        &|a| a.rem(ZERO, A0, A1),
+        &|a| a.remu(ZERO, A0, A1),
+        &|a| a.divw(ZERO, A0, A1),
+        &|a| a.divuw(ZERO, A0, A1),
+        &|a| a.remw(ZERO, A0, A1),
+        &|a| a.remuw(ZERO, A0, A1),
+    ];
+    let with_operands: Vec<Box<dyn Fn(&mut Asm)>> = cases
+        .iter()
+        .map(|case| {
+            Box::new(move |a: &mut Asm| {
+                a.li(A0, 0x1234_5679);
+                a.li(A1, 3);
+                a.li(A2, -0x7000_0000_0000_0001);
+                case(a);
+                a.add(A2, ZERO, ZERO);
+            }) as Box<dyn Fn(&mut Asm)>
+        })
+        .collect();
+    let refs: Vec<&dyn Fn(&mut Asm)> = with_operands.iter().map(|b| b.as_ref()).collect();
+    assert_eq!(results(&refs), vec![0; cases.len()]);
+}

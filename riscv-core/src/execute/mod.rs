@@ -112,9 +112,10 @@ impl Hart {
         }
         match inst.op {
             Illegal => return Err(Self::illegal(inst)),
+            Hint => {}
             // ---- RV64I ----------------------------------------------------
-            Lui => self.set_x(sink, inst.rd, imm!()),
-            Auipc => self.set_x(sink, inst.rd, pc!().wrapping_add(imm!())),
+            Lui => self.set_rd(sink, inst.rd, imm!()),
+            Auipc => self.set_rd(sink, inst.rd, pc!().wrapping_add(imm!())),
             Jal => {
                 let pc = pc!();
                 self.set_x(sink, inst.rd, pc.wrapping_add(inst.len as u64));
@@ -189,54 +190,54 @@ impl Hart {
                 self.store(bus, sink, rs1!().wrapping_add(imm!()), 8, rs2!())?;
                 after_store!()
             }
-            Addi => self.set_x(sink, inst.rd, rs1!().wrapping_add(imm!())),
-            Slti => self.set_x(sink, inst.rd, ((rs1!() as i64) < (imm!() as i64)) as u64),
-            Sltiu => self.set_x(sink, inst.rd, (rs1!() < imm!()) as u64),
-            Xori => self.set_x(sink, inst.rd, rs1!() ^ imm!()),
-            Ori => self.set_x(sink, inst.rd, rs1!() | imm!()),
-            Andi => self.set_x(sink, inst.rd, rs1!() & imm!()),
-            Slli => self.set_x(sink, inst.rd, rs1!() << (imm!() & 63)),
-            Srli => self.set_x(sink, inst.rd, rs1!() >> (imm!() & 63)),
-            Srai => self.set_x(sink, inst.rd, ((rs1!() as i64) >> (imm!() & 63)) as u64),
-            Add => self.set_x(sink, inst.rd, rs1!().wrapping_add(rs2!())),
-            Sub => self.set_x(sink, inst.rd, rs1!().wrapping_sub(rs2!())),
-            Sll => self.set_x(sink, inst.rd, rs1!() << (rs2!() & 63)),
-            Slt => self.set_x(sink, inst.rd, ((rs1!() as i64) < (rs2!() as i64)) as u64),
-            Sltu => self.set_x(sink, inst.rd, (rs1!() < rs2!()) as u64),
-            Xor => self.set_x(sink, inst.rd, rs1!() ^ rs2!()),
-            Srl => self.set_x(sink, inst.rd, rs1!() >> (rs2!() & 63)),
-            Sra => self.set_x(sink, inst.rd, ((rs1!() as i64) >> (rs2!() & 63)) as u64),
-            Or => self.set_x(sink, inst.rd, rs1!() | rs2!()),
-            And => self.set_x(sink, inst.rd, rs1!() & rs2!()),
-            Addiw => self.set_x(sink, inst.rd, sext32(rs1!().wrapping_add(imm!()))),
-            Slliw => self.set_x(
+            Addi => self.set_rd(sink, inst.rd, rs1!().wrapping_add(imm!())),
+            Slti => self.set_rd(sink, inst.rd, ((rs1!() as i64) < (imm!() as i64)) as u64),
+            Sltiu => self.set_rd(sink, inst.rd, (rs1!() < imm!()) as u64),
+            Xori => self.set_rd(sink, inst.rd, rs1!() ^ imm!()),
+            Ori => self.set_rd(sink, inst.rd, rs1!() | imm!()),
+            Andi => self.set_rd(sink, inst.rd, rs1!() & imm!()),
+            Slli => self.set_rd(sink, inst.rd, rs1!() << (imm!() & 63)),
+            Srli => self.set_rd(sink, inst.rd, rs1!() >> (imm!() & 63)),
+            Srai => self.set_rd(sink, inst.rd, ((rs1!() as i64) >> (imm!() & 63)) as u64),
+            Add => self.set_rd(sink, inst.rd, rs1!().wrapping_add(rs2!())),
+            Sub => self.set_rd(sink, inst.rd, rs1!().wrapping_sub(rs2!())),
+            Sll => self.set_rd(sink, inst.rd, rs1!() << (rs2!() & 63)),
+            Slt => self.set_rd(sink, inst.rd, ((rs1!() as i64) < (rs2!() as i64)) as u64),
+            Sltu => self.set_rd(sink, inst.rd, (rs1!() < rs2!()) as u64),
+            Xor => self.set_rd(sink, inst.rd, rs1!() ^ rs2!()),
+            Srl => self.set_rd(sink, inst.rd, rs1!() >> (rs2!() & 63)),
+            Sra => self.set_rd(sink, inst.rd, ((rs1!() as i64) >> (rs2!() & 63)) as u64),
+            Or => self.set_rd(sink, inst.rd, rs1!() | rs2!()),
+            And => self.set_rd(sink, inst.rd, rs1!() & rs2!()),
+            Addiw => self.set_rd(sink, inst.rd, sext32(rs1!().wrapping_add(imm!()))),
+            Slliw => self.set_rd(
                 sink,
                 inst.rd,
                 sext32(((rs1!() as u32) << (imm!() & 31)) as u64),
             ),
-            Srliw => self.set_x(
+            Srliw => self.set_rd(
                 sink,
                 inst.rd,
                 sext32(((rs1!() as u32) >> (imm!() & 31)) as u64),
             ),
-            Sraiw => self.set_x(
+            Sraiw => self.set_rd(
                 sink,
                 inst.rd,
                 ((rs1!() as i32) >> (imm!() & 31)) as i64 as u64,
             ),
-            Addw => self.set_x(sink, inst.rd, sext32(rs1!().wrapping_add(rs2!()))),
-            Subw => self.set_x(sink, inst.rd, sext32(rs1!().wrapping_sub(rs2!()))),
-            Sllw => self.set_x(
+            Addw => self.set_rd(sink, inst.rd, sext32(rs1!().wrapping_add(rs2!()))),
+            Subw => self.set_rd(sink, inst.rd, sext32(rs1!().wrapping_sub(rs2!()))),
+            Sllw => self.set_rd(
                 sink,
                 inst.rd,
                 sext32(((rs1!() as u32) << (rs2!() & 31)) as u64),
             ),
-            Srlw => self.set_x(
+            Srlw => self.set_rd(
                 sink,
                 inst.rd,
                 sext32(((rs1!() as u32) >> (rs2!() & 31)) as u64),
             ),
-            Sraw => self.set_x(
+            Sraw => self.set_rd(
                 sink,
                 inst.rd,
                 ((rs1!() as i32) >> (rs2!() & 31)) as i64 as u64,
@@ -245,23 +246,23 @@ impl Hart {
             // matter for instruction fetch.
             Fence => {}
             // ---- M --------------------------------------------------------
-            Mul => self.set_x(sink, inst.rd, rs1!().wrapping_mul(rs2!())),
-            Mulh => self.set_x(
+            Mul => self.set_rd(sink, inst.rd, rs1!().wrapping_mul(rs2!())),
+            Mulh => self.set_rd(
                 sink,
                 inst.rd,
                 ((rs1!() as i64 as i128 * rs2!() as i64 as i128) >> 64) as u64,
             ),
-            Mulhsu => self.set_x(
+            Mulhsu => self.set_rd(
                 sink,
                 inst.rd,
                 ((rs1!() as i64 as i128 * rs2!() as i128) >> 64) as u64,
             ),
-            Mulhu => self.set_x(
+            Mulhu => self.set_rd(
                 sink,
                 inst.rd,
                 ((rs1!() as u128 * rs2!() as u128) >> 64) as u64,
             ),
-            Mulw => self.set_x(sink, inst.rd, sext32(rs1!().wrapping_mul(rs2!()))),
+            Mulw => self.set_rd(sink, inst.rd, sext32(rs1!().wrapping_mul(rs2!()))),
             // Everything else (system, privileged, division, A, F/D, UINTR):
             // out of line, so the common ops' loop keeps its registers.
             // (Listed, not `_`: an exhaustive match needs no range check.)
