@@ -533,7 +533,8 @@ fn every_integer_op_into_x0_leaves_it_zero() {
         &|a| a.remw(ZERO, A0, A1),
         &|a| a.remuw(ZERO, A0, A1),
     ];
-    let with_operands: Vec<Box<dyn Fn(&mut Asm)>> = cases
+    type Case<'a> = Box<dyn Fn(&mut Asm) + 'a>;
+    let with_operands: Vec<Case> = cases
         .iter()
         .map(|case| {
             Box::new(move |a: &mut Asm| {
@@ -542,7 +543,7 @@ fn every_integer_op_into_x0_leaves_it_zero() {
                 a.li(A2, -0x7000_0000_0000_0001);
                 case(a);
                 a.add(A2, ZERO, ZERO);
-            }) as Box<dyn Fn(&mut Asm)>
+            }) as Case
         })
         .collect();
     let refs: Vec<&dyn Fn(&mut Asm)> = with_operands.iter().map(|b| b.as_ref()).collect();
