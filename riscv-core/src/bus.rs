@@ -165,6 +165,28 @@ impl Bus {
         self.write_slow(paddr, size, value)
     }
 
+    /// Reads `size` (1, 2, 4, 8) bytes at offset `off` into RAM (the host
+    /// TLB's fast path, which knows the address is RAM). `None` if the
+    /// bytes are not all in RAM.
+    #[inline(always)]
+    pub fn ram_read(&self, off: usize, size: u8) -> Option<u64> {
+        le_value(self.ram.get(off..off.wrapping_add(size as usize))?)
+    }
+
+    /// Writes the low `size` (1, 2, 4, 8) bytes of `value` at offset `off`
+    /// into RAM (the host TLB's fast path). `false` (nothing written) if
+    /// the bytes are not all in RAM.
+    #[inline(always)]
+    pub fn ram_write(&mut self, off: usize, size: u8, value: u64) -> bool {
+        match self.ram.get_mut(off..off.wrapping_add(size as usize)) {
+            Some(b) if matches!(size, 1 | 2 | 4 | 8) => {
+                b.copy_from_slice(&value.to_le_bytes()[..size as usize]);
+                true
+            }
+            _ => false,
+        }
+    }
+
     #[inline(never)]
     fn read_slow(&mut self, paddr: u64, size: u8) -> Option<u64> {
         if !matches!(size, 1 | 2 | 4 | 8) {

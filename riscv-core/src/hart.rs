@@ -8,6 +8,7 @@ use crate::block_cache::{ends_block, starts_block, Block, BlockCache, BlockInst,
 use crate::bus::Bus;
 use crate::csr::CsrFile;
 use crate::decode::decode;
+use crate::host_tlb;
 use crate::inst::{inst_len, DecodedInst};
 use crate::mmu::{AccessType, Mmu};
 use crate::privileged;
@@ -511,10 +512,50 @@ impl Hart {
         vaddr: u64,
         size: u8,
     ) -> Result<u64, Exception> {
+        // Fast path: RAM through a page this hart checked (host_tlb.rs);
+        // never taken by a misaligned access.
+        let context = host_tlb::context(self.privilege, self.csr.mstatus);
+        if let Some(off) = self.mmu.host().load_offset(vaddr, size, context) {
+            if let Some(value) = bus.ram_read(off, size) {
+                if S::ACTIVE {
+                    let paddr = bus.ram_base() + off as u64;
+                    self.report_access(sink, AccessKind::Load, vaddr, paddr, size, value);
+                }
+                return Ok(value);
+            }
+        }
+        self.load_slow(bus, sink, vaddr, size)
+    }
+
+    /// An aligned load the host TLB could not serve: the full checks, then
+    /// a fill so that the next access to the page can skip them.
+    #[inline(never)]
+    fn load_slow<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+    ) -> Result<u64, Exception> {
         if vaddr & (size as u64 - 1) != 0 {
             return self.load_misaligned(bus, sink, vaddr, size);
         }
-        Ok(self.load_aligned(bus, sink, vaddr, size)?.0)
+        let (value, paddr) = self.load_aligned(bus, sink, vaddr, size)?;
+        self.fill_host(bus, AccessType::Load, vaddr, paddr);
+        Ok(value)
+    }
+
+    #[inline(always)]
+    fn fill_host(&mut self, bus: &Bus, access: AccessType, vaddr: u64, paddr: u64) {
+        self.mmu.fill_host(
+            access,
+            vaddr,
+            paddr,
+            self.privilege,
+            &self.csr,
+            bus.ram_base(),
+            bus.ram_size(),
+        );
     }
 
     /// An aligned load: translate, read, report. Returns (value, paddr).
@@ -531,17 +572,7 @@ impl Hart {
             .read(paddr, size)
             .ok_or(Exception::new(ExceptionCause::LoadAccessFault, vaddr))?;
         if S::ACTIVE {
-            sink.mem_access(
-                self.id,
-                &MemAccess {
-                    kind: AccessKind::Load,
-                    vaddr,
-                    paddr,
-                    size,
-                    data: value,
-                    privilege: self.privilege,
-                },
-            );
+            self.report_access(sink, AccessKind::Load, vaddr, paddr, size, value);
         }
         Ok((value, paddr))
     }
@@ -574,11 +605,41 @@ impl Hart {
         size: u8,
         value: u64,
     ) -> Result<(), Exception> {
+        // Fast path: RAM through a page this hart checked (host_tlb.rs);
+        // never taken by a misaligned access.
+        let context = host_tlb::context(self.privilege, self.csr.mstatus);
+        if let Some(off) = self.mmu.host().store_offset(vaddr, size, context) {
+            if bus.ram_write(off, size, value) {
+                let paddr = bus.ram_base() + off as u64;
+                bus.reservations.on_store(self.id, paddr, size);
+                if S::ACTIVE {
+                    let data = value & size_mask(size);
+                    self.report_access(sink, AccessKind::Store, vaddr, paddr, size, data);
+                }
+                return Ok(());
+            }
+        }
+        self.store_slow(bus, sink, vaddr, size, value)
+    }
+
+    /// An aligned store the host TLB could not serve: the full checks, then
+    /// a fill so that the next access to the page can skip them.
+    #[inline(never)]
+    fn store_slow<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+        value: u64,
+    ) -> Result<(), Exception> {
         if vaddr & (size as u64 - 1) != 0 {
             return self.store_misaligned(bus, sink, vaddr, size, value);
         }
         let paddr = self.translate_data(sink, vaddr, size, AccessType::Store, bus)?;
-        self.store_phys(bus, sink, vaddr, paddr, size, value, AccessKind::Store)
+        self.store_phys(bus, sink, vaddr, paddr, size, value, AccessKind::Store)?;
+        self.fill_host(bus, AccessType::Store, vaddr, paddr);
+        Ok(())
     }
 
     #[inline(always)]
@@ -602,17 +663,7 @@ impl Hart {
         }
         bus.reservations.on_store(self.id, paddr, size);
         if S::ACTIVE {
-            sink.mem_access(
-                self.id,
-                &MemAccess {
-                    kind,
-                    vaddr,
-                    paddr,
-                    size,
-                    data: value & size_mask(size),
-                    privilege: self.privilege,
-                },
-            );
+            self.report_access(sink, kind, vaddr, paddr, size, value & size_mask(size));
         }
         Ok(())
     }
@@ -704,6 +755,30 @@ impl Hart {
         }
         self.store_phys(bus, sink, vaddr, paddr, size, value, AccessKind::Amo)?;
         Ok(0)
+    }
+
+    /// Tells the timing model about a load, store or AMO.
+    #[inline(always)]
+    fn report_access<S: TimingSink>(
+        &self,
+        sink: &mut S,
+        kind: AccessKind,
+        vaddr: u64,
+        paddr: u64,
+        size: u8,
+        data: u64,
+    ) {
+        sink.mem_access(
+            self.id,
+            &MemAccess {
+                kind,
+                vaddr,
+                paddr,
+                size,
+                data,
+                privilege: self.privilege,
+            },
+        );
     }
 
     /// Tells the timing model about a page walk: its PTE reads and the
