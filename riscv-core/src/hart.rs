@@ -8,7 +8,6 @@ use crate::block_cache::{ends_block, starts_block, Block, BlockCache, BlockInst,
 use crate::bus::Bus;
 use crate::csr::CsrFile;
 use crate::decode::decode;
-use crate::host_tlb;
 use crate::inst::{inst_len, DecodedInst};
 use crate::mmu::{AccessType, Mmu};
 use crate::privileged;
@@ -514,9 +513,10 @@ impl Hart {
     ) -> Result<u64, Exception> {
         // Fast path: RAM through a page this hart checked (host_tlb.rs);
         // never taken by a misaligned access.
-        let context = host_tlb::context(self.privilege, self.csr.mstatus);
-        if let Some(off) = self.mmu.host().load_offset(vaddr, size, context) {
-            if let Some(value) = bus.ram_read(off, size) {
+        let host = self.mmu.host();
+        if let Some(off) = host.load_offset(vaddr, size, self.privilege, &self.csr, bus.ram_base())
+        {
+            if let Some(value) = bus.ram_read_aligned(off, size) {
                 if S::ACTIVE {
                     let paddr = bus.ram_base() + off as u64;
                     self.report_access(sink, AccessKind::Load, vaddr, paddr, size, value);
@@ -607,9 +607,10 @@ impl Hart {
     ) -> Result<(), Exception> {
         // Fast path: RAM through a page this hart checked (host_tlb.rs);
         // never taken by a misaligned access.
-        let context = host_tlb::context(self.privilege, self.csr.mstatus);
-        if let Some(off) = self.mmu.host().store_offset(vaddr, size, context) {
-            if bus.ram_write(off, size, value) {
+        let host = self.mmu.host();
+        if let Some(off) = host.store_offset(vaddr, size, self.privilege, &self.csr, bus.ram_base())
+        {
+            if bus.ram_write_aligned(off, size, value) {
                 let paddr = bus.ram_base() + off as u64;
                 bus.reservations.on_store(self.id, paddr, size);
                 if S::ACTIVE {

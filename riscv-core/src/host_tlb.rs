@@ -28,11 +28,15 @@
 //! - RAM: the whole physical page is RAM, so the bus reaches no device and
 //!   does not fault.
 //!
+//! Machine mode without MPRV and without active PMP entries needs no entry:
+//! there the slow path checks nothing that could fail for RAM, so the fast
+//! path goes to RAM at the physical address straight away.
+//!
 //! What the slow path does after its checks the fast path does too: the
 //! same RAM bytes, `reservations.on_store` for stores, and the same events
 //! for a timing sink (a hit is an MMU TLB hit: no walk to report).
 
-use crate::csr::{MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM};
+use crate::csr::{CsrFile, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM};
 use crate::mmu::AccessType;
 use sim_core::Privilege;
 
@@ -60,6 +64,15 @@ const _: () = assert!(CONTEXT_BITS & !PAGE_MASK == 0);
 const _: () = assert!(CONTEXT_BITS & ALIGNMENT_BITS == 0);
 const _: () = assert!(CONTEXT_BITS & (1 << 7) == 0);
 const _: () = assert!((CONTEXT_MSTATUS >> CONTEXT_SHIFT) & (3 << PRIVILEGE_SHIFT) == 0);
+
+/// M-mode without MPRV while no PMP entry is active: the slow path neither
+/// translates nor restricts its loads and stores (with no active entry PMP
+/// grants M-mode everything), so an aligned one to RAM needs no entry at
+/// all: RAM is where its address says.
+#[inline(always)]
+fn machine_direct(privilege: Privilege, csr: &CsrFile) -> bool {
+    privilege == Privilege::Machine && csr.mstatus & MSTATUS_MPRV == 0 && !csr.pmp.any_active()
+}
 
 /// What, besides the page, a translation's outcome depends on and that can
 /// change without a flush: the privilege and the mstatus bits above. Goes
@@ -130,15 +143,6 @@ impl HostTlb {
     }
 
     #[inline(always)]
-    fn table(&self, access: AccessType) -> Option<&[Entry; ENTRIES]> {
-        match access {
-            AccessType::Load => Some(&self.load),
-            AccessType::Store => Some(&self.store),
-            AccessType::Fetch => None,
-        }
-    }
-
-    #[inline(always)]
     fn table_mut(&mut self, access: AccessType) -> Option<&mut [Entry; ENTRIES]> {
         match access {
             AccessType::Load => Some(&mut self.load),
@@ -147,35 +151,55 @@ impl HostTlb {
         }
     }
 
-    /// The RAM offset of `vaddr` if a load of `size` (1, 2, 4, 8) bytes
-    /// from it may take the fast path in `context` (never when misaligned).
+    /// Where a load of `size` (1, 2, 4, 8) bytes from `vaddr` by a hart
+    /// at `privilege` with `csr` may go without the full checks, if it may:
+    /// its offset from `ram_base` (still to be bounds-checked against RAM).
+    /// Never for a misaligned access.
     #[inline(always)]
-    pub fn load_offset(&self, vaddr: u64, size: u8, context: u64) -> Option<usize> {
-        Self::lookup(&self.load, vaddr, size, context)
+    pub fn load_offset(
+        &self,
+        vaddr: u64,
+        size: u8,
+        privilege: Privilege,
+        csr: &CsrFile,
+        ram_base: u64,
+    ) -> Option<usize> {
+        Self::lookup(&self.load, vaddr, size, privilege, csr, ram_base)
     }
 
-    /// The RAM offset of `vaddr` if a store of `size` (1, 2, 4, 8) bytes to
-    /// it may take the fast path in `context` (never when misaligned).
+    /// Where a store of `size` (1, 2, 4, 8) bytes to `vaddr` may go without
+    /// the full checks, if it may (as `load_offset`).
     #[inline(always)]
-    pub fn store_offset(&self, vaddr: u64, size: u8, context: u64) -> Option<usize> {
-        Self::lookup(&self.store, vaddr, size, context)
+    pub fn store_offset(
+        &self,
+        vaddr: u64,
+        size: u8,
+        privilege: Privilege,
+        csr: &CsrFile,
+        ram_base: u64,
+    ) -> Option<usize> {
+        Self::lookup(&self.store, vaddr, size, privilege, csr, ram_base)
     }
 
     #[inline(always)]
-    fn lookup(table: &[Entry; ENTRIES], vaddr: u64, size: u8, context: u64) -> Option<usize> {
+    fn lookup(
+        table: &[Entry; ENTRIES],
+        vaddr: u64,
+        size: u8,
+        privilege: Privilege,
+        csr: &CsrFile,
+        ram_base: u64,
+    ) -> Option<usize> {
+        if machine_direct(privilege, csr) {
+            let aligned = vaddr & (size as u64 - 1) == 0;
+            return aligned.then(|| vaddr.wrapping_sub(ram_base) as usize);
+        }
         let e = &table[Self::index(vaddr)];
         // The address bits below the size stay in the key: a misaligned
         // address matches no tag.
-        let key = (vaddr & (!PAGE_MASK | ((size as u64 - 1) & ALIGNMENT_BITS))) | context;
+        let page = vaddr & (!PAGE_MASK | ((size as u64 - 1) & ALIGNMENT_BITS));
+        let key = page | context(privilege, csr.mstatus);
         (e.tag == key).then(|| vaddr.wrapping_add(e.addend) as usize)
-    }
-
-    /// Whether an entry for `vaddr` in `context` is present (tests).
-    pub fn holds(&self, access: AccessType, vaddr: u64, context: u64) -> bool {
-        self.table(access).is_some_and(|t| {
-            let e = &t[Self::index(vaddr)];
-            e.tag == (vaddr & !PAGE_MASK) | context
-        })
     }
 
     /// Caches that accesses of type `access` to the page of `vaddr` in
@@ -217,6 +241,8 @@ mod tests {
     use crate::csr::MSTATUS_MIE;
     use Privilege::*;
 
+    const RAM: u64 = 0x8000_0000;
+
     #[test]
     fn no_key_is_invalid() {
         for p in [User, Supervisor, Machine] {
@@ -239,33 +265,60 @@ mod tests {
     }
 
     #[test]
-    fn hit_needs_page_context_and_table() {
+    fn hit_needs_page_context_table_and_alignment() {
         let mut t = HostTlb::new();
-        let ctx = context(Supervisor, 0);
+        let mut csr = CsrFile::new(0);
+        let s = Supervisor;
+        let ctx = context(s, csr.mstatus);
         t.fill(AccessType::Load, 0x1234_5678, ctx, 0x10_0678);
-        assert_eq!(t.load_offset(0x1234_5000, 8, ctx), Some(0x10_0000));
-        assert_eq!(t.load_offset(0x1234_5ff8, 8, ctx), Some(0x10_0ff8));
-        assert_eq!(t.load_offset(0x1234_5ffe, 2, ctx), Some(0x10_0ffe));
-        assert_eq!(t.load_offset(0x1234_5fff, 1, ctx), Some(0x10_0fff));
-        for (vaddr, size) in [(0x1234_5ffc, 8), (0x1234_5ff9, 4), (0x1234_5001, 2)] {
-            assert_eq!(t.load_offset(vaddr, size, ctx), None, "misaligned");
+        let load = |t: &HostTlb, csr: &CsrFile, p, va, size| t.load_offset(va, size, p, csr, RAM);
+        assert_eq!(load(&t, &csr, s, 0x1234_5000, 8), Some(0x10_0000));
+        assert_eq!(load(&t, &csr, s, 0x1234_5ff8, 8), Some(0x10_0ff8));
+        assert_eq!(load(&t, &csr, s, 0x1234_5ffe, 2), Some(0x10_0ffe));
+        assert_eq!(load(&t, &csr, s, 0x1234_5fff, 1), Some(0x10_0fff));
+        for (va, size) in [(0x1234_5ffc, 8), (0x1234_5ff9, 4), (0x1234_5001, 2)] {
+            assert_eq!(load(&t, &csr, s, va, size), None, "misaligned");
         }
-        assert_eq!(t.load_offset(0x1234_6000, 8, ctx), None, "next page");
+        assert_eq!(load(&t, &csr, s, 0x1234_6000, 8), None, "next page");
+        let same_slot = 0x1234_5000 + ((ENTRIES as u64) << 12);
+        assert_eq!(load(&t, &csr, s, same_slot, 8), None, "other page");
+        assert_eq!(load(&t, &csr, User, 0x1234_5000, 8), None);
         assert_eq!(
-            t.load_offset(0x1234_5000 + ((ENTRIES as u64) << 12), 8, ctx),
+            t.store_offset(0x1234_5000, 8, s, &csr, RAM),
             None,
-            "same slot, other page"
+            "loads only"
         );
-        assert_eq!(t.load_offset(0x1234_5000, 8, context(User, 0)), None);
-        assert_eq!(t.store_offset(0x1234_5000, 8, ctx), None, "loads only");
+        csr.mstatus |= MSTATUS_SUM;
+        assert_eq!(load(&t, &csr, s, 0x1234_5000, 8), None, "other context");
+        csr.mstatus &= !MSTATUS_SUM;
         t.invalidate_page(AccessType::Load, 0x1_2345);
-        assert_eq!(t.load_offset(0x1234_5000, 8, ctx), None);
+        assert_eq!(load(&t, &csr, s, 0x1234_5000, 8), None);
         t.fill(AccessType::Store, 0x1234_5000, ctx, 0);
-        assert!(t.holds(AccessType::Store, 0x1234_5008, ctx));
+        assert_eq!(t.store_offset(0x1234_5008, 8, s, &csr, RAM), Some(8));
         t.flush();
-        assert!(!t.holds(AccessType::Store, 0x1234_5008, ctx));
+        assert_eq!(t.store_offset(0x1234_5008, 8, s, &csr, RAM), None);
         // A negative (sign-extended) page.
         t.fill(AccessType::Load, 0xffff_ffff_c000_0000, ctx, 0x2000);
-        assert_eq!(t.load_offset(0xffff_ffff_c000_0010, 4, ctx), Some(0x2010));
+        assert_eq!(load(&t, &csr, s, 0xffff_ffff_c000_0010, 4), Some(0x2010));
+    }
+
+    #[test]
+    fn machine_mode_goes_straight_to_ram_unless_mprv_or_pmp() {
+        let t = HostTlb::new();
+        let mut csr = CsrFile::new(0);
+        let m = Machine;
+        assert_eq!(t.load_offset(RAM + 0x18, 8, m, &csr, RAM), Some(0x18));
+        assert_eq!(t.store_offset(RAM + 0x1c, 4, m, &csr, RAM), Some(0x1c));
+        assert_eq!(
+            t.load_offset(RAM + 0x1c, 8, m, &csr, RAM),
+            None,
+            "misaligned"
+        );
+        csr.mstatus |= MSTATUS_MPRV;
+        assert_eq!(t.load_offset(RAM + 0x18, 8, m, &csr, RAM), None);
+        csr.mstatus &= !MSTATUS_MPRV;
+        csr.pmp.write_addr(0, u64::MAX);
+        csr.pmp.write_cfg(0, 0x1f);
+        assert_eq!(t.load_offset(RAM + 0x18, 8, m, &csr, RAM), None);
     }
 }
