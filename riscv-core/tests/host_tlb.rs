@@ -495,6 +495,37 @@ fn mprv_and_mpp_changes_switch_machine_loads_between_spaces() {
     assert_eq!(r[6], PAGE + 8);
 }
 
+#[test]
+fn mprv_without_pmp_entries_makes_machine_loads_fault() {
+    // No PMP entry is active, satp is Bare: M-mode loads go straight to
+    // RAM, until MPRV with MPP = U makes them user loads, which PMP
+    // (implemented, no entry matching) denies.
+    let (mut m, stop) = run_asm(1, |a| {
+        let handler = a.label();
+        a.li(S0, DATA as i64);
+        a.la(T0, handler);
+        a.csrw(0x305, T0);
+        a.li(S1, PAGE as i64);
+        a.li(S2, MSTATUS_MPRV);
+        a.ld(T1, S1, 0);
+        a.ld(T1, S1, 0);
+        record(a, T1);
+        a.li(T0, MSTATUS_MPP);
+        a.csrc(MSTATUS, T0); // MPP = U
+        a.csrs(MSTATUS, S2);
+        a.ld(T1, S1, 8);
+        exit(a, 9);
+        a.align(4);
+        a.bind(handler);
+        record_trap_and_exit(a);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let r = results_at(&mut m, 4);
+    assert_eq!(r[0], 0);
+    assert_eq!(r[1], LOAD_ACCESS_FAULT);
+    assert_eq!(r[3], PAGE + 8);
+}
+
 /// PMP entry 0: NAPOT over PAGE's 4 KiB with `perms` (and `lock`), entry
 /// 1: everything, RWX.
 fn pmp_guard_page(a: &mut Asm, perms: u64, lock: bool) {
