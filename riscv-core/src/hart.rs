@@ -511,8 +511,8 @@ impl Hart {
         vaddr: u64,
         size: u8,
     ) -> Result<u64, Exception> {
-        // Fast path: RAM through a page this hart checked (host_tlb.rs);
-        // never taken by a misaligned access.
+        // Fast path: RAM through a page this hart checked, or M-mode's
+        // straight to RAM (host_tlb.rs); never taken by a misaligned access.
         let host = self.mmu.host();
         if let Some(off) = host.load_offset(vaddr, size, self.privilege, &self.csr, bus.ram_base())
         {
@@ -527,8 +527,9 @@ impl Hart {
         self.load_slow(bus, sink, vaddr, size)
     }
 
-    /// An aligned load the host TLB could not serve: the full checks, then
-    /// a fill so that the next access to the page can skip them.
+    /// A load the fast path did not serve (misaligned, not RAM, or no host
+    /// TLB entry yet): the full checks, then a fill so that the next access
+    /// to the page can skip them.
     #[inline(never)]
     fn load_slow<S: TimingSink>(
         &mut self,
@@ -605,8 +606,8 @@ impl Hart {
         size: u8,
         value: u64,
     ) -> Result<(), Exception> {
-        // Fast path: RAM through a page this hart checked (host_tlb.rs);
-        // never taken by a misaligned access.
+        // Fast path: RAM through a page this hart checked, or M-mode's
+        // straight to RAM (host_tlb.rs); never taken by a misaligned access.
         let host = self.mmu.host();
         if let Some(off) = host.store_offset(vaddr, size, self.privilege, &self.csr, bus.ram_base())
         {
@@ -623,8 +624,9 @@ impl Hart {
         self.store_slow(bus, sink, vaddr, size, value)
     }
 
-    /// An aligned store the host TLB could not serve: the full checks, then
-    /// a fill so that the next access to the page can skip them.
+    /// A store the fast path did not serve (misaligned, not RAM, or no host
+    /// TLB entry yet): the full checks, then a fill so that the next access
+    /// to the page can skip them.
     #[inline(never)]
     fn store_slow<S: TimingSink>(
         &mut self,
