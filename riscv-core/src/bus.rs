@@ -165,6 +165,47 @@ impl Bus {
         self.write_slow(paddr, size, value)
     }
 
+    /// Reads `size` (1, 2, 4, 8) bytes at offset `off` into RAM, a multiple
+    /// of `size` (the host TLB's fast path: it knows the address is RAM and
+    /// only serves aligned accesses). `None` if the bytes are not in RAM.
+    #[inline(always)]
+    pub fn ram_read_aligned(&self, off: usize, size: u8) -> Option<u64> {
+        debug_assert_eq!(off % size as usize, 0);
+        // An aligned access is one whole chunk of its size: one bounds check.
+        Some(match size {
+            1 => *self.ram.get(off)? as u64,
+            2 => u16::from_le_bytes(*self.ram.as_chunks().0.get(off / 2)?) as u64,
+            4 => u32::from_le_bytes(*self.ram.as_chunks().0.get(off / 4)?) as u64,
+            8 => u64::from_le_bytes(*self.ram.as_chunks().0.get(off / 8)?),
+            _ => return None,
+        })
+    }
+
+    /// Writes the low `size` (1, 2, 4, 8) bytes of `value` at offset `off`
+    /// into RAM, a multiple of `size` (the host TLB's fast path). `false`
+    /// (nothing written) if the bytes are not in RAM.
+    #[inline(always)]
+    pub fn ram_write_aligned(&mut self, off: usize, size: u8, value: u64) -> bool {
+        debug_assert_eq!(off % size as usize, 0);
+        fn put<const N: usize>(ram: &mut [u8], off: usize, bytes: [u8; 8]) -> bool {
+            match ram.as_chunks_mut::<N>().0.get_mut(off / N) {
+                Some(chunk) => {
+                    chunk.copy_from_slice(&bytes[..N]);
+                    true
+                }
+                None => false,
+            }
+        }
+        let bytes = value.to_le_bytes();
+        match size {
+            1 => put::<1>(&mut self.ram, off, bytes),
+            2 => put::<2>(&mut self.ram, off, bytes),
+            4 => put::<4>(&mut self.ram, off, bytes),
+            8 => put::<8>(&mut self.ram, off, bytes),
+            _ => false,
+        }
+    }
+
     #[inline(never)]
     fn read_slow(&mut self, paddr: u64, size: u8) -> Option<u64> {
         if !matches!(size, 1 | 2 | 4 | 8) {

@@ -523,10 +523,52 @@ impl Hart {
         vaddr: u64,
         size: u8,
     ) -> Result<u64, Exception> {
+        // Fast path: RAM through a page this hart checked, or M-mode's
+        // straight to RAM (host_tlb.rs); never taken by a misaligned access.
+        let host = self.mmu.host();
+        if let Some(off) = host.load_offset(vaddr, size, self.privilege, &self.csr, bus.ram_base())
+        {
+            if let Some(value) = bus.ram_read_aligned(off, size) {
+                if S::ACTIVE {
+                    let paddr = bus.ram_base() + off as u64;
+                    self.report_access(sink, AccessKind::Load, vaddr, paddr, size, value);
+                }
+                return Ok(value);
+            }
+        }
+        self.load_slow(bus, sink, vaddr, size)
+    }
+
+    /// A load the fast path did not serve (misaligned, not RAM, or no host
+    /// TLB entry yet): the full checks, then a fill so that the next access
+    /// to the page can skip them.
+    #[inline(never)]
+    fn load_slow<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+    ) -> Result<u64, Exception> {
         if vaddr & (size as u64 - 1) != 0 {
             return self.load_misaligned(bus, sink, vaddr, size);
         }
-        Ok(self.load_aligned(bus, sink, vaddr, size)?.0)
+        let (value, paddr) = self.load_aligned(bus, sink, vaddr, size)?;
+        self.fill_host(bus, AccessType::Load, vaddr, paddr);
+        Ok(value)
+    }
+
+    #[inline(always)]
+    fn fill_host(&mut self, bus: &Bus, access: AccessType, vaddr: u64, paddr: u64) {
+        self.mmu.fill_host(
+            access,
+            vaddr,
+            paddr,
+            self.privilege,
+            &self.csr,
+            bus.ram_base(),
+            bus.ram_size(),
+        );
     }
 
     /// An aligned load: translate, read, report. Returns (value, paddr).
@@ -543,17 +585,7 @@ impl Hart {
             .read(paddr, size)
             .ok_or(Exception::new(ExceptionCause::LoadAccessFault, vaddr))?;
         if S::ACTIVE {
-            sink.mem_access(
-                self.id,
-                &MemAccess {
-                    kind: AccessKind::Load,
-                    vaddr,
-                    paddr,
-                    size,
-                    data: value,
-                    privilege: self.privilege,
-                },
-            );
+            self.report_access(sink, AccessKind::Load, vaddr, paddr, size, value);
         }
         Ok((value, paddr))
     }
@@ -586,11 +618,43 @@ impl Hart {
         size: u8,
         value: u64,
     ) -> Result<(), Exception> {
+        // Fast path: RAM through a page this hart checked, or M-mode's
+        // straight to RAM (host_tlb.rs); never taken by a misaligned access.
+        let host = self.mmu.host();
+        if let Some(off) = host.store_offset(vaddr, size, self.privilege, &self.csr, bus.ram_base())
+        {
+            if bus.ram_write_aligned(off, size, value) {
+                let paddr = bus.ram_base() + off as u64;
+                bus.reservations.on_store(self.id, paddr, size);
+                if S::ACTIVE {
+                    let data = value & size_mask(size);
+                    self.report_access(sink, AccessKind::Store, vaddr, paddr, size, data);
+                }
+                return Ok(());
+            }
+        }
+        self.store_slow(bus, sink, vaddr, size, value)
+    }
+
+    /// A store the fast path did not serve (misaligned, not RAM, or no host
+    /// TLB entry yet): the full checks, then a fill so that the next access
+    /// to the page can skip them.
+    #[inline(never)]
+    fn store_slow<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        vaddr: u64,
+        size: u8,
+        value: u64,
+    ) -> Result<(), Exception> {
         if vaddr & (size as u64 - 1) != 0 {
             return self.store_misaligned(bus, sink, vaddr, size, value);
         }
         let paddr = self.translate_data(sink, vaddr, size, AccessType::Store, bus)?;
-        self.store_phys(bus, sink, vaddr, paddr, size, value, AccessKind::Store)
+        self.store_phys(bus, sink, vaddr, paddr, size, value, AccessKind::Store)?;
+        self.fill_host(bus, AccessType::Store, vaddr, paddr);
+        Ok(())
     }
 
     #[inline(always)]
@@ -614,17 +678,7 @@ impl Hart {
         }
         bus.reservations.on_store(self.id, paddr, size);
         if S::ACTIVE {
-            sink.mem_access(
-                self.id,
-                &MemAccess {
-                    kind,
-                    vaddr,
-                    paddr,
-                    size,
-                    data: value & size_mask(size),
-                    privilege: self.privilege,
-                },
-            );
+            self.report_access(sink, kind, vaddr, paddr, size, value & size_mask(size));
         }
         Ok(())
     }
@@ -716,6 +770,30 @@ impl Hart {
         }
         self.store_phys(bus, sink, vaddr, paddr, size, value, AccessKind::Amo)?;
         Ok(0)
+    }
+
+    /// Tells the timing model about a load, store or AMO.
+    #[inline(always)]
+    fn report_access<S: TimingSink>(
+        &self,
+        sink: &mut S,
+        kind: AccessKind,
+        vaddr: u64,
+        paddr: u64,
+        size: u8,
+        data: u64,
+    ) {
+        sink.mem_access(
+            self.id,
+            &MemAccess {
+                kind,
+                vaddr,
+                paddr,
+                size,
+                data,
+                privilege: self.privilege,
+            },
+        );
     }
 
     /// Tells the timing model about a page walk: its PTE reads and the

@@ -13,6 +13,7 @@ pub mod encode;
 pub mod execute;
 pub mod fpu;
 pub mod hart;
+pub mod host_tlb;
 pub mod inst;
 pub mod loader;
 pub mod machine;

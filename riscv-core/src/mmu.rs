@@ -7,10 +7,16 @@
 //! page touched). Entries carry the ASID, the global bit and the leaf PTE, so
 //! permission checks run on every hit: mstatus SUM/MXR/MPRV changes need no
 //! flush. satp and PMP writes must call `flush(None, None)`.
+//!
+//! The MMU also owns the hart's [`HostTlb`] (the loads' and stores' fast
+//! path): its entries for paged accesses stand for entries of this TLB, so
+//! every entry this TLB drops (a fill's eviction, a flush) drops the host
+//! entry of the same page too.
 
 use crate::csr::{
     CsrFile, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM, SATP_MODE_BARE, SATP_MODE_SV39, SATP_MODE_SV48,
 };
+use crate::host_tlb::{self, HostTlb};
 use crate::mem::PhysMem;
 use crate::trap::{Exception, ExceptionCause};
 use sim_core::Privilege;
@@ -22,6 +28,9 @@ pub enum AccessType {
     Load,
     Store,
 }
+
+/// The access types in `AccessType::index` order.
+const ACCESS_TYPES: [AccessType; 3] = [AccessType::Fetch, AccessType::Load, AccessType::Store];
 
 impl AccessType {
     fn index(self) -> usize {
@@ -112,6 +121,8 @@ pub struct Mmu {
     walk_len: usize,
     /// Leaf level of the last walk that found its page.
     walk_leaf_level: u8,
+    /// The fast path's cache of checked pages (see `host_tlb.rs`).
+    host: HostTlb,
 }
 
 impl std::fmt::Debug for Mmu {
@@ -120,6 +131,7 @@ impl std::fmt::Debug for Mmu {
         f.debug_struct("Mmu")
             .field("valid_tlb_entries", &valid)
             .field("last_walk", &self.last_walk())
+            .field("host", &self.host)
             .finish()
     }
 }
@@ -137,7 +149,14 @@ impl Mmu {
             walk: [0; MAX_LEVELS],
             walk_len: 0,
             walk_leaf_level: 0,
+            host: HostTlb::new(),
         }
+    }
+
+    /// The host TLB (the loads' and stores' fast path).
+    #[inline(always)]
+    pub fn host(&self) -> &HostTlb {
+        &self.host
     }
 
     /// Physical addresses of the PTEs read by the last translation (empty
@@ -156,7 +175,12 @@ impl Mmu {
     /// sfence.vma semantics: `vaddr` restricts to entries mapping that
     /// address, `asid` to non-global entries of that address space.
     pub fn flush(&mut self, vaddr: Option<u64>, asid: Option<u64>) {
-        for table in self.tlb.iter_mut() {
+        if vaddr.is_none() && asid.is_none() {
+            // Also drops the M-mode and Bare entries, which satp and PMP
+            // writes (the callers of a full flush) may change.
+            self.host.flush();
+        }
+        for (access, table) in ACCESS_TYPES.into_iter().zip(self.tlb.iter_mut()) {
             for e in table.iter_mut() {
                 if !e.valid {
                     continue;
@@ -173,6 +197,7 @@ impl Mmu {
                     }
                 }
                 e.valid = false;
+                self.host.invalidate_page(access, e.vpn);
             }
         }
     }
@@ -193,14 +218,7 @@ impl Mmu {
         mem: &mut M,
     ) -> Result<Translation, Exception> {
         self.walk_len = 0;
-        let eff = if access != AccessType::Fetch
-            && privilege == Privilege::Machine
-            && csr.mstatus & MSTATUS_MPRV != 0
-        {
-            csr.mpp()
-        } else {
-            privilege
-        };
+        let eff = effective_privilege(access, privilege, csr);
         let mode = csr.satp >> 60;
         if eff == Privilege::Machine || mode == SATP_MODE_BARE {
             return if csr.pmp.check(vaddr, size, access, eff) {
@@ -261,6 +279,52 @@ impl Mmu {
             }
         }
         self.walk(vaddr, size, access, eff, levels, asid, csr, mem)
+    }
+
+    /// Lets later `access`es to the page of `vaddr` take the fast path, if
+    /// it qualifies (see `host_tlb.rs`). Call it right after `translate`
+    /// returned `paddr` for this access at `privilege` and the access to
+    /// RAM `[ram_base, ram_base + ram_size)` completed. Checks again that a
+    /// paged translation is the one of this TLB's entry, then that the
+    /// whole physical page is RAM and that PMP grants `access` on all of it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn fill_host(
+        &mut self,
+        access: AccessType,
+        vaddr: u64,
+        paddr: u64,
+        privilege: Privilege,
+        csr: &CsrFile,
+        ram_base: u64,
+        ram_size: u64,
+    ) {
+        const PAGE: u64 = 1 << PAGE_SHIFT;
+        let eff = effective_privilege(access, privilege, csr);
+        if eff != Privilege::Machine && csr.satp >> 60 != SATP_MODE_BARE {
+            let vpn = vaddr >> PAGE_SHIFT;
+            let asid = ((csr.satp >> 44) & 0xffff) as u16;
+            let e = &self.tlb[access.index()][(vpn as usize) % TLB_ENTRIES];
+            let dirty = access != AccessType::Store || e.pte & PTE_D != 0;
+            if !(e.valid
+                && e.vpn == vpn
+                && (e.global || e.asid == asid)
+                && e.pte & PTE_A != 0
+                && dirty
+                && e.ppn == paddr >> PAGE_SHIFT)
+            {
+                return;
+            }
+        }
+        let page = paddr & !(PAGE - 1);
+        let page_offset = page.wrapping_sub(ram_base);
+        if page_offset >= ram_size || ram_size - page_offset < PAGE {
+            return;
+        }
+        if !csr.pmp.check(page, PAGE, access, eff) {
+            return;
+        }
+        let context = host_tlb::context(privilege, csr.mstatus);
+        self.host.fill(access, vaddr, context, paddr - ram_base);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -343,11 +407,30 @@ impl Mmu {
             ppn,
             pte,
         };
-        self.tlb[access.index()][(vpn as usize) % TLB_ENTRIES] = entry;
+        let e = &mut self.tlb[access.index()][(vpn as usize) % TLB_ENTRIES];
+        if e.valid {
+            // The page this evicts loses its host entry with it.
+            self.host.invalidate_page(access, e.vpn);
+        }
+        *e = entry;
         Ok(Translation {
             paddr,
             walked: true,
         })
+    }
+}
+
+/// The privilege a `access` at `privilege` is checked and translated at:
+/// with mstatus.MPRV, M-mode loads and stores act as mstatus.MPP.
+#[inline(always)]
+fn effective_privilege(access: AccessType, privilege: Privilege, csr: &CsrFile) -> Privilege {
+    if access != AccessType::Fetch
+        && privilege == Privilege::Machine
+        && csr.mstatus & MSTATUS_MPRV != 0
+    {
+        csr.mpp()
+    } else {
+        privilege
     }
 }
 

@@ -52,9 +52,15 @@ impl Reservations {
     /// hart's reservation on the granules it touches.
     #[inline(always)]
     pub fn on_store(&mut self, hart: usize, paddr: u64, size: u8) {
-        if self.active == 0 {
-            return;
+        // Most stores meet no live reservation: only this test is inline.
+        if self.active != 0 {
+            self.break_others(hart, paddr, size);
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn break_others(&mut self, hart: usize, paddr: u64, size: u8) {
         let first = paddr & GRANULE_MASK;
         let last = (paddr + size as u64 - 1) & GRANULE_MASK;
         for (h, a) in self.addr.iter_mut().enumerate() {

@@ -1,0 +1,324 @@
+//! Host TLB: a per-hart, direct-mapped cache from a guest virtual page to
+//! the offset in RAM of the physical page it maps, so that an aligned load
+//! or store to RAM through a translation already checked costs a tag
+//! compare and an indexed access (issue #2).
+//!
+//! Why it is exact, i.e. why a hit does what the slow path (`Mmu::translate`,
+//! then `Bus::read`/`Bus::write`) would do. An entry for (page, access,
+//! context) is filled only right after the slow path performed an aligned
+//! access of that type to that page and every check it would repeat on a
+//! later aligned access anywhere in the page passed:
+//!
+//! - Translation. A paged access just hit or filled the MMU's TLB entry for
+//!   the page; the slow path would hit it again, since it walks only on a
+//!   miss. The host entry goes whenever that MMU entry does (evicted by a
+//!   fill of its slot, or flushed: see `Mmu`), so it never outlives it. A
+//!   store entry is only filled by a store, i.e. from the MMU's store TLB,
+//!   whose entries have A and D set: no A/D update is skipped. M-mode and
+//!   Bare accesses are untranslated; satp writes flush the table.
+//! - Leaf permissions (`check_leaf`): they depend on the PTE (fixed while
+//!   the MMU entry lives), the access type (one table per type), the
+//!   effective privilege and mstatus.SUM/MXR. The privilege and the
+//!   mstatus bits that decide the rest (MPRV, MPP, SUM, MXR) are part of
+//!   the tag ([`context`]), so traps, xRET and mstatus writes need no flush.
+//! - PMP: the whole 4 KiB physical page passed the check for this access
+//!   type and effective privilege. The entry that decided that matches the
+//!   whole page and no lower entry matches any of it, so it decides every
+//!   access inside the page the same way. PMP writes flush the table.
+//! - RAM: the whole physical page is RAM, so the bus reaches no device and
+//!   does not fault.
+//!
+//! Machine mode without MPRV and without active PMP entries needs no entry:
+//! there the slow path checks nothing that could fail for RAM, so the fast
+//! path goes to RAM at the physical address straight away.
+//!
+//! What the slow path does after its checks the fast path does too: the
+//! same RAM bytes, `reservations.on_store` for stores, and the same events
+//! for a timing sink (a hit is an MMU TLB hit: no walk to report).
+
+use crate::csr::{CsrFile, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM};
+use crate::mmu::AccessType;
+use sim_core::Privilege;
+
+/// Entries per table: enough for a 16 MiB working set of 4 KiB pages
+/// (entries for paged accesses are bounded by the MMU TLB anyway).
+const ENTRIES: usize = 4096;
+const PAGE_MASK: u64 = 0xfff;
+
+/// The mstatus bits that decide a data access's effective privilege and
+/// its leaf permission checks.
+const CONTEXT_MSTATUS: u64 = MSTATUS_MPP | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR;
+/// They sit in mstatus bits 11..19; shifted down by 8 they take bits 3, 4
+/// and 9..11 of a tag.
+const CONTEXT_SHIFT: u32 = 8;
+/// The privilege (0, 1 or 3) takes bits 5 and 6.
+const PRIVILEGE_SHIFT: u32 = 5;
+/// Bits 0..2 of a context are clear: a lookup keeps the address's low bits
+/// below the access size in its key, so a misaligned access never hits.
+const ALIGNMENT_BITS: u64 = 0b111;
+
+/// A tag no lookup has: bit 7 of a context is always clear.
+const INVALID: u64 = u64::MAX;
+const CONTEXT_BITS: u64 = (CONTEXT_MSTATUS >> CONTEXT_SHIFT) | (3 << PRIVILEGE_SHIFT);
+const _: () = assert!(CONTEXT_BITS & !PAGE_MASK == 0);
+const _: () = assert!(CONTEXT_BITS & ALIGNMENT_BITS == 0);
+const _: () = assert!(CONTEXT_BITS & (1 << 7) == 0);
+const _: () = assert!((CONTEXT_MSTATUS >> CONTEXT_SHIFT) & (3 << PRIVILEGE_SHIFT) == 0);
+
+/// M-mode without MPRV while no PMP entry is active: the slow path neither
+/// translates nor restricts its loads and stores (with no active entry PMP
+/// grants M-mode everything), so an aligned one to RAM needs no entry at
+/// all: RAM is where its address says.
+#[inline(always)]
+fn machine_direct(privilege: Privilege, csr: &CsrFile) -> bool {
+    privilege == Privilege::Machine && csr.mstatus & MSTATUS_MPRV == 0 && !csr.pmp.any_active()
+}
+
+/// What, besides the page, a translation's outcome depends on and that can
+/// change without a flush: the privilege and the mstatus bits above. Goes
+/// in the low 12 bits of a tag.
+#[inline(always)]
+pub fn context(privilege: Privilege, mstatus: u64) -> u64 {
+    ((mstatus & CONTEXT_MSTATUS) >> CONTEXT_SHIFT) | (privilege as u64) << PRIVILEGE_SHIFT
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// Virtual page (vaddr with the low 12 bits clear) | context.
+    tag: u64,
+    /// RAM offset minus virtual address, for any address in the page.
+    addend: u64,
+}
+
+const EMPTY: Entry = Entry {
+    tag: INVALID,
+    addend: 0,
+};
+
+/// The host TLB of one hart: a table for loads and one for stores.
+#[derive(Clone)]
+pub struct HostTlb {
+    load: Box<[Entry; ENTRIES]>,
+    store: Box<[Entry; ENTRIES]>,
+    /// Whether any entry may be valid (a full flush of a clean table is
+    /// free).
+    dirty: bool,
+}
+
+impl std::fmt::Debug for HostTlb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let valid = |t: &[Entry]| t.iter().filter(|e| e.tag != INVALID).count();
+        f.debug_struct("HostTlb")
+            .field("load_entries", &valid(&self.load[..]))
+            .field("store_entries", &valid(&self.store[..]))
+            .finish()
+    }
+}
+
+impl Default for HostTlb {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn table() -> Box<[Entry; ENTRIES]> {
+    vec![EMPTY; ENTRIES]
+        .into_boxed_slice()
+        .try_into()
+        .expect("ENTRIES entries")
+}
+
+impl HostTlb {
+    pub fn new() -> Self {
+        Self {
+            load: table(),
+            store: table(),
+            dirty: false,
+        }
+    }
+
+    #[inline(always)]
+    fn index(vaddr: u64) -> usize {
+        (vaddr >> 12) as usize % ENTRIES
+    }
+
+    #[inline(always)]
+    fn table_mut(&mut self, access: AccessType) -> Option<&mut [Entry; ENTRIES]> {
+        match access {
+            AccessType::Load => Some(&mut self.load),
+            AccessType::Store => Some(&mut self.store),
+            AccessType::Fetch => None,
+        }
+    }
+
+    /// Where a load of `size` (1, 2, 4, 8) bytes from `vaddr` by a hart
+    /// at `privilege` with `csr` may go without the full checks, if it may:
+    /// its offset from `ram_base` (still to be bounds-checked against RAM).
+    /// Never for a misaligned access.
+    #[inline(always)]
+    pub fn load_offset(
+        &self,
+        vaddr: u64,
+        size: u8,
+        privilege: Privilege,
+        csr: &CsrFile,
+        ram_base: u64,
+    ) -> Option<usize> {
+        Self::lookup(&self.load, vaddr, size, privilege, csr, ram_base)
+    }
+
+    /// Where a store of `size` (1, 2, 4, 8) bytes to `vaddr` may go without
+    /// the full checks, if it may (as `load_offset`).
+    #[inline(always)]
+    pub fn store_offset(
+        &self,
+        vaddr: u64,
+        size: u8,
+        privilege: Privilege,
+        csr: &CsrFile,
+        ram_base: u64,
+    ) -> Option<usize> {
+        Self::lookup(&self.store, vaddr, size, privilege, csr, ram_base)
+    }
+
+    #[inline(always)]
+    fn lookup(
+        table: &[Entry; ENTRIES],
+        vaddr: u64,
+        size: u8,
+        privilege: Privilege,
+        csr: &CsrFile,
+        ram_base: u64,
+    ) -> Option<usize> {
+        if machine_direct(privilege, csr) {
+            let aligned = vaddr & (size as u64 - 1) == 0;
+            return aligned.then(|| vaddr.wrapping_sub(ram_base) as usize);
+        }
+        let e = &table[Self::index(vaddr)];
+        // The address bits below the size stay in the key: a misaligned
+        // address matches no tag.
+        let page = vaddr & (!PAGE_MASK | ((size as u64 - 1) & ALIGNMENT_BITS));
+        let key = page | context(privilege, csr.mstatus);
+        (e.tag == key).then(|| vaddr.wrapping_add(e.addend) as usize)
+    }
+
+    /// Caches that accesses of type `access` to the page of `vaddr` in
+    /// `context` reach RAM at offset `ram_offset` (of `vaddr`). The caller
+    /// has checked everything the module doc lists.
+    #[inline]
+    pub(crate) fn fill(&mut self, access: AccessType, vaddr: u64, context: u64, ram_offset: u64) {
+        debug_assert!(context & !CONTEXT_BITS == 0);
+        if let Some(t) = self.table_mut(access) {
+            t[Self::index(vaddr)] = Entry {
+                tag: (vaddr & !PAGE_MASK) | context,
+                addend: ram_offset.wrapping_sub(vaddr),
+            };
+            self.dirty = true;
+        }
+    }
+
+    /// Drops whatever entry of `access`'s table the page `vpn` (vaddr >> 12)
+    /// would use: the MMU's entry for that page is going.
+    #[inline]
+    pub(crate) fn invalidate_page(&mut self, access: AccessType, vpn: u64) {
+        if let Some(t) = self.table_mut(access) {
+            t[Self::index(vpn << 12)] = EMPTY;
+        }
+    }
+
+    /// Drops every entry.
+    pub(crate) fn flush(&mut self) {
+        if std::mem::take(&mut self.dirty) {
+            self.load.fill(EMPTY);
+            self.store.fill(EMPTY);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::csr::MSTATUS_MIE;
+    use Privilege::*;
+
+    const RAM: u64 = 0x8000_0000;
+
+    #[test]
+    fn no_key_is_invalid() {
+        for p in [User, Supervisor, Machine] {
+            let c = context(p, u64::MAX);
+            assert_eq!(c & !CONTEXT_BITS, 0);
+            assert_ne!(!PAGE_MASK | ALIGNMENT_BITS | c, INVALID);
+        }
+    }
+
+    #[test]
+    fn context_separates_privilege_and_mstatus_bits() {
+        let base = context(Supervisor, 0);
+        assert_ne!(base, context(User, 0));
+        assert_ne!(base, context(Machine, 0));
+        for bit in [MSTATUS_SUM, MSTATUS_MXR, MSTATUS_MPRV, 1 << 11, 1 << 12] {
+            assert_ne!(base, context(Supervisor, bit), "bit {bit:#x}");
+        }
+        // Bits that decide nothing here do not split entries.
+        assert_eq!(base, context(Supervisor, MSTATUS_MIE | (0b11 << 13)));
+    }
+
+    #[test]
+    fn hit_needs_page_context_table_and_alignment() {
+        let mut t = HostTlb::new();
+        let mut csr = CsrFile::new(0);
+        let s = Supervisor;
+        let ctx = context(s, csr.mstatus);
+        t.fill(AccessType::Load, 0x1234_5678, ctx, 0x10_0678);
+        let load = |t: &HostTlb, csr: &CsrFile, p, va, size| t.load_offset(va, size, p, csr, RAM);
+        assert_eq!(load(&t, &csr, s, 0x1234_5000, 8), Some(0x10_0000));
+        assert_eq!(load(&t, &csr, s, 0x1234_5ff8, 8), Some(0x10_0ff8));
+        assert_eq!(load(&t, &csr, s, 0x1234_5ffe, 2), Some(0x10_0ffe));
+        assert_eq!(load(&t, &csr, s, 0x1234_5fff, 1), Some(0x10_0fff));
+        for (va, size) in [(0x1234_5ffc, 8), (0x1234_5ff9, 4), (0x1234_5001, 2)] {
+            assert_eq!(load(&t, &csr, s, va, size), None, "misaligned");
+        }
+        assert_eq!(load(&t, &csr, s, 0x1234_6000, 8), None, "next page");
+        let same_slot = 0x1234_5000 + ((ENTRIES as u64) << 12);
+        assert_eq!(load(&t, &csr, s, same_slot, 8), None, "other page");
+        assert_eq!(load(&t, &csr, User, 0x1234_5000, 8), None);
+        assert_eq!(
+            t.store_offset(0x1234_5000, 8, s, &csr, RAM),
+            None,
+            "loads only"
+        );
+        csr.mstatus |= MSTATUS_SUM;
+        assert_eq!(load(&t, &csr, s, 0x1234_5000, 8), None, "other context");
+        csr.mstatus &= !MSTATUS_SUM;
+        t.invalidate_page(AccessType::Load, 0x1_2345);
+        assert_eq!(load(&t, &csr, s, 0x1234_5000, 8), None);
+        t.fill(AccessType::Store, 0x1234_5000, ctx, 0);
+        assert_eq!(t.store_offset(0x1234_5008, 8, s, &csr, RAM), Some(8));
+        t.flush();
+        assert_eq!(t.store_offset(0x1234_5008, 8, s, &csr, RAM), None);
+        // A negative (sign-extended) page.
+        t.fill(AccessType::Load, 0xffff_ffff_c000_0000, ctx, 0x2000);
+        assert_eq!(load(&t, &csr, s, 0xffff_ffff_c000_0010, 4), Some(0x2010));
+    }
+
+    #[test]
+    fn machine_mode_goes_straight_to_ram_unless_mprv_or_pmp() {
+        let t = HostTlb::new();
+        let mut csr = CsrFile::new(0);
+        let m = Machine;
+        assert_eq!(t.load_offset(RAM + 0x18, 8, m, &csr, RAM), Some(0x18));
+        assert_eq!(t.store_offset(RAM + 0x1c, 4, m, &csr, RAM), Some(0x1c));
+        assert_eq!(
+            t.load_offset(RAM + 0x1c, 8, m, &csr, RAM),
+            None,
+            "misaligned"
+        );
+        csr.mstatus |= MSTATUS_MPRV;
+        assert_eq!(t.load_offset(RAM + 0x18, 8, m, &csr, RAM), None);
+        csr.mstatus &= !MSTATUS_MPRV;
+        csr.pmp.write_addr(0, u64::MAX);
+        csr.pmp.write_cfg(0, 0x1f);
+        assert_eq!(t.load_offset(RAM + 0x18, 8, m, &csr, RAM), None);
+    }
+}
