@@ -48,58 +48,76 @@ pub struct Block {
     /// others follow by offset); only timing models read it.
     pub paddr: u64,
     pub privilege: Privilege,
-    pub insts: Box<[BlockInst]>,
+    /// The cache epoch this block was built in; older epochs were flushed.
+    epoch: u64,
+    pub insts: Vec<BlockInst>,
     /// What a timing sink is told when each of `insts` retires and goes
     /// on to the next instruction: everything about it is known at decode
     /// (a block runs at one privilege from one pc and physical page). A
     /// jump, branch or xRET, always last, gets its next pc at run time.
     /// Beside the instructions, not in them: the functional path never
     /// reads these, and a larger `BlockInst` slowed it down.
-    pub retired: Box<[Retired]>,
+    pub retired: Vec<Retired>,
 }
 
 impl Block {
-    /// A block of `insts` decoded at `pc` (physical `paddr`), to run at
-    /// `privilege`.
-    pub fn new(pc: u64, paddr: u64, privilege: Privilege, mut insts: Vec<BlockInst>) -> Self {
-        let retired: Box<[Retired]> = insts
-            .iter()
-            .map(|b| {
-                let offset = b.offset as u64;
-                let inst_pc = pc.wrapping_add(offset);
-                let next_pc = inst_pc.wrapping_add(b.inst.len as u64);
-                Retired {
-                    pc: inst_pc,
-                    paddr: paddr.wrapping_add(offset),
-                    raw: b.inst.raw,
-                    len: b.inst.len,
-                    class: b.class,
-                    privilege,
-                    taken: false,
-                    next_pc,
-                    operands: operands_of(&b.inst),
-                }
-            })
-            .collect();
-        // After the records above, which keep the op's own class and
+    const EMPTY: Block = Block {
+        pc: 0,
+        paddr: 0,
+        privilege: Privilege::Machine,
+        epoch: NO_EPOCH,
+        insts: Vec::new(),
+        retired: Vec::new(),
+    };
+
+    /// Starts rebuilding this slot for a block at `pc` (physical `paddr`),
+    /// to run at `privilege`: the slot is invalid until `finish`, and
+    /// keeps its allocations (a flushed cache refills without malloc).
+    pub fn start(&mut self, pc: u64, paddr: u64, privilege: Privilege) {
+        self.epoch = NO_EPOCH;
+        self.pc = pc;
+        self.paddr = paddr;
+        self.privilege = privilege;
+        self.insts.clear();
+        self.retired.clear();
+    }
+
+    /// Appends a decoded instruction at `offset` bytes from the start.
+    pub fn push(&mut self, inst: DecodedInst, offset: u16) {
+        let b = BlockInst::new(inst, offset);
+        let inst_pc = self.pc.wrapping_add(offset as u64);
+        self.retired.push(Retired {
+            pc: inst_pc,
+            paddr: self.paddr.wrapping_add(offset as u64),
+            raw: inst.raw,
+            len: inst.len,
+            class: b.class,
+            privilege: self.privilege,
+            taken: false,
+            next_pc: inst_pc.wrapping_add(inst.len as u64),
+            operands: operands_of(&inst),
+        });
+        // After the record above, which keeps the op's own class and
         // operands: only execution changes.
-        for b in &mut insts {
-            if b.inst.rd == 0 && writes_only_rd(b.inst.op) {
-                b.inst.op = Op::Hint;
-            }
+        let mut b = b;
+        if inst.rd == 0 && writes_only_rd(inst.op) {
+            b.inst.op = Op::Hint;
         }
-        Block {
-            pc,
-            paddr,
-            privilege,
-            insts: insts.into(),
-            retired,
-        }
+        self.insts.push(b);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.insts.is_empty()
     }
 }
 
+/// No cache is ever in this epoch: a slot being built, or never used.
+const NO_EPOCH: u64 = u64::MAX;
+
 pub struct BlockCache {
-    slots: Vec<Option<Block>>,
+    slots: Vec<Block>,
+    /// Slots built in an older epoch are empty: a flush is one increment.
+    epoch: u64,
     /// Number of lookups that had to decode (stats).
     pub misses: u64,
 }
@@ -115,12 +133,14 @@ impl BlockCache {
     /// moved out to run blocks (see `Hart::run_block`). Never looked up.
     pub const DETACHED: BlockCache = BlockCache {
         slots: Vec::new(),
+        epoch: 0,
         misses: 0,
     };
 
     pub fn new() -> Self {
         Self {
-            slots: (0..CACHE_SETS).map(|_| None).collect(),
+            slots: (0..CACHE_SETS).map(|_| Block::EMPTY).collect(),
+            epoch: 0,
             misses: 0,
         }
     }
@@ -134,30 +154,31 @@ impl BlockCache {
     #[inline(always)]
     pub fn lookup(&self, pc: u64, privilege: Privilege) -> Option<usize> {
         let i = Self::index(pc);
-        match &self.slots[i] {
-            Some(b) if b.pc == pc && b.privilege == privilege => Some(i),
-            _ => None,
-        }
+        let b = &self.slots[i];
+        (b.epoch == self.epoch && b.pc == pc && b.privilege == privilege).then_some(i)
     }
 
     #[inline(always)]
     pub fn get(&self, slot: usize) -> &Block {
-        self.slots[slot]
-            .as_ref()
-            .expect("slot returned by lookup/insert")
+        &self.slots[slot]
     }
 
-    pub fn insert(&mut self, block: Block) -> usize {
+    /// The slot a block at `pc` goes into, to be rebuilt there (see
+    /// `Block::start`) and then made valid with `finish`.
+    pub fn slot_for(&mut self, pc: u64) -> (usize, &mut Block) {
+        let i = Self::index(pc);
+        (i, &mut self.slots[i])
+    }
+
+    /// Makes the block built in `slot` valid.
+    pub fn finish(&mut self, slot: usize) {
+        debug_assert!(!self.slots[slot].is_empty());
         self.misses += 1;
-        let i = Self::index(block.pc);
-        self.slots[i] = Some(block);
-        i
+        self.slots[slot].epoch = self.epoch;
     }
 
     pub fn flush(&mut self) {
-        for s in self.slots.iter_mut() {
-            *s = None;
-        }
+        self.epoch += 1;
     }
 }
 

@@ -170,14 +170,16 @@ impl Hart {
         while !self.waiting && retired < budget {
             let slot = match blocks.lookup(self.pc, self.privilege) {
                 Some(slot) => slot,
-                None => match self.build_block(bus, sink) {
-                    Ok(block) => blocks.insert(block),
-                    Err(e) => {
+                None => {
+                    let (slot, block) = blocks.slot_for(self.pc);
+                    if let Err(e) = self.build_block(bus, sink, block) {
                         self.trap(Trap::Exception(e), sink);
                         traps = 1;
                         break;
                     }
-                },
+                    blocks.finish(slot);
+                    slot
+                }
             };
             let block = blocks.get(slot);
             // A block runs at one privilege (xRET and traps end it).
@@ -344,13 +346,15 @@ impl Hart {
     }
 
     /// Decodes the block starting at the current pc.
+    /// Decodes the block at pc into `block` (a cache slot, left invalid on
+    /// an error).
     fn build_block<S: TimingSink>(
         &mut self,
         bus: &mut Bus,
         sink: &mut S,
-    ) -> Result<Block, Exception> {
+        block: &mut Block,
+    ) -> Result<(), Exception> {
         let start = self.pc;
-        let mut insts = Vec::with_capacity(16);
         let mut pc = start;
         let page_end = (start & !(PAGE_SIZE - 1)) + PAGE_SIZE;
         let page_pa = match self.fetch_translate(start, bus, sink) {
@@ -361,6 +365,15 @@ impl Hart {
             }
         };
         let pa_of = |va: u64| page_pa + (va - start);
+        block.start(start, page_pa, self.privilege);
+        // PMP may be finer than a page: every instruction's bytes must be
+        // executable, not just the block's first ones. One check of the
+        // rest of the page usually settles it for all of them (the entry
+        // that grants a range grants every part of it).
+        let rest_executable =
+            self.csr
+                .pmp
+                .check(page_pa, page_end - start, AccessType::Fetch, self.privilege);
         loop {
             let lo = Self::fetch_u16(bus, pa_of(pc))
                 .ok_or(Exception::new(ExceptionCause::InstructionAccessFault, pc))?;
@@ -384,7 +397,7 @@ impl Hart {
                 // again.
                 let hi_pa = match self.fetch_translate(pc + 2, bus, sink) {
                     Ok(pa) => pa,
-                    Err(e) if insts.is_empty() => {
+                    Err(e) if block.is_empty() => {
                         self.report_failed_walk(sink);
                         return Err(e);
                     }
@@ -392,7 +405,7 @@ impl Hart {
                 };
                 let hi = match Self::fetch_u16(bus, hi_pa) {
                     Some(h) => h,
-                    None if insts.is_empty() => {
+                    None if block.is_empty() => {
                         return Err(Exception::new(
                             ExceptionCause::InstructionAccessFault,
                             pc + 2,
@@ -401,38 +414,38 @@ impl Hart {
                     None => break,
                 };
                 let inst = decode(lo as u32 | (hi as u32) << 16);
-                if starts_block(inst.op) && !insts.is_empty() {
+                if starts_block(inst.op) && !block.is_empty() {
                     // (its page's translation, now in the TLB, is reused
                     // when its own block is built)
                     break;
                 }
-                insts.push(BlockInst::new(inst, (pc - start) as u16));
+                block.push(inst, (pc - start) as u16);
                 break;
             };
             let inst: DecodedInst = decode(raw);
-            if starts_block(inst.op) && !insts.is_empty() {
+            if starts_block(inst.op) && !block.is_empty() {
                 break;
             }
-            // PMP may be finer than a page: every instruction's bytes must
-            // be executable, not just the block's first ones.
-            if !self.csr.pmp.check(
-                pa_of(pc),
-                inst.len as u64,
-                AccessType::Fetch,
-                self.privilege,
-            ) {
-                if insts.is_empty() {
+            if !rest_executable
+                && !self.csr.pmp.check(
+                    pa_of(pc),
+                    inst.len as u64,
+                    AccessType::Fetch,
+                    self.privilege,
+                )
+            {
+                if block.is_empty() {
                     return Err(Exception::new(ExceptionCause::InstructionAccessFault, pc));
                 }
                 break;
             }
-            insts.push(BlockInst::new(inst, (pc - start) as u16));
+            block.push(inst, (pc - start) as u16);
             pc += inst.len as u64;
-            if ends_block(inst.op) || insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
+            if ends_block(inst.op) || block.insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
                 break;
             }
         }
-        Ok(Block::new(start, page_pa, self.privilege, insts))
+        Ok(())
     }
 
     fn fetch_translate<S: TimingSink>(
