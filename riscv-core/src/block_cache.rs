@@ -50,6 +50,11 @@ pub struct Block {
     pub privilege: Privilege,
     /// The cache epoch this block was built in; older epochs were flushed.
     epoch: u64,
+    /// Its end follows from its own instructions (a control-flow or
+    /// system op, the length limit, the page end), not from PMP, a fetch
+    /// fault or the instruction after it: the same bytes at the same
+    /// place make the same block, so a flush need not decode it again.
+    pub(crate) self_contained: bool,
     pub insts: Vec<BlockInst>,
     /// What a timing sink is told when each of `insts` retires and goes
     /// on to the next instruction: everything about it is known at decode
@@ -66,6 +71,7 @@ impl Block {
         paddr: 0,
         privilege: Privilege::Machine,
         epoch: NO_EPOCH,
+        self_contained: false,
         insts: Vec::new(),
         retired: Vec::new(),
     };
@@ -75,6 +81,7 @@ impl Block {
     /// keeps its allocations (a flushed cache refills without malloc).
     pub fn start(&mut self, pc: u64, paddr: u64, privilege: Privilege) {
         self.epoch = NO_EPOCH;
+        self.self_contained = false;
         self.pc = pc;
         self.paddr = paddr;
         self.privilege = privilege;
@@ -111,6 +118,14 @@ impl Block {
     }
 }
 
+/// How a slot came to hold the block it was asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Built {
+    Decoded,
+    /// Built before a flush, and checked to be what a decode would give.
+    Reused,
+}
+
 /// No cache is ever in this epoch: a slot being built, or never used.
 const NO_EPOCH: u64 = u64::MAX;
 
@@ -120,6 +135,8 @@ pub struct BlockCache {
     epoch: u64,
     /// Number of lookups that had to decode (stats).
     pub misses: u64,
+    /// Number of lookups that found a flushed block still valid (stats).
+    pub reused: u64,
 }
 
 impl Default for BlockCache {
@@ -135,6 +152,7 @@ impl BlockCache {
         slots: Vec::new(),
         epoch: 0,
         misses: 0,
+        reused: 0,
     };
 
     pub fn new() -> Self {
@@ -142,6 +160,7 @@ impl BlockCache {
             slots: (0..CACHE_SETS).map(|_| Block::EMPTY).collect(),
             epoch: 0,
             misses: 0,
+            reused: 0,
         }
     }
 
@@ -170,10 +189,14 @@ impl BlockCache {
         (i, &mut self.slots[i])
     }
 
-    /// Makes the block built in `slot` valid.
-    pub fn finish(&mut self, slot: usize) {
+    /// Makes the block in `slot` valid: decoded anew, or found to be what
+    /// a decode would give (`Built::Reused`).
+    pub fn finish(&mut self, slot: usize, built: Built) {
         debug_assert!(!self.slots[slot].is_empty());
-        self.misses += 1;
+        match built {
+            Built::Decoded => self.misses += 1,
+            Built::Reused => self.reused += 1,
+        }
         self.slots[slot].epoch = self.epoch;
     }
 

@@ -4,7 +4,9 @@
 //! building), interrupt checks at block boundaries, trap delivery, and the
 //! load/store paths shared by every memory instruction.
 
-use crate::block_cache::{ends_block, starts_block, Block, BlockCache, BlockInst, MAX_BLOCK_LEN};
+use crate::block_cache::{
+    ends_block, starts_block, Block, BlockCache, BlockInst, Built, MAX_BLOCK_LEN,
+};
 use crate::bus::Bus;
 use crate::csr::CsrFile;
 use crate::decode::decode;
@@ -105,6 +107,11 @@ impl Hart {
         self.blocks.misses
     }
 
+    /// Blocks found unchanged after a flush, so not decoded again.
+    pub fn blocks_reused(&self) -> u64 {
+        self.blocks.reused
+    }
+
     /// Whether the machine should re-sample interrupt lines now (clears
     /// the request).
     #[inline]
@@ -172,12 +179,14 @@ impl Hart {
                 Some(slot) => slot,
                 None => {
                     let (slot, block) = blocks.slot_for(self.pc);
-                    if let Err(e) = self.build_block(bus, sink, block) {
-                        self.trap(Trap::Exception(e), sink);
-                        traps = 1;
-                        break;
+                    match self.build_block(bus, sink, block) {
+                        Ok(built) => blocks.finish(slot, built),
+                        Err(e) => {
+                            self.trap(Trap::Exception(e), sink);
+                            traps = 1;
+                            break;
+                        }
                     }
-                    blocks.finish(slot);
                     slot
                 }
             };
@@ -347,13 +356,15 @@ impl Hart {
 
     /// Decodes the block starting at the current pc.
     /// Decodes the block at pc into `block` (a cache slot, left invalid on
-    /// an error).
+    /// an error), unless the slot already holds it from before a flush and
+    /// it still decodes the same (`Built::Reused`): a satp write or an
+    /// sfence.vma flushes every block, and most come back unchanged.
     fn build_block<S: TimingSink>(
         &mut self,
         bus: &mut Bus,
         sink: &mut S,
         block: &mut Block,
-    ) -> Result<(), Exception> {
+    ) -> Result<Built, Exception> {
         let start = self.pc;
         let mut pc = start;
         let page_end = (start & !(PAGE_SIZE - 1)) + PAGE_SIZE;
@@ -365,6 +376,11 @@ impl Hart {
             }
         };
         let pa_of = |va: u64| page_pa + (va - start);
+        // The translation above is all a reused block costs in events,
+        // as it is all a decode costs in them.
+        if self.still_decodes_as(bus, block, start, page_pa) {
+            return Ok(Built::Reused);
+        }
         block.start(start, page_pa, self.privilege);
         // PMP may be finer than a page: every instruction's bytes must be
         // executable, not just the block's first ones. One check of the
@@ -442,10 +458,46 @@ impl Hart {
             block.push(inst, (pc - start) as u16);
             pc += inst.len as u64;
             if ends_block(inst.op) || block.insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
+                block.self_contained = rest_executable;
                 break;
             }
         }
-        Ok(())
+        Ok(Built::Decoded)
+    }
+
+    /// Whether `block` (a flushed slot's content) is exactly what decoding
+    /// at `start` (physical `page_pa`) would build now: same pc, privilege
+    /// and physical place, an end its own instructions decide, fetch still
+    /// allowed by PMP for the rest of the page, and the same bits in RAM.
+    fn still_decodes_as(&self, bus: &mut Bus, block: &Block, start: u64, page_pa: u64) -> bool {
+        // (RAM only: a device's reads could have side effects.)
+        if !block.self_contained
+            || !bus.is_ram(page_pa)
+            || block.pc != start
+            || block.privilege != self.privilege
+            || block.paddr != page_pa
+        {
+            return false;
+        }
+        let page_end = (start & !(PAGE_SIZE - 1)) + PAGE_SIZE;
+        if !self
+            .csr
+            .pmp
+            .check(page_pa, page_end - start, AccessType::Fetch, self.privilege)
+        {
+            return false;
+        }
+        // A self-contained block has no instruction straddling the page.
+        block.insts.iter().all(|b| {
+            let pa = page_pa + b.offset as u64;
+            let raw = b.inst.raw;
+            let lo = Self::fetch_u16(bus, pa);
+            if b.inst.len == 2 {
+                lo == Some(raw as u16)
+            } else {
+                lo == Some(raw as u16) && Self::fetch_u16(bus, pa + 2) == Some((raw >> 16) as u16)
+            }
+        })
     }
 
     fn fetch_translate<S: TimingSink>(

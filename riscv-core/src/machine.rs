@@ -526,6 +526,7 @@ impl Machine {
             s.set(format!("{p}.instret"), hart.retired);
             s.set(format!("{p}.cycles"), self.cycles[h]);
             s.set(format!("{p}.decode.blocks_built"), hart.blocks_built());
+            s.set(format!("{p}.decode.blocks_reused"), hart.blocks_reused());
             let t = &hart.counters;
             for m in sim_core::Privilege::ALL {
                 s.set(

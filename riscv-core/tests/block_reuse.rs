@@ -1,0 +1,114 @@
+//! A flush of the decoded-block cache (satp, sfence.vma, PMP writes) keeps
+//! each block for a check instead of throwing it away: a block is reused
+//! only if decoding it again would give the same thing. These tests change
+//! what a flushed block depends on and expect the new behaviour.
+
+mod common;
+
+use common::*;
+use riscv_core::encode::{reg::*, Asm};
+use sim_core::StopReason;
+
+const INSTRUCTION_ACCESS_FAULT: u64 = 1;
+
+/// `patch`: `addi a0, zero, 1; ret` on a page of its own.
+fn patch_fn(a: &mut Asm, patch: riscv_core::encode::Label) {
+    a.align(4096);
+    a.bind(patch);
+    a.addi(A0, ZERO, 1);
+    a.ret();
+}
+
+#[test]
+fn code_stored_before_an_sfence_is_decoded_again() {
+    // No fence.i: the store is seen because sfence.vma flushed the block
+    // and its bits no longer match (what a decode after the flush sees).
+    let (mut m, stop) = run_asm(1, |a| {
+        let patch = a.label();
+        a.li(S0, DATA as i64);
+        a.la(S1, patch);
+        a.call(patch);
+        record(a, A0);
+        a.li(T1, 0x02a0_0513); // addi a0, zero, 42
+        a.sw(T1, S1, 0);
+        a.sfence_vma(ZERO, ZERO);
+        a.call(patch);
+        record(a, A0);
+        exit(a, 0);
+        patch_fn(a, patch);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_eq!(results_at(&mut m, 2), vec![1, 42]);
+}
+
+#[test]
+fn unchanged_blocks_are_reused_after_flushes() {
+    let (mut m, stop) = run_asm(1, |a| {
+        let patch = a.label();
+        let again = a.label();
+        a.li(S0, DATA as i64);
+        a.li(S2, 100);
+        a.bind(again);
+        a.call(patch);
+        a.sfence_vma(ZERO, ZERO);
+        a.addi(S2, S2, -1);
+        a.bne(S2, ZERO, again);
+        record(a, A0);
+        exit(a, 0);
+        patch_fn(a, patch);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_eq!(results_at(&mut m, 1), vec![1]);
+    let stats = m.stats();
+    let built = stats.get("hart0.decode.blocks_built").unwrap();
+    let reused = stats.get("hart0.decode.blocks_reused").unwrap();
+    assert!(reused >= 3 * 99, "built {built}, reused {reused}");
+    assert!(built < 20, "built {built}, reused {reused}");
+}
+
+#[test]
+fn a_block_no_longer_executable_by_pmp_faults() {
+    // A locked PMP entry (binding M-mode too) takes X away from the second
+    // instruction of `patch` after its block was decoded. The start of a
+    // block is checked by its fetch translation anyway; the rest only by
+    // the reuse check, which must then decode again (and stop the block
+    // before the instruction PMP now denies).
+    let (mut m, stop) = run_asm(1, |a| {
+        let patch = a.label();
+        let handler = a.label();
+        a.li(S0, DATA as i64);
+        a.la(T0, handler);
+        a.csrw(0x305, T0);
+        open_pmp(a);
+        a.la(S1, patch);
+        a.call(patch);
+        record(a, A0);
+        // Entry 0: NA4 over patch + 4 (its `ret`), R only, locked;
+        // entry 1: everything.
+        a.addi(T0, S1, 4);
+        a.srli(T0, T0, 2);
+        a.csrw(0x3b0, T0);
+        a.li(T0, -1);
+        a.csrw(0x3b1, T0);
+        a.li(T0, 0x10 | 1 | 0x80 | (0x1f << 8));
+        a.csrw(0x3a0, T0);
+        a.call(patch);
+        record(a, A0);
+        exit(a, 9);
+        a.align(4);
+        a.bind(handler);
+        a.csrr(T0, 0x342);
+        record(a, T0);
+        a.csrr(T0, 0x343);
+        a.sub(T0, T0, S1);
+        record(a, T0);
+        exit(a, 0);
+        patch_fn(a, patch);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_eq!(
+        results_at(&mut m, 3),
+        vec![1, INSTRUCTION_ACCESS_FAULT, 4],
+        "first call's result, then the fault's cause and tval - patch"
+    );
+}
