@@ -14,7 +14,7 @@
 
 use crate::inst::{DecodedInst, Op};
 use crate::operands::operands_of;
-use sim_core::{InstClass, Privilege, Retired};
+use sim_core::{Privilege, Retired};
 
 pub const MAX_BLOCK_LEN: usize = 64;
 const CACHE_SETS: usize = 4096;
@@ -27,19 +27,9 @@ const CACHE_SETS: usize = 4096;
 pub struct BlockInst {
     pub inst: DecodedInst,
     pub offset: u16,
-    /// `class_of(inst.op)`, looked up once at decode rather than at every
-    /// retirement a timing sink sees (the functional path never reads it).
-    pub class: InstClass,
-}
-
-impl BlockInst {
-    pub fn new(inst: DecodedInst, offset: u16) -> Self {
-        BlockInst {
-            inst,
-            offset,
-            class: crate::execute::class_of(inst.op),
-        }
-    }
+    /// Its position in the block: how many instructions retired before
+    /// it in one pass (the loop need not count them).
+    pub index: u8,
 }
 
 pub struct Block {
@@ -91,14 +81,14 @@ impl Block {
 
     /// Appends a decoded instruction at `offset` bytes from the start.
     pub fn push(&mut self, inst: DecodedInst, offset: u16) {
-        let b = BlockInst::new(inst, offset);
+        debug_assert!(self.insts.len() < MAX_BLOCK_LEN);
         let inst_pc = self.pc.wrapping_add(offset as u64);
         self.retired.push(Retired {
             pc: inst_pc,
             paddr: self.paddr.wrapping_add(offset as u64),
             raw: inst.raw,
             len: inst.len,
-            class: b.class,
+            class: crate::execute::class_of(inst.op),
             privilege: self.privilege,
             taken: false,
             next_pc: inst_pc.wrapping_add(inst.len as u64),
@@ -106,11 +96,15 @@ impl Block {
         });
         // After the record above, which keeps the op's own class and
         // operands: only execution changes.
-        let mut b = b;
+        let mut inst = inst;
         if inst.rd == 0 && writes_only_rd(inst.op) {
-            b.inst.op = Op::Hint;
+            inst.op = Op::Hint;
         }
-        self.insts.push(b);
+        self.insts.push(BlockInst {
+            inst,
+            offset,
+            index: self.insts.len() as u8,
+        });
     }
 
     pub fn is_empty(&self) -> bool {

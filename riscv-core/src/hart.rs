@@ -247,13 +247,11 @@ impl Hart {
         let whole_pass = block.insts.len() as u64;
         let pc_of = |b: &BlockInst| start.wrapping_add(b.offset as u64);
         let after = |b: &BlockInst| pc_of(b).wrapping_add(b.inst.len as u64);
-        // Retired in this pass so far, counting the instruction just run
-        // (from how far the iterator has gone: no counter in the loop).
-        let done = |it: &std::slice::Iter<BlockInst>| (insts.len() - it.len()) as u64;
+        // Retired in this pass so far, counting `b`.
+        let done = |b: &BlockInst| b.index as u64 + 1;
         let mut retired = 0u64;
         'pass: loop {
-            let mut it = insts.iter();
-            while let Some(b) = it.next() {
+            for b in insts {
                 let next = match self.execute(b, start, bus, sink) {
                     // The common case costs nothing more than the loop.
                     Ok(Flow::Next) if !S::ACTIVE => continue,
@@ -261,14 +259,14 @@ impl Hart {
                     Ok(Flow::Stop) => {
                         self.pc = after(b);
                         if S::ACTIVE {
-                            let i = done(&it) as usize - 1;
+                            let i = b.index as usize;
                             sink.retire(self.id, &block.retired[i]);
                         }
-                        return (retired + done(&it), false);
+                        return (retired + done(b), false);
                     }
                     Ok(Flow::Jump(target)) => {
                         if S::ACTIVE {
-                            let i = done(&it) as usize - 1;
+                            let i = b.index as usize;
                             let fall_through = &block.retired[i];
                             sink.retire(
                                 self.id,
@@ -279,7 +277,7 @@ impl Hart {
                                 },
                             );
                         }
-                        retired += done(&it);
+                        retired += done(b);
                         if target == start
                             && !self.sync_request
                             && !self.flush_blocks
@@ -294,16 +292,16 @@ impl Hart {
                     Err(e) => {
                         self.pc = pc_of(b);
                         self.trap(Trap::Exception(e), sink);
-                        return (retired + done(&it) - 1, true);
+                        return (retired + done(b) - 1, true);
                     }
                 };
                 // Only a timing sink gets here (Flow::Next).
-                sink.retire(self.id, &block.retired[done(&it) as usize - 1]);
+                sink.retire(self.id, &block.retired[b.index as usize]);
                 // A sink's clock reaching a timer deadline ends the block,
                 // so the interrupt is taken at this instruction boundary.
                 if self.clock.deadline_reached(sink, self.id) {
                     self.pc = next;
-                    return (retired + done(&it), false);
+                    return (retired + done(b), false);
                 }
             }
             // Every instruction went on to the next: pc follows the last.
