@@ -44,9 +44,12 @@ pub struct BlockRun {
     pub waiting: bool,
 }
 
+/// `repr(C)` with the integer registers first: the hart's address is the
+/// register file's, one pointer fewer for the execute loop to keep.
+#[repr(C)]
 pub struct Hart {
-    pub id: usize,
     pub x: [u64; 32],
+    pub id: usize,
     pub f: [u64; 32],
     pub pc: u64,
     pub privilege: Privilege,
