@@ -247,6 +247,14 @@ pub fn writes_only_rd(op: Op) -> bool {
             | Mulhsu
             | Mulhu
             | Mulw
+            | Div
+            | Divu
+            | Rem
+            | Remu
+            | Divw
+            | Divuw
+            | Remw
+            | Remuw
     )
 }
 

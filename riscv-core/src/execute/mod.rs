@@ -263,21 +263,57 @@ impl Hart {
                 ((rs1!() as u128 * rs2!() as u128) >> 64) as u64,
             ),
             Mulw => self.set_rd(sink, inst.rd, sext32(rs1!().wrapping_mul(rs2!()))),
-            // Everything else (system, privileged, division, A, F/D, UINTR):
+            Div => self.set_rd(
+                sink,
+                inst.rd,
+                div_signed(rs1!() as i64, rs2!() as i64) as u64,
+            ),
+            Divu => self.set_rd(
+                sink,
+                inst.rd,
+                rs1!().checked_div(rs2!()).unwrap_or(u64::MAX),
+            ),
+            Rem => self.set_rd(
+                sink,
+                inst.rd,
+                rem_signed(rs1!() as i64, rs2!() as i64) as u64,
+            ),
+            Remu => {
+                let (a, b) = (rs1!(), rs2!());
+                self.set_rd(sink, inst.rd, if b == 0 { a } else { a % b })
+            }
+            Divw => {
+                let (a, b) = (rs1!() as i32 as i64, rs2!() as i32 as i64);
+                self.set_rd(sink, inst.rd, div_signed(a, b) as i32 as i64 as u64)
+            }
+            Divuw => {
+                let (a, b) = (rs1!() as u32, rs2!() as u32);
+                let q = a.checked_div(b).unwrap_or(u32::MAX);
+                self.set_rd(sink, inst.rd, sext32(q as u64))
+            }
+            Remw => {
+                let (a, b) = (rs1!() as i32 as i64, rs2!() as i32 as i64);
+                self.set_rd(sink, inst.rd, rem_signed(a, b) as i32 as i64 as u64)
+            }
+            Remuw => {
+                let (a, b) = (rs1!() as u32, rs2!() as u32);
+                self.set_rd(sink, inst.rd, sext32(if b == 0 { a } else { a % b } as u64))
+            }
+            // Everything else (system, privileged, A, F/D, UINTR):
             // out of line, so the common ops' loop keeps its registers.
             // (Listed, not `_`: an exhaustive match needs no range check.)
             FenceI | Ecall | Ebreak | Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci | Mret
-            | Sret | Uret | Wfi | SfenceVma | Div | Divu | Rem | Remu | Divw | Divuw | Remw
-            | Remuw | LrW | LrD | ScW | ScD | AmoswapW | AmoaddW | AmoxorW | AmoandW | AmoorW
-            | AmominW | AmomaxW | AmominuW | AmomaxuW | AmoswapD | AmoaddD | AmoxorD | AmoandD
-            | AmoorD | AmominD | AmomaxD | AmominuD | AmomaxuD | Flw | Fsw | Fld | Fsd | FmaddS
-            | FmsubS | FnmsubS | FnmaddS | FaddS | FsubS | FmulS | FdivS | FsqrtS | FsgnjS
-            | FsgnjnS | FsgnjxS | FminS | FmaxS | FcvtWS | FcvtWuS | FcvtLS | FcvtLuS | FmvXW
-            | FclassS | FeqS | FltS | FleS | FcvtSW | FcvtSWu | FcvtSL | FcvtSLu | FmvWX
-            | FmaddD | FmsubD | FnmsubD | FnmaddD | FaddD | FsubD | FmulD | FdivD | FsqrtD
-            | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD | FcvtSD | FcvtDS | FeqD | FltD | FleD
-            | FclassD | FcvtWD | FcvtWuD | FcvtLD | FcvtLuD | FmvXD | FcvtDW | FcvtDWu | FcvtDL
-            | FcvtDLu | FmvDX | UipiSend | UipiRead | UipiWrite | UipiActivate | UipiDeactivate => {
+            | Sret | Uret | Wfi | SfenceVma | LrW | LrD | ScW | ScD | AmoswapW | AmoaddW
+            | AmoxorW | AmoandW | AmoorW | AmominW | AmomaxW | AmominuW | AmomaxuW | AmoswapD
+            | AmoaddD | AmoxorD | AmoandD | AmoorD | AmominD | AmomaxD | AmominuD | AmomaxuD
+            | Flw | Fsw | Fld | Fsd | FmaddS | FmsubS | FnmsubS | FnmaddS | FaddS | FsubS
+            | FmulS | FdivS | FsqrtS | FsgnjS | FsgnjnS | FsgnjxS | FminS | FmaxS | FcvtWS
+            | FcvtWuS | FcvtLS | FcvtLuS | FmvXW | FclassS | FeqS | FltS | FleS | FcvtSW
+            | FcvtSWu | FcvtSL | FcvtSLu | FmvWX | FmaddD | FmsubD | FnmsubD | FnmaddD | FaddD
+            | FsubD | FmulD | FdivD | FsqrtD | FsgnjD | FsgnjnD | FsgnjxD | FminD | FmaxD
+            | FcvtSD | FcvtDS | FeqD | FltD | FleD | FclassD | FcvtWD | FcvtWuD | FcvtLD
+            | FcvtLuD | FmvXD | FcvtDW | FcvtDWu | FcvtDL | FcvtDLu | FmvDX | UipiSend
+            | UipiRead | UipiWrite | UipiActivate | UipiDeactivate => {
                 return self.execute_rare(inst, pc!(), bus, sink)
             }
         }
@@ -390,33 +426,6 @@ impl Hart {
                 if S::ACTIVE {
                     sink.tlb_flush(self.id, vaddr, asid);
                 }
-            }
-            // ---- M (division) ----------------------------------------------
-            Div => self.set_x(sink, rd, div_signed(rs1 as i64, rs2 as i64) as u64),
-            Divu => self.set_x(sink, rd, rs1.checked_div(rs2).unwrap_or(u64::MAX)),
-            Rem => self.set_x(sink, rd, rem_signed(rs1 as i64, rs2 as i64) as u64),
-            Remu => self.set_x(sink, rd, if rs2 == 0 { rs1 } else { rs1 % rs2 }),
-            Divw => self.set_x(
-                sink,
-                rd,
-                div_signed(rs1 as i32 as i64, rs2 as i32 as i64) as i32 as i64 as u64,
-            ),
-            Divuw => {
-                let (a, b) = (rs1 as u32, rs2 as u32);
-                self.set_x(
-                    sink,
-                    rd,
-                    sext32(a.checked_div(b).unwrap_or(u32::MAX) as u64),
-                )
-            }
-            Remw => self.set_x(
-                sink,
-                rd,
-                rem_signed(rs1 as i32 as i64, rs2 as i32 as i64) as i32 as i64 as u64,
-            ),
-            Remuw => {
-                let (a, b) = (rs1 as u32, rs2 as u32);
-                self.set_x(sink, rd, sext32(if b == 0 { a } else { a % b } as u64))
             }
             // ---- A --------------------------------------------------------
             LrW => {
