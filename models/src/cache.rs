@@ -2,6 +2,7 @@
 //! and replacement, no data (the functional core holds the data).
 
 use crate::config::CacheConfig;
+use crate::line_filter::LineFilter;
 use crate::rows::{Sets, INVALID};
 
 // Line numbers are below 2^61 (lines are at least 8 bytes), so no tag,
@@ -39,11 +40,9 @@ pub struct Cache {
     set_mask: u64,
     line_shift: u32,
     table: Sets,
-    /// Line and slot (see [`Sets::slot`]) of the last access: the most
-    /// recently used line, so a repeated hit on it changes no replacement
-    /// state.
-    last_line: u64,
-    last_slot: usize,
+    /// The line each set touched last: a hit on it needs no search and no
+    /// replacement update.
+    recent: LineFilter,
     /// Empty ways in the whole cache: once it is full (and until an
     /// invalidation), a miss need not look for one.
     empty_ways: usize,
@@ -58,8 +57,7 @@ impl Cache {
             set_mask: sets as u64 - 1,
             line_shift: cfg.line_bytes.trailing_zeros(),
             table: Sets::new(sets, ways, cfg.replacement, seed),
-            last_line: INVALID,
-            last_slot: 0,
+            recent: LineFilter::new(sets),
             empty_ways: sets * ways,
         }
     }
@@ -79,23 +77,45 @@ impl Cache {
     #[inline(always)]
     pub fn hit(&mut self, addr: u64, write: bool) -> bool {
         let line = addr >> self.line_shift;
-        if line == self.last_line {
-            *self.table.tag_at(self.last_slot) |= dirty_if(write);
+        if self.recent_line_hit(line, write) {
             return true;
         }
-        let set = self.set_of(line);
+        self.search(self.set_of(line), line, write)
+    }
+
+    /// [`Cache::hit`] if the line holding `addr` is the one its set
+    /// touched last (no search, no replacement update); otherwise false,
+    /// and nothing changed.
+    #[inline(always)]
+    pub fn recent_hit(&mut self, addr: u64, write: bool) -> bool {
+        self.recent_line_hit(addr >> self.line_shift, write)
+    }
+
+    #[inline(always)]
+    fn recent_line_hit(&mut self, line: u64, write: bool) -> bool {
+        let e = self.recent.entry(line);
+        if !holds(e.tag, line) {
+            return false;
+        }
+        if write && e.tag & DIRTY == 0 {
+            e.tag |= DIRTY;
+            *self.table.tag_at(e.slot) |= DIRTY;
+        }
+        true
+    }
+
+    /// A hit found by searching the set, with its replacement update.
+    #[inline(always)]
+    fn search(&mut self, set: usize, line: u64, write: bool) -> bool {
         let slot0 = self.table.slot(set, 0);
         let (tags, state, repl) = self.table.set_mut(set);
-        for (way, tag) in tags.iter_mut().enumerate() {
-            if holds(*tag, line) {
-                *tag |= dirty_if(write);
-                repl.touch(state, way);
-                self.last_line = line;
-                self.last_slot = slot0 + way;
-                return true;
-            }
-        }
-        false
+        let Some(way) = tags.iter().position(|&t| holds(t, line)) else {
+            return false;
+        };
+        tags[way] |= dirty_if(write);
+        repl.touch(state, way);
+        self.recent.touched(line, slot0 + way, tags[way]);
+        true
     }
 
     /// Reads or writes the line holding `addr`; a miss allocates it (write
@@ -103,24 +123,16 @@ impl Cache {
     #[inline]
     pub fn access(&mut self, addr: u64, write: bool) -> Outcome {
         let line = addr >> self.line_shift;
-        if line == self.last_line {
-            *self.table.tag_at(self.last_slot) |= dirty_if(write);
+        if self.recent_line_hit(line, write) {
             return HIT;
         }
         self.access_set(line, write)
     }
 
-    /// [`Cache::access`] of a line other than the last one.
+    /// [`Cache::access`] of a line other than the set's recent one.
     #[inline(never)]
     fn access_set(&mut self, line: u64, write: bool) -> Outcome {
-        let set = self.set_of(line);
-        let slot0 = self.table.slot(set, 0);
-        let (tags, state, repl) = self.table.set_mut(set);
-        if let Some(way) = tags.iter().position(|&t| holds(t, line)) {
-            tags[way] |= dirty_if(write);
-            repl.touch(state, way);
-            self.last_line = line;
-            self.last_slot = slot0 + way;
+        if self.search(self.set_of(line), line, write) {
             return HIT;
         }
         Outcome {
@@ -155,8 +167,7 @@ impl Cache {
         let old = tags[way];
         tags[way] = line | dirty_if(write);
         repl.touch(state, way);
-        self.last_line = line;
-        self.last_slot = slot0 + way;
+        self.recent.touched(line, slot0 + way, tags[way]);
         (old & DIRTY != 0 && old != INVALID).then(|| (old & !DIRTY) << self.line_shift)
     }
 
@@ -182,10 +193,8 @@ impl Cache {
         let dirty = *tag & DIRTY != 0;
         *tag = INVALID;
         self.empty_ways += 1;
-        if self.last_line == line {
-            self.last_line = INVALID;
-            self.last_slot = 0;
-        }
+        let slot = self.table.slot(set, way);
+        self.recent.removed(line, slot);
         Some(dirty)
     }
 }
@@ -194,6 +203,7 @@ impl Cache {
 mod tests {
     use super::*;
     use crate::config::ReplacementPolicy;
+    use crate::replacement::Replacement;
 
     /// The smallest cache a preset can describe: 1 KiB = 4 sets x 4 ways
     /// x 64 B.
@@ -292,6 +302,146 @@ mod tests {
         assert_eq!(c.access(set0(6), false).writeback, None);
         assert_eq!(c.access(set0(7), false).writeback, None);
         assert_eq!(c.access(set0(8), false).writeback, Some(set0(2)));
+    }
+
+    /// The cache without a line filter: every access searches its set and
+    /// updates the replacement state, as the structure is specified.
+    struct Plain {
+        ways: usize,
+        line_shift: u32,
+        tags: Vec<u64>,
+        state: Vec<Vec<u64>>,
+        repl: Replacement,
+    }
+
+    impl Plain {
+        fn new(cfg: &CacheConfig, seed: u64) -> Self {
+            let (sets, ways) = (cfg.sets(), cfg.ways as usize);
+            let repl = Replacement::new(cfg.replacement, ways, seed);
+            let state = (0..sets)
+                .map(|_| {
+                    let mut s = vec![0; repl.state_words()];
+                    repl.reset(&mut s);
+                    s
+                })
+                .collect();
+            Plain {
+                ways,
+                line_shift: cfg.line_bytes.trailing_zeros(),
+                tags: vec![INVALID; sets * ways],
+                state,
+                repl,
+            }
+        }
+
+        fn set(&mut self, line: u64) -> (usize, &mut [u64]) {
+            let set = (line % self.state.len() as u64) as usize;
+            let ways = self.ways;
+            (set, &mut self.tags[set * ways..(set + 1) * ways])
+        }
+
+        fn access(&mut self, addr: u64, write: bool) -> Outcome {
+            let line = addr >> self.line_shift;
+            let (set, tags) = self.set(line);
+            if let Some(way) = tags.iter().position(|&t| holds(t, line)) {
+                tags[way] |= dirty_if(write);
+                self.repl.touch(&mut self.state[set], way);
+                return HIT;
+            }
+            let way = match tags.iter().position(|&t| t == INVALID) {
+                Some(way) => way,
+                None => self.repl.victim(&self.state[set]),
+            };
+            let (_, tags) = self.set(line);
+            let old = std::mem::replace(&mut tags[way], line | dirty_if(write));
+            self.repl.touch(&mut self.state[set], way);
+            let writeback =
+                (old != INVALID && old & DIRTY != 0).then(|| (old & !DIRTY) << self.line_shift);
+            Outcome {
+                hit: false,
+                writeback,
+            }
+        }
+
+        fn invalidate(&mut self, addr: u64) -> Option<bool> {
+            let line = addr >> self.line_shift;
+            let (_, tags) = self.set(line);
+            let way = tags.iter().position(|&t| holds(t, line))?;
+            Some(std::mem::replace(&mut tags[way], INVALID) & DIRTY != 0)
+        }
+    }
+
+    /// A random mix of every operation, on the cache and on [`Plain`]:
+    /// a filter hit that skipped a needed replacement update, or a stale
+    /// entry (a line since evicted or invalidated, a tag copy whose dirty
+    /// bit is out of step), shows as a different outcome.
+    fn same_as_plain(policy: ReplacementPolicy, size_kib: u32, ways: u32) {
+        let cfg = CacheConfig {
+            size_kib,
+            ways,
+            line_bytes: 64,
+            hit_latency: 1,
+            replacement: policy,
+            writeback_cycles: 0,
+        };
+        let (mut c, mut p) = (Cache::new(&cfg, 7), Plain::new(&cfg, 7));
+        // Three times as many lines as the cache holds, so sets conflict;
+        // repeats of a recent line, so the filter is used.
+        let lines = 3 * (cfg.sets() * ways as usize) as u64;
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut addr = 0;
+        for i in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if !x.is_multiple_of(4) {
+                addr = (x >> 8) % lines * 64 + (x >> 40) % 64;
+            }
+            let write = (x >> 20).is_multiple_of(3);
+            let what = format!("{policy:?} op {i} at {addr:#x}");
+            match (x >> 24) % 8 {
+                0 => assert_eq!(c.invalidate(addr), p.invalidate(addr), "{what}"),
+                1 => assert_eq!(c.access(addr, write), p.access(addr, write), "{what}"),
+                2 => {
+                    if c.recent_hit(addr, write) {
+                        assert!(p.access(addr, write).hit, "{what}");
+                    }
+                }
+                _ => {
+                    // As the memory system uses it: hit, else fill.
+                    let expected = p.access(addr, write);
+                    let got = match c.hit(addr, write) {
+                        true => HIT,
+                        false => Outcome {
+                            hit: false,
+                            writeback: c.fill(addr, write),
+                        },
+                    };
+                    assert_eq!(got, expected, "{what}");
+                }
+            }
+        }
+        for line in 0..lines {
+            let (_, tags) = p.set(line);
+            let present = tags.iter().any(|&t| holds(t, line));
+            assert_eq!(c.contains(line * 64), present, "{policy:?} line {line}");
+        }
+    }
+
+    #[test]
+    fn the_line_filter_changes_no_outcome_under_any_policy() {
+        for policy in [
+            ReplacementPolicy::Lru,
+            ReplacementPolicy::Plru,
+            ReplacementPolicy::Random,
+        ] {
+            // 4 sets of 4 ways; 1024 sets, sharing filter entries; 2 ways;
+            // one way (every line of a set evicts the last).
+            same_as_plain(policy, 1, 4);
+            same_as_plain(policy, 256, 4);
+            same_as_plain(policy, 1, 2);
+            same_as_plain(policy, 1, 1);
+        }
     }
 
     #[test]

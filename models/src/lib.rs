@@ -19,6 +19,7 @@ pub mod config;
 pub mod cpi;
 pub mod error;
 mod hart;
+mod line_filter;
 pub mod memory;
 pub mod model;
 pub mod per_mode;

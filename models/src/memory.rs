@@ -128,6 +128,29 @@ impl MemorySystem {
         self.l2_read(addr, mode)
     }
 
+    /// A data access that hits the line its L1D set used last and needs
+    /// no coherence action: counted, as [`MemorySystem::data`] would, and
+    /// true (its latency is the hit latency). Otherwise false, and nothing
+    /// changed: make the access with [`MemorySystem::data`].
+    #[inline(always)]
+    pub fn data_recent_hit(
+        &mut self,
+        hart: usize,
+        addr: u64,
+        write: bool,
+        mode: Privilege,
+    ) -> bool {
+        if write && self.private.len() > 1 {
+            return false;
+        }
+        let p = &mut self.private[hart];
+        if !p.l1d.recent_hit(addr, write) {
+            return false;
+        }
+        p.l1d_counters.accesses.inc(mode);
+        true
+    }
+
     /// A data read or write through the hart's L1D; returns its latency
     /// (including the cost of pushing out a dirty victim). An L1D hit that
     /// needs no coherence action is inline.

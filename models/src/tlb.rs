@@ -64,6 +64,16 @@ impl Tlb {
         (tag & self.set_mask) as usize
     }
 
+    /// Whether [`Tlb::lookup`] would hit the entry used last at its first
+    /// probe: a hit that changes nothing (no search, no replacement
+    /// update). False says nothing.
+    #[inline(always)]
+    pub fn recent_hit(&self, vaddr: u64, asid: u16) -> bool {
+        // Empty, `last` is INVALID, which no tag equals.
+        let size = self.sizes.trailing_zeros() as usize % SIZE_SHIFTS.len();
+        tag(vaddr, asid, size) == self.last
+    }
+
     /// Looks up the page of `vaddr` (of any size present); a hit refreshes
     /// its replacement state.
     #[inline]
@@ -232,6 +242,33 @@ mod tests {
         t.flush(Some(0x9234_5678), Some(1));
         assert!(!t.lookup(0x8000_0000, 1));
         assert_eq!(t.occupancy(), 1);
+    }
+
+    #[test]
+    fn a_recent_hit_is_a_lookup_that_changes_nothing() {
+        let mut t = tlb(8, 2);
+        assert!(!t.recent_hit(0x1000, 0), "empty");
+        t.insert(0x1000, 0, 4096);
+        assert!(t.recent_hit(0x1ff8, 0));
+        assert!(!t.recent_hit(0x1000, 1), "other ASID");
+        t.insert(0x2000, 0, 4096);
+        assert!(!t.recent_hit(0x1000, 0), "no longer the last entry");
+        assert!(t.lookup(0x1000, 0));
+        assert!(t.recent_hit(0x1000, 0));
+        // sfence.vma of another page still ends it (the search then finds
+        // the page), and of its own page removes it.
+        t.flush(Some(0x2000), None);
+        assert!(!t.recent_hit(0x1000, 0) && t.lookup(0x1000, 0));
+        t.flush(Some(0x1000), None);
+        assert!(!t.recent_hit(0x1000, 0) && !t.lookup(0x1000, 0));
+        // With superpages a lookup probes 4 KiB pages first: a superpage
+        // used last is no recent hit while 4 KiB entries may exist (the
+        // probe could find one and update its replacement state).
+        t.insert(0x4000_5000, 0, 4096);
+        t.insert(0x4000_0000, 0, 2 << 20);
+        assert!(!t.recent_hit(0x4000_5000, 0) && !t.recent_hit(0x4010_0000, 0));
+        assert!(t.lookup(0x4000_5000, 0));
+        assert!(t.recent_hit(0x4000_5000, 0));
     }
 
     #[test]
