@@ -19,6 +19,15 @@ pub struct Outcome {
     pub writeback: Option<u64>,
 }
 
+/// A line a fill pushed out of the cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Victim {
+    /// Its line address (byte address of the line).
+    pub addr: u64,
+    /// It was written: it must be written back.
+    pub dirty: bool,
+}
+
 const HIT: Outcome = Outcome {
     hit: true,
     writeback: None,
@@ -137,19 +146,22 @@ impl Cache {
         }
         Outcome {
             hit: false,
-            writeback: self.allocate(line, write),
+            writeback: self
+                .allocate(line, write)
+                .filter(|v| v.dirty)
+                .map(|v| v.addr),
         }
     }
 
     /// The miss of an access [`Cache::hit`] just found absent: allocates
-    /// the line; returns the address of a dirty victim to write back.
+    /// the line; returns the line it evicted, if any.
     #[inline(never)]
-    pub fn fill(&mut self, addr: u64, write: bool) -> Option<u64> {
+    pub fn fill(&mut self, addr: u64, write: bool) -> Option<Victim> {
         self.allocate(addr >> self.line_shift, write)
     }
 
     #[inline(always)]
-    fn allocate(&mut self, line: u64, write: bool) -> Option<u64> {
+    fn allocate(&mut self, line: u64, write: bool) -> Option<Victim> {
         let set = self.set_of(line);
         let slot0 = self.table.slot(set, 0);
         let (tags, state, repl) = self.table.set_mut(set);
@@ -168,7 +180,10 @@ impl Cache {
         tags[way] = line | dirty_if(write);
         repl.touch(state, way);
         self.recent.touched(line, slot0 + way, tags[way]);
-        (old & DIRTY != 0 && old != INVALID).then(|| (old & !DIRTY) << self.line_shift)
+        (old != INVALID).then(|| Victim {
+            addr: (old & !DIRTY) << self.line_shift,
+            dirty: old & DIRTY != 0,
+        })
     }
 
     /// The way holding `line` in its set, if any.
@@ -176,6 +191,16 @@ impl Cache {
     fn find(&self, line: u64) -> Option<usize> {
         let set = self.set_of(line);
         self.table.tags(set).iter().position(|&t| holds(t, line))
+    }
+
+    /// The line address of every line present.
+    #[cfg(test)]
+    pub fn lines(&self) -> Vec<u64> {
+        (0..=self.set_mask as usize)
+            .flat_map(|set| self.table.tags(set).iter())
+            .filter(|&&t| t != INVALID)
+            .map(|&t| (t & !DIRTY) << self.line_shift)
+            .collect()
     }
 
     /// Whether the line holding `addr` is present (no replacement update).
@@ -414,7 +439,7 @@ mod tests {
                         true => HIT,
                         false => Outcome {
                             hit: false,
-                            writeback: c.fill(addr, write),
+                            writeback: c.fill(addr, write).filter(|v| v.dirty).map(|v| v.addr),
                         },
                     };
                     assert_eq!(got, expected, "{what}");

@@ -27,6 +27,7 @@ mod preset;
 pub mod replacement;
 pub mod rng;
 mod rows;
+mod sharers;
 mod stats;
 pub mod tlb;
 

@@ -202,3 +202,82 @@ fn an_sfence_ends_the_recent_tlb_entry() {
     assert_eq!(get(&m, "hart0.dtlb.misses.user"), 3, "stale TLB hit");
     assert_eq!(get(&m, "hart0.dtlb.accesses.user"), 5);
 }
+
+/// An instruction fetched at physical `addr` by `hart` (no data access).
+fn fetch(m: &mut TimingModel, hart: usize, addr: u64) {
+    let retired = Retired {
+        pc: addr,
+        paddr: addr,
+        raw: 0,
+        len: 4,
+        class: InstClass::Alu,
+        privilege: Machine,
+        taken: false,
+        next_pc: addr + 4,
+        operands: Operands::default(),
+    };
+    m.retire(hart, &retired);
+}
+
+fn invalidations(m: &TimingModel, hart: usize, cache: &str) -> u64 {
+    get(m, &format!("hart{hart}.{cache}.invalidations.machine"))
+}
+
+#[test]
+fn a_store_finds_every_copy_the_sharer_table_tracks() {
+    // Line sizes equal, and the L1I's larger or smaller than the L1D's
+    // (the table's buckets must cover the larger line).
+    for (l1i, l1d) in [(64, 64), (128, 32), (32, 128)] {
+        let (i, d) = (
+            format!("l1i.line_bytes={l1i}"),
+            format!("l1d.line_bytes={l1d}"),
+        );
+        let mut m = model_with("lru", 4, &[&i, &d]);
+        let x = 0x8020_0000;
+        // Hart 1 holds X's line as data, hart 2 as code (fetched from
+        // the far end of a 128-byte line), hart 3 as both.
+        load(&mut m, 1, x, Machine);
+        fetch(&mut m, 2, x + 120);
+        load(&mut m, 3, x + 8, Machine);
+        fetch(&mut m, 3, x);
+        let what = format!("{l1i}/{l1d}");
+        store(&mut m, 0, x, Machine);
+        assert_eq!(invalidations(&m, 1, "l1d"), 1, "{what}");
+        assert_eq!(invalidations(&m, 3, "l1d"), 1, "{what}");
+        assert_eq!(invalidations(&m, 3, "l1i"), 1, "{what}");
+        // X + 120 is in X's L1I line only if that line is 128 bytes.
+        assert_eq!(invalidations(&m, 2, "l1i"), u64::from(l1i == 128), "{what}");
+        // Copies gone: a second store finds none.
+        store(&mut m, 0, x, Machine);
+        assert_eq!(invalidations(&m, 1, "l1d"), 1, "{what}");
+        assert_eq!(invalidations(&m, 3, "l1i"), 1, "{what}");
+        // They come back with the next loads and fetches (fetching
+        // elsewhere first: a fetch of the line just fetched is no access).
+        load(&mut m, 1, x, Machine);
+        fetch(&mut m, 3, 0x8000_0000);
+        fetch(&mut m, 3, x);
+        store(&mut m, 2, x, Machine);
+        assert_eq!(invalidations(&m, 0, "l1d"), 1, "{what}: the dirty copy");
+        assert_eq!(invalidations(&m, 1, "l1d"), 2, "{what}");
+        assert_eq!(invalidations(&m, 3, "l1i"), 2, "{what}");
+    }
+}
+
+#[test]
+fn a_line_evicted_and_refilled_is_found_again() {
+    let mut m = model("lru", 2);
+    let a = set0(0);
+    load(&mut m, 1, a, Machine);
+    // Four more lines of the set push A out of hart 1's L1D.
+    for n in 1..5 {
+        load(&mut m, 1, set0(n), Machine);
+    }
+    store(&mut m, 0, a, Machine);
+    assert_eq!(invalidations(&m, 1, "l1d"), 0, "A was evicted");
+    // Another line of the set is still there: stores to it find it.
+    store(&mut m, 0, set0(4), Machine);
+    assert_eq!(invalidations(&m, 1, "l1d"), 1);
+    load(&mut m, 1, a, Machine);
+    store(&mut m, 0, a + 16, Machine);
+    assert_eq!(invalidations(&m, 1, "l1d"), 2, "A refilled");
+}
