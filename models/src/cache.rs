@@ -12,14 +12,13 @@ const DIRTY: u64 = 1 << 63;
 
 /// What one access did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    pub hit: bool,
-    /// Line address (byte address of the line) of a dirty line evicted to
-    /// make room, which must be written back.
-    pub writeback: Option<u64>,
+pub enum Outcome {
+    Hit,
+    /// A miss, which allocated the line and evicted this one, if any.
+    Miss(Option<Victim>),
 }
 
-/// A line a fill pushed out of the cache.
+/// A line an allocation pushed out of the cache.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Victim {
     /// Its line address (byte address of the line).
@@ -28,10 +27,20 @@ pub struct Victim {
     pub dirty: bool,
 }
 
-const HIT: Outcome = Outcome {
-    hit: true,
-    writeback: None,
-};
+impl Outcome {
+    pub fn hit(self) -> bool {
+        self == Outcome::Hit
+    }
+
+    /// The line address of a dirty line evicted to make room, which must
+    /// be written back.
+    pub fn writeback(self) -> Option<u64> {
+        match self {
+            Outcome::Miss(Some(v)) if v.dirty => Some(v.addr),
+            _ => None,
+        }
+    }
+}
 
 #[inline(always)]
 fn holds(tag: u64, line: u64) -> bool {
@@ -80,28 +89,13 @@ impl Cache {
         (line & self.set_mask) as usize
     }
 
-    /// Reads or writes the line holding `addr` if it is present, as
-    /// [`Cache::access`] would; a miss changes nothing (the caller then
-    /// makes the access). The hot path, inline.
-    #[inline(always)]
-    pub fn hit(&mut self, addr: u64, write: bool) -> bool {
-        let line = addr >> self.line_shift;
-        if self.recent_line_hit(line, write) {
-            return true;
-        }
-        self.search(self.set_of(line), line, write)
-    }
-
-    /// [`Cache::hit`] if the line holding `addr` is the one its set
-    /// touched last (no search, no replacement update); otherwise false,
-    /// and nothing changed.
+    /// A hit, as [`Cache::access`] would make it, if the line holding
+    /// `addr` is the one its set touched last (no search, no replacement
+    /// update); otherwise false, and nothing changed. Inline: the hot
+    /// path of every access.
     #[inline(always)]
     pub fn recent_hit(&mut self, addr: u64, write: bool) -> bool {
-        self.recent_line_hit(addr >> self.line_shift, write)
-    }
-
-    #[inline(always)]
-    fn recent_line_hit(&mut self, line: u64, write: bool) -> bool {
+        let line = addr >> self.line_shift;
         let e = self.recent.entry(line);
         if !holds(e.tag, line) {
             return false;
@@ -113,77 +107,43 @@ impl Cache {
         true
     }
 
-    /// A hit found by searching the set, with its replacement update.
-    #[inline(always)]
-    fn search(&mut self, set: usize, line: u64, write: bool) -> bool {
-        let slot0 = self.table.slot(set, 0);
-        let (tags, state, repl) = self.table.set_mut(set);
-        let Some(way) = tags.iter().position(|&t| holds(t, line)) else {
-            return false;
-        };
-        tags[way] |= dirty_if(write);
-        repl.touch(state, way);
-        self.recent.touched(line, slot0 + way, tags[way]);
-        true
-    }
-
     /// Reads or writes the line holding `addr`; a miss allocates it (write
-    /// allocate) and may evict a dirty line.
-    #[inline]
+    /// allocate) and may evict a line.
+    #[inline(never)]
     pub fn access(&mut self, addr: u64, write: bool) -> Outcome {
+        if self.recent_hit(addr, write) {
+            return Outcome::Hit;
+        }
         let line = addr >> self.line_shift;
-        if self.recent_line_hit(line, write) {
-            return HIT;
-        }
-        self.access_set(line, write)
-    }
-
-    /// [`Cache::access`] of a line other than the set's recent one.
-    #[inline(never)]
-    fn access_set(&mut self, line: u64, write: bool) -> Outcome {
-        if self.search(self.set_of(line), line, write) {
-            return HIT;
-        }
-        Outcome {
-            hit: false,
-            writeback: self
-                .allocate(line, write)
-                .filter(|v| v.dirty)
-                .map(|v| v.addr),
-        }
-    }
-
-    /// The miss of an access [`Cache::hit`] just found absent: allocates
-    /// the line; returns the line it evicted, if any.
-    #[inline(never)]
-    pub fn fill(&mut self, addr: u64, write: bool) -> Option<Victim> {
-        self.allocate(addr >> self.line_shift, write)
-    }
-
-    #[inline(always)]
-    fn allocate(&mut self, line: u64, write: bool) -> Option<Victim> {
         let set = self.set_of(line);
         let slot0 = self.table.slot(set, 0);
         let (tags, state, repl) = self.table.set_mut(set);
-        let empty = match self.empty_ways {
-            0 => None,
-            _ => tags.iter().position(|&t| t == INVALID),
-        };
-        let way = match empty {
+        let way = match tags.iter().position(|&t| holds(t, line)) {
             Some(way) => {
-                self.empty_ways -= 1;
-                way
+                tags[way] |= dirty_if(write);
+                repl.touch(state, way);
+                self.recent.touched(line, slot0 + way, tags[way]);
+                return Outcome::Hit;
             }
-            None => repl.victim(state),
+            None => match self.empty_ways {
+                0 => repl.victim(state),
+                _ => match tags.iter().position(|&t| t == INVALID) {
+                    Some(way) => {
+                        self.empty_ways -= 1;
+                        way
+                    }
+                    None => repl.victim(state),
+                },
+            },
         };
         let old = tags[way];
         tags[way] = line | dirty_if(write);
         repl.touch(state, way);
         self.recent.touched(line, slot0 + way, tags[way]);
-        (old != INVALID).then(|| Victim {
+        Outcome::Miss((old != INVALID).then(|| Victim {
             addr: (old & !DIRTY) << self.line_shift,
             dirty: old & DIRTY != 0,
-        })
+        }))
     }
 
     /// The way holding `line` in its set, if any.
@@ -250,7 +210,7 @@ mod tests {
     }
 
     fn hits(c: &mut Cache, seq: &[(u64, bool)]) -> Vec<bool> {
-        seq.iter().map(|&(a, w)| c.access(a, w).hit).collect()
+        seq.iter().map(|&(a, w)| c.access(a, w).hit()).collect()
     }
 
     #[test]
@@ -267,8 +227,8 @@ mod tests {
             [false, false, false, false, true, false, false, true, false]
         );
         // Same-line offsets hit; other sets are independent.
-        assert!(c.access(set0(0) + 63, false).hit);
-        assert!(!c.access(64, false).hit);
+        assert!(c.access(set0(0) + 63, false).hit());
+        assert!(!c.access(64, false).hit());
     }
 
     #[test]
@@ -312,21 +272,21 @@ mod tests {
     #[test]
     fn dirty_evictions_are_written_back() {
         let mut c = cache(ReplacementPolicy::Lru);
-        assert_eq!(c.access(set0(0), true).writeback, None); // A dirty
+        assert_eq!(c.access(set0(0), true).writeback(), None); // A dirty
         c.access(set0(1), false); // B clean
         c.access(set0(2), false);
         c.access(set0(3), false);
         // E evicts A (LRU), which is dirty.
-        assert_eq!(c.access(set0(4), false).writeback, Some(set0(0)));
+        assert_eq!(c.access(set0(4), false).writeback(), Some(set0(0)));
         // F evicts B, clean: no write-back.
-        assert_eq!(c.access(set0(5), false).writeback, None);
+        assert_eq!(c.access(set0(5), false).writeback(), None);
         // A write hit makes a clean line dirty.
         c.access(set0(2), true);
         c.access(set0(3), false);
         // LRU order now E F C D: 6 evicts E, 7 evicts F, 8 evicts dirty C.
-        assert_eq!(c.access(set0(6), false).writeback, None);
-        assert_eq!(c.access(set0(7), false).writeback, None);
-        assert_eq!(c.access(set0(8), false).writeback, Some(set0(2)));
+        assert_eq!(c.access(set0(6), false).writeback(), None);
+        assert_eq!(c.access(set0(7), false).writeback(), None);
+        assert_eq!(c.access(set0(8), false).writeback(), Some(set0(2)));
     }
 
     /// The cache without a line filter: every access searches its set and
@@ -371,7 +331,7 @@ mod tests {
             if let Some(way) = tags.iter().position(|&t| holds(t, line)) {
                 tags[way] |= dirty_if(write);
                 self.repl.touch(&mut self.state[set], way);
-                return HIT;
+                return Outcome::Hit;
             }
             let way = match tags.iter().position(|&t| t == INVALID) {
                 Some(way) => way,
@@ -380,12 +340,10 @@ mod tests {
             let (_, tags) = self.set(line);
             let old = std::mem::replace(&mut tags[way], line | dirty_if(write));
             self.repl.touch(&mut self.state[set], way);
-            let writeback =
-                (old != INVALID && old & DIRTY != 0).then(|| (old & !DIRTY) << self.line_shift);
-            Outcome {
-                hit: false,
-                writeback,
-            }
+            Outcome::Miss((old != INVALID).then(|| Victim {
+                addr: (old & !DIRTY) << self.line_shift,
+                dirty: old & DIRTY != 0,
+            }))
         }
 
         fn invalidate(&mut self, addr: u64) -> Option<bool> {
@@ -426,24 +384,12 @@ mod tests {
             let what = format!("{policy:?} op {i} at {addr:#x}");
             match (x >> 24) % 8 {
                 0 => assert_eq!(c.invalidate(addr), p.invalidate(addr), "{what}"),
-                1 => assert_eq!(c.access(addr, write), p.access(addr, write), "{what}"),
-                2 => {
+                1 | 2 => {
                     if c.recent_hit(addr, write) {
-                        assert!(p.access(addr, write).hit, "{what}");
+                        assert!(p.access(addr, write).hit(), "{what}");
                     }
                 }
-                _ => {
-                    // As the memory system uses it: hit, else fill.
-                    let expected = p.access(addr, write);
-                    let got = match c.hit(addr, write) {
-                        true => HIT,
-                        false => Outcome {
-                            hit: false,
-                            writeback: c.fill(addr, write).filter(|v| v.dirty).map(|v| v.addr),
-                        },
-                    };
-                    assert_eq!(got, expected, "{what}");
-                }
+                _ => assert_eq!(c.access(addr, write), p.access(addr, write), "{what}"),
             }
         }
         for line in 0..lines {
@@ -477,6 +423,6 @@ mod tests {
         assert_eq!(c.invalidate(0x1000), Some(true));
         assert_eq!(c.invalidate(0x1000), None);
         assert_eq!(c.invalidate(0x2000 + 64), Some(false));
-        assert!(!c.access(0x1000, false).hit);
+        assert!(!c.access(0x1000, false).hit());
     }
 }

@@ -6,7 +6,7 @@
 
 use sim_core::Privilege;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Outcome, Victim};
 use crate::config::Preset;
 use crate::per_mode::PerMode;
 use crate::sharers::Sharers;
@@ -118,28 +118,26 @@ impl MemorySystem {
         self.dram_counters = DramCounters::default();
     }
 
-    /// An instruction fetch of the line holding `addr`; returns its latency.
+    /// An instruction fetch of the line holding `addr`; returns its
+    /// latency. A hit on the line its L1I set used last is inline.
     #[inline(always)]
     pub fn fetch(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
         let p = &mut self.private[hart];
         p.l1i_counters.accesses.inc(mode);
-        if p.l1i.hit(addr, false) {
+        if p.l1i.recent_hit(addr, false) {
             return self.lat.l1i_hit;
         }
-        self.fetch_missed(hart, addr, mode)
+        self.fetch_in_full(hart, addr, mode)
     }
 
     #[inline(never)]
-    fn fetch_missed(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
+    fn fetch_in_full(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
         let p = &mut self.private[hart];
+        let Outcome::Miss(victim) = p.l1i.access(addr, false) else {
+            return self.lat.l1i_hit;
+        };
         p.l1i_counters.misses.inc(mode);
-        let victim = p.l1i.fill(addr, false);
-        if let Some(s) = &mut self.sharers {
-            s.added(hart, addr);
-            if let Some(v) = victim {
-                s.removed(hart, v.addr);
-            }
-        }
+        self.track_fill(hart, addr, victim);
         self.l2_read(addr, mode)
     }
 
@@ -155,7 +153,7 @@ impl MemorySystem {
         write: bool,
         mode: Privilege,
     ) -> bool {
-        if write && self.private.len() > 1 {
+        if write && self.others_may_hold(hart, addr) {
             return false;
         }
         let p = &mut self.private[hart];
@@ -167,38 +165,36 @@ impl MemorySystem {
     }
 
     /// A data read or write through the hart's L1D; returns its latency
-    /// (including the cost of pushing out a dirty victim). An L1D hit that
-    /// needs no coherence action is inline.
-    #[inline(always)]
+    /// (including the cost of pushing out a dirty victim).
     pub fn data(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> u64 {
         if write && self.others_may_hold(hart, addr) {
             self.invalidate_others(hart, addr, mode);
         }
         let p = &mut self.private[hart];
         p.l1d_counters.accesses.inc(mode);
-        if p.l1d.hit(addr, write) {
+        let Outcome::Miss(victim) = p.l1d.access(addr, write) else {
             return self.lat.l1d_hit;
-        }
-        self.data_missed(hart, addr, write, mode)
-    }
-
-    #[inline(never)]
-    fn data_missed(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> u64 {
-        let p = &mut self.private[hart];
+        };
         p.l1d_counters.misses.inc(mode);
-        let victim = p.l1d.fill(addr, write);
-        if let Some(s) = &mut self.sharers {
-            s.added(hart, addr);
-            if let Some(v) = victim {
-                s.removed(hart, v.addr);
-            }
-        }
+        self.track_fill(hart, addr, victim);
         let mut cycles = 0;
         if let Some(v) = victim.filter(|v| v.dirty) {
             self.private[hart].l1d_counters.writebacks.inc(mode);
             cycles += self.lat.l1d_writeback + self.l2_write_back(v.addr, mode);
         }
         cycles + self.l2_read(addr, mode)
+    }
+
+    /// The sharer table follows the line of `addr` into one of `hart`'s
+    /// L1s and `victim` out of it.
+    #[inline(always)]
+    fn track_fill(&mut self, hart: usize, addr: u64, victim: Option<Victim>) {
+        if let Some(s) = &mut self.sharers {
+            s.added(hart, addr);
+            if let Some(v) = victim {
+                s.removed(hart, v.addr);
+            }
+        }
     }
 
     /// Whether a hart other than `hart` may hold the line of `addr` in its
@@ -244,34 +240,34 @@ impl MemorySystem {
     #[inline]
     fn l2_read(&mut self, addr: u64, mode: Privilege) -> u64 {
         self.l2_counters.accesses.inc(mode);
-        let outcome = self.l2.access(addr, false);
-        if outcome.hit {
+        let Outcome::Miss(victim) = self.l2.access(addr, false) else {
             return self.lat.l2_hit;
-        }
+        };
         self.l2_counters.misses.inc(mode);
         self.dram_counters.reads.inc(mode);
-        self.lat.dram + self.l2_victim(outcome.writeback, mode)
+        self.lat.dram + self.l2_victim(victim, mode)
     }
 
     /// An L1 victim written into the L2 (allocated there, no DRAM read: the
     /// whole line is written). Returns the cycles it costs the core.
     fn l2_write_back(&mut self, line: u64, mode: Privilege) -> u64 {
         self.l2_counters.accesses.inc(mode);
-        let outcome = self.l2.access(line, true);
-        if !outcome.hit {
-            self.l2_counters.misses.inc(mode);
-        }
-        self.l2_victim(outcome.writeback, mode)
+        let Outcome::Miss(victim) = self.l2.access(line, true) else {
+            return 0;
+        };
+        self.l2_counters.misses.inc(mode);
+        self.l2_victim(victim, mode)
     }
 
-    fn l2_victim(&mut self, victim: Option<u64>, mode: Privilege) -> u64 {
+    /// An L2 victim: written to DRAM if dirty. Returns the cycles it costs.
+    fn l2_victim(&mut self, victim: Option<Victim>, mode: Privilege) -> u64 {
         match victim {
-            Some(_) => {
+            Some(v) if v.dirty => {
                 self.l2_counters.writebacks.inc(mode);
                 self.dram_counters.writes.inc(mode);
                 self.lat.l2_writeback
             }
-            None => 0,
+            _ => 0,
         }
     }
 }

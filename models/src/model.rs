@@ -328,9 +328,8 @@ impl TimingSink for TimingModel {
         let h = &mut self.harts[hart];
         if inst.pc >> k.l1i_shift == h.fetch_line {
             let class = inst.class;
-            let control = matches!(class, InstClass::Branch | InstClass::Jump);
             let work = h.retire_work;
-            if work == 0 && !control && loaded(class, &inst.operands).is_none() {
+            if work == 0 && !may_stall(class) {
                 let mode = inst.privilege;
                 h.mode = mode;
                 h.c.instret.inc(mode);
@@ -339,7 +338,7 @@ impl TimingSink for TimingModel {
             }
             if work & !(RETIRE_PENDING | RETIRE_LOAD_DEST) == 0 {
                 let (mode, operands) = (inst.privilege, inst.operands);
-                if control {
+                if matches!(class, InstClass::Branch | InstClass::Jump) {
                     return self.retire_control(hart, inst.pc, class, mode, inst.taken, operands);
                 }
                 if class != InstClass::Uintr {
@@ -656,6 +655,19 @@ fn load_use(k: &Fixed, h: &mut HartState, mode: Privilege, operands: &Operands) 
         }
         _ => 0,
     }
+}
+
+/// Whether an instruction of `class` may cost more than its class cost
+/// when nothing else is pending: control flow (prediction, redirect) and
+/// loads (the next instruction's load-use stall). One bit test.
+#[inline(always)]
+fn may_stall(class: InstClass) -> bool {
+    const CLASSES: u32 = 1 << InstClass::Branch as u32
+        | 1 << InstClass::Jump as u32
+        | 1 << InstClass::Load as u32
+        | 1 << InstClass::FpLoad as u32
+        | 1 << InstClass::Amo as u32;
+    CLASSES >> class as u32 & 1 != 0
 }
 
 /// The register an instruction of `class` loads, if it is a load.
