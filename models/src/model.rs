@@ -230,6 +230,25 @@ impl TimingModel {
         h.c.cycles.add(mode, cycles);
     }
 
+    /// An instruction on a new fetch line that needs nothing else: its
+    /// fetch, class cost and counts.
+    #[inline(never)]
+    fn retire_on_new_line(
+        &mut self,
+        hart: usize,
+        pc: u64,
+        paddr: u64,
+        class: InstClass,
+        mode: Privilege,
+    ) {
+        let Self { k, harts, mem, .. } = self;
+        let h = &mut harts[hart];
+        let cycles = k.cpi.cycles(class) + fetch(k, h, mem, hart, pc, paddr, mode, true);
+        h.mode = mode;
+        h.c.instret.inc(mode);
+        h.c.cycles.add(mode, cycles);
+    }
+
     /// Everything [`TimingSink::retire`] can do.
     #[inline(never)]
     #[allow(clippy::too_many_arguments)]
@@ -326,8 +345,8 @@ impl TimingSink for TimingModel {
     fn retire(&mut self, hart: usize, inst: &Retired) {
         let k = &self.k;
         let h = &mut self.harts[hart];
+        let class = inst.class;
         if inst.pc >> k.l1i_shift == h.fetch_line {
-            let class = inst.class;
             let work = h.retire_work;
             if work == 0 && !may_stall(class) {
                 let mode = inst.privilege;
@@ -345,6 +364,8 @@ impl TimingSink for TimingModel {
                     return self.retire_access(hart, class, mode, operands);
                 }
             }
+        } else if h.retire_work == 0 && !may_stall(class) {
+            return self.retire_on_new_line(hart, inst.pc, inst.paddr, class, inst.privilege);
         }
         // By value: a reference would make the core build the event in
         // memory for every instruction, even those of the short path.
