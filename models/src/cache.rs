@@ -108,12 +108,11 @@ impl Cache {
     }
 
     /// Reads or writes the line holding `addr`; a miss allocates it (write
-    /// allocate) and may evict a line.
+    /// allocate) and may evict a line. Callers try [`Cache::recent_hit`]
+    /// first (this searches the set even for the recent line, which gives
+    /// the same outcome, only slower).
     #[inline(never)]
     pub fn access(&mut self, addr: u64, write: bool) -> Outcome {
-        if self.recent_hit(addr, write) {
-            return Outcome::Hit;
-        }
         let line = addr >> self.line_shift;
         let set = self.set_of(line);
         let slot0 = self.table.slot(set, 0);

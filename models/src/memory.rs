@@ -240,7 +240,7 @@ impl MemorySystem {
     #[inline]
     fn l2_read(&mut self, addr: u64, mode: Privilege) -> u64 {
         self.l2_counters.accesses.inc(mode);
-        let Outcome::Miss(victim) = self.l2.access(addr, false) else {
+        let Some(victim) = self.l2_access(addr, false) else {
             return self.lat.l2_hit;
         };
         self.l2_counters.misses.inc(mode);
@@ -252,11 +252,23 @@ impl MemorySystem {
     /// whole line is written). Returns the cycles it costs the core.
     fn l2_write_back(&mut self, line: u64, mode: Privilege) -> u64 {
         self.l2_counters.accesses.inc(mode);
-        let Outcome::Miss(victim) = self.l2.access(line, true) else {
+        let Some(victim) = self.l2_access(line, true) else {
             return 0;
         };
         self.l2_counters.misses.inc(mode);
         self.l2_victim(victim, mode)
+    }
+
+    /// An L2 access: `None` for a hit, else the victim of the miss.
+    #[inline(always)]
+    fn l2_access(&mut self, addr: u64, write: bool) -> Option<Option<Victim>> {
+        if self.l2.recent_hit(addr, write) {
+            return None;
+        }
+        match self.l2.access(addr, write) {
+            Outcome::Hit => None,
+            Outcome::Miss(victim) => Some(victim),
+        }
     }
 
     /// An L2 victim: written to DRAM if dirty. Returns the cycles it costs.
