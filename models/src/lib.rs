@@ -22,6 +22,7 @@ mod hart;
 mod line_filter;
 pub mod memory;
 pub mod model;
+mod page_filter;
 pub mod per_mode;
 mod preset;
 pub mod replacement;

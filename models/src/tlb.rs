@@ -3,6 +3,7 @@
 //! functional core does), only which pages the hardware would have cached.
 
 use crate::config::TlbConfig;
+use crate::page_filter::PageFilter;
 use crate::rows::{Sets, INVALID};
 
 /// The base page size.
@@ -27,6 +28,19 @@ fn tag(vaddr: u64, asid: u16, size: usize) -> u64 {
         | ((vaddr >> SIZE_SHIFTS[size]) & VPN_MASK)
 }
 
+/// The number of the next larger page holding `vaddr`, for entries of
+/// size `size` (the largest size has none: 0).
+#[inline(always)]
+fn region(vaddr: u64, size: usize) -> u64 {
+    SIZE_SHIFTS.get(size + 1).map_or(0, |&shift| vaddr >> shift)
+}
+
+/// The size index and [`region`] of the entry with tag `tag`.
+fn tag_region(tag: u64) -> (usize, u64) {
+    let size = ((tag >> SIZE_SHIFT_IN_TAG) & 3) as usize;
+    (size, region((tag & VPN_MASK) << SIZE_SHIFTS[size], size))
+}
+
 /// Index into `SIZE_SHIFTS` of a page of `bytes`.
 fn size_index(bytes: u64) -> usize {
     let shift = bytes.max(1).ilog2();
@@ -44,6 +58,8 @@ pub struct Tlb {
     /// Bit i set: entries of size `SIZE_SHIFTS[i]` may be present, so a
     /// lookup probes that size (usually only 4 KiB pages).
     sizes: u8,
+    /// Whether a probe of a size needs a search (page_filter.rs).
+    pages: PageFilter,
 }
 
 impl Tlb {
@@ -56,6 +72,7 @@ impl Tlb {
             table: Sets::new(sets, cfg.ways as usize, cfg.replacement, seed),
             last: INVALID,
             sizes: 0,
+            pages: PageFilter::new(),
         }
     }
 
@@ -64,14 +81,33 @@ impl Tlb {
         (tag & self.set_mask) as usize
     }
 
-    /// Whether [`Tlb::lookup`] would hit the entry used last at its first
-    /// probe: a hit that changes nothing (no search, no replacement
-    /// update). False says nothing.
+    /// Whether [`Tlb::lookup`] would hit the entry used last with no
+    /// search before (the probes of smaller sizes skipped, see
+    /// page_filter.rs): a hit that changes nothing (no replacement update).
+    /// False says nothing. The first size inline.
     #[inline(always)]
     pub fn recent_hit(&self, vaddr: u64, asid: u16) -> bool {
         // Empty, `last` is INVALID, which no tag equals.
-        let size = self.sizes.trailing_zeros() as usize % SIZE_SHIFTS.len();
-        tag(vaddr, asid, size) == self.last
+        let first = self.sizes.trailing_zeros() as usize % SIZE_SHIFTS.len();
+        tag(vaddr, asid, first) == self.last || self.recent_hit_beyond(vaddr, asid)
+    }
+
+    /// [`Tlb::recent_hit`] beyond the first size: the lookup's probes in
+    /// order, up to the first that would search.
+    #[inline(never)]
+    fn recent_hit_beyond(&self, vaddr: u64, asid: u16) -> bool {
+        let mut sizes = self.sizes;
+        while sizes != 0 {
+            let size = sizes.trailing_zeros() as usize;
+            sizes &= sizes - 1;
+            if tag(vaddr, asid, size) == self.last {
+                return true;
+            }
+            if self.pages.may_hold(size, region(vaddr, size)) {
+                return false;
+            }
+        }
+        false
     }
 
     /// Looks up the page of `vaddr` (of any size present); a hit refreshes
@@ -94,6 +130,10 @@ impl Tlb {
         let tag = tag(vaddr, asid, size);
         if tag == self.last {
             return true;
+        }
+        // No entry of this size can map `vaddr`: a search would miss.
+        if !self.pages.may_hold(size, region(vaddr, size)) {
+            return false;
         }
         self.lookup_set(tag)
     }
@@ -127,9 +167,15 @@ impl Tlb {
                 None => repl.victim(state),
             },
         };
-        tags[way] = tag;
+        let old = std::mem::replace(&mut tags[way], tag);
         repl.touch(state, way);
         self.last = tag;
+        if old != INVALID {
+            let (size, region) = tag_region(old);
+            self.pages.removed(size, region);
+        }
+        let (size, region) = tag_region(tag);
+        self.pages.added(size, region);
     }
 
     /// sfence.vma semantics: `vaddr` limits the flush to that page, `asid`
@@ -146,6 +192,8 @@ impl Tlb {
                     && vaddr.is_none_or(|v| covers(*t, v))
                     && asid.is_none_or(|a| *t >> 48 == a as u64)
                 {
+                    let (size, region) = tag_region(*t);
+                    self.pages.removed(size, region);
                     *t = INVALID;
                 }
             }
@@ -269,6 +317,51 @@ mod tests {
         assert!(!t.recent_hit(0x4000_5000, 0) && !t.recent_hit(0x4010_0000, 0));
         assert!(t.lookup(0x4000_5000, 0));
         assert!(t.recent_hit(0x4000_5000, 0));
+    }
+
+    /// After random fills of every size, flushes and lookups, the page
+    /// filter counts exactly the entries present, and every lookup answers
+    /// as a search of every entry would.
+    #[test]
+    fn the_page_filter_counts_every_entry() {
+        let mut t = tlb(16, 4);
+        let mut x = 0x0123_4567_89ab_cdefu64;
+        for i in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Addresses in a few 1 GiB regions, high and low halves.
+            let high = if x >> 63 == 1 {
+                0xffff_ffc0_0000_0000
+            } else {
+                0
+            };
+            let vaddr = ((((x >> 4) % 4) << 30) | ((x >> 12) % (1 << 24))) ^ high;
+            let asid = (x >> 50) as u16 % 3;
+            let size = [4096, 2 << 20, 1 << 30, 512 << 30][(x >> 56) as usize % 4];
+            match x % 8 {
+                0 => t.insert(vaddr, asid, size),
+                1 if x % 64 == 1 => t.flush(None, None),
+                1 => t.flush(Some(vaddr), (x & 16 != 0).then_some(asid)),
+                _ => {
+                    let covered = (0..t.sets).any(|set| {
+                        t.table.tags(set).iter().any(|&e| {
+                            let size = ((e >> SIZE_SHIFT_IN_TAG) & 3) as usize;
+                            e != INVALID && e == tag(vaddr, asid, size)
+                        })
+                    });
+                    assert_eq!(t.lookup(vaddr, asid), covered, "op {i}");
+                }
+            }
+            let mut recount = PageFilter::new();
+            for set in 0..t.sets {
+                for &e in t.table.tags(set).iter().filter(|&&e| e != INVALID) {
+                    let (size, region) = tag_region(e);
+                    recount.added(size, region);
+                }
+            }
+            assert_eq!(t.pages, recount, "op {i}");
+        }
     }
 
     #[test]
