@@ -222,12 +222,14 @@ impl TimingModel {
     ) {
         let Self { k, harts, mem, .. } = self;
         let h = &mut harts[hart];
-        let mut cycles = k.cpi.cycles(class) + drain(k, h, mem, hart, false);
-        cycles += load_use(k, h, mode, &operands);
+        // The register work first: the accesses then need fewer values
+        // kept (neither reads the other's state).
+        let cycles = k.cpi.cycles(class) + load_use(k, h, mode, &operands);
         h.set_load_dest(loaded(class, &operands));
         h.mode = mode;
         h.c.instret.inc(mode);
-        h.c.cycles.add(mode, cycles);
+        let stall = drain(k, h, mem, hart, false);
+        h.c.cycles.add(mode, cycles + stall);
     }
 
     /// An instruction on a new fetch line that needs nothing else: its
