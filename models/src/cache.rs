@@ -3,7 +3,7 @@
 
 use crate::config::CacheConfig;
 use crate::line_filter::LineFilter;
-use crate::rows::{Sets, INVALID};
+use crate::rows::{find_way, Sets, INVALID};
 
 // Line numbers are below 2^61 (lines are at least 8 bytes), so no tag,
 // dirty or not, equals INVALID.
@@ -117,7 +117,7 @@ impl Cache {
         let set = self.set_of(line);
         let slot0 = self.table.slot(set, 0);
         let (tags, state, repl) = self.table.set_mut(set);
-        let way = match tags.iter().position(|&t| holds(t, line)) {
+        let way = match find_way(tags, |t| holds(t, line)) {
             Some(way) => {
                 tags[way] |= dirty_if(write);
                 repl.touch(state, way);
@@ -149,7 +149,7 @@ impl Cache {
     #[inline(always)]
     fn find(&self, line: u64) -> Option<usize> {
         let set = self.set_of(line);
-        self.table.tags(set).iter().position(|&t| holds(t, line))
+        find_way(self.table.tags(set), |t| holds(t, line))
     }
 
     /// The line address of every line present.

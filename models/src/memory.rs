@@ -166,6 +166,7 @@ impl MemorySystem {
 
     /// A data read or write through the hart's L1D; returns its latency
     /// (including the cost of pushing out a dirty victim).
+    #[inline(always)]
     pub fn data(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> u64 {
         if write && self.others_may_hold(hart, addr) {
             self.invalidate_others(hart, addr, mode);

@@ -4,7 +4,7 @@
 
 use crate::config::TlbConfig;
 use crate::page_filter::PageFilter;
-use crate::rows::{Sets, INVALID};
+use crate::rows::{find_way, Sets, INVALID};
 
 /// The base page size.
 pub const PAGE_SHIFT: u32 = 12;
@@ -142,7 +142,7 @@ impl Tlb {
     fn lookup_set(&mut self, tag: u64) -> bool {
         let set = self.set_of(tag);
         let (tags, state, repl) = self.table.set_mut(set);
-        match tags.iter().position(|&t| t == tag) {
+        match find_way(tags, |t| t == tag) {
             Some(way) => {
                 repl.touch(state, way);
                 self.last = tag;
@@ -160,7 +160,7 @@ impl Tlb {
         let tag = tag(vaddr, asid, size);
         let set = self.set_of(tag);
         let (tags, state, repl) = self.table.set_mut(set);
-        let way = match tags.iter().position(|&t| t == tag) {
+        let way = match find_way(tags, |t| t == tag) {
             Some(way) => way,
             None => match tags.iter().position(|&t| t == INVALID) {
                 Some(way) => way,
