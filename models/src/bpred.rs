@@ -5,24 +5,31 @@ use crate::config::{BpredConfig, PredictorKind};
 
 #[derive(Clone, Debug)]
 pub struct BranchPredictor {
-    kind: PredictorKind,
     /// 2-bit counters, 0..=1 predict not taken, 2..=3 taken.
-    counters: Vec<u8>,
+    counters: Box<[u8]>,
     index_mask: u64,
+    /// Global history (gshare), XORed into the index. Bimodal keeps no
+    /// history: its mask is 0, so the history stays 0 and indexes by pc
+    /// alone, with no branch on the kind.
     history: u64,
     history_mask: u64,
 }
+
+/// A 2-bit counter after a taken (`[1]`) or not-taken (`[0]`) outcome.
+const TRAINED: [[u8; 4]; 2] = [[0, 0, 1, 2], [1, 2, 3, 3]];
 
 impl BranchPredictor {
     /// Builds a predictor with every counter weakly not-taken (the config
     /// must have passed validation).
     pub fn new(cfg: &BpredConfig) -> Self {
         BranchPredictor {
-            kind: cfg.kind,
-            counters: vec![1; cfg.entries as usize],
+            counters: vec![1; cfg.entries as usize].into_boxed_slice(),
             index_mask: cfg.entries as u64 - 1,
             history: 0,
-            history_mask: (1u64 << cfg.history_bits) - 1,
+            history_mask: match cfg.kind {
+                PredictorKind::Bimodal => 0,
+                PredictorKind::Gshare => (1u64 << cfg.history_bits) - 1,
+            },
         }
     }
 
@@ -31,21 +38,11 @@ impl BranchPredictor {
     #[inline(always)]
     pub fn predict_and_train(&mut self, pc: u64, taken: bool) -> bool {
         // Instructions are at least 2-byte aligned: drop the constant bit.
-        let pc_bits = pc >> 1;
-        let index = match self.kind {
-            PredictorKind::Bimodal => pc_bits,
-            PredictorKind::Gshare => pc_bits ^ self.history,
-        } & self.index_mask;
+        let index = ((pc >> 1) ^ self.history) & self.index_mask;
         let counter = &mut self.counters[index as usize];
         let predicted = *counter >= 2;
-        *counter = if taken {
-            (*counter + 1).min(3)
-        } else {
-            counter.saturating_sub(1)
-        };
-        if self.kind == PredictorKind::Gshare {
-            self.history = ((self.history << 1) | taken as u64) & self.history_mask;
-        }
+        *counter = TRAINED[taken as usize][*counter as usize & 3];
+        self.history = ((self.history << 1) | taken as u64) & self.history_mask;
         predicted == taken
     }
 }

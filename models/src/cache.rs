@@ -2,7 +2,8 @@
 //! and replacement, no data (the functional core holds the data).
 
 use crate::config::CacheConfig;
-use crate::rows::{Sets, INVALID};
+use crate::line_filter::LineFilter;
+use crate::rows::{find_way, Sets, INVALID};
 
 // Line numbers are below 2^61 (lines are at least 8 bytes), so no tag,
 // dirty or not, equals INVALID.
@@ -11,17 +12,35 @@ const DIRTY: u64 = 1 << 63;
 
 /// What one access did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    pub hit: bool,
-    /// Line address (byte address of the line) of a dirty line evicted to
-    /// make room, which must be written back.
-    pub writeback: Option<u64>,
+pub enum Outcome {
+    Hit,
+    /// A miss, which allocated the line and evicted this one, if any.
+    Miss(Option<Victim>),
 }
 
-const HIT: Outcome = Outcome {
-    hit: true,
-    writeback: None,
-};
+/// A line an allocation pushed out of the cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Victim {
+    /// Its line address (byte address of the line).
+    pub addr: u64,
+    /// It was written: it must be written back.
+    pub dirty: bool,
+}
+
+impl Outcome {
+    pub fn hit(self) -> bool {
+        self == Outcome::Hit
+    }
+
+    /// The line address of a dirty line evicted to make room, which must
+    /// be written back.
+    pub fn writeback(self) -> Option<u64> {
+        match self {
+            Outcome::Miss(Some(v)) if v.dirty => Some(v.addr),
+            _ => None,
+        }
+    }
+}
 
 #[inline(always)]
 fn holds(tag: u64, line: u64) -> bool {
@@ -39,11 +58,9 @@ pub struct Cache {
     set_mask: u64,
     line_shift: u32,
     table: Sets,
-    /// Line and slot (see [`Sets::slot`]) of the last access: the most
-    /// recently used line, so a repeated hit on it changes no replacement
-    /// state.
-    last_line: u64,
-    last_slot: usize,
+    /// The line each set touched last: a hit on it needs no search and no
+    /// replacement update.
+    recent: LineFilter,
     /// Empty ways in the whole cache: once it is full (and until an
     /// invalidation), a miss need not look for one.
     empty_ways: usize,
@@ -58,8 +75,7 @@ impl Cache {
             set_mask: sets as u64 - 1,
             line_shift: cfg.line_bytes.trailing_zeros(),
             table: Sets::new(sets, ways, cfg.replacement, seed),
-            last_line: INVALID,
-            last_slot: 0,
+            recent: LineFilter::new(sets),
             empty_ways: sets * ways,
         }
     }
@@ -73,98 +89,77 @@ impl Cache {
         (line & self.set_mask) as usize
     }
 
-    /// Reads or writes the line holding `addr` if it is present, as
-    /// [`Cache::access`] would; a miss changes nothing (the caller then
-    /// makes the access). The hot path, inline.
+    /// A hit, as [`Cache::access`] would make it, if the line holding
+    /// `addr` is the one its set touched last (no search, no replacement
+    /// update); otherwise false, and nothing changed. Inline: the hot
+    /// path of every access.
     #[inline(always)]
-    pub fn hit(&mut self, addr: u64, write: bool) -> bool {
+    pub fn recent_hit(&mut self, addr: u64, write: bool) -> bool {
         let line = addr >> self.line_shift;
-        if line == self.last_line {
-            *self.table.tag_at(self.last_slot) |= dirty_if(write);
-            return true;
+        let e = self.recent.entry(line);
+        if !holds(e.tag, line) {
+            return false;
         }
-        let set = self.set_of(line);
-        let slot0 = self.table.slot(set, 0);
-        let (tags, state, repl) = self.table.set_mut(set);
-        for (way, tag) in tags.iter_mut().enumerate() {
-            if holds(*tag, line) {
-                *tag |= dirty_if(write);
-                repl.touch(state, way);
-                self.last_line = line;
-                self.last_slot = slot0 + way;
-                return true;
-            }
+        if write && e.tag & DIRTY == 0 {
+            e.tag |= DIRTY;
+            *self.table.tag_at(e.slot) |= DIRTY;
         }
-        false
+        true
     }
 
     /// Reads or writes the line holding `addr`; a miss allocates it (write
-    /// allocate) and may evict a dirty line.
-    #[inline]
+    /// allocate) and may evict a line. Callers try [`Cache::recent_hit`]
+    /// first (this searches the set even for the recent line, which gives
+    /// the same outcome, only slower).
+    #[inline(never)]
     pub fn access(&mut self, addr: u64, write: bool) -> Outcome {
         let line = addr >> self.line_shift;
-        if line == self.last_line {
-            *self.table.tag_at(self.last_slot) |= dirty_if(write);
-            return HIT;
-        }
-        self.access_set(line, write)
-    }
-
-    /// [`Cache::access`] of a line other than the last one.
-    #[inline(never)]
-    fn access_set(&mut self, line: u64, write: bool) -> Outcome {
         let set = self.set_of(line);
         let slot0 = self.table.slot(set, 0);
         let (tags, state, repl) = self.table.set_mut(set);
-        if let Some(way) = tags.iter().position(|&t| holds(t, line)) {
-            tags[way] |= dirty_if(write);
-            repl.touch(state, way);
-            self.last_line = line;
-            self.last_slot = slot0 + way;
-            return HIT;
-        }
-        Outcome {
-            hit: false,
-            writeback: self.allocate(line, write),
-        }
-    }
-
-    /// The miss of an access [`Cache::hit`] just found absent: allocates
-    /// the line; returns the address of a dirty victim to write back.
-    #[inline(never)]
-    pub fn fill(&mut self, addr: u64, write: bool) -> Option<u64> {
-        self.allocate(addr >> self.line_shift, write)
-    }
-
-    #[inline(always)]
-    fn allocate(&mut self, line: u64, write: bool) -> Option<u64> {
-        let set = self.set_of(line);
-        let slot0 = self.table.slot(set, 0);
-        let (tags, state, repl) = self.table.set_mut(set);
-        let empty = match self.empty_ways {
-            0 => None,
-            _ => tags.iter().position(|&t| t == INVALID),
-        };
-        let way = match empty {
+        let way = match find_way(tags, |t| holds(t, line)) {
             Some(way) => {
-                self.empty_ways -= 1;
-                way
+                tags[way] |= dirty_if(write);
+                repl.touch(state, way);
+                self.recent.touched(line, slot0 + way, tags[way]);
+                return Outcome::Hit;
             }
-            None => repl.victim(state),
+            None => match self.empty_ways {
+                0 => repl.victim(state),
+                _ => match tags.iter().position(|&t| t == INVALID) {
+                    Some(way) => {
+                        self.empty_ways -= 1;
+                        way
+                    }
+                    None => repl.victim(state),
+                },
+            },
         };
         let old = tags[way];
         tags[way] = line | dirty_if(write);
         repl.touch(state, way);
-        self.last_line = line;
-        self.last_slot = slot0 + way;
-        (old & DIRTY != 0 && old != INVALID).then(|| (old & !DIRTY) << self.line_shift)
+        self.recent.touched(line, slot0 + way, tags[way]);
+        Outcome::Miss((old != INVALID).then(|| Victim {
+            addr: (old & !DIRTY) << self.line_shift,
+            dirty: old & DIRTY != 0,
+        }))
     }
 
     /// The way holding `line` in its set, if any.
     #[inline(always)]
     fn find(&self, line: u64) -> Option<usize> {
         let set = self.set_of(line);
-        self.table.tags(set).iter().position(|&t| holds(t, line))
+        find_way(self.table.tags(set), |t| holds(t, line))
+    }
+
+    /// The line address of every line present.
+    #[cfg(test)]
+    pub fn lines(&self) -> Vec<u64> {
+        (0..=self.set_mask as usize)
+            .flat_map(|set| self.table.tags(set).iter())
+            .filter(|&&t| t != INVALID)
+            .map(|&t| (t & !DIRTY) << self.line_shift)
+            .collect()
     }
 
     /// Whether the line holding `addr` is present (no replacement update).
@@ -182,10 +177,8 @@ impl Cache {
         let dirty = *tag & DIRTY != 0;
         *tag = INVALID;
         self.empty_ways += 1;
-        if self.last_line == line {
-            self.last_line = INVALID;
-            self.last_slot = 0;
-        }
+        let slot = self.table.slot(set, way);
+        self.recent.removed(line, slot);
         Some(dirty)
     }
 }
@@ -194,6 +187,7 @@ impl Cache {
 mod tests {
     use super::*;
     use crate::config::ReplacementPolicy;
+    use crate::replacement::Replacement;
 
     /// The smallest cache a preset can describe: 1 KiB = 4 sets x 4 ways
     /// x 64 B.
@@ -215,7 +209,7 @@ mod tests {
     }
 
     fn hits(c: &mut Cache, seq: &[(u64, bool)]) -> Vec<bool> {
-        seq.iter().map(|&(a, w)| c.access(a, w).hit).collect()
+        seq.iter().map(|&(a, w)| c.access(a, w).hit()).collect()
     }
 
     #[test]
@@ -232,8 +226,8 @@ mod tests {
             [false, false, false, false, true, false, false, true, false]
         );
         // Same-line offsets hit; other sets are independent.
-        assert!(c.access(set0(0) + 63, false).hit);
-        assert!(!c.access(64, false).hit);
+        assert!(c.access(set0(0) + 63, false).hit());
+        assert!(!c.access(64, false).hit());
     }
 
     #[test]
@@ -277,21 +271,147 @@ mod tests {
     #[test]
     fn dirty_evictions_are_written_back() {
         let mut c = cache(ReplacementPolicy::Lru);
-        assert_eq!(c.access(set0(0), true).writeback, None); // A dirty
+        assert_eq!(c.access(set0(0), true).writeback(), None); // A dirty
         c.access(set0(1), false); // B clean
         c.access(set0(2), false);
         c.access(set0(3), false);
         // E evicts A (LRU), which is dirty.
-        assert_eq!(c.access(set0(4), false).writeback, Some(set0(0)));
+        assert_eq!(c.access(set0(4), false).writeback(), Some(set0(0)));
         // F evicts B, clean: no write-back.
-        assert_eq!(c.access(set0(5), false).writeback, None);
+        assert_eq!(c.access(set0(5), false).writeback(), None);
         // A write hit makes a clean line dirty.
         c.access(set0(2), true);
         c.access(set0(3), false);
         // LRU order now E F C D: 6 evicts E, 7 evicts F, 8 evicts dirty C.
-        assert_eq!(c.access(set0(6), false).writeback, None);
-        assert_eq!(c.access(set0(7), false).writeback, None);
-        assert_eq!(c.access(set0(8), false).writeback, Some(set0(2)));
+        assert_eq!(c.access(set0(6), false).writeback(), None);
+        assert_eq!(c.access(set0(7), false).writeback(), None);
+        assert_eq!(c.access(set0(8), false).writeback(), Some(set0(2)));
+    }
+
+    /// The cache without a line filter: every access searches its set and
+    /// updates the replacement state, as the structure is specified.
+    struct Plain {
+        ways: usize,
+        line_shift: u32,
+        tags: Vec<u64>,
+        state: Vec<Vec<u64>>,
+        repl: Replacement,
+    }
+
+    impl Plain {
+        fn new(cfg: &CacheConfig, seed: u64) -> Self {
+            let (sets, ways) = (cfg.sets(), cfg.ways as usize);
+            let repl = Replacement::new(cfg.replacement, ways, seed);
+            let state = (0..sets)
+                .map(|_| {
+                    let mut s = vec![0; repl.state_words()];
+                    repl.reset(&mut s);
+                    s
+                })
+                .collect();
+            Plain {
+                ways,
+                line_shift: cfg.line_bytes.trailing_zeros(),
+                tags: vec![INVALID; sets * ways],
+                state,
+                repl,
+            }
+        }
+
+        fn set(&mut self, line: u64) -> (usize, &mut [u64]) {
+            let set = (line % self.state.len() as u64) as usize;
+            let ways = self.ways;
+            (set, &mut self.tags[set * ways..(set + 1) * ways])
+        }
+
+        fn access(&mut self, addr: u64, write: bool) -> Outcome {
+            let line = addr >> self.line_shift;
+            let (set, tags) = self.set(line);
+            if let Some(way) = tags.iter().position(|&t| holds(t, line)) {
+                tags[way] |= dirty_if(write);
+                self.repl.touch(&mut self.state[set], way);
+                return Outcome::Hit;
+            }
+            let way = match tags.iter().position(|&t| t == INVALID) {
+                Some(way) => way,
+                None => self.repl.victim(&self.state[set]),
+            };
+            let (_, tags) = self.set(line);
+            let old = std::mem::replace(&mut tags[way], line | dirty_if(write));
+            self.repl.touch(&mut self.state[set], way);
+            Outcome::Miss((old != INVALID).then(|| Victim {
+                addr: (old & !DIRTY) << self.line_shift,
+                dirty: old & DIRTY != 0,
+            }))
+        }
+
+        fn invalidate(&mut self, addr: u64) -> Option<bool> {
+            let line = addr >> self.line_shift;
+            let (_, tags) = self.set(line);
+            let way = tags.iter().position(|&t| holds(t, line))?;
+            Some(std::mem::replace(&mut tags[way], INVALID) & DIRTY != 0)
+        }
+    }
+
+    /// A random mix of every operation, on the cache and on [`Plain`]:
+    /// a filter hit that skipped a needed replacement update, or a stale
+    /// entry (a line since evicted or invalidated, a tag copy whose dirty
+    /// bit is out of step), shows as a different outcome.
+    fn same_as_plain(policy: ReplacementPolicy, size_kib: u32, ways: u32) {
+        let cfg = CacheConfig {
+            size_kib,
+            ways,
+            line_bytes: 64,
+            hit_latency: 1,
+            replacement: policy,
+            writeback_cycles: 0,
+        };
+        let (mut c, mut p) = (Cache::new(&cfg, 7), Plain::new(&cfg, 7));
+        // Three times as many lines as the cache holds, so sets conflict;
+        // repeats of a recent line, so the filter is used.
+        let lines = 3 * (cfg.sets() * ways as usize) as u64;
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut addr = 0;
+        for i in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if !x.is_multiple_of(4) {
+                addr = (x >> 8) % lines * 64 + (x >> 40) % 64;
+            }
+            let write = (x >> 20).is_multiple_of(3);
+            let what = format!("{policy:?} op {i} at {addr:#x}");
+            match (x >> 24) % 8 {
+                0 => assert_eq!(c.invalidate(addr), p.invalidate(addr), "{what}"),
+                1 | 2 => {
+                    if c.recent_hit(addr, write) {
+                        assert!(p.access(addr, write).hit(), "{what}");
+                    }
+                }
+                _ => assert_eq!(c.access(addr, write), p.access(addr, write), "{what}"),
+            }
+        }
+        for line in 0..lines {
+            let (_, tags) = p.set(line);
+            let present = tags.iter().any(|&t| holds(t, line));
+            assert_eq!(c.contains(line * 64), present, "{policy:?} line {line}");
+        }
+    }
+
+    #[test]
+    fn the_line_filter_changes_no_outcome_under_any_policy() {
+        for policy in [
+            ReplacementPolicy::Lru,
+            ReplacementPolicy::Plru,
+            ReplacementPolicy::Random,
+        ] {
+            // 4 sets of 4 ways; 1024 sets, sharing filter entries; 2 ways;
+            // one way (every line of a set evicts the last).
+            same_as_plain(policy, 1, 4);
+            same_as_plain(policy, 256, 4);
+            same_as_plain(policy, 1, 2);
+            same_as_plain(policy, 1, 1);
+        }
     }
 
     #[test]
@@ -302,6 +422,6 @@ mod tests {
         assert_eq!(c.invalidate(0x1000), Some(true));
         assert_eq!(c.invalidate(0x1000), None);
         assert_eq!(c.invalidate(0x2000 + 64), Some(false));
-        assert!(!c.access(0x1000, false).hit);
+        assert!(!c.access(0x1000, false).hit());
     }
 }

@@ -19,13 +19,16 @@ pub mod config;
 pub mod cpi;
 pub mod error;
 mod hart;
+mod line_filter;
 pub mod memory;
 pub mod model;
+mod page_filter;
 pub mod per_mode;
 mod preset;
 pub mod replacement;
 pub mod rng;
 mod rows;
+mod sharers;
 mod stats;
 pub mod tlb;
 

@@ -1,13 +1,15 @@
 //! The cache hierarchy: private L1I and L1D per hart, one shared L2, DRAM.
 //! Returns the load-to-use latency of each access and counts everything
 //! per privilege mode. Coherence is one rule: a store invalidates the line
-//! in every other hart's L1s (a dirty copy there is written back first).
+//! in every other hart's L1s (a dirty copy there is written back first);
+//! the sharer table (sharers.rs) says whose L1s may hold it.
 
 use sim_core::Privilege;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Outcome, Victim};
 use crate::config::Preset;
 use crate::per_mode::PerMode;
+use crate::sharers::Sharers;
 
 /// Counters of one cache.
 #[derive(Clone, Debug, Default)]
@@ -49,6 +51,8 @@ struct Private {
 #[derive(Clone, Debug)]
 pub struct MemorySystem {
     private: Vec<Private>,
+    /// Whose L1s may hold a line; none with one hart (no coherence).
+    sharers: Option<Sharers>,
     l2: Cache,
     lat: Latencies,
     pub l2_counters: CacheCounters,
@@ -69,6 +73,11 @@ impl MemorySystem {
                     l1d_counters: CacheCounters::default(),
                 })
                 .collect(),
+            sharers: (harts > 1).then(|| {
+                let shift = p.l1i.line_bytes.max(p.l1d.line_bytes).trailing_zeros();
+                let lines = p.l1i.sets() * p.l1i.ways as usize + p.l1d.sets() * p.l1d.ways as usize;
+                Sharers::new(harts, shift, lines)
+            }),
             l2: Cache::new(&p.l2, seed(u64::MAX)),
             lat: Latencies {
                 l1i_hit: p.l1i.hit_latency.into(),
@@ -109,62 +118,114 @@ impl MemorySystem {
         self.dram_counters = DramCounters::default();
     }
 
-    /// An instruction fetch of the line holding `addr`; returns its latency.
+    /// An instruction fetch of the line holding `addr`; returns its
+    /// latency. A hit on the line its L1I set used last is inline.
     #[inline(always)]
     pub fn fetch(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
         let p = &mut self.private[hart];
         p.l1i_counters.accesses.inc(mode);
-        if p.l1i.hit(addr, false) {
+        if p.l1i.recent_hit(addr, false) {
             return self.lat.l1i_hit;
         }
-        self.fetch_missed(hart, addr, mode)
+        self.fetch_in_full(hart, addr, mode)
     }
 
     #[inline(never)]
-    fn fetch_missed(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
+    fn fetch_in_full(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
         let p = &mut self.private[hart];
+        let Outcome::Miss(victim) = p.l1i.access(addr, false) else {
+            return self.lat.l1i_hit;
+        };
         p.l1i_counters.misses.inc(mode);
-        p.l1i.fill(addr, false);
+        self.track_fill(hart, addr, victim);
         self.l2_read(addr, mode)
     }
 
+    /// A data access that hits the line its L1D set used last and needs
+    /// no coherence action: counted, as [`MemorySystem::data`] would, and
+    /// true (its latency is the hit latency). Otherwise false, and nothing
+    /// changed: make the access with [`MemorySystem::data`].
+    #[inline(always)]
+    pub fn data_recent_hit(
+        &mut self,
+        hart: usize,
+        addr: u64,
+        write: bool,
+        mode: Privilege,
+    ) -> bool {
+        if write && self.others_may_hold(hart, addr) {
+            return false;
+        }
+        let p = &mut self.private[hart];
+        if !p.l1d.recent_hit(addr, write) {
+            return false;
+        }
+        p.l1d_counters.accesses.inc(mode);
+        true
+    }
+
     /// A data read or write through the hart's L1D; returns its latency
-    /// (including the cost of pushing out a dirty victim). An L1D hit that
-    /// needs no coherence action is inline.
+    /// (including the cost of pushing out a dirty victim).
     #[inline(always)]
     pub fn data(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> u64 {
-        if write && self.private.len() > 1 {
+        if write && self.others_may_hold(hart, addr) {
             self.invalidate_others(hart, addr, mode);
         }
         let p = &mut self.private[hart];
         p.l1d_counters.accesses.inc(mode);
-        if p.l1d.hit(addr, write) {
+        let Outcome::Miss(victim) = p.l1d.access(addr, write) else {
             return self.lat.l1d_hit;
-        }
-        self.data_missed(hart, addr, write, mode)
-    }
-
-    #[inline(never)]
-    fn data_missed(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> u64 {
-        let p = &mut self.private[hart];
+        };
         p.l1d_counters.misses.inc(mode);
+        self.track_fill(hart, addr, victim);
         let mut cycles = 0;
-        if let Some(victim) = p.l1d.fill(addr, write) {
-            p.l1d_counters.writebacks.inc(mode);
-            cycles += self.lat.l1d_writeback + self.l2_write_back(victim, mode);
+        if let Some(v) = victim.filter(|v| v.dirty) {
+            self.private[hart].l1d_counters.writebacks.inc(mode);
+            cycles += self.lat.l1d_writeback + self.l2_write_back(v.addr, mode);
         }
         cycles + self.l2_read(addr, mode)
     }
 
+    /// The sharer table follows the line of `addr` into one of `hart`'s
+    /// L1s and `victim` out of it.
+    #[inline(always)]
+    fn track_fill(&mut self, hart: usize, addr: u64, victim: Option<Victim>) {
+        if let Some(s) = &mut self.sharers {
+            s.added(hart, addr);
+            if let Some(v) = victim {
+                s.removed(hart, v.addr);
+            }
+        }
+    }
+
+    /// Whether a hart other than `hart` may hold the line of `addr` in its
+    /// L1s (a store must then look for copies).
+    #[inline(always)]
+    fn others_may_hold(&self, hart: usize, addr: u64) -> bool {
+        self.sharers
+            .as_ref()
+            .is_some_and(|s| s.others_may_hold(hart, addr))
+    }
+
     /// The coherence rule: other harts lose their copies of a stored line.
+    /// Only harts the sharer table names are searched: the others hold no
+    /// copy, and searching them would change nothing.
     #[inline(never)]
     fn invalidate_others(&mut self, hart: usize, addr: u64, mode: Privilege) {
         for other in (0..self.private.len()).filter(|&h| h != hart) {
+            let Some(sharers) = &mut self.sharers else {
+                return;
+            };
+            if !sharers.may_hold(other, addr) {
+                continue;
+            }
             let p = &mut self.private[other];
             if p.l1i.invalidate(addr).is_some() {
+                sharers.removed(other, addr);
                 p.l1i_counters.invalidations.inc(mode);
             }
             if let Some(dirty) = p.l1d.invalidate(addr) {
+                sharers.removed(other, addr);
                 p.l1d_counters.invalidations.inc(mode);
                 if dirty {
                     p.l1d_counters.writebacks.inc(mode);
@@ -180,34 +241,105 @@ impl MemorySystem {
     #[inline]
     fn l2_read(&mut self, addr: u64, mode: Privilege) -> u64 {
         self.l2_counters.accesses.inc(mode);
-        let outcome = self.l2.access(addr, false);
-        if outcome.hit {
+        let Some(victim) = self.l2_access(addr, false) else {
             return self.lat.l2_hit;
-        }
+        };
         self.l2_counters.misses.inc(mode);
         self.dram_counters.reads.inc(mode);
-        self.lat.dram + self.l2_victim(outcome.writeback, mode)
+        self.lat.dram + self.l2_victim(victim, mode)
     }
 
     /// An L1 victim written into the L2 (allocated there, no DRAM read: the
     /// whole line is written). Returns the cycles it costs the core.
     fn l2_write_back(&mut self, line: u64, mode: Privilege) -> u64 {
         self.l2_counters.accesses.inc(mode);
-        let outcome = self.l2.access(line, true);
-        if !outcome.hit {
-            self.l2_counters.misses.inc(mode);
-        }
-        self.l2_victim(outcome.writeback, mode)
+        let Some(victim) = self.l2_access(line, true) else {
+            return 0;
+        };
+        self.l2_counters.misses.inc(mode);
+        self.l2_victim(victim, mode)
     }
 
-    fn l2_victim(&mut self, victim: Option<u64>, mode: Privilege) -> u64 {
+    /// An L2 access: `None` for a hit, else the victim of the miss.
+    #[inline(always)]
+    fn l2_access(&mut self, addr: u64, write: bool) -> Option<Option<Victim>> {
+        if self.l2.recent_hit(addr, write) {
+            return None;
+        }
+        match self.l2.access(addr, write) {
+            Outcome::Hit => None,
+            Outcome::Miss(victim) => Some(victim),
+        }
+    }
+
+    /// An L2 victim: written to DRAM if dirty. Returns the cycles it costs.
+    fn l2_victim(&mut self, victim: Option<Victim>, mode: Privilege) -> u64 {
         match victim {
-            Some(_) => {
+            Some(v) if v.dirty => {
                 self.l2_counters.writebacks.inc(mode);
                 self.dram_counters.writes.inc(mode);
                 self.lat.l2_writeback
             }
-            None => 0,
+            _ => 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sharer table of `m` built afresh from the lines its L1s hold.
+    fn recount(m: &MemorySystem, p: &Preset) -> Sharers {
+        let shift = p.l1i.line_bytes.max(p.l1d.line_bytes).trailing_zeros();
+        let lines = p.l1i.sets() * p.l1i.ways as usize + p.l1d.sets() * p.l1d.ways as usize;
+        let mut s = Sharers::new(m.private.len(), shift, lines);
+        for (hart, p) in m.private.iter().enumerate() {
+            for line in p.l1i.lines().into_iter().chain(p.l1d.lines()) {
+                s.added(hart, line);
+            }
+        }
+        s
+    }
+
+    /// After any mix of fetches, loads and stores (fills, clean and
+    /// dirty evictions, invalidations), the table counts exactly the
+    /// lines each hart's L1s hold: no hart holding a line is left out.
+    #[test]
+    fn the_sharer_table_counts_every_l1_line() {
+        for (l1i, l1d) in [(64, 64), (128, 32), (32, 128)] {
+            let mut p = Preset::load("rocket-fpga").unwrap();
+            let (i, d) = (
+                format!("l1i.line_bytes={l1i}"),
+                format!("l1d.line_bytes={l1d}"),
+            );
+            p.apply_overrides(["l1i.size_kib=1", "l1d.size_kib=1", &i, &d])
+                .unwrap();
+            let mut m = MemorySystem::new(&p, 3);
+            let mut x = 0x2545_f491_4f6c_dd1du64;
+            for i in 0..20_000 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let hart = (x % 3) as usize;
+                // 4 KiB of addresses: shared lines, conflicts in every set.
+                let addr = 0x8000_0000 + (x >> 8) % 4096;
+                match (x >> 40) % 3 {
+                    0 => m.fetch(hart, addr, Privilege::User),
+                    1 => m.data(hart, addr, false, Privilege::User),
+                    _ => m.data(hart, addr, true, Privilege::User),
+                };
+                if i % 97 == 0 {
+                    assert_eq!(
+                        m.sharers.as_ref(),
+                        Some(&recount(&m, &p)),
+                        "{l1i}/{l1d} op {i}"
+                    );
+                }
+            }
+            assert_eq!(m.sharers.as_ref(), Some(&recount(&m, &p)));
+            assert!(m.l1i_counters(0).invalidations.total() > 0);
+            assert!(m.l1d_counters(0).invalidations.total() > 0);
         }
     }
 }

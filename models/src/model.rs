@@ -45,10 +45,19 @@ struct Fixed {
     costs: Costs,
     /// 0 without ASIDs: every address-space switch then flushes the TLBs.
     asid_mask: u16,
-    /// Physical range that is cached memory; accesses outside it are
-    /// uncached device accesses.
+    /// Physical range that is cached memory, as its start and length;
+    /// accesses outside it are uncached device accesses.
     cacheable: (u64, u64),
     l1i_shift: u32,
+}
+
+impl Fixed {
+    #[inline(always)]
+    fn cacheable(&self, paddr: u64) -> bool {
+        let (base, len) = self.cacheable;
+        // Below `base`, the difference wraps to more than any length.
+        paddr.wrapping_sub(base) < len
+    }
 }
 
 /// Timing of a whole machine: per-hart cores, TLBs and L1s, a shared L2.
@@ -113,7 +122,7 @@ impl TimingModel {
     /// (the platform's RAM); other addresses are device registers and cost
     /// `dram.uncached_latency`. By default everything is cacheable.
     pub fn set_cacheable_range(&mut self, base: u64, size: u64) {
-        self.k.cacheable = (base, base.saturating_add(size));
+        self.k.cacheable = (base, base.saturating_add(size) - base);
     }
 
     /// Total cycles of a hart (all modes, idle included).
@@ -213,9 +222,30 @@ impl TimingModel {
     ) {
         let Self { k, harts, mem, .. } = self;
         let h = &mut harts[hart];
-        let mut cycles = k.cpi.cycles(class) + drain(k, h, mem, hart, false);
-        cycles += load_use(k, h, mode, &operands);
+        // The register work first: the accesses then need fewer values
+        // kept (neither reads the other's state).
+        let cycles = k.cpi.cycles(class) + load_use(k, h, mode, &operands);
         h.set_load_dest(loaded(class, &operands));
+        h.mode = mode;
+        h.c.instret.inc(mode);
+        let stall = drain(k, h, mem, hart, false);
+        h.c.cycles.add(mode, cycles + stall);
+    }
+
+    /// An instruction on a new fetch line that needs nothing else: its
+    /// fetch, class cost and counts.
+    #[inline(never)]
+    fn retire_on_new_line(
+        &mut self,
+        hart: usize,
+        pc: u64,
+        paddr: u64,
+        class: InstClass,
+        mode: Privilege,
+    ) {
+        let Self { k, harts, mem, .. } = self;
+        let h = &mut harts[hart];
+        let cycles = k.cpi.cycles(class) + fetch(k, h, mem, hart, pc, paddr, mode, true);
         h.mode = mode;
         h.c.instret.inc(mode);
         h.c.cycles.add(mode, cycles);
@@ -317,11 +347,10 @@ impl TimingSink for TimingModel {
     fn retire(&mut self, hart: usize, inst: &Retired) {
         let k = &self.k;
         let h = &mut self.harts[hart];
+        let class = inst.class;
         if inst.pc >> k.l1i_shift == h.fetch_line {
-            let class = inst.class;
-            let control = matches!(class, InstClass::Branch | InstClass::Jump);
             let work = h.retire_work;
-            if work == 0 && !control && loaded(class, &inst.operands).is_none() {
+            if work == 0 && !may_stall(class) {
                 let mode = inst.privilege;
                 h.mode = mode;
                 h.c.instret.inc(mode);
@@ -330,13 +359,15 @@ impl TimingSink for TimingModel {
             }
             if work & !(RETIRE_PENDING | RETIRE_LOAD_DEST) == 0 {
                 let (mode, operands) = (inst.privilege, inst.operands);
-                if control {
+                if matches!(class, InstClass::Branch | InstClass::Jump) {
                     return self.retire_control(hart, inst.pc, class, mode, inst.taken, operands);
                 }
                 if class != InstClass::Uintr {
                     return self.retire_access(hart, class, mode, operands);
                 }
             }
+        } else if h.retire_work == 0 && !may_stall(class) {
+            return self.retire_on_new_line(hart, inst.pc, inst.paddr, class, inst.privilege);
         }
         // By value: a reference would make the core build the event in
         // memory for every instruction, even those of the short path.
@@ -573,13 +604,29 @@ fn fetch(
 fn drain(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize, physical: bool) -> u64 {
     let n = std::mem::take(&mut h.pending_len);
     h.retire_work &= !RETIRE_PENDING;
-    if n == 0 {
-        return 0;
+    // Nearly always one access: that one inline.
+    match n {
+        0 => 0,
+        1 => {
+            let a = h.pending[0];
+            data_access(k, h, mem, hart, a, physical)
+        }
+        _ => drain_several(k, h, mem, hart, n, physical),
     }
-    // Nearly always one access: that one outside the loop.
-    let first = h.pending[0];
-    let mut stall = data_access(k, h, mem, hart, first, physical);
-    for i in 1..n.min(MAX_PENDING) {
+}
+
+/// [`drain`] of `n` accesses, in order.
+#[inline(never)]
+fn drain_several(
+    k: &Fixed,
+    h: &mut HartState,
+    mem: &mut MemorySystem,
+    hart: usize,
+    n: usize,
+    physical: bool,
+) -> u64 {
+    let mut stall = 0;
+    for i in 0..n.min(MAX_PENDING) {
         let a = h.pending[i];
         stall += data_access(k, h, mem, hart, a, physical);
     }
@@ -633,6 +680,19 @@ fn load_use(k: &Fixed, h: &mut HartState, mode: Privilege, operands: &Operands) 
     }
 }
 
+/// Whether an instruction of `class` may cost more than its class cost
+/// when nothing else is pending: control flow (prediction, redirect) and
+/// loads (the next instruction's load-use stall). One bit test.
+#[inline(always)]
+fn may_stall(class: InstClass) -> bool {
+    const CLASSES: u32 = 1 << InstClass::Branch as u32
+        | 1 << InstClass::Jump as u32
+        | 1 << InstClass::Load as u32
+        | 1 << InstClass::FpLoad as u32
+        | 1 << InstClass::Amo as u32;
+    CLASSES >> class as u32 & 1 != 0
+}
+
 /// The register an instruction of `class` loads, if it is a load.
 #[inline(always)]
 fn loaded(class: InstClass, operands: &Operands) -> Option<sim_core::Reg> {
@@ -642,6 +702,10 @@ fn loaded(class: InstClass, operands: &Operands) -> Option<sim_core::Reg> {
     }
 }
 
+/// One data access of a retiring instruction; returns its stall cycles.
+/// The common case inline: no TLB lookup or a hit on the entry used last,
+/// cacheable, and a hit on the line its L1D set used last with no
+/// coherence action (none of which changes replacement state).
 #[inline(always)]
 fn data_access(
     k: &Fixed,
@@ -652,8 +716,33 @@ fn data_access(
     physical: bool,
 ) -> u64 {
     let mode = a.mode;
+    let translate = !physical && h.translating && mode != Privilege::Machine;
+    if (!translate || h.dtlb.recent_hit(a.vaddr, h.asid))
+        && k.cacheable(a.paddr)
+        && mem.data_recent_hit(hart, a.paddr, a.write, mode)
+    {
+        if translate {
+            h.c.dtlb_accesses.inc(mode);
+        }
+        return 0;
+    }
+    data_access_in_full(k, h, mem, hart, a, translate)
+}
+
+/// Everything a data access can do (the checks [`data_access`] made
+/// first changed nothing).
+#[inline(never)]
+fn data_access_in_full(
+    k: &Fixed,
+    h: &mut HartState,
+    mem: &mut MemorySystem,
+    hart: usize,
+    a: Pending,
+    translate: bool,
+) -> u64 {
+    let mode = a.mode;
     let mut stall = 0;
-    if !physical && h.translating && mode != Privilege::Machine {
+    if translate {
         h.c.dtlb_accesses.inc(mode);
         if !h.dtlb.lookup(a.vaddr, h.asid) {
             h.c.dtlb_misses.inc(mode);
@@ -663,7 +752,7 @@ fn data_access(
             stall += k.costs.walk_latency;
         }
     }
-    if a.paddr < k.cacheable.0 || a.paddr >= k.cacheable.1 {
+    if !k.cacheable(a.paddr) {
         h.c.uncached_accesses.inc(mode);
         h.c.stall_uncached.add(mode, k.costs.uncached);
         return stall + k.costs.uncached;

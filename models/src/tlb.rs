@@ -3,7 +3,8 @@
 //! functional core does), only which pages the hardware would have cached.
 
 use crate::config::TlbConfig;
-use crate::rows::{Sets, INVALID};
+use crate::page_filter::PageFilter;
+use crate::rows::{find_way, Sets, INVALID};
 
 /// The base page size.
 pub const PAGE_SHIFT: u32 = 12;
@@ -27,6 +28,19 @@ fn tag(vaddr: u64, asid: u16, size: usize) -> u64 {
         | ((vaddr >> SIZE_SHIFTS[size]) & VPN_MASK)
 }
 
+/// The number of the next larger page holding `vaddr`, for entries of
+/// size `size` (the largest size has none: 0).
+#[inline(always)]
+fn region(vaddr: u64, size: usize) -> u64 {
+    SIZE_SHIFTS.get(size + 1).map_or(0, |&shift| vaddr >> shift)
+}
+
+/// The size index and [`region`] of the entry with tag `tag`.
+fn tag_region(tag: u64) -> (usize, u64) {
+    let size = ((tag >> SIZE_SHIFT_IN_TAG) & 3) as usize;
+    (size, region((tag & VPN_MASK) << SIZE_SHIFTS[size], size))
+}
+
 /// Index into `SIZE_SHIFTS` of a page of `bytes`.
 fn size_index(bytes: u64) -> usize {
     let shift = bytes.max(1).ilog2();
@@ -44,6 +58,8 @@ pub struct Tlb {
     /// Bit i set: entries of size `SIZE_SHIFTS[i]` may be present, so a
     /// lookup probes that size (usually only 4 KiB pages).
     sizes: u8,
+    /// Whether a probe of a size needs a search (page_filter.rs).
+    pages: PageFilter,
 }
 
 impl Tlb {
@@ -56,12 +72,42 @@ impl Tlb {
             table: Sets::new(sets, cfg.ways as usize, cfg.replacement, seed),
             last: INVALID,
             sizes: 0,
+            pages: PageFilter::new(),
         }
     }
 
     #[inline(always)]
     fn set_of(&self, tag: u64) -> usize {
         (tag & self.set_mask) as usize
+    }
+
+    /// Whether [`Tlb::lookup`] would hit the entry used last with no
+    /// search before (the probes of smaller sizes skipped, see
+    /// page_filter.rs): a hit that changes nothing (no replacement update).
+    /// False says nothing. The first size inline.
+    #[inline(always)]
+    pub fn recent_hit(&self, vaddr: u64, asid: u16) -> bool {
+        // Empty, `last` is INVALID, which no tag equals.
+        let first = self.sizes.trailing_zeros() as usize % SIZE_SHIFTS.len();
+        tag(vaddr, asid, first) == self.last || self.recent_hit_beyond(vaddr, asid)
+    }
+
+    /// [`Tlb::recent_hit`] beyond the first size: the lookup's probes in
+    /// order, up to the first that would search.
+    #[inline(never)]
+    fn recent_hit_beyond(&self, vaddr: u64, asid: u16) -> bool {
+        let mut sizes = self.sizes;
+        while sizes != 0 {
+            let size = sizes.trailing_zeros() as usize;
+            sizes &= sizes - 1;
+            if tag(vaddr, asid, size) == self.last {
+                return true;
+            }
+            if self.pages.may_hold(size, region(vaddr, size)) {
+                return false;
+            }
+        }
+        false
     }
 
     /// Looks up the page of `vaddr` (of any size present); a hit refreshes
@@ -85,6 +131,10 @@ impl Tlb {
         if tag == self.last {
             return true;
         }
+        // No entry of this size can map `vaddr`: a search would miss.
+        if !self.pages.may_hold(size, region(vaddr, size)) {
+            return false;
+        }
         self.lookup_set(tag)
     }
 
@@ -92,7 +142,7 @@ impl Tlb {
     fn lookup_set(&mut self, tag: u64) -> bool {
         let set = self.set_of(tag);
         let (tags, state, repl) = self.table.set_mut(set);
-        match tags.iter().position(|&t| t == tag) {
+        match find_way(tags, |t| t == tag) {
             Some(way) => {
                 repl.touch(state, way);
                 self.last = tag;
@@ -110,16 +160,22 @@ impl Tlb {
         let tag = tag(vaddr, asid, size);
         let set = self.set_of(tag);
         let (tags, state, repl) = self.table.set_mut(set);
-        let way = match tags.iter().position(|&t| t == tag) {
+        let way = match find_way(tags, |t| t == tag) {
             Some(way) => way,
             None => match tags.iter().position(|&t| t == INVALID) {
                 Some(way) => way,
                 None => repl.victim(state),
             },
         };
-        tags[way] = tag;
+        let old = std::mem::replace(&mut tags[way], tag);
         repl.touch(state, way);
         self.last = tag;
+        if old != INVALID {
+            let (size, region) = tag_region(old);
+            self.pages.removed(size, region);
+        }
+        let (size, region) = tag_region(tag);
+        self.pages.added(size, region);
     }
 
     /// sfence.vma semantics: `vaddr` limits the flush to that page, `asid`
@@ -136,6 +192,8 @@ impl Tlb {
                     && vaddr.is_none_or(|v| covers(*t, v))
                     && asid.is_none_or(|a| *t >> 48 == a as u64)
                 {
+                    let (size, region) = tag_region(*t);
+                    self.pages.removed(size, region);
                     *t = INVALID;
                 }
             }
@@ -232,6 +290,78 @@ mod tests {
         t.flush(Some(0x9234_5678), Some(1));
         assert!(!t.lookup(0x8000_0000, 1));
         assert_eq!(t.occupancy(), 1);
+    }
+
+    #[test]
+    fn a_recent_hit_is_a_lookup_that_changes_nothing() {
+        let mut t = tlb(8, 2);
+        assert!(!t.recent_hit(0x1000, 0), "empty");
+        t.insert(0x1000, 0, 4096);
+        assert!(t.recent_hit(0x1ff8, 0));
+        assert!(!t.recent_hit(0x1000, 1), "other ASID");
+        t.insert(0x2000, 0, 4096);
+        assert!(!t.recent_hit(0x1000, 0), "no longer the last entry");
+        assert!(t.lookup(0x1000, 0));
+        assert!(t.recent_hit(0x1000, 0));
+        // sfence.vma of another page still ends it (the search then finds
+        // the page), and of its own page removes it.
+        t.flush(Some(0x2000), None);
+        assert!(!t.recent_hit(0x1000, 0) && t.lookup(0x1000, 0));
+        t.flush(Some(0x1000), None);
+        assert!(!t.recent_hit(0x1000, 0) && !t.lookup(0x1000, 0));
+        // With superpages a lookup probes 4 KiB pages first: a superpage
+        // used last is no recent hit while 4 KiB entries may exist (the
+        // probe could find one and update its replacement state).
+        t.insert(0x4000_5000, 0, 4096);
+        t.insert(0x4000_0000, 0, 2 << 20);
+        assert!(!t.recent_hit(0x4000_5000, 0) && !t.recent_hit(0x4010_0000, 0));
+        assert!(t.lookup(0x4000_5000, 0));
+        assert!(t.recent_hit(0x4000_5000, 0));
+    }
+
+    /// After random fills of every size, flushes and lookups, the page
+    /// filter counts exactly the entries present, and every lookup answers
+    /// as a search of every entry would.
+    #[test]
+    fn the_page_filter_counts_every_entry() {
+        let mut t = tlb(16, 4);
+        let mut x = 0x0123_4567_89ab_cdefu64;
+        for i in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Addresses in a few 1 GiB regions, high and low halves.
+            let high = if x >> 63 == 1 {
+                0xffff_ffc0_0000_0000
+            } else {
+                0
+            };
+            let vaddr = ((((x >> 4) % 4) << 30) | ((x >> 12) % (1 << 24))) ^ high;
+            let asid = (x >> 50) as u16 % 3;
+            let size = [4096, 2 << 20, 1 << 30, 512 << 30][(x >> 56) as usize % 4];
+            match x % 8 {
+                0 => t.insert(vaddr, asid, size),
+                1 if x % 64 == 1 => t.flush(None, None),
+                1 => t.flush(Some(vaddr), (x & 16 != 0).then_some(asid)),
+                _ => {
+                    let covered = (0..t.sets).any(|set| {
+                        t.table.tags(set).iter().any(|&e| {
+                            let size = ((e >> SIZE_SHIFT_IN_TAG) & 3) as usize;
+                            e != INVALID && e == tag(vaddr, asid, size)
+                        })
+                    });
+                    assert_eq!(t.lookup(vaddr, asid), covered, "op {i}");
+                }
+            }
+            let mut recount = PageFilter::new();
+            for set in 0..t.sets {
+                for &e in t.table.tags(set).iter().filter(|&&e| e != INVALID) {
+                    let (size, region) = tag_region(e);
+                    recount.added(size, region);
+                }
+            }
+            assert_eq!(t.pages, recount, "op {i}");
+        }
     }
 
     #[test]
