@@ -107,9 +107,31 @@ impl Cache {
         true
     }
 
+    /// A hit, as [`Cache::access`] would make it, if the line holding
+    /// `addr` is present: its set's recent line, else found by a search
+    /// (with its replacement update); otherwise false, and nothing changed.
+    /// Inline, for the L1s: a hit costs no call.
+    #[inline(always)]
+    pub fn hit(&mut self, addr: u64, write: bool) -> bool {
+        if self.recent_hit(addr, write) {
+            return true;
+        }
+        let line = addr >> self.line_shift;
+        let set = self.set_of(line);
+        let slot0 = self.table.slot(set, 0);
+        let (tags, state, repl) = self.table.set_mut(set);
+        let Some(way) = find_way(tags, |t| holds(t, line)) else {
+            return false;
+        };
+        tags[way] |= dirty_if(write);
+        repl.touch(state, way);
+        self.recent.touched(line, slot0 + way, tags[way]);
+        true
+    }
+
     /// Reads or writes the line holding `addr`; a miss allocates it (write
     /// allocate) and may evict a line. Callers try [`Cache::recent_hit`]
-    /// first (this searches the set even for the recent line, which gives
+    /// or [`Cache::hit`] first (this searches the set again, which gives
     /// the same outcome, only slower).
     #[inline(never)]
     pub fn access(&mut self, addr: u64, write: bool) -> Outcome {

@@ -119,12 +119,12 @@ impl MemorySystem {
     }
 
     /// An instruction fetch of the line holding `addr`; returns its
-    /// latency. A hit on the line its L1I set used last is inline.
+    /// latency. A hit is inline.
     #[inline(always)]
     pub fn fetch(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
         let p = &mut self.private[hart];
         p.l1i_counters.accesses.inc(mode);
-        if p.l1i.recent_hit(addr, false) {
+        if p.l1i.hit(addr, false) {
             return self.lat.l1i_hit;
         }
         self.fetch_in_full(hart, addr, mode)
@@ -141,23 +141,17 @@ impl MemorySystem {
         self.l2_read(addr, mode)
     }
 
-    /// A data access that hits the line its L1D set used last and needs
-    /// no coherence action: counted, as [`MemorySystem::data`] would, and
-    /// true (its latency is the hit latency). Otherwise false, and nothing
-    /// changed: make the access with [`MemorySystem::data`].
+    /// A data access that hits the L1D and needs no coherence action:
+    /// counted, as [`MemorySystem::data`] would, and true (its latency is
+    /// the hit latency). Otherwise false, and nothing changed: make the
+    /// access with [`MemorySystem::data`].
     #[inline(always)]
-    pub fn data_recent_hit(
-        &mut self,
-        hart: usize,
-        addr: u64,
-        write: bool,
-        mode: Privilege,
-    ) -> bool {
+    pub fn data_hit(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> bool {
         if write && self.others_may_hold(hart, addr) {
             return false;
         }
         let p = &mut self.private[hart];
-        if !p.l1d.recent_hit(addr, write) {
+        if !p.l1d.hit(addr, write) {
             return false;
         }
         p.l1d_counters.accesses.inc(mode);

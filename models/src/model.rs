@@ -329,7 +329,8 @@ impl TimingModel {
                     write: kind != AccessKind::Load,
                     mode,
                 };
-                let stall = data_access(k, h, mem, hart, pending, false);
+                let translate = h.translating && mode != Privilege::Machine;
+                let stall = data_access_in_full(k, h, mem, hart, pending, translate);
                 h.c.cycles.add(mode, stall);
             }
         }
@@ -607,10 +608,7 @@ fn drain(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize, phys
     // Nearly always one access: that one inline.
     match n {
         0 => 0,
-        1 => {
-            let a = h.pending[0];
-            data_access(k, h, mem, hart, a, physical)
-        }
+        1 => data_access(k, h, mem, hart, 0, physical),
         _ => drain_several(k, h, mem, hart, n, physical),
     }
 }
@@ -627,8 +625,7 @@ fn drain_several(
 ) -> u64 {
     let mut stall = 0;
     for i in 0..n.min(MAX_PENDING) {
-        let a = h.pending[i];
-        stall += data_access(k, h, mem, hart, a, physical);
+        stall += data_access(k, h, mem, hart, i, physical);
     }
     stall
 }
@@ -702,30 +699,33 @@ fn loaded(class: InstClass, operands: &Operands) -> Option<sim_core::Reg> {
     }
 }
 
-/// One data access of a retiring instruction; returns its stall cycles.
-/// The common case inline: no TLB lookup or a hit on the entry used last,
-/// cacheable, and a hit on the line its L1D set used last with no
-/// coherence action (none of which changes replacement state).
+/// Queued data access `i` of a retiring instruction; returns its stall
+/// cycles. The common case inline: no TLB lookup or a hit on the entry
+/// used last (which changes nothing), cacheable, and an L1D hit with no
+/// coherence action (made as the full path would make it). It reads the
+/// fields it needs one by one: a copy of the whole access would load what
+/// `mem_access` just stored in pieces, which the host cannot forward.
 #[inline(always)]
 fn data_access(
     k: &Fixed,
     h: &mut HartState,
     mem: &mut MemorySystem,
     hart: usize,
-    a: Pending,
+    i: usize,
     physical: bool,
 ) -> u64 {
-    let mode = a.mode;
+    let (paddr, write, mode) = (h.pending[i].paddr, h.pending[i].write, h.pending[i].mode);
     let translate = !physical && h.translating && mode != Privilege::Machine;
-    if (!translate || h.dtlb.recent_hit(a.vaddr, h.asid))
-        && k.cacheable(a.paddr)
-        && mem.data_recent_hit(hart, a.paddr, a.write, mode)
+    if (!translate || h.dtlb.recent_hit(h.pending[i].vaddr, h.asid))
+        && k.cacheable(paddr)
+        && mem.data_hit(hart, paddr, write, mode)
     {
         if translate {
             h.c.dtlb_accesses.inc(mode);
         }
         return 0;
     }
+    let a = h.pending[i];
     data_access_in_full(k, h, mem, hart, a, translate)
 }
 
