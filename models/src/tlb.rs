@@ -89,7 +89,8 @@ impl Tlb {
     pub fn recent_hit(&self, vaddr: u64, asid: u16) -> bool {
         // Empty, `last` is INVALID, which no tag equals.
         let first = self.sizes.trailing_zeros() as usize % SIZE_SHIFTS.len();
-        tag(vaddr, asid, first) == self.last || self.recent_hit_beyond(vaddr, asid)
+        let more_sizes = self.sizes & self.sizes.wrapping_sub(1) != 0;
+        tag(vaddr, asid, first) == self.last || more_sizes && self.recent_hit_beyond(vaddr, asid)
     }
 
     /// [`Tlb::recent_hit`] beyond the first size: the lookup's probes in
