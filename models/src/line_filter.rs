@@ -13,11 +13,13 @@
 //! - random: a touch changes nothing (the random stream is drawn only for
 //!   a victim).
 //!
-//! The cache keeps the entries true: every touch of a set rewrites the
-//! set's entry, a line leaving the cache clears the entry that names it,
-//! and a write through an entry updates both tag copies. Removing another
-//! line of the set changes no replacement state, so it leaves the entry
-//! valid.
+//! The cache keeps the entries true: every touch of a set (a hit found by
+//! a search, a fill) rewrites the set's entry, so an eviction, which only
+//! a fill makes, replaces it; an invalidation clears the entry naming the
+//! line; a write through an entry updates both tag copies. Removing
+//! another line of the set changes no replacement state, so it leaves the
+//! entry valid. A larger cache's sets share entries: a touch of any of
+//! them rewrites the shared entry, which only forgets more.
 
 use crate::rows::INVALID;
 

@@ -716,8 +716,8 @@ fn data_access(
 ) -> u64 {
     let (paddr, write, mode) = (h.pending[i].paddr, h.pending[i].write, h.pending[i].mode);
     let translate = !physical && h.translating && mode != Privilege::Machine;
-    if (!translate || h.dtlb.recent_hit(h.pending[i].vaddr, h.asid))
-        && k.cacheable(paddr)
+    if k.cacheable(paddr)
+        && (!translate || h.dtlb.recent_hit(h.pending[i].vaddr, h.asid))
         && mem.data_hit(hart, paddr, write, mode)
     {
         if translate {

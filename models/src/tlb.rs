@@ -60,6 +60,8 @@ pub struct Tlb {
     sizes: u8,
     /// Whether a probe of a size needs a search (page_filter.rs).
     pages: PageFilter,
+    /// More than one bit of `sizes` is set.
+    several_sizes: bool,
 }
 
 impl Tlb {
@@ -73,6 +75,7 @@ impl Tlb {
             last: INVALID,
             sizes: 0,
             pages: PageFilter::new(),
+            several_sizes: false,
         }
     }
 
@@ -89,8 +92,8 @@ impl Tlb {
     pub fn recent_hit(&self, vaddr: u64, asid: u16) -> bool {
         // Empty, `last` is INVALID, which no tag equals.
         let first = self.sizes.trailing_zeros() as usize % SIZE_SHIFTS.len();
-        let more_sizes = self.sizes & self.sizes.wrapping_sub(1) != 0;
-        tag(vaddr, asid, first) == self.last || more_sizes && self.recent_hit_beyond(vaddr, asid)
+        tag(vaddr, asid, first) == self.last
+            || self.several_sizes && self.recent_hit_beyond(vaddr, asid)
     }
 
     /// [`Tlb::recent_hit`] beyond the first size: the lookup's probes in
@@ -158,6 +161,7 @@ impl Tlb {
     pub fn insert(&mut self, vaddr: u64, asid: u16, page_bytes: u64) {
         let size = size_index(page_bytes);
         self.sizes |= 1 << size;
+        self.several_sizes = !self.sizes.is_power_of_two();
         let tag = tag(vaddr, asid, size);
         let set = self.set_of(tag);
         let (tags, state, repl) = self.table.set_mut(set);
