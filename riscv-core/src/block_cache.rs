@@ -6,7 +6,9 @@
 //! at `MAX_BLOCK_LEN`. Blocks are tagged with (pc, privilege); the whole
 //! cache is flushed whenever the mapping from virtual pc to instruction bits
 //! may have changed in a way the architecture makes visible: fence.i,
-//! sfence.vma, satp and PMP writes.
+//! sfence.vma, satp and PMP writes. A flush moves the cache to a new epoch;
+//! a flushed slot keeps its allocations and its block, which the hart
+//! reuses if decoding again would give the same block (`Built::Reused`).
 //!
 //! A CSR op always runs alone in its block (it starts and ends one): it is
 //! the only instruction that can read mcycle/minstret, and the hart settles

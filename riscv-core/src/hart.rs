@@ -252,6 +252,8 @@ impl Hart {
         let after = |b: &BlockInst| pc_of(b).wrapping_add(b.inst.len as u64);
         // Retired in this pass so far, counting `b`.
         let done = |b: &BlockInst| b.index as u64 + 1;
+        // What a timing sink is told of `b` when it falls through.
+        let record = |b: &BlockInst| &block.retired[b.index as usize];
         let mut retired = 0u64;
         'pass: loop {
             for b in insts {
@@ -262,15 +264,13 @@ impl Hart {
                     Ok(Flow::Stop) => {
                         self.pc = after(b);
                         if S::ACTIVE {
-                            let i = b.index as usize;
-                            sink.retire(self.id, &block.retired[i]);
+                            sink.retire(self.id, record(b));
                         }
                         return (retired + done(b), false);
                     }
                     Ok(Flow::Jump(target)) => {
                         if S::ACTIVE {
-                            let i = b.index as usize;
-                            let fall_through = &block.retired[i];
+                            let fall_through = record(b);
                             sink.retire(
                                 self.id,
                                 &Retired {
@@ -299,7 +299,7 @@ impl Hart {
                     }
                 };
                 // Only a timing sink gets here (Flow::Next).
-                sink.retire(self.id, &block.retired[b.index as usize]);
+                sink.retire(self.id, record(b));
                 // A sink's clock reaching a timer deadline ends the block,
                 // so the interrupt is taken at this instruction boundary.
                 if self.clock.deadline_reached(sink, self.id) {
@@ -355,7 +355,6 @@ impl Hart {
         self.privilege = to;
     }
 
-    /// Decodes the block starting at the current pc.
     /// Decodes the block at pc into `block` (a cache slot, left invalid on
     /// an error), unless the slot already holds it from before a flush and
     /// it still decodes the same (`Built::Reused`): a satp write or an
@@ -377,12 +376,6 @@ impl Hart {
             }
         };
         let pa_of = |va: u64| page_pa + (va - start);
-        // The translation above is all a reused block costs in events,
-        // as it is all a decode costs in them.
-        if self.still_decodes_as(bus, block, start, page_pa) {
-            return Ok(Built::Reused);
-        }
-        block.start(start, page_pa, self.privilege);
         // PMP may be finer than a page: every instruction's bytes must be
         // executable, not just the block's first ones. One check of the
         // rest of the page usually settles it for all of them (the entry
@@ -391,6 +384,12 @@ impl Hart {
             self.csr
                 .pmp
                 .check(page_pa, page_end - start, AccessType::Fetch, self.privilege);
+        // The translation above is all a reused block costs in events,
+        // as it is all a decode costs in them.
+        if rest_executable && self.still_decodes_as(bus, block, start, page_pa) {
+            return Ok(Built::Reused);
+        }
+        block.start(start, page_pa, self.privilege);
         loop {
             let lo = Self::fetch_u16(bus, pa_of(pc))
                 .ok_or(Exception::new(ExceptionCause::InstructionAccessFault, pc))?;
@@ -467,9 +466,10 @@ impl Hart {
     }
 
     /// Whether `block` (a flushed slot's content) is exactly what decoding
-    /// at `start` (physical `page_pa`) would build now: same pc, privilege
-    /// and physical place, an end its own instructions decide, fetch still
-    /// allowed by PMP for the rest of the page, and the same bits in RAM.
+    /// at `start` (physical `page_pa`) would build now, given that PMP still
+    /// lets the rest of the page be fetched: same pc, privilege and
+    /// physical place, an end its own instructions decide, and the same
+    /// bits in RAM.
     fn still_decodes_as(&self, bus: &mut Bus, block: &Block, start: u64, page_pa: u64) -> bool {
         // (RAM only: a device's reads could have side effects.)
         if !block.self_contained
@@ -477,14 +477,6 @@ impl Hart {
             || block.pc != start
             || block.privilege != self.privilege
             || block.paddr != page_pa
-        {
-            return false;
-        }
-        let page_end = (start & !(PAGE_SIZE - 1)) + PAGE_SIZE;
-        if !self
-            .csr
-            .pmp
-            .check(page_pa, page_end - start, AccessType::Fetch, self.privilege)
         {
             return false;
         }
