@@ -102,10 +102,59 @@ fn program_names(bin_dir: &Path) -> Vec<String> {
 }
 
 /// Runs `cargo build --release --target riscv64gc-unknown-none-elf ARGS`
-/// in `guest`, with the environment that the outer cargo gave this script
-/// cleaned of everything meant for the host build, and with
-/// `ASYNCSIM_USER_ELF_DIR` set to `user_elf_dir` if given.
+/// in `guest` (see `run_guest_cargo`); panics with the guest's errors if
+/// it fails.
 fn build_guest(guest: &Path, target_dir: &Path, args: &[&str], user_elf_dir: Option<&Path>) {
+    let output = run_guest_cargo(guest, target_dir, args, user_elf_dir);
+    if output.status.success() {
+        return;
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let target_missing = stderr.contains("can't find crate for `core`");
+    // A toolchain installed before rust-toolchain.toml listed the target
+    // lacks it (rustup adds targets only on a toolchain's first install):
+    // add it and try once more, so that `cargo run`/`cargo test` stay the
+    // only set-up steps.
+    let output = if target_missing && add_guest_target(guest) {
+        run_guest_cargo(guest, target_dir, args, user_elf_dir)
+    } else {
+        output
+    };
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let hint = if stderr.contains("can't find crate for `core`") {
+            format!("\nhint: the target is missing: rustup target add {GUEST_TARGET}\n")
+        } else {
+            String::new()
+        };
+        panic!(
+            "guest build failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{stderr}{hint}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+        );
+    }
+}
+
+/// `rustup target add GUEST_TARGET` for the toolchain that `guest` uses;
+/// false if rustup is absent or fails.
+fn add_guest_target(guest: &Path) -> bool {
+    println!("cargo:warning=adding the {GUEST_TARGET} target with rustup");
+    Command::new("rustup")
+        .current_dir(guest)
+        .args(["target", "add", GUEST_TARGET])
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// One run of the nested cargo in `guest`, with the environment that the
+/// outer cargo gave this script cleaned of everything meant for the host
+/// build, and with `ASYNCSIM_USER_ELF_DIR` set to `user_elf_dir` if given.
+fn run_guest_cargo(
+    guest: &Path,
+    target_dir: &Path,
+    args: &[&str],
+    user_elf_dir: Option<&Path>,
+) -> std::process::Output {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(guest)
@@ -136,20 +185,6 @@ fn build_guest(guest: &Path, target_dir: &Path, args: &[&str], user_elf_dir: Opt
     if let Some(dir) = user_elf_dir {
         cmd.env("ASYNCSIM_USER_ELF_DIR", dir);
     }
-    let output = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo for the guest programs: {e}"));
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let hint = if stderr.contains("can't find crate for `core`") {
-            format!("\nhint: the target is missing: rustup target add {GUEST_TARGET}\n")
-        } else {
-            String::new()
-        };
-        panic!(
-            "guest build failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{stderr}{hint}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-        );
-    }
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run cargo for the guest programs: {e}"))
 }
