@@ -23,6 +23,7 @@ mod line_filter;
 pub mod memory;
 pub mod model;
 mod page_filter;
+mod page_hints;
 pub mod per_mode;
 mod preset;
 pub mod replacement;

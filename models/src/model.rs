@@ -323,14 +323,9 @@ impl TimingModel {
             }
             AccessKind::Load | AccessKind::Store | AccessKind::Amo => {
                 // More accesses than any instruction makes: charge now.
-                let pending = Pending {
-                    vaddr,
-                    paddr,
-                    write: kind != AccessKind::Load,
-                    mode,
-                };
+                let write = kind != AccessKind::Load;
                 let translate = h.translating && mode != Privilege::Machine;
-                let stall = data_access_in_full(k, h, mem, hart, pending, translate);
+                let stall = charge_data(k, h, mem, hart, vaddr, paddr, write, mode, translate);
                 h.c.cycles.add(mode, stall);
             }
         }
@@ -700,11 +695,9 @@ fn loaded(class: InstClass, operands: &Operands) -> Option<sim_core::Reg> {
 }
 
 /// Queued data access `i` of a retiring instruction; returns its stall
-/// cycles. The common case inline: no TLB lookup or a hit on the entry
-/// used last (which changes nothing), cacheable, and an L1D hit with no
-/// coherence action (made as the full path would make it). It reads the
-/// fields it needs one by one: a copy of the whole access would load what
-/// `mem_access` just stored in pieces, which the host cannot forward.
+/// cycles. It reads the fields it needs one by one: a copy of the whole
+/// access would load what `mem_access` just stored in pieces, which the
+/// host cannot forward.
 #[inline(always)]
 fn data_access(
     k: &Fixed,
@@ -714,51 +707,72 @@ fn data_access(
     i: usize,
     physical: bool,
 ) -> u64 {
-    let (paddr, write, mode) = (h.pending[i].paddr, h.pending[i].write, h.pending[i].mode);
+    let (vaddr, paddr) = (h.pending[i].vaddr, h.pending[i].paddr);
+    let (write, mode) = (h.pending[i].write, h.pending[i].mode);
     let translate = !physical && h.translating && mode != Privilege::Machine;
-    if k.cacheable(paddr)
-        && (!translate || h.dtlb.recent_hit(h.pending[i].vaddr, h.asid))
-        && mem.data_hit(hart, paddr, write, mode)
-    {
-        if translate {
-            h.c.dtlb_accesses.inc(mode);
-        }
-        return 0;
-    }
-    let a = h.pending[i];
-    data_access_in_full(k, h, mem, hart, a, translate)
+    charge_data(k, h, mem, hart, vaddr, paddr, write, mode, translate)
 }
 
-/// Everything a data access can do (the checks [`data_access`] made
-/// first changed nothing).
-#[inline(never)]
-fn data_access_in_full(
+/// A data access through the DTLB (if `translate`) and the caches;
+/// returns its stall cycles. The common case inline: a DTLB hit,
+/// cacheable, and an L1D hit with no coherence action (made as the full
+/// path would make it).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn charge_data(
     k: &Fixed,
     h: &mut HartState,
     mem: &mut MemorySystem,
     hart: usize,
-    a: Pending,
+    vaddr: u64,
+    paddr: u64,
+    write: bool,
+    mode: Privilege,
     translate: bool,
 ) -> u64 {
-    let mode = a.mode;
     let mut stall = 0;
     if translate {
         h.c.dtlb_accesses.inc(mode);
-        if !h.dtlb.lookup(a.vaddr, h.asid) {
-            h.c.dtlb_misses.inc(mode);
-            h.c.walks_fixed_latency.inc(mode);
-            h.dtlb.insert(a.vaddr, h.asid, PAGE_BYTES);
-            h.c.stall_tlb.add(mode, k.costs.walk_latency);
-            stall += k.costs.walk_latency;
+        if !h.dtlb.lookup(vaddr, h.asid) {
+            stall = dtlb_miss(k, h, vaddr, mode);
         }
     }
-    if !k.cacheable(a.paddr) {
+    if k.cacheable(paddr) && mem.data_hit(hart, paddr, write, mode) {
+        return stall;
+    }
+    stall + data_cache_in_full(k, h, mem, hart, paddr, write, mode)
+}
+
+/// A DTLB miss the core's TLB hid (no walk reported): the page is filled
+/// at the fixed walk latency, which it returns.
+#[inline(never)]
+fn dtlb_miss(k: &Fixed, h: &mut HartState, vaddr: u64, mode: Privilege) -> u64 {
+    h.c.dtlb_misses.inc(mode);
+    h.c.walks_fixed_latency.inc(mode);
+    h.dtlb.insert(vaddr, h.asid, PAGE_BYTES);
+    h.c.stall_tlb.add(mode, k.costs.walk_latency);
+    k.costs.walk_latency
+}
+
+/// Everything a data access can do past the DTLB (the checks
+/// [`charge_data`] made first changed nothing).
+#[inline(never)]
+fn data_cache_in_full(
+    k: &Fixed,
+    h: &mut HartState,
+    mem: &mut MemorySystem,
+    hart: usize,
+    paddr: u64,
+    write: bool,
+    mode: Privilege,
+) -> u64 {
+    if !k.cacheable(paddr) {
         h.c.uncached_accesses.inc(mode);
         h.c.stall_uncached.add(mode, k.costs.uncached);
-        return stall + k.costs.uncached;
+        return k.costs.uncached;
     }
-    let latency = mem.data(hart, a.paddr, a.write, mode);
+    let latency = mem.data(hart, paddr, write, mode);
     let miss = latency - mem.l1d_hit_latency().min(latency);
     h.c.stall_dcache.add(mode, miss);
-    stall + miss
+    miss
 }

@@ -11,16 +11,26 @@ pub struct Replacement {
     policy: ReplacementPolicy,
     ways: usize,
     levels: u32,
+    /// Tree-PLRU: per way, the node bits a touch clears and sets (the
+    /// way's path, each node pointed away from it), so a touch is two
+    /// operations whatever the depth.
+    plru_paths: Vec<(u64, u64)>,
     rng: Rng,
 }
 
 impl Replacement {
     /// `ways` must suit the policy (checked by the preset's validation).
     pub fn new(policy: ReplacementPolicy, ways: usize, seed: u64) -> Self {
+        let levels = ways.trailing_zeros();
+        let plru_paths = match policy {
+            ReplacementPolicy::Plru => (0..ways).map(|way| plru_path(levels, way)).collect(),
+            _ => Vec::new(),
+        };
         Replacement {
             policy,
             ways,
-            levels: ways.trailing_zeros(),
+            levels,
+            plru_paths,
             rng: Rng::new(seed),
         }
     }
@@ -53,18 +63,8 @@ impl Replacement {
         match self.policy {
             ReplacementPolicy::Random => {}
             ReplacementPolicy::Plru => {
-                let tree = &mut state[0];
-                let mut node = 0u32;
-                for level in (0..self.levels).rev() {
-                    let right = (way >> level) & 1;
-                    // Point this node away from the half just used.
-                    if right == 1 {
-                        *tree &= !(1 << node);
-                    } else {
-                        *tree |= 1 << node;
-                    }
-                    node = 2 * node + 1 + right as u32;
-                }
+                let (clear, set) = self.plru_paths[way];
+                state[0] = (state[0] & !clear) | set;
             }
             ReplacementPolicy::Lru => self.touch_lru(state, way),
         }
@@ -108,6 +108,24 @@ impl Replacement {
             ReplacementPolicy::Random => self.rng.below(self.ways as u32) as usize,
         }
     }
+}
+
+/// The node bits on `way`'s path through a PLRU tree of `levels` levels
+/// (nodes numbered breadth-first from the root, 0) that a touch of `way`
+/// clears and sets: each points away from the half just used.
+fn plru_path(levels: u32, way: usize) -> (u64, u64) {
+    let (mut clear, mut set) = (0u64, 0u64);
+    let mut node = 0u32;
+    for level in (0..levels).rev() {
+        let right = (way >> level) & 1;
+        if right == 1 {
+            clear |= 1 << node;
+        } else {
+            set |= 1 << node;
+        }
+        node = 2 * node + 1 + right as u32;
+    }
+    (clear, set)
 }
 
 #[inline(always)]
@@ -157,5 +175,26 @@ mod tests {
         r.touch(&mut s, 0);
         // Root now points right; node for 2..3 points at 2 (3 used last).
         assert_eq!(r.victim(&s), 2);
+    }
+
+    #[test]
+    fn a_plru_touch_points_the_path_away_from_the_way() {
+        // 8 ways, way 5 = right, left, right: the root (node 0) points
+        // left (cleared), node 2 (the right half) points right (set), and
+        // node 5 (ways 4..5) points left (cleared).
+        let (r, mut s) = policy(ReplacementPolicy::Plru, 8);
+        r.touch(&mut s, 5);
+        assert_eq!(s[0], 1 << 2);
+        s[0] = 0x7f;
+        r.touch(&mut s, 5);
+        assert_eq!(s[0], 0x7f & !(1 | 1 << 5));
+        // 32 ways: touching every way in turn leaves way 0 the victim, and
+        // a way just touched is never it.
+        let (mut r, mut s) = policy(ReplacementPolicy::Plru, 32);
+        for w in 0..32 {
+            r.touch(&mut s, w);
+            assert_ne!(r.victim(&s), w);
+        }
+        assert_eq!(r.victim(&s), 0);
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::config::TlbConfig;
 use crate::page_filter::PageFilter;
+use crate::page_hints::PageHints;
 use crate::rows::{find_way, Sets, INVALID};
 
 /// The base page size.
@@ -52,16 +53,20 @@ pub struct Tlb {
     set_mask: u64,
     sets: usize,
     table: Sets,
-    /// Tag of the last entry used: it is the most recently used, so a
-    /// repeated hit on it changes no replacement state.
+    /// Tag of the last entry used: it is the most recently used of its
+    /// set, so a repeated hit on it changes no replacement state.
     last: u64,
+    /// The page key (4 KiB tag) of the lookup that used `last` (or
+    /// [`INVALID`]): a lookup of that page again is a hit that changes
+    /// nothing.
+    last_key: u64,
+    /// Where recently used pages were found (page_hints.rs).
+    hints: PageHints,
     /// Bit i set: entries of size `SIZE_SHIFTS[i]` may be present, so a
-    /// lookup probes that size (usually only 4 KiB pages).
+    /// search probes that size (usually only 4 KiB pages).
     sizes: u8,
     /// Whether a probe of a size needs a search (page_filter.rs).
     pages: PageFilter,
-    /// More than one bit of `sizes` is set.
-    several_sizes: bool,
 }
 
 impl Tlb {
@@ -73,9 +78,10 @@ impl Tlb {
             sets,
             table: Sets::new(sets, cfg.ways as usize, cfg.replacement, seed),
             last: INVALID,
+            last_key: INVALID,
+            hints: PageHints::new(),
             sizes: 0,
             pages: PageFilter::new(),
-            several_sizes: false,
         }
     }
 
@@ -84,76 +90,53 @@ impl Tlb {
         (tag & self.set_mask) as usize
     }
 
-    /// Whether [`Tlb::lookup`] would hit the entry used last with no
-    /// search before (the probes of smaller sizes skipped, see
-    /// page_filter.rs): a hit that changes nothing (no replacement update).
-    /// False says nothing. The first size inline.
-    #[inline(always)]
-    pub fn recent_hit(&self, vaddr: u64, asid: u16) -> bool {
-        // Empty, `last` is INVALID, which no tag equals.
-        let first = self.sizes.trailing_zeros() as usize % SIZE_SHIFTS.len();
-        tag(vaddr, asid, first) == self.last
-            || self.several_sizes && self.recent_hit_beyond(vaddr, asid)
-    }
-
-    /// [`Tlb::recent_hit`] beyond the first size: the lookup's probes in
-    /// order, up to the first that would search.
-    #[inline(never)]
-    fn recent_hit_beyond(&self, vaddr: u64, asid: u16) -> bool {
-        let mut sizes = self.sizes;
-        while sizes != 0 {
-            let size = sizes.trailing_zeros() as usize;
-            sizes &= sizes - 1;
-            if tag(vaddr, asid, size) == self.last {
-                return true;
-            }
-            if self.pages.may_hold(size, region(vaddr, size)) {
-                return false;
-            }
-        }
-        false
-    }
-
     /// Looks up the page of `vaddr` (of any size present); a hit refreshes
-    /// its replacement state.
-    #[inline]
-    pub fn lookup(&mut self, vaddr: u64, asid: u16) -> bool {
-        let mut sizes = self.sizes;
-        while sizes != 0 {
-            let size = sizes.trailing_zeros() as usize;
-            sizes &= sizes - 1;
-            if self.lookup_size(vaddr, asid, size) {
-                return true;
-            }
-        }
-        false
-    }
-
+    /// its replacement state. The page used last and a page whose hint
+    /// holds are inline; the search by page size is not.
     #[inline(always)]
-    fn lookup_size(&mut self, vaddr: u64, asid: u16, size: usize) -> bool {
-        let tag = tag(vaddr, asid, size);
-        if tag == self.last {
+    pub fn lookup(&mut self, vaddr: u64, asid: u16) -> bool {
+        let key = tag(vaddr, asid, 0);
+        if key == self.last_key {
             return true;
         }
-        // No entry of this size can map `vaddr`: a search would miss.
-        if !self.pages.may_hold(size, region(vaddr, size)) {
-            return false;
+        let hint = *self.hints.get(key);
+        let (set, way) = (hint.set as usize, hint.way as usize);
+        if hint.key == key && self.table.tags(set)[way] == hint.tag {
+            if hint.tag != self.last {
+                let (_, state, repl) = self.table.set_mut(set);
+                repl.touch(state, way);
+                self.last = hint.tag;
+            }
+            self.last_key = key;
+            return true;
         }
-        self.lookup_set(tag)
+        self.search(vaddr, asid, key)
     }
 
+    /// [`Tlb::lookup`] by probing each page size present, smallest first
+    /// (the order hardware with one entry per page would find them in).
     #[inline(never)]
-    fn lookup_set(&mut self, tag: u64) -> bool {
-        let set = self.set_of(tag);
-        let (tags, state, repl) = self.table.set_mut(set);
-        match find_way(tags, |t| t == tag) {
-            Some(way) => {
+    fn search(&mut self, vaddr: u64, asid: u16, key: u64) -> bool {
+        let mut sizes = self.sizes;
+        while sizes != 0 {
+            let size = sizes.trailing_zeros() as usize;
+            sizes &= sizes - 1;
+            let tag = tag(vaddr, asid, size);
+            // No entry of this size can map `vaddr`: a search would miss.
+            if !self.pages.may_hold(size, region(vaddr, size)) {
+                continue;
+            }
+            let set = self.set_of(tag);
+            let (tags, state, repl) = self.table.set_mut(set);
+            if let Some(way) = find_way(tags, |t| t == tag) {
                 repl.touch(state, way);
                 self.last = tag;
-                true
+                self.last_key = key;
+                self.hints.set(key, tag, set, way);
+                return true;
             }
-            None => false,
         }
+        false
     }
 
     /// Caches the page of `page_bytes` around `vaddr` (after a walk),
@@ -161,7 +144,6 @@ impl Tlb {
     pub fn insert(&mut self, vaddr: u64, asid: u16, page_bytes: u64) {
         let size = size_index(page_bytes);
         self.sizes |= 1 << size;
-        self.several_sizes = !self.sizes.is_power_of_two();
         let tag = tag(vaddr, asid, size);
         let set = self.set_of(tag);
         let (tags, state, repl) = self.table.set_mut(set);
@@ -175,6 +157,18 @@ impl Tlb {
         let old = std::mem::replace(&mut tags[way], tag);
         repl.touch(state, way);
         self.last = tag;
+        if size == 0 {
+            // Nothing smaller can map the page: this entry is what a
+            // lookup of it finds.
+            self.last_key = tag;
+            self.hints.set(tag, tag, set, way);
+        } else {
+            // A superpage may now be found before a larger one that pages
+            // in it were hinted to (and a smaller entry of `vaddr`'s own
+            // page, if one exists, still comes first).
+            self.last_key = INVALID;
+            self.hints.clear();
+        }
         if old != INVALID {
             let (size, region) = tag_region(old);
             self.pages.removed(size, region);
@@ -203,7 +197,9 @@ impl Tlb {
                 }
             }
         }
+        // Hints of flushed entries no longer hold (their ways are empty).
         self.last = INVALID;
+        self.last_key = INVALID;
     }
 
     /// Number of valid entries (for tests and sanity checks).
@@ -224,6 +220,7 @@ impl Tlb {
 mod tests {
     use super::*;
     use crate::config::ReplacementPolicy;
+    use crate::replacement::Replacement;
 
     fn tlb(entries: u32, ways: u32) -> Tlb {
         Tlb::new(
@@ -297,33 +294,6 @@ mod tests {
         assert_eq!(t.occupancy(), 1);
     }
 
-    #[test]
-    fn a_recent_hit_is_a_lookup_that_changes_nothing() {
-        let mut t = tlb(8, 2);
-        assert!(!t.recent_hit(0x1000, 0), "empty");
-        t.insert(0x1000, 0, 4096);
-        assert!(t.recent_hit(0x1ff8, 0));
-        assert!(!t.recent_hit(0x1000, 1), "other ASID");
-        t.insert(0x2000, 0, 4096);
-        assert!(!t.recent_hit(0x1000, 0), "no longer the last entry");
-        assert!(t.lookup(0x1000, 0));
-        assert!(t.recent_hit(0x1000, 0));
-        // sfence.vma of another page still ends it (the search then finds
-        // the page), and of its own page removes it.
-        t.flush(Some(0x2000), None);
-        assert!(!t.recent_hit(0x1000, 0) && t.lookup(0x1000, 0));
-        t.flush(Some(0x1000), None);
-        assert!(!t.recent_hit(0x1000, 0) && !t.lookup(0x1000, 0));
-        // With superpages a lookup probes 4 KiB pages first: a superpage
-        // used last is no recent hit while 4 KiB entries may exist (the
-        // probe could find one and update its replacement state).
-        t.insert(0x4000_5000, 0, 4096);
-        t.insert(0x4000_0000, 0, 2 << 20);
-        assert!(!t.recent_hit(0x4000_5000, 0) && !t.recent_hit(0x4010_0000, 0));
-        assert!(t.lookup(0x4000_5000, 0));
-        assert!(t.recent_hit(0x4000_5000, 0));
-    }
-
     /// After random fills of every size, flushes and lookups, the page
     /// filter counts exactly the entries present, and every lookup answers
     /// as a search of every entry would.
@@ -366,6 +336,125 @@ mod tests {
                 }
             }
             assert_eq!(t.pages, recount, "op {i}");
+        }
+    }
+
+    /// The TLB with no shortcuts: every lookup probes each size, smallest
+    /// first, searching the whole set, and touches what it finds.
+    struct Reference {
+        sets: Vec<(Vec<u64>, Vec<u64>)>,
+        repl: Replacement,
+    }
+
+    impl Reference {
+        fn new(sets: usize, ways: usize, policy: ReplacementPolicy, seed: u64) -> Self {
+            let repl = Replacement::new(policy, ways, seed);
+            let mut state = vec![0; repl.state_words()];
+            repl.reset(&mut state);
+            Reference {
+                sets: vec![(vec![INVALID; ways], state); sets],
+                repl,
+            }
+        }
+
+        fn set_of(&self, tag: u64) -> usize {
+            (tag % self.sets.len() as u64) as usize
+        }
+
+        fn lookup(&mut self, vaddr: u64, asid: u16) -> bool {
+            for size in 0..SIZE_SHIFTS.len() {
+                let tag = tag(vaddr, asid, size);
+                let set = self.set_of(tag);
+                let (tags, state) = &mut self.sets[set];
+                if let Some(way) = tags.iter().position(|&t| t == tag) {
+                    self.repl.touch(state, way);
+                    return true;
+                }
+            }
+            false
+        }
+
+        fn insert(&mut self, vaddr: u64, asid: u16, page_bytes: u64) {
+            let tag = tag(vaddr, asid, size_index(page_bytes));
+            let set = self.set_of(tag);
+            let (tags, state) = &mut self.sets[set];
+            let way = tags
+                .iter()
+                .position(|&t| t == tag)
+                .or_else(|| tags.iter().position(|&t| t == INVALID))
+                .unwrap_or_else(|| self.repl.victim(state));
+            tags[way] = tag;
+            self.repl.touch(state, way);
+        }
+
+        fn flush(&mut self, vaddr: Option<u64>, asid: Option<u16>) {
+            for (tags, _) in &mut self.sets {
+                for t in tags.iter_mut().filter(|t| **t != INVALID) {
+                    let size = ((*t >> SIZE_SHIFT_IN_TAG) & 3) as usize;
+                    let page =
+                        vaddr.is_none_or(|v| *t & VPN_MASK == (v >> SIZE_SHIFTS[size]) & VPN_MASK);
+                    if page && asid.is_none_or(|a| *t >> 48 == a as u64) {
+                        *t = INVALID;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lookups through the last-used page, the page hints and the page
+    /// filter answer as the reference does and leave the same entries and
+    /// the same replacement state behind, for every policy, with pages of
+    /// every size coming and going.
+    #[test]
+    fn shortcuts_change_no_answer_and_no_state() {
+        for policy in [
+            ReplacementPolicy::Plru,
+            ReplacementPolicy::Lru,
+            ReplacementPolicy::Random,
+        ] {
+            for (entries, ways) in [(32, 32), (16, 4), (8, 2)] {
+                let cfg = TlbConfig {
+                    entries,
+                    ways,
+                    replacement: policy,
+                };
+                let mut t = Tlb::new(&cfg, 7);
+                let mut r = Reference::new(cfg.sets(), ways as usize, policy, 7);
+                let mut x = 0x9e37_79b9_7f4a_7c15u64 ^ entries as u64;
+                for i in 0..30_000 {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // A few hot pages in two 2 MiB regions, some colder ones.
+                    let page = if x & 3 != 0 {
+                        (x >> 8) % 24
+                    } else {
+                        (x >> 8) % 400
+                    };
+                    let vaddr = ((x >> 40) % 2) << 21 | page << 12 | (x >> 20) & 0xff8;
+                    let asid = ((x >> 50) % 2) as u16;
+                    let what = format!("{policy:?} {entries}x{ways}, op {i}");
+                    match (x >> 32) % 32 {
+                        0..=4 => {
+                            let size = [4096, 4096, 4096, 4096, 4096, 4096, 2 << 20, 1 << 30]
+                                [(x >> 45) as usize % 8];
+                            t.insert(vaddr, asid, size);
+                            r.insert(vaddr, asid, size);
+                        }
+                        5 => {
+                            let asid = (x & 16 != 0).then_some(asid);
+                            let vaddr = (x & 32 != 0).then_some(vaddr);
+                            t.flush(vaddr, asid);
+                            r.flush(vaddr, asid);
+                        }
+                        _ => assert_eq!(t.lookup(vaddr, asid), r.lookup(vaddr, asid), "{what}"),
+                    }
+                    for (set, (tags, state)) in r.sets.iter().enumerate() {
+                        let (t_tags, t_state, _) = t.table.set_mut(set);
+                        assert_eq!((&*t_tags, &*t_state), (&tags[..], &state[..]), "{what}");
+                    }
+                }
+            }
         }
     }
 
