@@ -110,12 +110,15 @@ impl Cache {
     /// A hit, as [`Cache::access`] would make it, if the line holding
     /// `addr` is present: its set's recent line, else found by a search
     /// (with its replacement update); otherwise false, and nothing changed.
-    /// Inline, for the L1s: a hit costs no call.
+    /// The recent line inline, for the L1s: the common hit costs no call.
     #[inline(always)]
     pub fn hit(&mut self, addr: u64, write: bool) -> bool {
-        if self.recent_hit(addr, write) {
-            return true;
-        }
+        self.recent_hit(addr, write) || self.search_hit(addr, write)
+    }
+
+    /// [`Cache::hit`] past the recent line: a search of the set.
+    #[inline(never)]
+    fn search_hit(&mut self, addr: u64, write: bool) -> bool {
         let line = addr >> self.line_shift;
         let set = self.set_of(line);
         let slot0 = self.table.slot(set, 0);
