@@ -187,9 +187,9 @@ impl TimingModel {
     }
 
     /// A branch or jump that needs nothing else (no fetch-line change, no
-    /// queued access): a small function of its own, so that the frequent
-    /// case does not pay for [`Self::retire_in_full`]'s frame.
-    #[inline(never)]
+    /// queued access): inline, so that the frequent case pays neither a
+    /// call nor [`Self::retire_in_full`]'s generality.
+    #[inline(always)]
     fn retire_control(
         &mut self,
         hart: usize,
