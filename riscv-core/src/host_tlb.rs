@@ -37,6 +37,7 @@
 //! for a timing sink (a hit is an MMU TLB hit: no walk to report).
 
 use crate::csr::{CsrFile, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM};
+use crate::fill_log::{FillLog, Filled};
 use crate::mmu::AccessType;
 use sim_core::Privilege;
 
@@ -100,9 +101,9 @@ const EMPTY: Entry = Entry {
 pub struct HostTlb {
     load: Box<[Entry; ENTRIES]>,
     store: Box<[Entry; ENTRIES]>,
-    /// Whether any entry may be valid (a full flush of a clean table is
-    /// free).
-    dirty: bool,
+    /// The entries filled since the last flush (load slots, then store
+    /// slots offset by `ENTRIES`): a flush clears only those.
+    filled: FillLog,
 }
 
 impl std::fmt::Debug for HostTlb {
@@ -133,7 +134,7 @@ impl HostTlb {
         Self {
             load: table(),
             store: table(),
-            dirty: false,
+            filled: FillLog::default(),
         }
     }
 
@@ -208,12 +209,18 @@ impl HostTlb {
     #[inline]
     pub(crate) fn fill(&mut self, access: AccessType, vaddr: u64, context: u64, ram_offset: u64) {
         debug_assert!(context & !CONTEXT_BITS == 0);
+        let index = Self::index(vaddr);
+        let slot = match access {
+            AccessType::Load => index,
+            AccessType::Store => ENTRIES + index,
+            AccessType::Fetch => return,
+        };
         if let Some(t) = self.table_mut(access) {
-            t[Self::index(vaddr)] = Entry {
+            t[index] = Entry {
                 tag: (vaddr & !PAGE_MASK) | context,
                 addend: ram_offset.wrapping_sub(vaddr),
             };
-            self.dirty = true;
+            self.filled.record(slot);
         }
     }
 
@@ -228,9 +235,19 @@ impl HostTlb {
 
     /// Drops every entry.
     pub(crate) fn flush(&mut self) {
-        if std::mem::take(&mut self.dirty) {
-            self.load.fill(EMPTY);
-            self.store.fill(EMPTY);
+        match self.filled.take() {
+            Filled::All => {
+                self.load.fill(EMPTY);
+                self.store.fill(EMPTY);
+            }
+            Filled::Slots(slots) => {
+                for slot in slots.map(|s| s as usize) {
+                    match slot.checked_sub(ENTRIES) {
+                        None => self.load[slot] = EMPTY,
+                        Some(store) => self.store[store] = EMPTY,
+                    }
+                }
+            }
         }
     }
 }

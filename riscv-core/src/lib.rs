@@ -11,6 +11,7 @@ pub mod devices;
 pub mod dtb;
 pub mod encode;
 pub mod execute;
+mod fill_log;
 pub mod fpu;
 pub mod hart;
 pub mod host_tlb;

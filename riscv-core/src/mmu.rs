@@ -16,6 +16,7 @@
 use crate::csr::{
     CsrFile, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM, SATP_MODE_BARE, SATP_MODE_SV39, SATP_MODE_SV48,
 };
+use crate::fill_log::{FillLog, Filled};
 use crate::host_tlb::{self, HostTlb};
 use crate::mem::PhysMem;
 use crate::trap::{Exception, ExceptionCause};
@@ -33,7 +34,7 @@ pub enum AccessType {
 const ACCESS_TYPES: [AccessType; 3] = [AccessType::Fetch, AccessType::Load, AccessType::Store];
 
 impl AccessType {
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         match self {
             AccessType::Fetch => 0,
             AccessType::Load => 1,
@@ -123,6 +124,9 @@ pub struct Mmu {
     walk_leaf_level: u8,
     /// The fast path's cache of checked pages (see `host_tlb.rs`).
     host: HostTlb,
+    /// The TLB slots filled since the last full flush (table index times
+    /// `TLB_ENTRIES` plus slot): a full flush clears only those.
+    filled: FillLog,
 }
 
 impl std::fmt::Debug for Mmu {
@@ -150,6 +154,7 @@ impl Mmu {
             walk_len: 0,
             walk_leaf_level: 0,
             host: HostTlb::new(),
+            filled: FillLog::default(),
         }
     }
 
@@ -177,8 +182,19 @@ impl Mmu {
     pub fn flush(&mut self, vaddr: Option<u64>, asid: Option<u64>) {
         if vaddr.is_none() && asid.is_none() {
             // Also drops the M-mode and Bare entries, which satp and PMP
-            // writes (the callers of a full flush) may change.
+            // writes (the callers of a full flush) may change; with it
+            // every host entry is gone, so none is dropped one by one.
             self.host.flush();
+            let tables = &mut self.tlb;
+            match self.filled.take() {
+                Filled::All => tables.iter_mut().flatten().for_each(|e| e.valid = false),
+                Filled::Slots(slots) => {
+                    for slot in slots.map(|s| s as usize) {
+                        tables[slot / TLB_ENTRIES][slot % TLB_ENTRIES].valid = false;
+                    }
+                }
+            }
+            return;
         }
         for (access, table) in ACCESS_TYPES.into_iter().zip(self.tlb.iter_mut()) {
             for e in table.iter_mut() {
@@ -407,12 +423,14 @@ impl Mmu {
             ppn,
             pte,
         };
-        let e = &mut self.tlb[access.index()][(vpn as usize) % TLB_ENTRIES];
+        let slot = (vpn as usize) % TLB_ENTRIES;
+        let e = &mut self.tlb[access.index()][slot];
         if e.valid {
             // The page this evicts loses its host entry with it.
             self.host.invalidate_page(access, e.vpn);
         }
         *e = entry;
+        self.filled.record(access.index() * TLB_ENTRIES + slot);
         Ok(Translation {
             paddr,
             walked: true,

@@ -8,6 +8,7 @@
 
 use crate::mmu::AccessType;
 use sim_core::Privilege;
+use std::cell::Cell;
 
 /// Number of implemented PMP entries.
 pub const PMP_ENTRIES: usize = 16;
@@ -40,7 +41,31 @@ pub struct Pmp {
     /// lets `check` return at once when no PMP is configured and stop after
     /// the last active entry otherwise.
     active_len: usize,
+    /// Per access type, the last answer and the range it holds for (see
+    /// [`Memo`]): page walks check PTE after PTE in the same region.
+    memo: [Cell<Memo>; 3],
 }
+
+/// A check's answer for one access type and privilege, and the byte range
+/// `[lo, hi)` around the checked bytes where every access gets that same
+/// answer: the range lies inside the deciding entry's region (or, when no
+/// entry matched, inside no region) and overlaps no entry of higher
+/// priority, so the same entry decides, or none does.
+#[derive(Clone, Copy, Debug)]
+struct Memo {
+    lo: u128,
+    hi: u128,
+    privilege: Privilege,
+    allowed: bool,
+}
+
+/// A memo that holds for nothing.
+const NO_MEMO: Memo = Memo {
+    lo: 0,
+    hi: 0,
+    privilege: Privilege::Machine,
+    allowed: false,
+};
 
 impl Default for Pmp {
     fn default() -> Self {
@@ -56,6 +81,7 @@ impl Pmp {
             addr: [0; PMP_ENTRIES],
             region: [(0, 0); PMP_ENTRIES],
             active_len: 0,
+            memo: [const { Cell::new(NO_MEMO) }; 3],
         }
     }
 
@@ -115,6 +141,7 @@ impl Pmp {
     }
 
     fn recompute(&mut self) {
+        self.memo.iter().for_each(|m| m.set(NO_MEMO));
         self.active_len = 0;
         for i in 0..PMP_ENTRIES {
             let a = self.addr[i] as u128;
@@ -156,6 +183,8 @@ impl Pmp {
         self.check_entries(addr, size, access, privilege)
     }
 
+    /// [`Pmp::check`] with entries active: through the memo of the access
+    /// type if it holds, else by the entries (then memoised).
     fn check_entries(
         &self,
         addr: u64,
@@ -165,26 +194,65 @@ impl Pmp {
     ) -> bool {
         let lo = addr as u128;
         let hi = lo + size.max(1) as u128;
+        let memo = &self.memo[access.index()];
+        let m = memo.get();
+        if m.lo <= lo && hi <= m.hi && m.privilege == privilege {
+            return m.allowed;
+        }
+        let (allowed, range) = self.decide(lo, hi, access, privilege);
+        if let Some((lo, hi)) = range {
+            memo.set(Memo {
+                lo,
+                hi,
+                privilege,
+                allowed,
+            });
+        }
+        allowed
+    }
+
+    /// The answer for the bytes `[lo, hi)`, by the entries in priority
+    /// order, and the range around them where it is the same for any
+    /// access (none for a partial match, which fails).
+    fn decide(
+        &self,
+        lo: u128,
+        hi: u128,
+        access: AccessType,
+        privilege: Privilege,
+    ) -> (bool, Option<(u128, u128)>) {
+        // The range shrinks past each region of higher priority: those do
+        // not overlap [lo, hi), so each lies wholly below or above it.
+        let (mut ulo, mut uhi) = (0u128, u128::MAX);
         for i in 0..self.active_len {
             let (rlo, rhi) = self.region[i];
-            if rlo >= rhi || hi <= rlo || lo >= rhi {
+            if rlo >= rhi {
+                continue;
+            }
+            if hi <= rlo || lo >= rhi {
+                if rhi <= lo {
+                    ulo = ulo.max(rhi);
+                } else {
+                    uhi = uhi.min(rlo);
+                }
                 continue;
             }
             if lo < rlo || hi > rhi {
-                return false;
+                return (false, None);
             }
+            let range = Some((ulo.max(rlo), uhi.min(rhi)));
             let cfg = self.cfg[i];
             if privilege == Privilege::Machine && cfg & PMP_L == 0 {
-                return true;
+                return (true, range);
             }
             let need = match access {
                 AccessType::Fetch => PMP_X,
                 AccessType::Load => PMP_R,
                 AccessType::Store => PMP_W,
             };
-            return cfg & need != 0;
+            return (cfg & need != 0, range);
         }
-        privilege == Privilege::Machine
+        (privilege == Privilege::Machine, Some((ulo, uhi)))
     }
 }
 
@@ -312,5 +380,83 @@ mod tests {
         p.write_addr(20, 5);
         assert_eq!(p.read_addr(20), 0);
         assert!(p.any_active());
+    }
+
+    /// The entries in priority order with no memo: what `check` answered
+    /// before it remembered anything.
+    fn reference(p: &Pmp, addr: u64, size: u64, access: AccessType, privilege: Privilege) -> bool {
+        let lo = addr as u128;
+        let hi = lo + size.max(1) as u128;
+        for i in 0..PMP_ENTRIES {
+            let (rlo, rhi) = p.region[i];
+            if p.cfg[i] & PMP_A == 0 || rlo >= rhi || hi <= rlo || lo >= rhi {
+                continue;
+            }
+            if lo < rlo || hi > rhi {
+                return false;
+            }
+            if privilege == Machine && p.cfg[i] & PMP_L == 0 {
+                return true;
+            }
+            let need = match access {
+                Fetch => PMP_X,
+                Load => PMP_R,
+                Store => PMP_W,
+            };
+            return p.cfg[i] & need != 0;
+        }
+        privilege == Machine
+    }
+
+    /// Checks through the memo answer as the entries do, over random
+    /// configurations (every mode, overlapping regions, locks) and runs of
+    /// nearby accesses (as a page walk makes).
+    #[test]
+    fn the_memo_changes_no_answer() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // Rewrites one of the first entries at random.
+        let reconfigure = |p: &mut Pmp, next: &mut dyn FnMut() -> u64| {
+            let i = (next() % 6) as usize;
+            // Addresses in a 64 KiB window, so regions overlap.
+            p.write_addr(i, (next() % 0x4000) | if next().is_multiple_of(3) { 0xf } else { 0 });
+            let a = (next() % 4) as u8;
+            let lock = if next().is_multiple_of(8) { PMP_L } else { 0 };
+            let byte = (a << 3) | (next() % 8) as u8 | lock;
+            p.write_cfg(
+                0,
+                p.read_cfg(0) & !(0xff << (8 * i)) | (byte as u64) << (8 * i),
+            );
+        };
+        for config in 0..300 {
+            let mut p = Pmp::new();
+            for _ in 0..next() % 6 {
+                reconfigure(&mut p, &mut next);
+            }
+            let mut addr = next() % 0x1_0000;
+            for _ in 0..400 {
+                addr = if next() % 4 == 0 {
+                    next() % 0x1_0000
+                } else {
+                    (addr + 8 * (next() % 64)) % 0x1_0000
+                };
+                if next() % 50 == 0 {
+                    reconfigure(&mut p, &mut next);
+                }
+                let size = [1, 2, 4, 8][(next() % 4) as usize];
+                let access = [Fetch, Load, Store][(next() % 3) as usize];
+                let privilege = [User, Supervisor, Machine][(next() % 3) as usize];
+                assert_eq!(
+                    p.check(addr, size, access, privilege),
+                    reference(&p, addr, size, access, privilege),
+                    "config {config}: {size} bytes at {addr:#x}, {access:?}, {privilege:?}"
+                );
+            }
+        }
     }
 }
