@@ -41,9 +41,10 @@ pub struct Pmp {
     /// lets `check` return at once when no PMP is configured and stop after
     /// the last active entry otherwise.
     active_len: usize,
-    /// Per access type, the last answer and the range it holds for (see
-    /// [`Memo`]): page walks check PTE after PTE in the same region.
-    memo: [Cell<Memo>; 3],
+    /// Per access type and privilege (by its encoding, 0, 1, 3), the last
+    /// answer and the range it holds for (see [`Memo`]): a page walk's PTE
+    /// reads (at S) and the access it makes (often at U) each keep theirs.
+    memo: [[Cell<Memo>; 4]; 3],
 }
 
 /// A check's answer for one access type and privilege, and the byte range
@@ -55,7 +56,6 @@ pub struct Pmp {
 struct Memo {
     lo: u128,
     hi: u128,
-    privilege: Privilege,
     allowed: bool,
 }
 
@@ -63,7 +63,6 @@ struct Memo {
 const NO_MEMO: Memo = Memo {
     lo: 0,
     hi: 0,
-    privilege: Privilege::Machine,
     allowed: false,
 };
 
@@ -81,7 +80,7 @@ impl Pmp {
             addr: [0; PMP_ENTRIES],
             region: [(0, 0); PMP_ENTRIES],
             active_len: 0,
-            memo: [const { Cell::new(NO_MEMO) }; 3],
+            memo: [const { [const { Cell::new(NO_MEMO) }; 4] }; 3],
         }
     }
 
@@ -141,7 +140,7 @@ impl Pmp {
     }
 
     fn recompute(&mut self) {
-        self.memo.iter().for_each(|m| m.set(NO_MEMO));
+        self.memo.iter().flatten().for_each(|m| m.set(NO_MEMO));
         self.active_len = 0;
         for i in 0..PMP_ENTRIES {
             let a = self.addr[i] as u128;
@@ -194,19 +193,14 @@ impl Pmp {
     ) -> bool {
         let lo = addr as u128;
         let hi = lo + size.max(1) as u128;
-        let memo = &self.memo[access.index()];
+        let memo = &self.memo[access.index()][privilege as usize];
         let m = memo.get();
-        if m.lo <= lo && hi <= m.hi && m.privilege == privilege {
+        if m.lo <= lo && hi <= m.hi {
             return m.allowed;
         }
         let (allowed, range) = self.decide(lo, hi, access, privilege);
         if let Some((lo, hi)) = range {
-            memo.set(Memo {
-                lo,
-                hi,
-                privilege,
-                allowed,
-            });
+            memo.set(Memo { lo, hi, allowed });
         }
         allowed
     }
@@ -424,7 +418,10 @@ mod tests {
         let reconfigure = |p: &mut Pmp, next: &mut dyn FnMut() -> u64| {
             let i = (next() % 6) as usize;
             // Addresses in a 64 KiB window, so regions overlap.
-            p.write_addr(i, (next() % 0x4000) | if next().is_multiple_of(3) { 0xf } else { 0 });
+            p.write_addr(
+                i,
+                (next() % 0x4000) | if next().is_multiple_of(3) { 0xf } else { 0 },
+            );
             let a = (next() % 4) as u8;
             let lock = if next().is_multiple_of(8) { PMP_L } else { 0 };
             let byte = (a << 3) | (next() % 8) as u8 | lock;
