@@ -47,6 +47,12 @@ pub struct Block {
     /// fault or the instruction after it: the same bytes at the same
     /// place make the same block, so a flush need not decode it again.
     pub(crate) self_contained: bool,
+    /// `pc` when the block ends with a jump or branch, which may rerun it
+    /// at once (`Hart::execute_block`); else `NO_LOOP`. Those ops never
+    /// ask the machine to look (`sync_request`) or flush blocks, and the
+    /// ops before them in the block did not either (they would have ended
+    /// it), so a jump to this pc needs no further check to go round.
+    pub loop_pc: u64,
     pub insts: Vec<BlockInst>,
     /// What a timing sink is told when each of `insts` retires and goes
     /// on to the next instruction: everything about it is known at decode
@@ -64,6 +70,7 @@ impl Block {
         privilege: Privilege::Machine,
         epoch: NO_EPOCH,
         self_contained: false,
+        loop_pc: NO_LOOP,
         insts: Vec::new(),
         retired: Vec::new(),
     };
@@ -74,6 +81,7 @@ impl Block {
     pub fn start(&mut self, pc: u64, paddr: u64, privilege: Privilege) {
         self.epoch = NO_EPOCH;
         self.self_contained = false;
+        self.loop_pc = NO_LOOP;
         self.pc = pc;
         self.paddr = paddr;
         self.privilege = privilege;
@@ -102,6 +110,9 @@ impl Block {
         if inst.rd == 0 && writes_only_rd(inst.op) {
             inst.op = Op::Hint;
         }
+        if jumps(inst.op) {
+            self.loop_pc = self.pc;
+        }
         self.insts.push(BlockInst {
             inst,
             offset,
@@ -121,6 +132,9 @@ pub enum Built {
     /// Built before a flush, and checked to be what a decode would give.
     Reused,
 }
+
+/// Never a jump target: pcs are even (IALIGN is 16 with C).
+pub const NO_LOOP: u64 = 1;
 
 /// No cache is ever in this epoch: a slot being built, or never used.
 const NO_EPOCH: u64 = u64::MAX;
@@ -258,6 +272,13 @@ pub fn writes_only_rd(op: Op) -> bool {
             | Remw
             | Remuw
     )
+}
+
+/// The plain jumps and branches: they only redirect pc (and jal/jalr
+/// write rd), and always end a block.
+fn jumps(op: Op) -> bool {
+    use Op::*;
+    matches!(op, Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu)
 }
 
 /// Does this op end a block? Everything that may change pc other than to

@@ -148,7 +148,7 @@ impl Hart {
     /// retired or something the machine must look at happens: a trap, WFI,
     /// an instruction that may have changed interrupt state, or (with a
     /// sink that keeps time) the sink's clock reaching `clock.stop_at`.
-    #[inline]
+    #[inline(never)]
     pub fn run_block<S: TimingSink>(
         &mut self,
         bus: &mut Bus,
@@ -233,10 +233,10 @@ impl Hart {
 
     /// Executes the instructions of `block` (which starts at `self.pc`) in
     /// order, at most `left` of them; returns how many retired and whether
-    /// one trapped (pc then points at the handler). A block that branches
-    /// back to its own start (a tight loop) runs again at once, as long as
-    /// nothing asks the machine to look (`sync_request`, a flush, a sink's
-    /// clock) and a whole pass fits in `left`.
+    /// one trapped (pc then points at the handler). A block that jumps or
+    /// branches back to its own start (a tight loop, `Block::loop_pc`) runs
+    /// again at once, as long as a whole pass fits in `left` and a sink's
+    /// clock does not say stop.
     #[inline(always)]
     fn execute_block<S: TimingSink>(
         &mut self,
@@ -254,8 +254,12 @@ impl Hart {
         let done = |b: &BlockInst| b.index as u64 + 1;
         // What a timing sink is told of `b` when it falls through.
         let record = |b: &BlockInst| &block.retired[b.index as usize];
-        let mut retired = 0u64;
+        // The budget left once this pass is done (if it is whole): a pass
+        // costs one subtraction, and what earlier passes retired follows.
+        let first_rest = left.saturating_sub(whole_pass);
+        let mut rest = first_rest;
         'pass: loop {
+            let earlier = first_rest - rest;
             for b in insts {
                 let next = match self.execute(b, start, bus, sink) {
                     // The common case costs nothing more than the loop.
@@ -266,7 +270,7 @@ impl Hart {
                         if S::ACTIVE {
                             sink.retire(self.id, record(b));
                         }
-                        return (retired + done(b), false);
+                        return (earlier + done(b), false);
                     }
                     Ok(Flow::Jump(target)) => {
                         if S::ACTIVE {
@@ -280,22 +284,21 @@ impl Hart {
                                 },
                             );
                         }
-                        retired += done(b);
-                        if target == start
-                            && !self.sync_request
-                            && !self.flush_blocks
-                            && left - retired >= whole_pass
+                        if target == block.loop_pc
+                            && rest >= whole_pass
                             && !self.clock.reached(sink, self.id)
                         {
+                            debug_assert!(!self.sync_request && !self.flush_blocks);
+                            rest -= whole_pass;
                             continue 'pass;
                         }
                         self.pc = target;
-                        return (retired, false);
+                        return (earlier + done(b), false);
                     }
                     Err(e) => {
                         self.pc = pc_of(b);
                         self.trap(Trap::Exception(e), sink);
-                        return (retired + done(b) - 1, true);
+                        return (earlier + done(b) - 1, true);
                     }
                 };
                 // Only a timing sink gets here (Flow::Next).
@@ -304,12 +307,12 @@ impl Hart {
                 // so the interrupt is taken at this instruction boundary.
                 if self.clock.deadline_reached(sink, self.id) {
                     self.pc = next;
-                    return (retired + done(b), false);
+                    return (earlier + done(b), false);
                 }
             }
             // Every instruction went on to the next: pc follows the last.
             self.pc = after(insts.last().expect("a block is never empty"));
-            return (retired + insts.len() as u64, false);
+            return (earlier + insts.len() as u64, false);
         }
     }
 
