@@ -14,7 +14,7 @@
 //! the only instruction that can read mcycle/minstret, and the hart settles
 //! those counters at block ends.
 
-use crate::inst::{DecodedInst, Op};
+use crate::inst::{DecodedInst, Op, RegNum};
 use crate::operands::operands_of;
 use sim_core::{Privilege, Retired};
 
@@ -107,7 +107,7 @@ impl Block {
         // After the record above, which keeps the op's own class and
         // operands: only execution changes.
         let mut inst = inst;
-        if inst.rd == 0 && writes_only_rd(inst.op) {
+        if inst.rd == RegNum::R0 && writes_only_rd(inst.op) {
             inst.op = Op::Hint;
         }
         if jumps(inst.op) {

@@ -11,7 +11,7 @@ use crate::bus::Bus;
 use crate::csr::CsrFile;
 use crate::decode::decode;
 use crate::execute::Flow;
-use crate::inst::{inst_len, DecodedInst};
+use crate::inst::{inst_len, DecodedInst, RegNum};
 use crate::mmu::{AccessType, Mmu};
 use crate::privileged;
 use crate::sink_clock::SinkClock;
@@ -519,12 +519,12 @@ impl Hart {
     // ---- register helpers -------------------------------------------------
 
     #[inline(always)]
-    pub(crate) fn set_x<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
-        if S::ACTIVE && rd != 0 {
-            sink.reg_write(self.id, RegFile::Int, rd, value);
+    pub(crate) fn set_x<S: TimingSink>(&mut self, sink: &mut S, rd: RegNum, value: u64) {
+        if S::ACTIVE && rd != RegNum::R0 {
+            sink.reg_write(self.id, RegFile::Int, rd.num(), value);
         }
         // Writing x0 and zeroing it again is cheaper than a branch.
-        self.x[rd as usize & 31] = value;
+        self.x[rd.index()] = value;
         self.x[0] = 0;
     }
 
@@ -532,19 +532,19 @@ impl Hart {
     /// the block builder turns into `Op::Hint`: rd is never 0 here, so x0
     /// needs no re-zeroing.
     #[inline(always)]
-    pub(crate) fn set_rd<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
-        debug_assert_ne!(rd, 0, "x0 forms run as Op::Hint");
+    pub(crate) fn set_rd<S: TimingSink>(&mut self, sink: &mut S, rd: RegNum, value: u64) {
+        debug_assert_ne!(rd, RegNum::R0, "x0 forms run as Op::Hint");
         if S::ACTIVE {
-            sink.reg_write(self.id, RegFile::Int, rd, value);
+            sink.reg_write(self.id, RegFile::Int, rd.num(), value);
         }
-        self.x[rd as usize & 31] = value;
+        self.x[rd.index()] = value;
     }
 
     #[inline(always)]
-    pub(crate) fn set_f<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
-        self.f[rd as usize & 31] = value;
+    pub(crate) fn set_f<S: TimingSink>(&mut self, sink: &mut S, rd: RegNum, value: u64) {
+        self.f[rd.index()] = value;
         if S::ACTIVE {
-            sink.reg_write(self.id, RegFile::Float, rd, value);
+            sink.reg_write(self.id, RegFile::Float, rd.num(), value);
         }
     }
 
