@@ -362,6 +362,7 @@ impl Hart {
     /// an error), unless the slot already holds it from before a flush and
     /// it still decodes the same (`Built::Reused`): a satp write or an
     /// sfence.vma flushes every block, and most come back unchanged.
+    #[inline(never)]
     fn build_block<S: TimingSink>(
         &mut self,
         bus: &mut Bus,
