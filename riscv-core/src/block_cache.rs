@@ -42,11 +42,13 @@ pub struct Block {
     pub privilege: Privilege,
     /// The cache epoch this block was built in; older epochs were flushed.
     epoch: u64,
-    /// Its end follows from its own instructions (a control-flow or
-    /// system op, the length limit, the page end), not from PMP, a fetch
-    /// fault or the instruction after it: the same bytes at the same
-    /// place make the same block, so a flush need not decode it again.
-    pub(crate) self_contained: bool,
+    /// Its instruction bytes, when it is in RAM and its end follows from
+    /// its own instructions (a control-flow or system op, the length
+    /// limit, the page end), not from PMP, a fetch fault or the
+    /// instruction after it: the same bytes at the same place make the
+    /// same block, so a flush need not decode it again (one compare with
+    /// RAM says). Empty otherwise: never reused.
+    pub(crate) bytes: Vec<u8>,
     /// `pc` when the block ends with a jump or branch, which may rerun it
     /// at once (`Hart::execute_block`); else `NO_LOOP`. Those ops never
     /// ask the machine to look (`sync_request`) or flush blocks, and the
@@ -69,7 +71,7 @@ impl Block {
         paddr: 0,
         privilege: Privilege::Machine,
         epoch: NO_EPOCH,
-        self_contained: false,
+        bytes: Vec::new(),
         loop_pc: NO_LOOP,
         insts: Vec::new(),
         retired: Vec::new(),
@@ -80,7 +82,7 @@ impl Block {
     /// keeps its allocations (a flushed cache refills without malloc).
     pub fn start(&mut self, pc: u64, paddr: u64, privilege: Privilege) {
         self.epoch = NO_EPOCH;
-        self.self_contained = false;
+        self.bytes.clear();
         self.loop_pc = NO_LOOP;
         self.pc = pc;
         self.paddr = paddr;

@@ -462,7 +462,12 @@ impl Hart {
             block.push(inst, (pc - start) as u16);
             pc += inst.len as u64;
             if ends_block(inst.op) || block.insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
-                block.self_contained = rest_executable;
+                // Self-contained: kept for a reuse check after a flush.
+                if rest_executable {
+                    if let Some(bytes) = bus.ram_slice(page_pa, pc - start) {
+                        block.bytes.extend_from_slice(bytes);
+                    }
+                }
                 break;
             }
         }
@@ -473,28 +478,13 @@ impl Hart {
     /// at `start` (physical `page_pa`) would build now, given that PMP still
     /// lets the rest of the page be fetched: same pc, privilege and
     /// physical place, an end its own instructions decide, and the same
-    /// bits in RAM.
-    fn still_decodes_as(&self, bus: &mut Bus, block: &Block, start: u64, page_pa: u64) -> bool {
-        // (RAM only: a device's reads could have side effects.)
-        if !block.self_contained
-            || !bus.is_ram(page_pa)
-            || block.pc != start
-            || block.privilege != self.privilege
-            || block.paddr != page_pa
-        {
-            return false;
-        }
-        // A self-contained block has no instruction straddling the page.
-        block.insts.iter().all(|b| {
-            let pa = page_pa + b.offset as u64;
-            let raw = b.inst.raw;
-            let lo = Self::fetch_u16(bus, pa);
-            if b.inst.len == 2 {
-                lo == Some(raw as u16)
-            } else {
-                lo == Some(raw as u16) && Self::fetch_u16(bus, pa + 2) == Some((raw >> 16) as u16)
-            }
-        })
+    /// bytes in RAM (a device's reads could have side effects).
+    fn still_decodes_as(&self, bus: &Bus, block: &Block, start: u64, page_pa: u64) -> bool {
+        !block.bytes.is_empty()
+            && block.pc == start
+            && block.privilege == self.privilege
+            && block.paddr == page_pa
+            && bus.ram_slice(page_pa, block.bytes.len() as u64) == Some(&block.bytes[..])
     }
 
     fn fetch_translate<S: TimingSink>(
