@@ -49,6 +49,9 @@ pub struct Block {
     /// same block, so a flush need not decode it again (one compare with
     /// RAM says). Empty otherwise: never reused.
     pub(crate) bytes: Vec<u8>,
+    /// `Pmp::generation` when `bytes` were kept: PMP granted the rest of
+    /// the page then, and grants it again while the generation stands.
+    pub(crate) pmp_generation: u64,
     /// `pc` when the block ends with a jump or branch, which may rerun it
     /// at once (`Hart::execute_block`); else `NO_LOOP`. Those ops never
     /// ask the machine to look (`sync_request`) or flush blocks, and the
@@ -72,6 +75,7 @@ impl Block {
         privilege: Privilege::Machine,
         epoch: NO_EPOCH,
         bytes: Vec::new(),
+        pmp_generation: 0,
         loop_pc: NO_LOOP,
         insts: Vec::new(),
         retired: Vec::new(),
@@ -120,6 +124,16 @@ impl Block {
             offset,
             index: self.insts.len() as u8,
         });
+    }
+
+    /// Whether this block was kept for reuse (see `bytes`) and built from
+    /// `pc`, physical `paddr`, at `privilege`: then only RAM and PMP can
+    /// have changed what decoding there would give.
+    pub fn kept_for(&self, pc: u64, paddr: u64, privilege: Privilege) -> bool {
+        !self.bytes.is_empty()
+            && self.pc == pc
+            && self.paddr == paddr
+            && self.privilege == privilege
     }
 
     pub fn is_empty(&self) -> bool {

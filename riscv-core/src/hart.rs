@@ -384,13 +384,18 @@ impl Hart {
         // executable, not just the block's first ones. One check of the
         // rest of the page usually settles it for all of them (the entry
         // that grants a range grants every part of it).
-        let rest_executable =
-            self.csr
+        // A flushed block kept for reuse from this place was granted it,
+        // and still is if PMP did not change since.
+        let kept = block.kept_for(start, page_pa, self.privilege);
+        let rest_executable = (kept && block.pmp_generation == self.csr.pmp.generation())
+            || self
+                .csr
                 .pmp
                 .check(page_pa, page_end - start, AccessType::Fetch, self.privilege);
-        // The translation above is all a reused block costs in events,
-        // as it is all a decode costs in them.
-        if rest_executable && self.still_decodes_as(bus, block, start, page_pa) {
+        // Then it is what a decode would give if RAM still holds its bytes.
+        // The translation above is all a reused block costs in events, as
+        // it is all a decode costs in them.
+        if kept && rest_executable && Self::holds(bus, page_pa, &block.bytes) {
             return Ok(Built::Reused);
         }
         block.start(start, page_pa, self.privilege);
@@ -466,6 +471,7 @@ impl Hart {
                 if rest_executable {
                     if let Some(bytes) = bus.ram_slice(page_pa, pc - start) {
                         block.bytes.extend_from_slice(bytes);
+                        block.pmp_generation = self.csr.pmp.generation();
                     }
                 }
                 break;
@@ -474,17 +480,9 @@ impl Hart {
         Ok(Built::Decoded)
     }
 
-    /// Whether `block` (a flushed slot's content) is exactly what decoding
-    /// at `start` (physical `page_pa`) would build now, given that PMP still
-    /// lets the rest of the page be fetched: same pc, privilege and
-    /// physical place, an end its own instructions decide, and the same
-    /// bytes in RAM (a device's reads could have side effects).
-    fn still_decodes_as(&self, bus: &Bus, block: &Block, start: u64, page_pa: u64) -> bool {
-        !block.bytes.is_empty()
-            && block.pc == start
-            && block.privilege == self.privilege
-            && block.paddr == page_pa
-            && bus.ram_slice(page_pa, block.bytes.len() as u64) == Some(&block.bytes[..])
+    /// Whether RAM holds `bytes` at `paddr`.
+    fn holds(bus: &Bus, paddr: u64, bytes: &[u8]) -> bool {
+        bus.ram_slice(paddr, bytes.len() as u64) == Some(bytes)
     }
 
     fn fetch_translate<S: TimingSink>(

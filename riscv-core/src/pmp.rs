@@ -40,6 +40,8 @@ pub struct Pmp {
     /// lets `check` return at once when no PMP is configured and stop after
     /// the last active entry otherwise.
     active_len: usize,
+    /// Counts writes: while it stands, `check` gives the same answers.
+    generation: u64,
 }
 
 impl Default for Pmp {
@@ -56,6 +58,7 @@ impl Pmp {
             addr: [0; PMP_ENTRIES],
             region: [(0, 0); PMP_ENTRIES],
             active_len: 0,
+            generation: 0,
         }
     }
 
@@ -109,12 +112,19 @@ impl Pmp {
         self.recompute();
     }
 
+    /// Changes whenever the configuration may have: a result of `check`
+    /// stands as long as this does.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Whether any entry is active (A != OFF).
     pub fn any_active(&self) -> bool {
         self.active_len != 0
     }
 
     fn recompute(&mut self) {
+        self.generation += 1;
         self.active_len = 0;
         for i in 0..PMP_ENTRIES {
             let a = self.addr[i] as u128;
