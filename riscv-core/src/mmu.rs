@@ -117,6 +117,9 @@ const EMPTY: TlbEntry = TlbEntry {
 #[derive(Clone)]
 pub struct Mmu {
     tlb: Box<[[TlbEntry; TLB_ENTRIES]; 3]>,
+    /// Where the valid entries are (table * TLB_ENTRIES + slot), in no
+    /// order: a flush (one per sfence.vma) visits them, not every slot.
+    valid_slots: Vec<u16>,
     walk: [u64; MAX_LEVELS],
     walk_len: usize,
     /// Leaf level of the last walk that found its page.
@@ -146,6 +149,7 @@ impl Mmu {
     pub fn new() -> Self {
         Self {
             tlb: Box::new([[EMPTY; TLB_ENTRIES]; 3]),
+            valid_slots: Vec::with_capacity(3 * TLB_ENTRIES),
             walk: [0; MAX_LEVELS],
             walk_len: 0,
             walk_leaf_level: 0,
@@ -180,26 +184,27 @@ impl Mmu {
             // writes (the callers of a full flush) may change.
             self.host.flush();
         }
-        for (access, table) in ACCESS_TYPES.into_iter().zip(self.tlb.iter_mut()) {
-            for e in table.iter_mut() {
-                if !e.valid {
-                    continue;
+        let (tlb, host) = (&mut self.tlb, &mut self.host);
+        // Keeps the slots whose entry stays valid.
+        self.valid_slots.retain(|&at| {
+            let table = at as usize / TLB_ENTRIES;
+            let e = &mut tlb[table][at as usize % TLB_ENTRIES];
+            debug_assert!(e.valid);
+            if let Some(a) = asid {
+                if e.global || e.asid as u64 != a & 0xffff {
+                    return true;
                 }
-                if let Some(a) = asid {
-                    if e.global || e.asid as u64 != a & 0xffff {
-                        continue;
-                    }
-                }
-                if let Some(va) = vaddr {
-                    let shift = 9 * e.level as u32;
-                    if (e.vpn >> shift) != ((va >> PAGE_SHIFT) >> shift) {
-                        continue;
-                    }
-                }
-                e.valid = false;
-                self.host.invalidate_page(access, e.vpn);
             }
-        }
+            if let Some(va) = vaddr {
+                let shift = 9 * e.level as u32;
+                if (e.vpn >> shift) != ((va >> PAGE_SHIFT) >> shift) {
+                    return true;
+                }
+            }
+            e.valid = false;
+            host.invalidate_page(ACCESS_TYPES[table], e.vpn);
+            false
+        });
     }
 
     /// Translates `[vaddr, vaddr+size)` for `access` at `privilege`
@@ -407,10 +412,14 @@ impl Mmu {
             ppn,
             pte,
         };
-        let e = &mut self.tlb[access.index()][(vpn as usize) % TLB_ENTRIES];
+        let slot = (vpn as usize) % TLB_ENTRIES;
+        let e = &mut self.tlb[access.index()][slot];
         if e.valid {
             // The page this evicts loses its host entry with it.
             self.host.invalidate_page(access, e.vpn);
+        } else {
+            self.valid_slots
+                .push((access.index() * TLB_ENTRIES + slot) as u16);
         }
         *e = entry;
         Ok(Translation {
