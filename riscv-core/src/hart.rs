@@ -148,6 +148,7 @@ impl Hart {
     /// retired or something the machine must look at happens: a trap, WFI,
     /// an instruction that may have changed interrupt state, or (with a
     /// sink that keeps time) the sink's clock reaching `clock.stop_at`.
+    /// Not inlined: the block loop then has the registers to itself.
     #[inline(never)]
     pub fn run_block<S: TimingSink>(
         &mut self,
@@ -362,6 +363,8 @@ impl Hart {
     /// an error), unless the slot already holds it from before a flush and
     /// it still decodes the same (`Built::Reused`): a satp write or an
     /// sfence.vma flushes every block, and most come back unchanged.
+    /// Not inlined (once per block built): inlined, it took registers
+    /// the block loop needs, which then reloaded the hart per instruction.
     #[inline(never)]
     fn build_block<S: TimingSink>(
         &mut self,
