@@ -14,7 +14,7 @@
 //! the only instruction that can read mcycle/minstret, and the hart settles
 //! those counters at block ends.
 
-use crate::inst::{DecodedInst, Op};
+use crate::inst::{DecodedInst, Op, RegNum};
 use crate::operands::operands_of;
 use sim_core::{Privilege, Retired};
 
@@ -42,11 +42,22 @@ pub struct Block {
     pub privilege: Privilege,
     /// The cache epoch this block was built in; older epochs were flushed.
     epoch: u64,
-    /// Its end follows from its own instructions (a control-flow or
-    /// system op, the length limit, the page end), not from PMP, a fetch
-    /// fault or the instruction after it: the same bytes at the same
-    /// place make the same block, so a flush need not decode it again.
-    pub(crate) self_contained: bool,
+    /// Its instruction bytes, when it is in RAM and its end follows from
+    /// its own instructions (a control-flow or system op, the length
+    /// limit, the page end), not from PMP, a fetch fault or the
+    /// instruction after it: the same bytes at the same place make the
+    /// same block, so a flush need not decode it again (one compare with
+    /// RAM says). Empty otherwise: never reused.
+    pub(crate) bytes: Vec<u8>,
+    /// `Pmp::generation` when `bytes` were kept: PMP granted the rest of
+    /// the page then, and grants it again while the generation stands.
+    pub(crate) pmp_generation: u64,
+    /// `pc` when the block ends with a jump or branch, which may rerun it
+    /// at once (`Hart::execute_block`); else `NO_LOOP`. Those ops never
+    /// ask the machine to look (`sync_request`) or flush blocks, and the
+    /// ops before them in the block did not either (they would have ended
+    /// it), so a jump to this pc needs no further check to go round.
+    pub loop_pc: u64,
     pub insts: Vec<BlockInst>,
     /// What a timing sink is told when each of `insts` retires and goes
     /// on to the next instruction: everything about it is known at decode
@@ -63,7 +74,9 @@ impl Block {
         paddr: 0,
         privilege: Privilege::Machine,
         epoch: NO_EPOCH,
-        self_contained: false,
+        bytes: Vec::new(),
+        pmp_generation: 0,
+        loop_pc: NO_LOOP,
         insts: Vec::new(),
         retired: Vec::new(),
     };
@@ -73,7 +86,8 @@ impl Block {
     /// keeps its allocations (a flushed cache refills without malloc).
     pub fn start(&mut self, pc: u64, paddr: u64, privilege: Privilege) {
         self.epoch = NO_EPOCH;
-        self.self_contained = false;
+        self.bytes.clear();
+        self.loop_pc = NO_LOOP;
         self.pc = pc;
         self.paddr = paddr;
         self.privilege = privilege;
@@ -99,14 +113,27 @@ impl Block {
         // After the record above, which keeps the op's own class and
         // operands: only execution changes.
         let mut inst = inst;
-        if inst.rd == 0 && writes_only_rd(inst.op) {
+        if inst.rd == RegNum::R0 && writes_only_rd(inst.op) {
             inst.op = Op::Hint;
+        }
+        if jumps(inst.op) {
+            self.loop_pc = self.pc;
         }
         self.insts.push(BlockInst {
             inst,
             offset,
             index: self.insts.len() as u8,
         });
+    }
+
+    /// Whether this block was kept for reuse (see `bytes`) and built from
+    /// `pc`, physical `paddr`, at `privilege`: then only RAM and PMP can
+    /// have changed what decoding there would give.
+    pub fn kept_for(&self, pc: u64, paddr: u64, privilege: Privilege) -> bool {
+        !self.bytes.is_empty()
+            && self.pc == pc
+            && self.paddr == paddr
+            && self.privilege == privilege
     }
 
     pub fn is_empty(&self) -> bool {
@@ -121,6 +148,9 @@ pub enum Built {
     /// Built before a flush, and checked to be what a decode would give.
     Reused,
 }
+
+/// Never a jump target: pcs are even (IALIGN is 16 with C).
+pub const NO_LOOP: u64 = 1;
 
 /// No cache is ever in this epoch: a slot being built, or never used.
 const NO_EPOCH: u64 = u64::MAX;
@@ -258,6 +288,13 @@ pub fn writes_only_rd(op: Op) -> bool {
             | Remw
             | Remuw
     )
+}
+
+/// The plain jumps and branches: they only redirect pc (and jal/jalr
+/// write rd), and always end a block.
+fn jumps(op: Op) -> bool {
+    use Op::*;
+    matches!(op, Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu)
 }
 
 /// Does this op end a block? Everything that may change pc other than to

@@ -133,6 +133,13 @@ impl Bus {
         (off < self.ram_size && len <= self.ram_size - off).then_some(off as usize)
     }
 
+    /// The RAM bytes `[paddr, paddr + len)` if they lie wholly in RAM.
+    #[inline]
+    pub fn ram_slice(&self, paddr: u64, len: u64) -> Option<&[u8]> {
+        let off = self.ram_offset(paddr, len)?;
+        Some(&self.ram[off..off + len as usize])
+    }
+
     /// The RAM bytes `[paddr, paddr + len)` if they lie wholly in RAM
     /// (one bounds check: the slice's own).
     #[inline(always)]

@@ -15,7 +15,7 @@
 //!   is not read (its xs2 bit is clear) and is ignored.
 //! - ECALL/EBREAK/xRET/WFI must match their encoding exactly.
 
-use crate::inst::{DecodedInst, Op};
+use crate::inst::{DecodedInst, Op, RegNum};
 
 /// Decodes one instruction. When `raw & 3 != 3` only the low 16 bits are
 /// used (a compressed instruction); the upper half is ignored.
@@ -84,10 +84,10 @@ fn imm_j(raw: u32) -> i32 {
 fn inst(raw: u32, op: Op, rd: u8, rs1: u8, rs2: u8, imm: i32) -> DecodedInst {
     DecodedInst {
         op,
-        rd,
-        rs1,
-        rs2,
-        rs3: 0,
+        rd: RegNum::new(rd as u32),
+        rs1: RegNum::new(rs1 as u32),
+        rs2: RegNum::new(rs2 as u32),
+        rs3: RegNum::R0,
         rm: 0,
         len: 4,
         imm,
@@ -244,7 +244,7 @@ fn decode_32(raw: u32) -> DecodedInst {
                 _ => Op::FnmaddD,
             };
             let mut d = inst(raw, op, rd(raw), rs1(raw), rs2(raw), 0);
-            d.rs3 = rs3(raw);
+            d.rs3 = RegNum::new(rs3(raw) as u32);
             d.rm = f3 as u8;
             d
         }
@@ -493,10 +493,10 @@ fn sext(v: u32, bits: u32) -> i32 {
 fn cinst(c: u16, op: Op, rd: u8, rs1: u8, rs2: u8, imm: i32) -> DecodedInst {
     DecodedInst {
         op,
-        rd,
-        rs1,
-        rs2,
-        rs3: 0,
+        rd: RegNum::new(rd as u32),
+        rs1: RegNum::new(rs1 as u32),
+        rs2: RegNum::new(rs2 as u32),
+        rs3: RegNum::R0,
         rm: 0,
         len: 2,
         imm,
@@ -655,24 +655,33 @@ mod tests {
     fn simple_32_bit_fields() {
         // addi a0, a0, 1
         let d = decode(0x0015_0513);
-        assert_eq!((d.op, d.rd, d.rs1, d.imm, d.len), (Op::Addi, 10, 10, 1, 4));
+        assert_eq!(
+            (d.op, d.rd.num(), d.rs1.num(), d.imm, d.len),
+            (Op::Addi, 10, 10, 1, 4)
+        );
         assert_eq!(d.raw, 0x0015_0513);
         // sd ra, -8(sp)
         let d = decode(0xfe11_3c23);
-        assert_eq!((d.op, d.rs1, d.rs2, d.imm), (Op::Sd, 2, 1, -8));
+        assert_eq!((d.op, d.rs1.num(), d.rs2.num(), d.imm), (Op::Sd, 2, 1, -8));
         // lui a0, 0x80000 -> sign-extended shifted imm
         let d = decode(0x8000_0537);
-        assert_eq!((d.op, d.rd, d.imm), (Op::Lui, 10, i32::MIN));
+        assert_eq!((d.op, d.rd.num(), d.imm), (Op::Lui, 10, i32::MIN));
         // csrrwi x0, mstatus, 8: zimm in rs1
         let d = decode(0x3004_5073);
-        assert_eq!((d.op, d.rd, d.rs1, d.imm), (Op::Csrrwi, 0, 8, 0x300));
+        assert_eq!(
+            (d.op, d.rd.num(), d.rs1.num(), d.imm),
+            (Op::Csrrwi, 0, 8, 0x300)
+        );
     }
 
     #[test]
     fn compressed_uses_low_half_only() {
         // c.addi a0, 1 with garbage in the upper half (the next instruction).
         let d = decode(0xdead_0505);
-        assert_eq!((d.op, d.rd, d.rs1, d.imm), (Op::Addi, 10, 10, 1));
+        assert_eq!(
+            (d.op, d.rd.num(), d.rs1.num(), d.imm),
+            (Op::Addi, 10, 10, 1)
+        );
         assert_eq!((d.len, d.raw), (2, 0x0505));
     }
 
@@ -685,12 +694,18 @@ mod tests {
         assert_eq!(decode(0x4005).op, Op::Addi);
         // c.slli a0, 0 (shamt 0 HINT)
         let d = decode(0x0502);
-        assert_eq!((d.op, d.rd, d.imm), (Op::Slli, 10, 0));
+        assert_eq!((d.op, d.rd.num(), d.imm), (Op::Slli, 10, 0));
         // c.mv x0, a0 and c.add x0, a0
         let d = decode(0x802a);
-        assert_eq!((d.op, d.rd, d.rs1, d.rs2), (Op::Add, 0, 0, 10));
+        assert_eq!(
+            (d.op, d.rd.num(), d.rs1.num(), d.rs2.num()),
+            (Op::Add, 0, 0, 10)
+        );
         let d = decode(0x902a);
-        assert_eq!((d.op, d.rd, d.rs1, d.rs2), (Op::Add, 0, 0, 10));
+        assert_eq!(
+            (d.op, d.rd.num(), d.rs1.num(), d.rs2.num()),
+            (Op::Add, 0, 0, 10)
+        );
         // c.lui x0, 1
         assert_eq!(decode(0x6005).op, Op::Lui);
         // c.srli s0, 0
@@ -787,7 +802,10 @@ mod tests {
     fn rounding_mode_and_ordering_bits() {
         // fadd.d fa0, fa1, fa2 with reserved rm 5 still decodes.
         let d = decode(0x02c5_d553);
-        assert_eq!((d.op, d.rm, d.rd, d.rs1, d.rs2), (Op::FaddD, 5, 10, 11, 12));
+        assert_eq!(
+            (d.op, d.rm, d.rd.num(), d.rs1.num(), d.rs2.num()),
+            (Op::FaddD, 5, 10, 11, 12)
+        );
         // amoadd.w.aq: aq is bit 26 -> rm bit 1.
         let d = decode(0x04c5_a52f);
         assert_eq!((d.op, d.rm), (Op::AmoaddW, 2));
@@ -809,7 +827,10 @@ mod tests {
             let rocc = imm << 25 | 7 << 20 | 11 << 15 | 0b110 << 12 | 10 << 7 | 0b1111011;
             for raw in [i_form, rocc] {
                 let d = decode(raw);
-                assert_eq!((d.op, d.rd, d.rs1, d.rs2, d.imm), (op, 10, 11, 0, 0));
+                assert_eq!(
+                    (d.op, d.rd.num(), d.rs1.num(), d.rs2.num(), d.imm),
+                    (op, 10, 11, 0, 0)
+                );
             }
         }
     }
@@ -818,9 +839,15 @@ mod tests {
     fn fence_ignores_reserved_fields() {
         // fence rw, rw with rd = a0 and rs1 = a1 set.
         let d = decode(0x0335_850f);
-        assert_eq!((d.op, d.rd, d.rs1, d.imm), (Op::Fence, 0, 0, 0x033));
+        assert_eq!(
+            (d.op, d.rd.num(), d.rs1.num(), d.imm),
+            (Op::Fence, 0, 0, 0x033)
+        );
         let d = decode(0x1235_950f);
-        assert_eq!((d.op, d.rd, d.rs1, d.imm), (Op::FenceI, 0, 0, 0));
+        assert_eq!(
+            (d.op, d.rd.num(), d.rs1.num(), d.imm),
+            (Op::FenceI, 0, 0, 0)
+        );
     }
 
     /// Every legal 16-bit encoding expands to a 32-bit instruction that

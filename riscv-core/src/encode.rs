@@ -6,7 +6,7 @@
 //! adds one method per mnemonic (compressed forms as `c_*`), pseudo
 //! instructions and labels.
 
-use crate::inst::{DecodedInst, Op};
+use crate::inst::{DecodedInst, Op, RegNum};
 use std::fmt;
 
 /// ABI register names for the integer file. F registers are plain 0..31.
@@ -413,9 +413,6 @@ fn fits_signed(v: i32, bits: u32) -> bool {
 pub fn encode(inst: &DecodedInst) -> Option<u32> {
     let d = inst;
     let lay = layout(d.op)?;
-    if d.rd > 31 || d.rs1 > 31 || d.rs2 > 31 || d.rs3 > 31 {
-        return None;
-    }
     // Which optional fields this layout uses: (rd, rs1, rs2, rs3, rm, imm).
     let used = match lay {
         Layout::R { .. } => (true, true, true, false, false, false),
@@ -433,10 +430,10 @@ pub fn encode(inst: &DecodedInst) -> Option<u32> {
         Layout::FpSel { binary, .. } => (true, true, binary, false, false, false),
         Layout::Uipi(_) => (true, true, false, false, false, false),
     };
-    let unused_nonzero = (!used.0 && d.rd != 0)
-        || (!used.1 && d.rs1 != 0)
-        || (!used.2 && d.rs2 != 0)
-        || (!used.3 && d.rs3 != 0)
+    let unused_nonzero = (!used.0 && d.rd.num() != 0)
+        || (!used.1 && d.rs1.num() != 0)
+        || (!used.2 && d.rs2.num() != 0)
+        || (!used.3 && d.rs3.num() != 0)
         || (!used.4 && d.rm != 0)
         || (!used.5 && d.imm != 0);
     if unused_nonzero {
@@ -444,26 +441,30 @@ pub fn encode(inst: &DecodedInst) -> Option<u32> {
     }
     let imm = d.imm;
     Some(match lay {
-        Layout::R { opcode, f3, f7 } => r_type(opcode, d.rd, f3, d.rs1, d.rs2, f7),
+        Layout::R { opcode, f3, f7 } => {
+            r_type(opcode, d.rd.num(), f3, d.rs1.num(), d.rs2.num(), f7)
+        }
         Layout::I { opcode, f3 } => {
             if !fits_signed(imm, 12) {
                 return None;
             }
-            r_type(opcode, d.rd, f3, d.rs1, 0, 0) | (imm as u32) << 20
+            r_type(opcode, d.rd.num(), f3, d.rs1.num(), 0, 0) | (imm as u32) << 20
         }
         Layout::S { opcode, f3 } => {
             if !fits_signed(imm, 12) {
                 return None;
             }
             let u = imm as u32;
-            r_type(opcode, 0, f3, d.rs1, d.rs2, 0) | (u & 0x1f) << 7 | (u >> 5 & 0x7f) << 25
+            r_type(opcode, 0, f3, d.rs1.num(), d.rs2.num(), 0)
+                | (u & 0x1f) << 7
+                | (u >> 5 & 0x7f) << 25
         }
         Layout::B { f3 } => {
             if !fits_signed(imm, 13) || imm & 1 != 0 {
                 return None;
             }
             let u = imm as u32;
-            r_type(0b1100011, 0, f3, d.rs1, d.rs2, 0)
+            r_type(0b1100011, 0, f3, d.rs1.num(), d.rs2.num(), 0)
                 | (u >> 11 & 1) << 7
                 | (u >> 1 & 0xf) << 8
                 | (u >> 5 & 0x3f) << 25
@@ -473,7 +474,7 @@ pub fn encode(inst: &DecodedInst) -> Option<u32> {
             if imm & 0xfff != 0 {
                 return None;
             }
-            opcode | (d.rd as u32) << 7 | imm as u32
+            opcode | (d.rd.num() as u32) << 7 | imm as u32
         }
         Layout::J => {
             if !fits_signed(imm, 21) || imm & 1 != 0 {
@@ -481,7 +482,7 @@ pub fn encode(inst: &DecodedInst) -> Option<u32> {
             }
             let u = imm as u32;
             0b1101111
-                | (d.rd as u32) << 7
+                | (d.rd.num() as u32) << 7
                 | (u & 0xf_f000)
                 | (u >> 11 & 1) << 20
                 | (u >> 1 & 0x3ff) << 21
@@ -496,7 +497,9 @@ pub fn encode(inst: &DecodedInst) -> Option<u32> {
             if !(0..1 << bits).contains(&imm) {
                 return None;
             }
-            r_type(opcode, d.rd, f3, d.rs1, 0, 0) | (imm as u32) << 20 | hi << (32 - (12 - bits))
+            r_type(opcode, d.rd.num(), f3, d.rs1.num(), 0, 0)
+                | (imm as u32) << 20
+                | hi << (32 - (12 - bits))
         }
         Layout::Fixed(bits) => bits,
         Layout::Fence => {
@@ -509,14 +512,21 @@ pub fn encode(inst: &DecodedInst) -> Option<u32> {
             if !(0..4096).contains(&imm) {
                 return None;
             }
-            r_type(OP_SYSTEM, d.rd, f3, d.rs1, 0, 0) | (imm as u32) << 20
+            r_type(OP_SYSTEM, d.rd.num(), f3, d.rs1.num(), 0, 0) | (imm as u32) << 20
         }
-        Layout::SfenceVma => r_type(OP_SYSTEM, 0, 0, d.rs1, d.rs2, 0b0001001),
+        Layout::SfenceVma => r_type(OP_SYSTEM, 0, 0, d.rs1.num(), d.rs2.num(), 0b0001001),
         Layout::Amo { f3, f5, .. } => {
             if d.rm > 3 {
                 return None;
             }
-            r_type(0b0101111, d.rd, f3, d.rs1, d.rs2, f5 << 2 | d.rm as u32)
+            r_type(
+                0b0101111,
+                d.rd.num(),
+                f3,
+                d.rs1.num(),
+                d.rs2.num(),
+                f5 << 2 | d.rm as u32,
+            )
         }
         Layout::Fma { opcode, fmt } => {
             if d.rm > 7 {
@@ -524,22 +534,26 @@ pub fn encode(inst: &DecodedInst) -> Option<u32> {
             }
             r_type(
                 opcode,
-                d.rd,
+                d.rd.num(),
                 d.rm as u32,
-                d.rs1,
-                d.rs2,
-                fmt | (d.rs3 as u32) << 2,
+                d.rs1.num(),
+                d.rs2.num(),
+                fmt | (d.rs3.num() as u32) << 2,
             )
         }
         Layout::FpRm { f7, rs2 } => {
             if d.rm > 7 {
                 return None;
             }
-            let rs2 = rs2.map_or(d.rs2, |v| v as u8);
-            r_type(0b1010011, d.rd, d.rm as u32, d.rs1, rs2, f7)
+            let rs2 = rs2.map_or(d.rs2.num(), |v| v as u8);
+            r_type(0b1010011, d.rd.num(), d.rm as u32, d.rs1.num(), rs2, f7)
         }
-        Layout::FpSel { f7, f3, .. } => r_type(0b1010011, d.rd, f3, d.rs1, d.rs2, f7),
-        Layout::Uipi(operation) => r_type(0b1111011, d.rd, 0b010, d.rs1, 0, 0) | operation << 20,
+        Layout::FpSel { f7, f3, .. } => {
+            r_type(0b1010011, d.rd.num(), f3, d.rs1.num(), d.rs2.num(), f7)
+        }
+        Layout::Uipi(operation) => {
+            r_type(0b1111011, d.rd.num(), 0b010, d.rs1.num(), 0, 0) | operation << 20
+        }
     })
 }
 
@@ -812,19 +826,21 @@ pub struct Asm {
     error: Option<AsmError>,
 }
 
-/// Builds a [`DecodedInst`] for [`encode`].
-fn di(op: Op, rd: u8, rs1: u8, rs2: u8, rs3: u8, rm: u8, imm: i32) -> DecodedInst {
-    DecodedInst {
+/// Builds a [`DecodedInst`] for [`encode`]; None if a register number is
+/// out of range.
+fn di(op: Op, rd: u8, rs1: u8, rs2: u8, rs3: u8, rm: u8, imm: i32) -> Option<DecodedInst> {
+    let reg = |r: u8| (r < 32).then(|| RegNum::new(r as u32));
+    Some(DecodedInst {
         op,
-        rd,
-        rs1,
-        rs2,
-        rs3,
+        rd: reg(rd)?,
+        rs1: reg(rs1)?,
+        rs2: reg(rs2)?,
+        rs3: reg(rs3)?,
         rm,
         len: 4,
         imm,
         raw: 0,
-    }
+    })
 }
 
 /// Clamps an i64 immediate into i32 so out-of-range values stay out of
@@ -873,7 +889,7 @@ macro_rules! b_ops {
     ($($name:ident => $op:ident),* $(,)?) => {$(
         #[doc = concat!("`", stringify!($name), " rs1, rs2, label`")]
         pub fn $name(&mut self, rs1: u8, rs2: u8, target: Label) {
-            self.fixup(target, FixKind::Inst(di(Op::$op, 0, rs1, rs2, 0, 0, 0)));
+            self.fixup_inst(stringify!($name), target, di(Op::$op, 0, rs1, rs2, 0, 0, 0));
         }
     )*};
 }
@@ -1004,9 +1020,10 @@ impl Asm {
         }
     }
 
-    /// Appends the encoding of `d`, or records an error.
-    fn inst(&mut self, mnemonic: &'static str, d: DecodedInst) {
-        match encode(&d) {
+    /// Appends the encoding of `d`, or records an error (also for no `d`:
+    /// a register number out of range).
+    fn inst(&mut self, mnemonic: &'static str, d: Option<DecodedInst>) {
+        match d.as_ref().and_then(encode) {
             Some(w) => self.word(w),
             None => {
                 let pc = self.here();
@@ -1024,6 +1041,15 @@ impl Asm {
                 self.fail(AsmError::BadOperands { pc, mnemonic });
                 self.half(0);
             }
+        }
+    }
+
+    /// A branch or JAL to `label` (its imm is set by `finish`), or an
+    /// error if `d` could not be built.
+    fn fixup_inst(&mut self, mnemonic: &'static str, label: Label, d: Option<DecodedInst>) {
+        match d {
+            Some(d) => self.fixup(label, FixKind::Inst(d)),
+            None => self.inst(mnemonic, None),
         }
     }
 
@@ -1102,8 +1128,12 @@ impl Asm {
                     if !(-(1 << 19)..(1 << 19)).contains(&hi) {
                         return Err(range);
                     }
-                    let auipc = encode(&di(Op::Auipc, rd, 0, 0, 0, 0, (hi << 12) as i32));
-                    let addi = encode(&di(Op::Addi, rd, rd, 0, 0, 0, lo as i32));
+                    let auipc = di(Op::Auipc, rd, 0, 0, 0, 0, (hi << 12) as i32);
+                    let addi = di(Op::Addi, rd, rd, 0, 0, 0, lo as i32);
+                    let (auipc, addi) = (
+                        auipc.and_then(|d| encode(&d)),
+                        addi.and_then(|d| encode(&d)),
+                    );
                     let (Some(auipc), Some(addi)) = (auipc, addi) else {
                         return Err(range);
                     };
@@ -1130,7 +1160,7 @@ impl Asm {
 
     /// `jal rd, label`
     pub fn jal(&mut self, rd: u8, target: Label) {
-        self.fixup(target, FixKind::Inst(di(Op::Jal, rd, 0, 0, 0, 0, 0)));
+        self.fixup_inst("jal", target, di(Op::Jal, rd, 0, 0, 0, 0, 0));
     }
 
     /// `fence pred, succ` with the 4-bit IORW sets.
@@ -1411,13 +1441,13 @@ fn upper(imm20: i32) -> i32 {
 /// Instructions that put `value` into `rd`: a 32-bit value takes LUI and/or
 /// ADDI(W); a wider one is built recursively from its upper bits, shifted
 /// left over the trailing zeros, plus a final ADDI of the low 12 bits.
-fn li_sequence(rd: u8, value: i64) -> Vec<DecodedInst> {
+fn li_sequence(rd: u8, value: i64) -> Vec<Option<DecodedInst>> {
     let mut out = Vec::new();
     li_into(rd, value, &mut out);
     out
 }
 
-fn li_into(rd: u8, value: i64, out: &mut Vec<DecodedInst>) {
+fn li_into(rd: u8, value: i64, out: &mut Vec<Option<DecodedInst>>) {
     let lo12 = (value << 52) >> 52;
     if let Ok(v32) = i32::try_from(value) {
         let hi20 = (v32 as i64 + 0x800) >> 12;
@@ -1881,12 +1911,13 @@ mod tests {
     #[test]
     fn golden_32_bit_encodings() {
         for &(raw, text, op, rd, rs1, rs2, rs3, rm, imm) in GOLDEN32 {
+            let reg = |r: u8| RegNum::new(r as u32);
             let want = DecodedInst {
                 op,
-                rd,
-                rs1,
-                rs2,
-                rs3,
+                rd: reg(rd),
+                rs1: reg(rs1),
+                rs2: reg(rs2),
+                rs3: reg(rs3),
                 rm,
                 len: 4,
                 imm,
@@ -1900,12 +1931,13 @@ mod tests {
     #[test]
     fn golden_compressed_encodings() {
         for &(raw, text, op, rd, rs1, rs2, imm, kind, a, b, c_imm) in GOLDEN16 {
+            let reg = |r: u8| RegNum::new(r as u32);
             let want = DecodedInst {
                 op,
-                rd,
-                rs1,
-                rs2,
-                rs3: 0,
+                rd: reg(rd),
+                rs1: reg(rs1),
+                rs2: reg(rs2),
+                rs3: RegNum::R0,
                 rm: 0,
                 len: 2,
                 imm,
@@ -1920,7 +1952,7 @@ mod tests {
     fn random_fields(op: Op, rng: &mut StdRng) -> DecodedInst {
         let mut d = DecodedInst::illegal(0, 4);
         d.op = op;
-        let mut r = || rng.gen_range(0..32u8);
+        let mut r = || RegNum::new(rng.gen_range(0..32));
         let (rd, rs1, rs2, rs3) = (r(), r(), r(), r());
         let imm12 = rng.gen_range(-2048..2048);
         match layout(op).expect("not Illegal") {
@@ -1992,10 +2024,10 @@ mod tests {
             };
             let d = DecodedInst {
                 op,
-                rd: small(&mut rng),
-                rs1: small(&mut rng),
-                rs2: small(&mut rng),
-                rs3: small(&mut rng),
+                rd: RegNum::new(small(&mut rng) as u32),
+                rs1: RegNum::new(small(&mut rng) as u32),
+                rs2: RegNum::new(small(&mut rng) as u32),
+                rs3: RegNum::new(small(&mut rng) as u32),
                 rm: small(&mut rng) & 15,
                 len: 4,
                 imm: if rng.gen_bool(0.5) {
@@ -2069,19 +2101,15 @@ mod tests {
                 ..base(Op::AmoaddW)
             },
             DecodedInst {
-                rd: 32,
+                rs3: RegNum::R1,
                 ..base(Op::Add)
             },
             DecodedInst {
-                rs3: 1,
-                ..base(Op::Add)
-            },
-            DecodedInst {
-                rs2: 1,
+                rs2: RegNum::R1,
                 ..base(Op::LrD)
             },
             DecodedInst {
-                rs2: 1,
+                rs2: RegNum::R1,
                 ..base(Op::FsqrtS)
             },
             DecodedInst {
@@ -2089,7 +2117,7 @@ mod tests {
                 ..base(Op::FsgnjS)
             },
             DecodedInst {
-                rd: 1,
+                rd: RegNum::R1,
                 ..base(Op::Ecall)
             },
             DecodedInst {
@@ -2097,7 +2125,7 @@ mod tests {
                 ..base(Op::UipiSend)
             },
             DecodedInst {
-                rd: 1,
+                rd: RegNum::R1,
                 ..base(Op::Fence)
             },
         ];
@@ -2365,7 +2393,7 @@ mod tests {
             .map(|h| {
                 let d = decode(u16::from_le_bytes([h[0], h[1]]) as u32);
                 assert_eq!(d.len, 2);
-                (d.op, d.rd, d.rs1, d.rs2, d.imm)
+                (d.op, d.rd.num(), d.rs1.num(), d.rs2.num(), d.imm)
             })
             .collect();
         let want = [
@@ -2439,20 +2467,26 @@ mod tests {
         assert_eq!((decode(w[0]).op, decode(w[0]).imm), (Op::Beq, 0x14));
         let (auipc, addi) = (decode(w[1]), decode(w[2]));
         assert_eq!(
-            (auipc.op, auipc.rd, addi.op, addi.rd, addi.rs1),
+            (
+                auipc.op,
+                auipc.rd.num(),
+                addi.op,
+                addi.rd.num(),
+                addi.rs1.num()
+            ),
             (Op::Auipc, T0, Op::Addi, T0, T0)
         );
         assert_eq!(auipc.imm as i64 + addi.imm as i64, 0x18 - 0x04);
         assert_eq!(
-            (decode(w[3]).op, decode(w[3]).rd, decode(w[3]).imm),
+            (decode(w[3]).op, decode(w[3]).rd.num(), decode(w[3]).imm),
             (Op::Jal, RA, -0x0c)
         );
         let cj = decode(u16::from_le_bytes([b[0x10], b[0x11]]) as u32);
-        assert_eq!((cj.op, cj.rd, cj.imm, cj.len), (Op::Jal, 0, 4, 2));
+        assert_eq!((cj.op, cj.rd.num(), cj.imm, cj.len), (Op::Jal, 0, 4, 2));
         let cb = decode(u16::from_le_bytes([b[0x12], b[0x13]]) as u32);
-        assert_eq!((cb.op, cb.rs1, cb.imm), (Op::Bne, S0, -0x12));
+        assert_eq!((cb.op, cb.rs1.num(), cb.imm), (Op::Bne, S0, -0x12));
         let j = decode(u32::from_le_bytes(b[0x14..0x18].try_into().unwrap()));
-        assert_eq!((j.op, j.rd, j.imm), (Op::Jal, 0, -0x14));
+        assert_eq!((j.op, j.rd.num(), j.imm), (Op::Jal, 0, -0x14));
         assert_eq!(&b[0x18..], &0x1122_3344_5566_7788u64.to_le_bytes());
     }
 
@@ -2518,6 +2552,28 @@ mod tests {
         a.c_lw(A0, 1, 0); // x1 is not a compressed register
         assert!(matches!(a.finish(), Err(AsmError::BadOperands { .. })));
 
+        // Register numbers beyond x31, in an op and in a branch.
+        let mut a = Asm::new(0);
+        a.add(A0, 32, A1);
+        assert_eq!(
+            a.finish(),
+            Err(AsmError::BadOperands {
+                pc: 0,
+                mnemonic: "add"
+            })
+        );
+        let mut a = Asm::new(0);
+        let l = a.label();
+        a.bind(l);
+        a.bne(A0, 40, l);
+        assert_eq!(
+            a.finish(),
+            Err(AsmError::BadOperands {
+                pc: 0,
+                mnemonic: "bne"
+            })
+        );
+
         let mut a = Asm::new(0);
         let l = a.label();
         a.bind(l);
@@ -2535,8 +2591,8 @@ mod tests {
         let mut x = [0u64; 32];
         for w in words(bytes) {
             let d = decode(w);
-            let a = x[d.rs1 as usize];
-            let b = x[d.rs2 as usize];
+            let a = x[d.rs1.index()];
+            let b = x[d.rs2.index()];
             let imm = d.imm as i64 as u64;
             let v = match d.op {
                 Op::Lui => imm,
@@ -2547,8 +2603,8 @@ mod tests {
                 Op::Or => a | b,
                 other => panic!("tiny interpreter cannot run {other:?}"),
             };
-            if d.rd != 0 {
-                x[d.rd as usize] = v;
+            if d.rd != RegNum::R0 {
+                x[d.rd.index()] = v;
             }
         }
         x

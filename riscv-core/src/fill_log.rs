@@ -2,8 +2,8 @@
 //! full flush of a table that is mostly empty clears only those slots
 //! instead of all of them. A guest kernel without ASIDs flushes its TLB at
 //! every context switch, when only the few pages touched since are filled;
-//! clearing all 128 KiB of the host TLB and all 768 MMU TLB entries each
-//! time was 5% of a run of the switch-heavy `async-uintr` design (and
+//! clearing all 128 KiB of the host TLB each time was 3% of the host
+//! instructions of a run of the switch-heavy `async-uintr` design (and
 //! evicted the host's caches).
 //!
 //! The log may name a slot twice or name one cleared since (both harmless:

@@ -11,7 +11,7 @@ use crate::bus::Bus;
 use crate::csr::CsrFile;
 use crate::decode::decode;
 use crate::execute::Flow;
-use crate::inst::{inst_len, DecodedInst};
+use crate::inst::{inst_len, DecodedInst, RegNum};
 use crate::mmu::{AccessType, Mmu};
 use crate::privileged;
 use crate::sink_clock::SinkClock;
@@ -148,7 +148,8 @@ impl Hart {
     /// retired or something the machine must look at happens: a trap, WFI,
     /// an instruction that may have changed interrupt state, or (with a
     /// sink that keeps time) the sink's clock reaching `clock.stop_at`.
-    #[inline]
+    /// Not inlined: the block loop then has the registers to itself.
+    #[inline(never)]
     pub fn run_block<S: TimingSink>(
         &mut self,
         bus: &mut Bus,
@@ -233,10 +234,10 @@ impl Hart {
 
     /// Executes the instructions of `block` (which starts at `self.pc`) in
     /// order, at most `left` of them; returns how many retired and whether
-    /// one trapped (pc then points at the handler). A block that branches
-    /// back to its own start (a tight loop) runs again at once, as long as
-    /// nothing asks the machine to look (`sync_request`, a flush, a sink's
-    /// clock) and a whole pass fits in `left`.
+    /// one trapped (pc then points at the handler). A block that jumps or
+    /// branches back to its own start (a tight loop, `Block::loop_pc`) runs
+    /// again at once, as long as a whole pass fits in `left` and a sink's
+    /// clock does not say stop.
     #[inline(always)]
     fn execute_block<S: TimingSink>(
         &mut self,
@@ -254,8 +255,12 @@ impl Hart {
         let done = |b: &BlockInst| b.index as u64 + 1;
         // What a timing sink is told of `b` when it falls through.
         let record = |b: &BlockInst| &block.retired[b.index as usize];
-        let mut retired = 0u64;
+        // The budget left once this pass is done (if it is whole): a pass
+        // costs one subtraction, and what earlier passes retired follows.
+        let first_rest = left.saturating_sub(whole_pass);
+        let mut rest = first_rest;
         'pass: loop {
+            let earlier = first_rest - rest;
             for b in insts {
                 let next = match self.execute(b, start, bus, sink) {
                     // The common case costs nothing more than the loop.
@@ -266,7 +271,7 @@ impl Hart {
                         if S::ACTIVE {
                             sink.retire(self.id, record(b));
                         }
-                        return (retired + done(b), false);
+                        return (earlier + done(b), false);
                     }
                     Ok(Flow::Jump(target)) => {
                         if S::ACTIVE {
@@ -280,22 +285,21 @@ impl Hart {
                                 },
                             );
                         }
-                        retired += done(b);
-                        if target == start
-                            && !self.sync_request
-                            && !self.flush_blocks
-                            && left - retired >= whole_pass
+                        if target == block.loop_pc
+                            && rest >= whole_pass
                             && !self.clock.reached(sink, self.id)
                         {
+                            debug_assert!(!self.sync_request && !self.flush_blocks);
+                            rest -= whole_pass;
                             continue 'pass;
                         }
                         self.pc = target;
-                        return (retired, false);
+                        return (earlier + done(b), false);
                     }
                     Err(e) => {
                         self.pc = pc_of(b);
                         self.trap(Trap::Exception(e), sink);
-                        return (retired + done(b) - 1, true);
+                        return (earlier + done(b) - 1, true);
                     }
                 };
                 // Only a timing sink gets here (Flow::Next).
@@ -304,12 +308,12 @@ impl Hart {
                 // so the interrupt is taken at this instruction boundary.
                 if self.clock.deadline_reached(sink, self.id) {
                     self.pc = next;
-                    return (retired + done(b), false);
+                    return (earlier + done(b), false);
                 }
             }
             // Every instruction went on to the next: pc follows the last.
             self.pc = after(insts.last().expect("a block is never empty"));
-            return (retired + insts.len() as u64, false);
+            return (earlier + insts.len() as u64, false);
         }
     }
 
@@ -359,6 +363,9 @@ impl Hart {
     /// an error), unless the slot already holds it from before a flush and
     /// it still decodes the same (`Built::Reused`): a satp write or an
     /// sfence.vma flushes every block, and most come back unchanged.
+    /// Not inlined (once per block built): inlined, it took registers
+    /// the block loop needs, which then reloaded the hart per instruction.
+    #[inline(never)]
     fn build_block<S: TimingSink>(
         &mut self,
         bus: &mut Bus,
@@ -380,13 +387,18 @@ impl Hart {
         // executable, not just the block's first ones. One check of the
         // rest of the page usually settles it for all of them (the entry
         // that grants a range grants every part of it).
-        let rest_executable =
-            self.csr
+        // A flushed block kept for reuse from this place was granted it,
+        // and still is if PMP did not change since.
+        let kept = block.kept_for(start, page_pa, self.privilege);
+        let rest_executable = (kept && block.pmp_generation == self.csr.pmp.generation())
+            || self
+                .csr
                 .pmp
                 .check(page_pa, page_end - start, AccessType::Fetch, self.privilege);
-        // The translation above is all a reused block costs in events,
-        // as it is all a decode costs in them.
-        if rest_executable && self.still_decodes_as(bus, block, start, page_pa) {
+        // Then it is what a decode would give if RAM still holds its bytes.
+        // The translation above is all a reused block costs in events, as
+        // it is all a decode costs in them.
+        if kept && rest_executable && Self::holds(bus, page_pa, &block.bytes) {
             return Ok(Built::Reused);
         }
         block.start(start, page_pa, self.privilege);
@@ -458,39 +470,22 @@ impl Hart {
             block.push(inst, (pc - start) as u16);
             pc += inst.len as u64;
             if ends_block(inst.op) || block.insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
-                block.self_contained = rest_executable;
+                // Self-contained: kept for a reuse check after a flush.
+                if rest_executable {
+                    if let Some(bytes) = bus.ram_slice(page_pa, pc - start) {
+                        block.bytes.extend_from_slice(bytes);
+                        block.pmp_generation = self.csr.pmp.generation();
+                    }
+                }
                 break;
             }
         }
         Ok(Built::Decoded)
     }
 
-    /// Whether `block` (a flushed slot's content) is exactly what decoding
-    /// at `start` (physical `page_pa`) would build now, given that PMP still
-    /// lets the rest of the page be fetched: same pc, privilege and
-    /// physical place, an end its own instructions decide, and the same
-    /// bits in RAM.
-    fn still_decodes_as(&self, bus: &mut Bus, block: &Block, start: u64, page_pa: u64) -> bool {
-        // (RAM only: a device's reads could have side effects.)
-        if !block.self_contained
-            || !bus.is_ram(page_pa)
-            || block.pc != start
-            || block.privilege != self.privilege
-            || block.paddr != page_pa
-        {
-            return false;
-        }
-        // A self-contained block has no instruction straddling the page.
-        block.insts.iter().all(|b| {
-            let pa = page_pa + b.offset as u64;
-            let raw = b.inst.raw;
-            let lo = Self::fetch_u16(bus, pa);
-            if b.inst.len == 2 {
-                lo == Some(raw as u16)
-            } else {
-                lo == Some(raw as u16) && Self::fetch_u16(bus, pa + 2) == Some((raw >> 16) as u16)
-            }
-        })
+    /// Whether RAM holds `bytes` at `paddr`.
+    fn holds(bus: &Bus, paddr: u64, bytes: &[u8]) -> bool {
+        bus.ram_slice(paddr, bytes.len() as u64) == Some(bytes)
     }
 
     fn fetch_translate<S: TimingSink>(
@@ -516,12 +511,12 @@ impl Hart {
     // ---- register helpers -------------------------------------------------
 
     #[inline(always)]
-    pub(crate) fn set_x<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
-        if S::ACTIVE && rd != 0 {
-            sink.reg_write(self.id, RegFile::Int, rd, value);
+    pub(crate) fn set_x<S: TimingSink>(&mut self, sink: &mut S, rd: RegNum, value: u64) {
+        if S::ACTIVE && rd != RegNum::R0 {
+            sink.reg_write(self.id, RegFile::Int, rd.num(), value);
         }
         // Writing x0 and zeroing it again is cheaper than a branch.
-        self.x[rd as usize & 31] = value;
+        self.x[rd.index()] = value;
         self.x[0] = 0;
     }
 
@@ -529,19 +524,19 @@ impl Hart {
     /// the block builder turns into `Op::Hint`: rd is never 0 here, so x0
     /// needs no re-zeroing.
     #[inline(always)]
-    pub(crate) fn set_rd<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
-        debug_assert_ne!(rd, 0, "x0 forms run as Op::Hint");
+    pub(crate) fn set_rd<S: TimingSink>(&mut self, sink: &mut S, rd: RegNum, value: u64) {
+        debug_assert_ne!(rd, RegNum::R0, "x0 forms run as Op::Hint");
         if S::ACTIVE {
-            sink.reg_write(self.id, RegFile::Int, rd, value);
+            sink.reg_write(self.id, RegFile::Int, rd.num(), value);
         }
-        self.x[rd as usize & 31] = value;
+        self.x[rd.index()] = value;
     }
 
     #[inline(always)]
-    pub(crate) fn set_f<S: TimingSink>(&mut self, sink: &mut S, rd: u8, value: u64) {
-        self.f[rd as usize & 31] = value;
+    pub(crate) fn set_f<S: TimingSink>(&mut self, sink: &mut S, rd: RegNum, value: u64) {
+        self.f[rd.index()] = value;
         if S::ACTIVE {
-            sink.reg_write(self.id, RegFile::Float, rd, value);
+            sink.reg_write(self.id, RegFile::Float, rd.num(), value);
         }
     }
 

@@ -204,14 +204,61 @@ pub enum Op {
     Hint,
 }
 
+/// A register number, 0..=31, of the x or f file as the op says (also a
+/// CSR immediate op's 5-bit zimm). An enum, so that its range is part of
+/// the type: indexing a 32-entry register file with it needs neither a
+/// bounds check nor a mask.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+#[rustfmt::skip]
+pub enum RegNum {
+    R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, R13, R14, R15,
+    R16, R17, R18, R19, R20, R21, R22, R23, R24, R25, R26, R27, R28, R29, R30, R31,
+}
+
+impl RegNum {
+    #[rustfmt::skip]
+    const ALL: [RegNum; 32] = {
+        use RegNum::*;
+        [
+            R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, R13, R14, R15,
+            R16, R17, R18, R19, R20, R21, R22, R23, R24, R25, R26, R27, R28, R29, R30, R31,
+        ]
+    };
+
+    /// The register numbered by the low 5 bits of `bits`.
+    #[inline(always)]
+    pub const fn new(bits: u32) -> RegNum {
+        Self::ALL[(bits & 31) as usize]
+    }
+
+    /// Its number, as an index into a register file.
+    #[inline(always)]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Its number.
+    #[inline(always)]
+    pub const fn num(self) -> u8 {
+        self as u8
+    }
+}
+
+impl std::fmt::Debug for RegNum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.num().fmt(f)
+    }
+}
+
 /// One decoded instruction. 16 bytes, cached per block by the executor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DecodedInst {
     pub op: Op,
-    pub rd: u8,
-    pub rs1: u8,
-    pub rs2: u8,
-    pub rs3: u8,
+    pub rd: RegNum,
+    pub rs1: RegNum,
+    pub rs2: RegNum,
+    pub rs3: RegNum,
     pub rm: u8,
     /// 2 for compressed, 4 otherwise.
     pub len: u8,
@@ -225,10 +272,10 @@ impl DecodedInst {
     pub fn illegal(raw: u32, len: u8) -> Self {
         Self {
             op: Op::Illegal,
-            rd: 0,
-            rs1: 0,
-            rs2: 0,
-            rs3: 0,
+            rd: RegNum::R0,
+            rs1: RegNum::R0,
+            rs2: RegNum::R0,
+            rs3: RegNum::R0,
             rm: 0,
             len,
             imm: 0,

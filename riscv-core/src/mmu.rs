@@ -16,7 +16,6 @@
 use crate::csr::{
     CsrFile, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM, SATP_MODE_BARE, SATP_MODE_SV39, SATP_MODE_SV48,
 };
-use crate::fill_log::{FillLog, Filled};
 use crate::host_tlb::{self, HostTlb};
 use crate::mem::PhysMem;
 use crate::trap::{Exception, ExceptionCause};
@@ -118,15 +117,15 @@ const EMPTY: TlbEntry = TlbEntry {
 #[derive(Clone)]
 pub struct Mmu {
     tlb: Box<[[TlbEntry; TLB_ENTRIES]; 3]>,
+    /// Where the valid entries are (table * TLB_ENTRIES + slot), in no
+    /// order: a flush (one per sfence.vma) visits them, not every slot.
+    valid_slots: Vec<u16>,
     walk: [u64; MAX_LEVELS],
     walk_len: usize,
     /// Leaf level of the last walk that found its page.
     walk_leaf_level: u8,
     /// The fast path's cache of checked pages (see `host_tlb.rs`).
     host: HostTlb,
-    /// The TLB slots filled since the last full flush (table index times
-    /// `TLB_ENTRIES` plus slot): a full flush clears only those.
-    filled: FillLog,
 }
 
 impl std::fmt::Debug for Mmu {
@@ -150,11 +149,11 @@ impl Mmu {
     pub fn new() -> Self {
         Self {
             tlb: Box::new([[EMPTY; TLB_ENTRIES]; 3]),
+            valid_slots: Vec::with_capacity(3 * TLB_ENTRIES),
             walk: [0; MAX_LEVELS],
             walk_len: 0,
             walk_leaf_level: 0,
             host: HostTlb::new(),
-            filled: FillLog::default(),
         }
     }
 
@@ -185,37 +184,32 @@ impl Mmu {
             // writes (the callers of a full flush) may change; with it
             // every host entry is gone, so none is dropped one by one.
             self.host.flush();
-            let tables = &mut self.tlb;
-            match self.filled.take() {
-                Filled::All => tables.iter_mut().flatten().for_each(|e| e.valid = false),
-                Filled::Slots(slots) => {
-                    for slot in slots.map(|s| s as usize) {
-                        tables[slot / TLB_ENTRIES][slot % TLB_ENTRIES].valid = false;
-                    }
-                }
+            for at in self.valid_slots.drain(..).map(usize::from) {
+                self.tlb[at / TLB_ENTRIES][at % TLB_ENTRIES].valid = false;
             }
             return;
         }
-        for (access, table) in ACCESS_TYPES.into_iter().zip(self.tlb.iter_mut()) {
-            for e in table.iter_mut() {
-                if !e.valid {
-                    continue;
+        let (tlb, host) = (&mut self.tlb, &mut self.host);
+        // Keeps the slots whose entry stays valid.
+        self.valid_slots.retain(|&at| {
+            let table = at as usize / TLB_ENTRIES;
+            let e = &mut tlb[table][at as usize % TLB_ENTRIES];
+            debug_assert!(e.valid);
+            if let Some(a) = asid {
+                if e.global || e.asid as u64 != a & 0xffff {
+                    return true;
                 }
-                if let Some(a) = asid {
-                    if e.global || e.asid as u64 != a & 0xffff {
-                        continue;
-                    }
-                }
-                if let Some(va) = vaddr {
-                    let shift = 9 * e.level as u32;
-                    if (e.vpn >> shift) != ((va >> PAGE_SHIFT) >> shift) {
-                        continue;
-                    }
-                }
-                e.valid = false;
-                self.host.invalidate_page(access, e.vpn);
             }
-        }
+            if let Some(va) = vaddr {
+                let shift = 9 * e.level as u32;
+                if (e.vpn >> shift) != ((va >> PAGE_SHIFT) >> shift) {
+                    return true;
+                }
+            }
+            e.valid = false;
+            host.invalidate_page(ACCESS_TYPES[table], e.vpn);
+            false
+        });
     }
 
     /// Translates `[vaddr, vaddr+size)` for `access` at `privilege`
@@ -428,9 +422,11 @@ impl Mmu {
         if e.valid {
             // The page this evicts loses its host entry with it.
             self.host.invalidate_page(access, e.vpn);
+        } else {
+            self.valid_slots
+                .push((access.index() * TLB_ENTRIES + slot) as u16);
         }
         *e = entry;
-        self.filled.record(access.index() * TLB_ENTRIES + slot);
         Ok(Translation {
             paddr,
             walked: true,

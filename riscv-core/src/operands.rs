@@ -71,8 +71,12 @@ fn reg(how: Use, field: u8) -> Option<Reg> {
 pub fn operands_of(inst: &DecodedInst) -> Operands {
     let [rd, rs1, rs2, rs3] = uses(inst.op);
     Operands {
-        dest: reg(rd, inst.rd),
-        srcs: [reg(rs1, inst.rs1), reg(rs2, inst.rs2), reg(rs3, inst.rs3)],
+        dest: reg(rd, inst.rd.num()),
+        srcs: [
+            reg(rs1, inst.rs1.num()),
+            reg(rs2, inst.rs2.num()),
+            reg(rs3, inst.rs3.num()),
+        ],
     }
 }
 
@@ -81,6 +85,7 @@ mod tests {
     use super::*;
     use crate::decode::decode;
     use crate::encode::{c_encode, encode, layout, CKind, Layout};
+    use crate::inst::RegNum;
 
     const RD: u8 = 5;
     const RS1: u8 = 6;
@@ -203,7 +208,7 @@ mod tests {
             Layout::FpRm { rs2, .. } => (true, true, rs2.is_none(), false),
             Layout::FpSel { binary, .. } => (true, true, binary, false),
         };
-        let field = |has: bool, n: u8| if has { n } else { 0 };
+        let field = |has: bool, n: u8| RegNum::new(if has { n as u32 } else { 0 });
         let mut d = DecodedInst::illegal(0, 4);
         d.op = op;
         d.rd = field(rd, RD);
@@ -241,23 +246,23 @@ mod tests {
     fn x0_is_never_an_operand_but_f0_is() {
         let mut d = DecodedInst::illegal(0, 4);
         d.op = Op::Add;
-        d.rs2 = 9;
+        d.rs2 = RegNum::R9;
         let add = decode(encode(&d).unwrap()); // add x0, x0, x9
         assert_eq!(operands_of(&add), expected("-", "_ x9"));
         d.op = Op::FaddD;
-        d.rd = 0;
-        d.rs1 = 0;
-        d.rs2 = 0;
+        d.rd = RegNum::R0;
+        d.rs1 = RegNum::R0;
+        d.rs2 = RegNum::R0;
         let fadd = decode(encode(&d).unwrap()); // fadd.d f0, f0, f0
         assert_eq!(operands_of(&fadd), expected("f0", "f0 f0"));
         d.op = Op::FmvDX; // fmv.d.x f0, x0
-        d.rs2 = 0;
+        d.rs2 = RegNum::R0;
         assert_eq!(
             operands_of(&decode(encode(&d).unwrap())),
             expected("f0", "")
         );
         d.op = Op::Sd; // sd x0, 0(x10)
-        d.rs1 = 10;
+        d.rs1 = RegNum::R10;
         assert_eq!(
             operands_of(&decode(encode(&d).unwrap())),
             expected("-", "x10")

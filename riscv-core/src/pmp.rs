@@ -45,6 +45,8 @@ pub struct Pmp {
     /// answer and the range it holds for (see [`Memo`]): a page walk's PTE
     /// reads (at S) and the access it makes (often at U) each keep theirs.
     memo: [[Cell<Memo>; 4]; 3],
+    /// Counts writes: while it stands, `check` gives the same answers.
+    generation: u64,
 }
 
 /// A check's answer for one access type and privilege, and the byte range
@@ -81,6 +83,7 @@ impl Pmp {
             region: [(0, 0); PMP_ENTRIES],
             active_len: 0,
             memo: [const { [const { Cell::new(NO_MEMO) }; 4] }; 3],
+            generation: 0,
         }
     }
 
@@ -134,6 +137,12 @@ impl Pmp {
         self.recompute();
     }
 
+    /// Changes whenever the configuration may have: a result of `check`
+    /// stands as long as this does.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Whether any entry is active (A != OFF).
     pub fn any_active(&self) -> bool {
         self.active_len != 0
@@ -141,6 +150,7 @@ impl Pmp {
 
     fn recompute(&mut self) {
         self.memo.iter().flatten().for_each(|m| m.set(NO_MEMO));
+        self.generation += 1;
         self.active_len = 0;
         for i in 0..PMP_ENTRIES {
             let a = self.addr[i] as u128;

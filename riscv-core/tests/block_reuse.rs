@@ -42,6 +42,31 @@ fn code_stored_before_an_sfence_is_decoded_again() {
 }
 
 #[test]
+fn a_store_past_a_blocks_first_instruction_is_seen_after_an_sfence() {
+    // The reuse check compares the whole block with RAM, not its start.
+    let (mut m, stop) = run_asm(1, |a| {
+        let patch = a.label();
+        a.li(S0, DATA as i64);
+        a.la(S1, patch);
+        a.call(patch);
+        record(a, A0);
+        a.li(T1, 0x0295_0513); // addi a0, a0, 41
+        a.sw(T1, S1, 4);
+        a.sfence_vma(ZERO, ZERO);
+        a.call(patch);
+        record(a, A0);
+        exit(a, 0);
+        a.align(4096);
+        a.bind(patch);
+        a.addi(A0, ZERO, 1);
+        a.addi(A0, A0, 1);
+        a.ret();
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_eq!(results_at(&mut m, 2), vec![2, 42]);
+}
+
+#[test]
 fn unchanged_blocks_are_reused_after_flushes() {
     let (mut m, stop) = run_asm(1, |a| {
         let patch = a.label();

@@ -11,7 +11,7 @@ use crate::bus::Bus;
 use crate::csr::{MSTATUS_FS, MSTATUS_SD};
 use crate::fpu::{self, RoundingMode};
 use crate::hart::Hart;
-use crate::inst::{DecodedInst, Op};
+use crate::inst::{DecodedInst, Op, RegNum};
 use crate::trap::Exception;
 use sim_core::TimingSink;
 
@@ -54,21 +54,21 @@ impl Hart {
     }
 
     /// Writes a single-precision result (NaN-boxed) and its flags.
-    fn write_s<S: TimingSink>(&mut self, sink: &mut S, rd: u8, (v, flags): (u32, u8)) {
+    fn write_s<S: TimingSink>(&mut self, sink: &mut S, rd: RegNum, (v, flags): (u32, u8)) {
         self.accrue(flags);
         self.set_f(sink, rd, box_s(v));
         self.mark_fs_dirty();
     }
 
     /// Writes a double-precision result and its flags.
-    fn write_d<S: TimingSink>(&mut self, sink: &mut S, rd: u8, (v, flags): (u64, u8)) {
+    fn write_d<S: TimingSink>(&mut self, sink: &mut S, rd: RegNum, (v, flags): (u64, u8)) {
         self.accrue(flags);
         self.set_f(sink, rd, v);
         self.mark_fs_dirty();
     }
 
     /// Writes an integer result of an F/D instruction and its flags.
-    fn write_int<S: TimingSink>(&mut self, sink: &mut S, rd: u8, (v, flags): (u64, u8)) {
+    fn write_int<S: TimingSink>(&mut self, sink: &mut S, rd: RegNum, (v, flags): (u64, u8)) {
         self.accrue(flags);
         if flags != 0 {
             self.mark_fs_dirty();
@@ -88,10 +88,10 @@ impl Hart {
             return Err(Exception::illegal(inst.raw));
         }
         let rd = inst.rd;
-        let x1 = self.x[inst.rs1 as usize];
-        let f1 = self.f[inst.rs1 as usize];
-        let f2 = self.f[inst.rs2 as usize];
-        let f3 = self.f[inst.rs3 as usize];
+        let x1 = self.x[inst.rs1.index()];
+        let f1 = self.f[inst.rs1.index()];
+        let f2 = self.f[inst.rs2.index()];
+        let f3 = self.f[inst.rs3.index()];
         let (s1, s2, s3) = (unbox_s(f1), unbox_s(f2), unbox_s(f3));
         let addr = x1.wrapping_add(inst.imm as i64 as u64);
         match inst.op {

@@ -7,7 +7,7 @@
 use crate::block_cache::BlockInst;
 use crate::bus::Bus;
 use crate::hart::Hart;
-use crate::inst::{DecodedInst, Op};
+use crate::inst::{DecodedInst, Op, RegNum};
 use crate::privileged;
 use crate::trap::{Exception, ExceptionCause};
 use sim_core::{InstClass, Privilege, TimingSink, UintrEvent};
@@ -93,16 +93,15 @@ impl Hart {
         }
         // Operands are read where each arm uses them, so their values
         // live only in that arm and the block loop keeps its registers.
-        // Register numbers are < 32 by construction; the mask lets the
-        // compiler drop the bounds checks.
+        // (A `RegNum` is < 32 by its type: no bounds check, no mask.)
         macro_rules! rs1 {
             () => {
-                self.x[inst.rs1 as usize & 31]
+                self.x[inst.rs1.index()]
             };
         }
         macro_rules! rs2 {
             () => {
-                self.x[inst.rs2 as usize & 31]
+                self.x[inst.rs2.index()]
             };
         }
         macro_rules! imm {
@@ -340,8 +339,8 @@ impl Hart {
         sink: &mut S,
     ) -> Result<Flow, Exception> {
         use Op::*;
-        let rs1 = self.x[inst.rs1 as usize & 31];
-        let rs2 = self.x[inst.rs2 as usize & 31];
+        let rs1 = self.x[inst.rs1.index()];
+        let rs2 = self.x[inst.rs2.index()];
         let rd = inst.rd;
         match inst.op {
             FenceI => self.flush_blocks = true,
@@ -419,8 +418,8 @@ impl Hart {
                     Privilege::Supervisor if tvm => return Err(Self::illegal(inst)),
                     _ => {}
                 }
-                let vaddr = (inst.rs1 != 0).then_some(rs1);
-                let asid = (inst.rs2 != 0).then_some(rs2);
+                let vaddr = (inst.rs1 != RegNum::R0).then_some(rs1);
+                let asid = (inst.rs2 != RegNum::R0).then_some(rs2);
                 self.mmu.flush(vaddr, asid);
                 self.flush_blocks = true;
                 if S::ACTIVE {
@@ -491,8 +490,8 @@ impl Hart {
         use Op::*;
         let csr = inst.imm as u16 & 0xfff;
         let operand = match inst.op {
-            Csrrwi | Csrrsi | Csrrci => inst.rs1 as u64,
-            _ => self.x[inst.rs1 as usize],
+            Csrrwi | Csrrsi | Csrrci => inst.rs1.num() as u64,
+            _ => self.x[inst.rs1.index()],
         };
         let privilege = self.privilege;
         let illegal = || Exception::illegal(inst.raw);
@@ -523,7 +522,7 @@ impl Hart {
         };
         let new = match inst.op {
             Csrrw | Csrrwi => Some(operand),
-            _ if inst.rs1 == 0 => None,
+            _ if inst.rs1 == RegNum::R0 => None,
             Csrrs | Csrrsi => Some(base(self)? | operand),
             _ => Some(base(self)? & !operand),
         };

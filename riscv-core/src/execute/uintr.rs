@@ -29,7 +29,7 @@ impl Hart {
         self.sync_request = true;
         match inst.op {
             Op::UipiSend => {
-                let index = self.x[inst.rs1 as usize];
+                let index = self.x[inst.rs1.index()];
                 let suist = self.csr.suist;
                 let enabled = suist >> 63 != 0;
                 let pages = (suist >> 44) & 0xfff;
@@ -95,7 +95,7 @@ impl Hart {
                         self.set_x(sink, inst.rd, v);
                     }
                     Op::UipiWrite => {
-                        let v = self.x[inst.rs1 as usize];
+                        let v = self.x[inst.rs1.index()];
                         if !bus.write(entry + PENDING, 8, v) {
                             return Err(fault(entry));
                         }
