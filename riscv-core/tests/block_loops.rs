@@ -9,8 +9,7 @@ mod common;
 use common::*;
 use riscv_core::encode::{reg::*, Asm};
 use riscv_core::machine::Machine;
-use riscv_core::platform::RAM_BASE;
-use sim_core::{NullSink, RunLimits, StopReason};
+use sim_core::{NullSink, StopReason};
 
 const MSTATUS: u16 = 0x300;
 const MIE: u16 = 0x304;
@@ -38,21 +37,9 @@ fn tight_loop(a: &mut Asm) {
 /// instruction a turn of its own, so no block is ever rerun) until it
 /// exits or has run `budget` instructions.
 fn run_with(budget: u64, quantum: u64, build: impl FnOnce(&mut Asm)) -> (Machine, StopReason) {
-    let mut a = Asm::new(RAM_BASE);
-    build(&mut a);
-    let image = a.finish().expect("test program assembles");
     let mut config = config(1);
     config.quantum = quantum;
-    let mut m = Machine::new(config).expect("machine");
-    m.load_raw(&image, RAM_BASE).expect("load");
-    m.boot(RAM_BASE).expect("boot");
-    let stop = m.run(
-        &mut NullSink,
-        RunLimits {
-            max_instructions: Some(budget),
-        },
-    );
-    (m, stop)
+    run_configured(config, budget, &mut NullSink, |_| {}, build)
 }
 
 #[test]

@@ -49,9 +49,22 @@ pub fn run_asm_with<S: TimingSink>(
     run_full(harts, sink, |_| {}, build)
 }
 
-/// The general form: `prepare` sees the machine after loading, before boot.
+/// `prepare` sees the machine after loading, before boot.
 pub fn run_full<S: TimingSink>(
     harts: usize,
+    sink: &mut S,
+    prepare: impl FnOnce(&mut Machine),
+    build: impl FnOnce(&mut Asm),
+) -> (Machine, StopReason) {
+    run_configured(config(harts), 50_000_000, sink, prepare, build)
+}
+
+/// The general form: a machine built from `config`, `prepare` after
+/// loading and before boot, run until it stops or has run `budget`
+/// instructions.
+pub fn run_configured<S: TimingSink>(
+    config: MachineConfig,
+    budget: u64,
     sink: &mut S,
     prepare: impl FnOnce(&mut Machine),
     build: impl FnOnce(&mut Asm),
@@ -59,14 +72,14 @@ pub fn run_full<S: TimingSink>(
     let mut a = Asm::new(RAM_BASE);
     build(&mut a);
     let image = a.finish().expect("test program assembles");
-    let mut m = Machine::new(config(harts)).expect("machine");
+    let mut m = Machine::new(config).expect("machine");
     m.load_raw(&image, RAM_BASE).expect("load");
     prepare(&mut m);
     m.boot(RAM_BASE).expect("boot");
     let stop = m.run(
         sink,
         RunLimits {
-            max_instructions: Some(50_000_000),
+            max_instructions: Some(budget),
         },
     );
     (m, stop)
