@@ -71,6 +71,7 @@ fn random_stream(n: usize) -> (Vec<Event>, u64) {
             if rand() % 512 == 0 {
                 events.push(Event::Mem(MemAccess {
                     kind: AccessKind::PageWalk,
+                    pc,
                     vaddr: 0x8000_1000,
                     paddr: 0x8000_1000,
                     size: 8,
@@ -85,6 +86,7 @@ fn random_stream(n: usize) -> (Vec<Event>, u64) {
                 } else {
                     AccessKind::Store
                 },
+                pc,
                 vaddr,
                 paddr: 0x8000_0000 + (vaddr & 0x3ff_ffff),
                 size: 8,

@@ -1,6 +1,7 @@
 //! Timing state and counters of one hart: its TLBs and predictor, the
-//! fetch line it is on, and the memory accesses of the instruction being
-//! executed (charged when it retires, once its class is known).
+//! fetch line it is on, and what the memory accesses of the instruction
+//! being executed cost (charged when it retires, in its mode; an access
+//! that must wait for the instruction's fetch is queued until then).
 
 use sim_core::{Privilege, Reg};
 
@@ -18,7 +19,8 @@ pub(crate) const MAX_WALK: usize = 8;
 /// split into bytes).
 pub(crate) const MAX_PENDING: usize = 8;
 
-/// Data accesses are queued (`pending_len != 0`).
+/// Data accesses are queued (`pending_len != 0`) or cost stall cycles
+/// not charged yet (`data_stall != 0`).
 pub(crate) const RETIRE_PENDING: u8 = 1;
 /// The instruction about to retire redirects fetch (xRET, satp write,
 /// sfence.vma): restart the fetch stream after it.
@@ -32,12 +34,14 @@ pub(crate) const RETIRE_FETCH_EVENTS: u8 = 8;
 /// one is checked for a load-use stall.
 pub(crate) const RETIRE_LOAD_DEST: u8 = 16;
 
-/// A data access waiting for its instruction to retire.
+/// A data access waiting for its instruction's fetch (at retirement).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Pending {
     pub vaddr: u64,
     pub paddr: u64,
     pub write: bool,
+    /// Made by physical address, past the TLB (a table read).
+    pub physical: bool,
     pub mode: Privilege,
 }
 
@@ -45,6 +49,7 @@ const NO_ACCESS: Pending = Pending {
     vaddr: 0,
     paddr: 0,
     write: false,
+    physical: false,
     mode: Privilege::Machine,
 };
 
@@ -107,6 +112,9 @@ pub(crate) struct HartState {
     pub fetch_line: u64,
     pub fetch_page: u64,
     pub pending_len: usize,
+    /// Stall cycles of the executing instruction's accesses charged so
+    /// far, added to its mode's cycles when it retires (or traps).
+    pub data_stall: u64,
     /// What the next retirement must do beyond the common case (the
     /// `RETIRE_*` bits); 0 lets it take the short path.
     pub retire_work: u8,
@@ -144,6 +152,7 @@ impl HartState {
             retire_work: 0,
             pending: [NO_ACCESS; MAX_PENDING],
             pending_len: 0,
+            data_stall: 0,
             walk: [0; MAX_WALK],
             walk_len: 0,
             load_dest: None,

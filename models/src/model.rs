@@ -230,7 +230,7 @@ impl TimingModel {
         h.set_load_dest(loaded(class, &operands));
         h.mode = mode;
         h.c.instret.inc(mode);
-        let stall = drain(k, h, mem, hart, false);
+        let stall = drain(k, h, mem, hart);
         h.c.cycles.add(mode, cycles + stall);
     }
 
@@ -272,8 +272,8 @@ impl TimingModel {
         if h.retire_work & RETIRE_FETCH_EVENTS == 0 {
             cycles += fetch(k, h, mem, hart, pc, paddr, mode, true);
         }
-        if h.pending_len != 0 {
-            cycles += drain(k, h, mem, hart, class == InstClass::Uintr);
+        if h.retire_work & RETIRE_PENDING != 0 {
+            cycles += drain(k, h, mem, hart);
         }
         if h.retire_work & RETIRE_REDIRECT != 0 {
             h.retire_work &= !RETIRE_REDIRECT;
@@ -323,10 +323,11 @@ impl TimingModel {
                     h.walk_len += 1;
                 }
             }
-            AccessKind::Load | AccessKind::Store | AccessKind::Amo => {
+            AccessKind::Load | AccessKind::Store | AccessKind::Amo | AccessKind::TableRead => {
                 // More accesses than any instruction makes: charge now.
-                let write = kind != AccessKind::Load;
-                let translate = h.translating && mode != Privilege::Machine;
+                let write = matches!(kind, AccessKind::Store | AccessKind::Amo);
+                let physical = kind == AccessKind::TableRead;
+                let translate = !physical && h.translating && mode != Privilege::Machine;
                 let stall = charge_data(k, h, mem, hart, vaddr, paddr, write, mode, translate);
                 h.c.cycles.add(mode, stall);
             }
@@ -380,26 +381,57 @@ impl TimingSink for TimingModel {
         );
     }
 
-    /// Loads and stores are queued inline; the rest is out of line.
+    /// Loads and stores inline: charged at once (their stall cycles wait
+    /// for the instruction's mode at retirement), or queued if the
+    /// instruction's fetch is still to be charged, which must come first
+    /// (the two may meet in the L2). The rest is out of line.
     #[inline(always)]
     fn mem_access(&mut self, hart: usize, access: &MemAccess) {
-        let write = match access.kind {
-            AccessKind::Load => false,
-            AccessKind::Store | AccessKind::Amo => true,
+        let (write, physical) = match access.kind {
+            AccessKind::Load => (false, false),
+            AccessKind::Store | AccessKind::Amo => (true, false),
+            AccessKind::TableRead => (false, true),
             kind => {
                 return self.other_access(hart, kind, access.vaddr, access.paddr, access.privilege)
             }
         };
-        let h = &mut self.harts[hart];
+        let Self { k, harts, mem, .. } = self;
+        let h = &mut harts[hart];
+        let mode = access.privilege;
+        // The fetch is done if the instruction is on the fetch line (or the
+        // core reports fetches itself); and an earlier access of the same
+        // instruction that was queued keeps this one behind it.
+        let fetched =
+            access.pc >> k.l1i_shift == h.fetch_line || h.retire_work & RETIRE_FETCH_EVENTS != 0;
+        if fetched && h.pending_len == 0 {
+            let translate = !physical && h.translating && mode != Privilege::Machine;
+            let stall = charge_data(
+                k,
+                h,
+                mem,
+                hart,
+                access.vaddr,
+                access.paddr,
+                write,
+                mode,
+                translate,
+            );
+            if stall != 0 {
+                h.data_stall += stall;
+                h.retire_work |= RETIRE_PENDING;
+            }
+            return;
+        }
         if h.pending_len == MAX_PENDING {
             let kind = access.kind;
-            return self.other_access(hart, kind, access.vaddr, access.paddr, access.privilege);
+            return self.other_access(hart, kind, access.vaddr, access.paddr, mode);
         }
         h.pending[h.pending_len] = Pending {
             vaddr: access.vaddr,
             paddr: access.paddr,
             write,
-            mode: access.privilege,
+            physical,
+            mode,
         };
         h.pending_len += 1;
         h.retire_work |= RETIRE_PENDING;
@@ -409,7 +441,7 @@ impl TimingSink for TimingModel {
         // Accesses of the faulting instruction happened; it did not retire.
         let Self { k, harts, mem, .. } = self;
         let h = &mut harts[hart];
-        let stall = drain(k, h, mem, hart, false);
+        let stall = drain(k, h, mem, hart);
         h.c.cycles.add(trap.from, stall);
         // PTE reads with no fill: a walk that ended in this page fault
         // (invalid PTEs are never cached, so no model TLB could skip it).
@@ -595,19 +627,23 @@ fn fetch(
     stall + miss
 }
 
-/// Charges the data accesses of the instruction now retiring; returns
-/// stall cycles. `physical` accesses bypass the TLB (a UIPI's sender-table
-/// read).
+/// The stall cycles of the data accesses of the instruction now retiring
+/// (or trapping): those charged already, then the queued ones, charged
+/// now in order.
 #[inline(always)]
-fn drain(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize, physical: bool) -> u64 {
-    let n = std::mem::take(&mut h.pending_len);
-    h.retire_work &= !RETIRE_PENDING;
-    // Nearly always one access: that one inline.
-    match n {
-        0 => 0,
-        1 => data_access(k, h, mem, hart, 0, physical),
-        _ => drain_several(k, h, mem, hart, n, physical),
+fn drain(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize) -> u64 {
+    if h.retire_work & RETIRE_PENDING == 0 {
+        return 0;
     }
+    h.retire_work &= !RETIRE_PENDING;
+    let stall = std::mem::take(&mut h.data_stall);
+    // Nearly always none or one queued: that one inline.
+    stall
+        + match std::mem::take(&mut h.pending_len) {
+            0 => 0,
+            1 => data_access(k, h, mem, hart, 0),
+            n => drain_several(k, h, mem, hart, n),
+        }
 }
 
 /// [`drain`] of `n` accesses, in order.
@@ -618,11 +654,10 @@ fn drain_several(
     mem: &mut MemorySystem,
     hart: usize,
     n: usize,
-    physical: bool,
 ) -> u64 {
     let mut stall = 0;
     for i in 0..n.min(MAX_PENDING) {
-        stall += data_access(k, h, mem, hart, i, physical);
+        stall += data_access(k, h, mem, hart, i);
     }
     stall
 }
@@ -701,17 +736,10 @@ fn loaded(class: InstClass, operands: &Operands) -> Option<sim_core::Reg> {
 /// access would load what `mem_access` just stored in pieces, which the
 /// host cannot forward.
 #[inline(always)]
-fn data_access(
-    k: &Fixed,
-    h: &mut HartState,
-    mem: &mut MemorySystem,
-    hart: usize,
-    i: usize,
-    physical: bool,
-) -> u64 {
+fn data_access(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize, i: usize) -> u64 {
     let (vaddr, paddr) = (h.pending[i].vaddr, h.pending[i].paddr);
     let (write, mode) = (h.pending[i].write, h.pending[i].mode);
-    let translate = !physical && h.translating && mode != Privilege::Machine;
+    let translate = !h.pending[i].physical && h.translating && mode != Privilege::Machine;
     charge_data(k, h, mem, hart, vaddr, paddr, write, mode, translate)
 }
 

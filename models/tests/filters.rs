@@ -38,6 +38,7 @@ fn set0(n: u64) -> u64 {
 fn access(m: &mut TimingModel, hart: usize, kind: AccessKind, addr: u64, mode: Privilege) {
     let access = MemAccess {
         kind,
+        pc: 0x8000_0000,
         vaddr: addr,
         paddr: addr,
         size: 8,

@@ -98,11 +98,25 @@ fn retire_ops(m: &mut TimingModel, pc: u64, class: InstClass, mode: Privilege, o
     );
 }
 
+/// An access on its own (made for an instruction at pc 0, never fetched).
 fn access(m: &mut TimingModel, hart: usize, kind: AccessKind, addr: u64, mode: Privilege) {
+    access_for(m, hart, 0, kind, addr, mode);
+}
+
+/// An access made for the instruction at `pc`.
+fn access_for(
+    m: &mut TimingModel,
+    hart: usize,
+    pc: u64,
+    kind: AccessKind,
+    addr: u64,
+    mode: Privilege,
+) {
     m.mem_access(
         hart,
         &MemAccess {
             kind,
+            pc,
             vaddr: addr,
             paddr: addr,
             size: 8,
@@ -114,12 +128,12 @@ fn access(m: &mut TimingModel, hart: usize, kind: AccessKind, addr: u64, mode: P
 
 /// A load at `addr` retired at `pc` (both in one instruction).
 fn load(m: &mut TimingModel, hart: usize, pc: u64, addr: u64, mode: Privilege) {
-    access(m, hart, AccessKind::Load, addr, mode);
+    access_for(m, hart, pc, AccessKind::Load, addr, mode);
     retire(m, hart, pc, InstClass::Load, mode);
 }
 
 fn store(m: &mut TimingModel, hart: usize, pc: u64, addr: u64, mode: Privilege) {
-    access(m, hart, AccessKind::Store, addr, mode);
+    access_for(m, hart, pc, AccessKind::Store, addr, mode);
     retire(m, hart, pc, InstClass::Store, mode);
 }
 
@@ -394,9 +408,16 @@ fn uintr_send_and_delivery_costs() {
     m.tlb_fill(0, 0x1_0000, true, User, 4096); // paging on, user code page cached
     retire(&mut m, 0, 0x1_0000, InstClass::Alu, User);
     let before = m.cycles(0);
-    // SEND: the sender-table load (physical, through the L1D, missing to
+    // SEND: the sender-table read (physical, through the L1D, missing to
     // DRAM), the send, the retire.
-    access(&mut m, 0, AccessKind::Load, 0x8700_0008, User);
+    access_for(
+        &mut m,
+        0,
+        0x1_0004,
+        AccessKind::TableRead,
+        0x8700_0008,
+        User,
+    );
     m.uintr(
         0,
         UintrEvent::Send {

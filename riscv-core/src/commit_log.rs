@@ -90,7 +90,8 @@ impl<W: Write> TimingSink for CommitLog<W> {
 
     fn mem_access(&mut self, _hart: usize, a: &MemAccess) {
         match a.kind {
-            AccessKind::Load => self.loads.push(a.vaddr),
+            // A sender-table read is the instruction's read, too.
+            AccessKind::Load | AccessKind::TableRead => self.loads.push(a.vaddr),
             AccessKind::Store => self.stores.push((a.vaddr, a.size, a.data)),
             // Spike logs an AMO as its load and its store.
             AccessKind::Amo => {

@@ -72,6 +72,9 @@ pub struct Hart {
     /// A CSR write set mcycle/minstret in the current block (its value
     /// then stands as written).
     pub(crate) counters_written: bool,
+    /// The pc of the instruction executing (or being fetched), which a
+    /// timing sink's memory events name; kept only for a sink.
+    pub(crate) inst_pc: u64,
     /// Instructions retired by this hart (never written by the guest,
     /// unlike minstret).
     pub retired: u64,
@@ -99,6 +102,7 @@ impl Hart {
             flush_blocks: false,
             sync_request: false,
             counters_written: false,
+            inst_pc: 0,
             retired: 0,
             blocks: BlockCache::new(),
             counters: HartCounters::default(),
@@ -253,15 +257,21 @@ impl Hart {
         let after = |b: &BlockInst| pc_of(b).wrapping_add(b.inst.len as u64);
         // Retired in this pass so far, counting `b`.
         let done = |b: &BlockInst| b.index as u64 + 1;
-        // What a timing sink is told of `b` when it falls through.
-        let record = |b: &BlockInst| &block.retired[b.index as usize];
+        // What a timing sink is told of instruction `i` when it falls
+        // through. Indexed by the loop's count, which the slice's length
+        // bounds: no check is left (and no count without a sink).
+        let records = &block.retired[..insts.len()];
+        let record = |i: usize| &records[i];
         // The budget left once this pass is done (if it is whole): a pass
         // costs one subtraction, and what earlier passes retired follows.
         let first_rest = left.saturating_sub(whole_pass);
         let mut rest = first_rest;
         'pass: loop {
             let earlier = first_rest - rest;
-            for b in insts {
+            for (i, b) in insts.iter().enumerate() {
+                if S::ACTIVE {
+                    self.inst_pc = record(i).pc;
+                }
                 let next = match self.execute(b, start, bus, sink) {
                     // The common case costs nothing more than the loop.
                     Ok(Flow::Next) if !S::ACTIVE => continue,
@@ -269,13 +279,13 @@ impl Hart {
                     Ok(Flow::Stop) => {
                         self.pc = after(b);
                         if S::ACTIVE {
-                            sink.retire(self.id, record(b));
+                            sink.retire(self.id, record(i));
                         }
                         return (earlier + done(b), false);
                     }
                     Ok(Flow::Jump(target)) => {
                         if S::ACTIVE {
-                            let fall_through = record(b);
+                            let fall_through = record(i);
                             sink.retire(
                                 self.id,
                                 &Retired {
@@ -303,7 +313,7 @@ impl Hart {
                     }
                 };
                 // Only a timing sink gets here (Flow::Next).
-                sink.retire(self.id, record(b));
+                sink.retire(self.id, record(i));
                 // A sink's clock reaching a timer deadline ends the block,
                 // so the interrupt is taken at this instruction boundary.
                 if self.clock.deadline_reached(sink, self.id) {
@@ -373,6 +383,7 @@ impl Hart {
         block: &mut Block,
     ) -> Result<Built, Exception> {
         let start = self.pc;
+        self.inst_pc = start;
         let mut pc = start;
         let page_end = (start & !(PAGE_SIZE - 1)) + PAGE_SIZE;
         let page_pa = match self.fetch_translate(start, bus, sink) {
@@ -423,6 +434,7 @@ impl Hart {
                 // Without instructions before it, the fault is taken now;
                 // else the block ends and its next run faults (and walks)
                 // again.
+                self.inst_pc = pc;
                 let hi_pa = match self.fetch_translate(pc + 2, bus, sink) {
                     Ok(pa) => pa,
                     Err(e) if block.is_empty() => {
@@ -840,6 +852,7 @@ impl Hart {
             self.id,
             &MemAccess {
                 kind,
+                pc: self.inst_pc,
                 vaddr,
                 paddr,
                 size,
@@ -874,6 +887,7 @@ impl Hart {
                 self.id,
                 &MemAccess {
                     kind: AccessKind::PageWalk,
+                    pc: self.inst_pc,
                     vaddr: pte,
                     paddr: pte,
                     size: 8,

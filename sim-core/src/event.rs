@@ -130,12 +130,19 @@ pub enum AccessKind {
     Amo,
     /// A page-table walk access made by the MMU on behalf of an instruction.
     PageWalk,
+    /// A read the hardware makes by physical address, untranslated, to
+    /// carry out an instruction (a user-interrupt sender-table entry).
+    TableRead,
 }
 
 /// One data memory access of an instruction (after translation).
 #[derive(Clone, Copy, Debug)]
 pub struct MemAccess {
     pub kind: AccessKind,
+    /// The pc of the instruction it is made for (of the fetch, for a
+    /// fetch and its page walk): an in-order model charges the
+    /// instruction's fetch before its data.
+    pub pc: u64,
     pub vaddr: u64,
     pub paddr: u64,
     pub size: u8,

@@ -31,11 +31,12 @@ pub fn run_loop(m: &mut TimingModel, iterations: u64) -> u64 {
             },
         )
     };
-    let access = |m: &mut TimingModel, kind, vaddr: u64, mode| {
+    let access = |m: &mut TimingModel, kind, pc: u64, vaddr: u64, mode| {
         m.mem_access(
             0,
             &MemAccess {
                 kind,
+                pc,
                 vaddr,
                 paddr: 0x8000_0000 + (vaddr & 0x3ff_ffff),
                 size: 8,
@@ -47,15 +48,21 @@ pub fn run_loop(m: &mut TimingModel, iterations: u64) -> u64 {
     for i in 0..iterations {
         let base = 0x1_0000;
         let a = 0x40_0000 + (i * 8) % (256 << 10);
-        access(m, AccessKind::Load, a, user);
+        access(m, AccessKind::Load, base, a, user);
         retire(m, base, Load, user, false);
-        access(m, AccessKind::Load, a + 0x10_0000, user);
+        access(m, AccessKind::Load, base + 4, a + 0x10_0000, user);
         retire(m, base + 4, Load, user, false);
         for k in 2..6 {
             retire(m, base + 4 * k, Alu, user, false);
         }
         retire(m, base + 24, Mul, user, false);
-        access(m, AccessKind::Store, 0x7fff_f000 + (i % 8) * 8, user);
+        access(
+            m,
+            AccessKind::Store,
+            base + 28,
+            0x7fff_f000 + (i % 8) * 8,
+            user,
+        );
         retire(m, base + 28, Store, user, false);
         let odd = i % 2 == 1;
         retire(m, base + 32, Branch, user, odd);
@@ -80,8 +87,9 @@ pub fn run_loop(m: &mut TimingModel, iterations: u64) -> u64 {
             );
             for k in 0..40 {
                 if k % 4 == 0 {
-                    access(m, AccessKind::Load, 0x8100_0000 + k * 64, kernel);
-                    retire(m, 0x8020_0000 + 4 * k, Load, kernel, false);
+                    let pc = 0x8020_0000 + 4 * k;
+                    access(m, AccessKind::Load, pc, 0x8100_0000 + k * 64, kernel);
+                    retire(m, pc, Load, kernel, false);
                 } else {
                     retire(m, 0x8020_0000 + 4 * k, Alu, kernel, false);
                 }

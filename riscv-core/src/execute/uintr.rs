@@ -48,7 +48,8 @@ impl Hart {
                     sink.mem_access(
                         self.id,
                         &sim_core::MemAccess {
-                            kind: sim_core::AccessKind::Load,
+                            kind: sim_core::AccessKind::TableRead,
+                            pc: self.inst_pc,
                             vaddr: entry_pa,
                             paddr: entry_pa,
                             size: 8,
