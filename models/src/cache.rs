@@ -142,8 +142,10 @@ impl Cache {
     /// allocate) and may evict a line. Callers try [`Cache::recent_hit`]
     /// or [`Cache::hit`] first (this searches the set again, which gives
     /// the same outcome, only slower; after a failed [`Cache::hit`] of the
-    /// same line it does not search).
-    #[inline(never)]
+    /// same line it does not search). Inline: a call costs more than a
+    /// miss's own work (registers saved, the outcome passed back), and a
+    /// miss makes up to three.
+    #[inline(always)]
     pub fn access(&mut self, addr: u64, write: bool) -> Outcome {
         let line = addr >> self.line_shift;
         let set = self.set_of(line);
