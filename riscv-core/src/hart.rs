@@ -258,9 +258,14 @@ impl Hart {
         // Retired in this pass so far, counting `b`.
         let done = |b: &BlockInst| b.index as u64 + 1;
         // What a timing sink is told of instruction `i` when it falls
-        // through. Indexed by the loop's count, which the slice's length
-        // bounds: no check is left (and no count without a sink).
-        let records = &block.retired[..insts.len()];
+        // through, by the loop's own count (no index read from the
+        // instruction); sliced only for a sink, so that a functional run
+        // pays nothing for it.
+        let records: &[Retired] = if S::ACTIVE {
+            &block.retired[..insts.len()]
+        } else {
+            &[]
+        };
         let record = |i: usize| &records[i];
         // The budget left once this pass is done (if it is whole): a pass
         // costs one subtraction, and what earlier passes retired follows.
