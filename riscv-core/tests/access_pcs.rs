@@ -90,13 +90,8 @@ fn loads_stores_and_amos_name_their_instruction() {
 fn a_uipi_send_reads_its_sender_table_entry_as_a_table_read() {
     let mut sink = Recorder::default();
     let (_, stop) = run_asm_with(1, &mut sink, |a: &mut Asm| {
-        let (s_entry, m_handler, s_handler, user, u_handler) =
-            (a.label(), a.label(), a.label(), a.label(), a.label());
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, true);
+        let (m_handler, s_handler, user, u_handler) = (a.label(), a.label(), a.label(), a.label());
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, true);
         sret_to_user(a, user);
         a.bind(user);
         a.li(A0, 0);

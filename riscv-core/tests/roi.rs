@@ -50,7 +50,6 @@ const ECALLS_IN_ROI: u64 = 5;
 /// machine timer interrupt, two UIPI sends to itself (both delivered), one
 /// rejected send, and the reports; one ecall after the region, then exit.
 fn full_program(a: &mut Asm, marks: &mut Marks) {
-    let s_entry = a.label();
     let m_handler = a.label();
     let s_handler = a.label();
     let user_code = a.label();
@@ -58,12 +57,7 @@ fn full_program(a: &mut Asm, marks: &mut Marks) {
     // M: machine timer interrupts on (taken from U and S whatever mstatus.MIE).
     a.li(T0, 1 << 7);
     a.csrs(0x304, T0);
-    boot_to_s(a, s_entry, m_handler);
-
-    a.bind(s_entry);
-    a.la(T0, s_handler);
-    a.csrw(STVEC, T0);
-    s_setup_receiver(a, u_handler, 0, true);
+    boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, true);
     sret_to_user(a, user_code);
 
     a.bind(user_code);

@@ -27,16 +27,11 @@ fn u_handler_body(a: &mut Asm) {
 fn u_mode_sends_to_itself_and_handles_it_without_a_trap() {
     let mut after_send = 0;
     let (mut m, stop) = run_asm(1, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let user = a.label();
         let u_handler = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, true);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, true);
         sret_to_user(a, user);
         a.bind(user);
         a.li(S2, 0);
@@ -76,16 +71,11 @@ fn u_mode_sends_to_itself_and_handles_it_without_a_trap() {
 #[test]
 fn send_to_invalid_entry_or_beyond_the_table_has_no_effect() {
     let (mut m, stop) = run_asm(1, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let user = a.label();
         let u_handler = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, true);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, true);
         sret_to_user(a, user);
         a.bind(user);
         a.li(S2, 0);
@@ -121,16 +111,11 @@ fn u_mode_cannot_touch_supervisor_uintr_state() {
     // not reachable (PMP could allow it, the test's S-mode maps nothing for
     // U, so a direct store to WRITE_LOW would be the kernel's to forbid).
     let (mut m, stop) = run_asm(1, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let user = a.label();
         let u_handler = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, true);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, true);
         a.li(S3, 0);
         sret_to_user(a, user);
         a.bind(user);
@@ -170,17 +155,12 @@ fn interrupt_for_inactive_receiver_waits_for_reactivation() {
     // the pending bit. When the "kernel" (S) reactivates it and returns to
     // U, the interrupt is delivered.
     let (mut m, stop) = run_asm(1, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let user = a.label();
         let u_handler = a.label();
         let second = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, false);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, false);
         a.li(S4, 0);
         sret_to_user(a, user);
         a.bind(user);
@@ -229,18 +209,13 @@ fn two_harts_sender_and_receiver_none_lost_none_duplicated() {
     const N: i64 = 50;
     let counter = DATA + 0x800;
     let (mut m, stop) = run_asm(2, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let sender = a.label();
         let receiver = a.label();
         let u_handler = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
         // both harts: same sender table; receiver entry bound to hart 1
-        s_setup_receiver(a, u_handler, 1, true);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 1, true);
         // the hart id is still in a0, where the boot ROM put it
         let is_sender = a.label();
         a.beqz(A0, is_sender);

@@ -106,17 +106,12 @@ fn kernel_set_usip_is_delivered_right_after_sret_to_user() {
     let mut first = 0;
     let mut second_at = 0;
     let (mut m, stop) = run_asm(1, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let user = a.label();
         let second = a.label();
         let u_handler = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, false);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, false);
         a.li(S2, 0);
         a.csrsi(UIP, 1);
         sret_to_user(a, user);
@@ -160,17 +155,12 @@ fn interrupt_posted_while_in_s_waits_for_the_return_to_u() {
     // in S: nothing is taken until sret, then the U handler runs at once.
     let mut resume = 0;
     let (mut m, stop) = run_asm(1, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let user = a.label();
         let back = a.label();
         let u_handler = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, true);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, true);
         a.li(S2, 0);
         sret_to_user(a, user);
         a.bind(user);
@@ -225,16 +215,11 @@ fn exception_in_user_handler_goes_to_s_and_uret_still_returns() {
     let mut h_ecall = 0;
     let mut h_illegal = 0;
     let (mut m, stop) = run_asm(1, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let user = a.label();
         let u_handler = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, true);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, true);
         sret_to_user(a, user);
         a.bind(user);
         a.li(S2, 0);
@@ -302,17 +287,12 @@ fn interrupt_for_descheduled_receiver_does_not_reach_the_next_thread() {
     // When the kernel switches back to A, A gets the interrupt.
     let mut a_resume = 0;
     let (mut m, stop) = run_asm(1, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let thread_a = a.label();
         let thread_b = a.label();
         let u_handler = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, true);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, true);
         a.li(S2, 0);
         // switch to thread B: deactivate A, B's entry active, suirs = B
         a.li(T0, (entry(RECEIVER) + 0x18) as i64);
@@ -371,16 +351,11 @@ fn uipi_write_and_activate_touch_only_the_own_entrys_pending_and_active() {
     // reactivates it. S reads the entry back: Hartid and Mode are those
     // the kernel set, and the neighbouring entry is unchanged.
     let (mut m, stop) = run_asm(1, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let user = a.label();
         let u_handler = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, true);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, true);
         a.csrci(USTATUS, 1);
         s_bind_entry(a, OTHER, false);
         a.li(S4, 0);
@@ -514,18 +489,13 @@ fn send_from_another_hart_while_receiver_is_in_s_waits_for_sret() {
     let in_s = DATA + 0x800;
     let mut resume = 0;
     let (mut m, stop) = run_asm(2, |a| {
-        let s_entry = a.label();
         let m_handler = a.label();
         let s_handler = a.label();
         let receiver = a.label();
         let back = a.label();
         let sender = a.label();
         let u_handler = a.label();
-        boot_to_s(a, s_entry, m_handler);
-        a.bind(s_entry);
-        a.la(T0, s_handler);
-        a.csrw(STVEC, T0);
-        s_setup_receiver(a, u_handler, 0, true);
+        boot_to_s_receiver(a, m_handler, s_handler, u_handler, 0, true);
         a.li(S2, 0);
         let is_receiver = a.label();
         a.beqz(A0, is_receiver); // a0 = hart id from the boot ROM

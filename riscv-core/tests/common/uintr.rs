@@ -76,3 +76,21 @@ pub fn sret_to_user(a: &mut Asm, target: Label) {
     a.csrc(0x100, T0);
     a.sret();
 }
+
+/// M boots to S ([`boot_to_s`]); S takes its traps at `s_handler` and
+/// sets up the receiver ([`s_setup_receiver`]). The program goes on in S.
+pub fn boot_to_s_receiver(
+    a: &mut Asm,
+    m_handler: Label,
+    s_handler: Label,
+    u_handler: Label,
+    hart: u64,
+    active: bool,
+) {
+    let s_entry = a.label();
+    boot_to_s(a, s_entry, m_handler);
+    a.bind(s_entry);
+    a.la(T0, s_handler);
+    a.csrw(STVEC, T0);
+    s_setup_receiver(a, u_handler, hart, active);
+}
