@@ -16,7 +16,7 @@
 
 use crate::inst::{DecodedInst, Op, RegNum};
 use crate::operands::operands_of;
-use sim_core::{Privilege, Retired};
+use sim_core::{InstClass, Privilege, Retired};
 
 pub const MAX_BLOCK_LEN: usize = 64;
 /// Slots (a power of two): the hot code of the kernel, the firmware and
@@ -101,12 +101,13 @@ impl Block {
     pub fn push(&mut self, inst: DecodedInst, offset: u16) {
         debug_assert!(self.insts.len() < MAX_BLOCK_LEN);
         let inst_pc = self.pc.wrapping_add(offset as u64);
+        let class = crate::execute::class_of(inst.op);
         self.retired.push(Retired {
             pc: inst_pc,
             paddr: self.paddr.wrapping_add(offset as u64),
             raw: inst.raw,
             len: inst.len,
-            class: crate::execute::class_of(inst.op),
+            class,
             privilege: self.privilege,
             taken: false,
             next_pc: inst_pc.wrapping_add(inst.len as u64),
@@ -118,7 +119,9 @@ impl Block {
         if inst.rd == RegNum::R0 && writes_only_rd(inst.op) {
             inst.op = Op::Hint;
         }
-        if jumps(inst.op) {
+        // The plain jumps and branches only redirect pc (and jal/jalr
+        // write rd), and always end a block.
+        if matches!(class, InstClass::Jump | InstClass::Branch) {
             self.loop_pc = self.pc;
         }
         self.insts.push(BlockInst {
@@ -296,13 +299,6 @@ pub fn writes_only_rd(op: Op) -> bool {
             | Remw
             | Remuw
     )
-}
-
-/// The plain jumps and branches: they only redirect pc (and jal/jalr
-/// write rd), and always end a block.
-fn jumps(op: Op) -> bool {
-    use Op::*;
-    matches!(op, Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu)
 }
 
 /// Does this op end a block? Everything that may change pc other than to
