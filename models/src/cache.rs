@@ -139,10 +139,9 @@ impl Cache {
     }
 
     /// Reads or writes the line holding `addr`; a miss allocates it (write
-    /// allocate) and may evict a line. Callers try [`Cache::recent_hit`]
-    /// or [`Cache::hit`] first (this searches the set again, which gives
-    /// the same outcome, only slower; after a failed [`Cache::hit`] of the
-    /// same line it does not search). Inline: a call costs more than a
+    /// allocate) and may evict a line. The L1s' callers try
+    /// [`Cache::hit`] first; after a failed hit of the same line this does
+    /// not search the set again (the L2's callers come here at once). Inline: a call costs more than a
     /// miss's own work (registers saved, the outcome passed back), and a
     /// miss makes up to three.
     #[inline(always)]

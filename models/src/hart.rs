@@ -167,6 +167,13 @@ impl HartState {
         self.fetch_page = NO_LINE;
     }
 
+    /// Whether an access at `mode` goes through the TLBs (translation is
+    /// on, and M-mode never translates).
+    #[inline(always)]
+    pub fn translates(&self, mode: Privilege) -> bool {
+        self.translating && mode != Privilege::Machine
+    }
+
     #[inline(always)]
     pub fn set_load_dest(&mut self, reg: Option<Reg>) {
         self.load_dest = reg;

@@ -298,40 +298,44 @@ impl TimingModel {
         h.c.cycles.add(mode, cycles);
     }
 
-    /// Fetches, page-walk reads, and data accesses beyond what one
-    /// instruction queues.
+    /// A fetch the core reports itself (it then reports all of them).
     #[inline(never)]
-    fn other_access(
+    fn reported_fetch(&mut self, hart: usize, vaddr: u64, paddr: u64, mode: Privilege) {
+        let Self { k, harts, mem, .. } = self;
+        let h = &mut harts[hart];
+        h.retire_work |= RETIRE_FETCH_EVENTS;
+        let stall = fetch(k, h, mem, hart, vaddr, paddr, mode, false);
+        h.c.cycles.add(mode, stall);
+    }
+
+    /// A PTE read of a walk: kept until the walk's fill (or fault) says
+    /// whether the model's TLB walked too.
+    #[inline(never)]
+    fn walk_read(&mut self, hart: usize, paddr: u64) {
+        let h = &mut self.harts[hart];
+        if h.walk_len < MAX_WALK {
+            h.walk[h.walk_len] = paddr;
+            h.walk_len += 1;
+        }
+    }
+
+    /// A data access beyond what one instruction queues: charged now.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn charge_beyond_queue(
         &mut self,
         hart: usize,
-        kind: AccessKind,
         vaddr: u64,
         paddr: u64,
+        write: bool,
+        physical: bool,
         mode: Privilege,
     ) {
         let Self { k, harts, mem, .. } = self;
         let h = &mut harts[hart];
-        match kind {
-            AccessKind::Fetch => {
-                h.retire_work |= RETIRE_FETCH_EVENTS;
-                let stall = fetch(k, h, mem, hart, vaddr, paddr, mode, false);
-                h.c.cycles.add(mode, stall);
-            }
-            AccessKind::PageWalk => {
-                if h.walk_len < MAX_WALK {
-                    h.walk[h.walk_len] = paddr;
-                    h.walk_len += 1;
-                }
-            }
-            AccessKind::Load | AccessKind::Store | AccessKind::Amo | AccessKind::TableRead => {
-                // More accesses than any instruction makes: charge now.
-                let write = matches!(kind, AccessKind::Store | AccessKind::Amo);
-                let physical = kind == AccessKind::TableRead;
-                let translate = !physical && h.translating && mode != Privilege::Machine;
-                let stall = charge_data(k, h, mem, hart, vaddr, paddr, write, mode, translate);
-                h.c.cycles.add(mode, stall);
-            }
-        }
+        let translate = !physical && h.translates(mode);
+        let stall = charge_data(k, h, mem, hart, vaddr, paddr, write, mode, translate);
+        h.c.cycles.add(mode, stall);
     }
 }
 
@@ -384,16 +388,17 @@ impl TimingSink for TimingModel {
     /// Loads and stores inline: charged at once (their stall cycles wait
     /// for the instruction's mode at retirement), or queued if the
     /// instruction's fetch is still to be charged, which must come first
-    /// (the two may meet in the L2). The rest is out of line.
+    /// (the two may meet in the L2). Fetches and PTE reads out of line.
     #[inline(always)]
     fn mem_access(&mut self, hart: usize, access: &MemAccess) {
         let (write, physical) = match access.kind {
             AccessKind::Load => (false, false),
             AccessKind::Store | AccessKind::Amo => (true, false),
             AccessKind::TableRead => (false, true),
-            kind => {
-                return self.other_access(hart, kind, access.vaddr, access.paddr, access.privilege)
+            AccessKind::Fetch => {
+                return self.reported_fetch(hart, access.vaddr, access.paddr, access.privilege)
             }
+            AccessKind::PageWalk => return self.walk_read(hart, access.paddr),
         };
         let Self { k, harts, mem, .. } = self;
         let h = &mut harts[hart];
@@ -404,7 +409,7 @@ impl TimingSink for TimingModel {
         let fetched =
             access.pc >> k.l1i_shift == h.fetch_line || h.retire_work & RETIRE_FETCH_EVENTS != 0;
         if fetched && h.pending_len == 0 {
-            let translate = !physical && h.translating && mode != Privilege::Machine;
+            let translate = !physical && h.translates(mode);
             let stall = charge_data(
                 k,
                 h,
@@ -423,8 +428,8 @@ impl TimingSink for TimingModel {
             return;
         }
         if h.pending_len == MAX_PENDING {
-            let kind = access.kind;
-            return self.other_access(hart, kind, access.vaddr, access.paddr, mode);
+            let (vaddr, paddr) = (access.vaddr, access.paddr);
+            return self.charge_beyond_queue(hart, vaddr, paddr, write, physical, mode);
         }
         h.pending[h.pending_len] = Pending {
             vaddr: access.vaddr,
@@ -607,7 +612,7 @@ fn fetch(
     }
     h.fetch_line = line;
     let mut stall = 0;
-    if translated && h.translating && mode != Privilege::Machine {
+    if translated && h.translates(mode) {
         let page = pc >> PAGE_SHIFT;
         if page != h.fetch_page {
             h.fetch_page = page;
@@ -739,7 +744,7 @@ fn loaded(class: InstClass, operands: &Operands) -> Option<sim_core::Reg> {
 fn data_access(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize, i: usize) -> u64 {
     let (vaddr, paddr) = (h.pending[i].vaddr, h.pending[i].paddr);
     let (write, mode) = (h.pending[i].write, h.pending[i].mode);
-    let translate = !h.pending[i].physical && h.translating && mode != Privilege::Machine;
+    let translate = !h.pending[i].physical && h.translates(mode);
     charge_data(k, h, mem, hart, vaddr, paddr, write, mode, translate)
 }
 
