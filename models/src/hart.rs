@@ -125,7 +125,9 @@ pub(crate) struct HartState {
     /// (set through [`HartState::set_load_dest`], which keeps
     /// `RETIRE_LOAD_DEST` in step).
     pub load_dest: Option<Reg>,
-    /// Mode of the last event that named one (for events that do not).
+    /// The mode the hart runs at, for events that name none: set by the
+    /// events that change it (a trap, an xRET, a delivery) and by every
+    /// retirement but those of the short path (which cannot change it).
     pub mode: Privilege,
     pub asid: u16,
     pub pending: [Pending; MAX_PENDING],

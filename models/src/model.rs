@@ -355,7 +355,6 @@ impl TimingSink for TimingModel {
             let work = h.retire_work;
             if work == 0 && !may_stall(class) {
                 let mode = inst.privilege;
-                h.mode = mode;
                 h.c.instret.inc(mode);
                 h.c.cycles.add(mode, k.cpi.cycles(class));
                 return;

@@ -270,6 +270,9 @@ impl Hart {
         // The budget left once this pass is done (if it is whole): a pass
         // costs one subtraction, and what earlier passes retired follows.
         let first_rest = left.saturating_sub(whole_pass);
+        // Whether the hart nears a timer deadline (the machine sets it
+        // between runs): then every instruction checks the sink's clock.
+        let exact = S::ACTIVE && self.clock.exact;
         let mut rest = first_rest;
         'pass: loop {
             let earlier = first_rest - rest;
@@ -277,10 +280,10 @@ impl Hart {
                 if S::ACTIVE {
                     self.inst_pc = record(i).pc;
                 }
-                let next = match self.execute(b, start, bus, sink) {
+                match self.execute(b, start, bus, sink) {
                     // The common case costs nothing more than the loop.
                     Ok(Flow::Next) if !S::ACTIVE => continue,
-                    Ok(Flow::Next) => after(b),
+                    Ok(Flow::Next) => {}
                     Ok(Flow::Stop) => {
                         self.pc = after(b);
                         if S::ACTIVE {
@@ -316,13 +319,13 @@ impl Hart {
                         self.trap(Trap::Exception(e), sink);
                         return (earlier + done(b) - 1, true);
                     }
-                };
+                }
                 // Only a timing sink gets here (Flow::Next).
                 sink.retire(self.id, record(i));
                 // A sink's clock reaching a timer deadline ends the block,
                 // so the interrupt is taken at this instruction boundary.
-                if self.clock.deadline_reached(sink, self.id) {
-                    self.pc = next;
+                if exact && self.clock.reached(sink, self.id) {
+                    self.pc = after(b);
                     return (earlier + done(b), false);
                 }
             }

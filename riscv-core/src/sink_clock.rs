@@ -60,14 +60,6 @@ impl SinkClock {
         S::ACTIVE && sink.cycles(id).is_some_and(|c| c >= self.stop_at)
     }
 
-    /// [`SinkClock::reached`], checked after every instruction: only while
-    /// the hart approaches a timer deadline, so that the rest of the time
-    /// an instruction pays one flag test for it.
-    #[inline(always)]
-    pub fn deadline_reached<S: TimingSink>(&self, sink: &S, id: usize) -> bool {
-        S::ACTIVE && self.exact && self.reached(sink, id)
-    }
-
     /// The value a read of `csr` returns at `clock`, if the clock decides
     /// it (cycle, mcycle, time); `None` for every other CSR.
     #[inline]
