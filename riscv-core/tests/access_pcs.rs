@@ -104,9 +104,7 @@ fn a_uipi_send_reads_its_sender_table_entry_as_a_table_read() {
         a.align(4);
         a.bind(s_handler);
         exit(a, 0);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     let kinds = check_pcs(&sink.0);

@@ -314,9 +314,7 @@ fn faults_and_ecalls_are_told_apart() {
         a.sret();
         a.bind(done);
         exit(a, 0);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     let t = m.roi_summary().total();

@@ -49,9 +49,7 @@ fn u_mode_sends_to_itself_and_handles_it_without_a_trap() {
         a.csrr(T0, SCAUSE);
         record(a, T0);
         exit(a, 0);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     let r = results_at(&mut m, 5);
@@ -96,9 +94,7 @@ fn send_to_invalid_entry_or_beyond_the_table_has_no_effect() {
         a.align(4);
         a.bind(s_handler);
         exit(a, 0);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     assert_eq!(results_at(&mut m, 2), vec![0, 0]);
@@ -141,9 +137,7 @@ fn u_mode_cannot_touch_supervisor_uintr_state() {
         a.sret();
         a.bind(done);
         exit(a, 0);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     assert_eq!(results_at(&mut m, 5), vec![2, 2, 2, 2, 8]);
@@ -189,9 +183,7 @@ fn interrupt_for_inactive_receiver_waits_for_reactivation() {
         sret_to_user(a, second);
         a.bind(finish);
         exit(a, 0);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     let r = results_at(&mut m, 5);
@@ -262,9 +254,7 @@ fn two_harts_sender_and_receiver_none_lost_none_duplicated() {
         a.align(4);
         a.bind(s_handler);
         exit(a, 66);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     assert_eq!(results_at(&mut m, 1), vec![N as u64]);

@@ -132,9 +132,7 @@ fn kernel_set_usip_is_delivered_right_after_sret_to_user() {
         a.bind(s_handler);
         a.csrsi(SIP, 1);
         sret_to_user(a, second);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     let r = results_at(&mut m, 8);
@@ -187,9 +185,7 @@ fn interrupt_posted_while_in_s_waits_for_the_return_to_u() {
         record(a, T0); // but pending
         a.csrci(0x100, 2);
         sret_to_user(a, back);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     let r = results_at(&mut m, 6);
@@ -251,9 +247,7 @@ fn exception_in_user_handler_goes_to_s_and_uret_still_returns() {
         a.addi(T0, T0, 4);
         a.csrw(SEPC, T0);
         a.sret();
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     let r = results_at(&mut m, 7);
@@ -329,9 +323,7 @@ fn interrupt_for_descheduled_receiver_does_not_reach_the_next_thread() {
         a.li(T1, 1);
         a.sd(T1, T0, 0); // reactivate A
         sret_to_user(a, thread_a);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     let r = results_at(&mut m, 6);
@@ -391,9 +383,7 @@ fn uipi_write_and_activate_touch_only_the_own_entrys_pending_and_active() {
         a.sret();
         a.bind(done);
         exit(a, 0);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     let r = results_at(&mut m, 8);
@@ -438,9 +428,7 @@ fn send_handle_reject(a: &mut Asm) {
     a.bind(u_handler);
     a.uipi_write(ZERO);
     a.uret();
-    a.align(4);
-    a.bind(m_handler);
-    exit(a, 77);
+    bind_m_handler_failing(a, m_handler);
 }
 
 #[test]
@@ -544,9 +532,7 @@ fn send_from_another_hart_while_receiver_is_in_s_waits_for_sret() {
         a.csrr(T0, UIP);
         record(a, T0);
         sret_to_user(a, back);
-        a.align(4);
-        a.bind(m_handler);
-        exit(a, 77);
+        bind_m_handler_failing(a, m_handler);
     });
     assert_eq!(stop, StopReason::Exited(0));
     let r = results_at(&mut m, 6);

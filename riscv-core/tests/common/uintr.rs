@@ -68,6 +68,14 @@ pub fn s_setup_receiver(a: &mut Asm, u_handler: Label, hart: u64, active: bool) 
     a.csrsi(USTATUS, 1);
 }
 
+/// The M-mode trap handler of a test that [`boot_to_s`]: M takes no trap
+/// there (U's traps and USIP are delegated), so one ends the test with 77.
+pub fn bind_m_handler_failing(a: &mut Asm, m_handler: Label) {
+    a.align(4);
+    a.bind(m_handler);
+    exit(a, 77);
+}
+
 /// S-mode: enter U at `target`.
 pub fn sret_to_user(a: &mut Asm, target: Label) {
     a.la(T0, target);
