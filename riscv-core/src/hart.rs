@@ -187,7 +187,7 @@ impl Hart {
                 Some(slot) => slot,
                 None => {
                     let (slot, block) = blocks.slot_for(self.pc);
-                    match self.build_block(bus, sink, block) {
+                    match self.refill(bus, sink, block) {
                         Ok(built) => blocks.finish(slot, built),
                         Err(e) => {
                             self.trap(Trap::Exception(e), sink);
@@ -503,23 +503,71 @@ impl Hart {
         Ok(Built::Decoded)
     }
 
+    /// Makes `block` (the slot for pc) the block at pc: the one kept there
+    /// if it still is (`still_valid`), else a new one (`build_block`).
+    /// Out of line, so that the block loop's code is the same with it.
+    #[inline(never)]
+    fn refill<S: TimingSink>(
+        &mut self,
+        bus: &mut Bus,
+        sink: &mut S,
+        block: &mut Block,
+    ) -> Result<Built, Exception> {
+        if self.still_valid(bus, block) {
+            return Ok(Built::Reused);
+        }
+        self.build_block(bus, sink, block)
+    }
+
+    /// Whether `block`, kept from before a flush (`Block::bytes`), is the
+    /// block `build_block` would give at pc now, found without a call: the
+    /// host TLB maps pc's page for a fetch to where it was built, PMP did
+    /// not change, and RAM still holds its bytes. A host TLB hit is what
+    /// the MMU would give without a walk, so it reports nothing to a sink,
+    /// as `build_block` would not. This is the common way back after a
+    /// satp write or sfence.vma (each flushes the cache): the first block
+    /// on a page fills the host entry in `build_block`, the others on the
+    /// page need no more than this.
+    #[inline(always)]
+    fn still_valid(&self, bus: &Bus, block: &Block) -> bool {
+        let ram_base = bus.ram_base();
+        let host = self.mmu.host();
+        let Some(off) = host.fetch_offset(self.pc, self.privilege, &self.csr, ram_base) else {
+            return false;
+        };
+        let paddr = ram_base.wrapping_add(off as u64);
+        block.kept_for(self.pc, paddr, self.privilege)
+            && block.pmp_generation == self.csr.pmp.generation()
+            && Self::holds(bus, paddr, &block.bytes)
+    }
+
     /// Whether RAM holds `bytes` at `paddr`.
     fn holds(bus: &Bus, paddr: u64, bytes: &[u8]) -> bool {
         bus.ram_slice(paddr, bytes.len() as u64) == Some(bytes)
     }
 
+    /// The physical address of the instruction bytes at `vaddr`: through
+    /// the host TLB's fetch table when it holds the page (no walk, no
+    /// event), else a full translation, whose page then goes there if it
+    /// qualifies (`Mmu::fill_host`).
     fn fetch_translate<S: TimingSink>(
         &mut self,
         vaddr: u64,
         bus: &mut Bus,
         sink: &mut S,
     ) -> Result<u64, Exception> {
+        let ram_base = bus.ram_base();
+        let host = self.mmu.host();
+        if let Some(off) = host.fetch_offset(vaddr, self.privilege, &self.csr, ram_base) {
+            return Ok(ram_base.wrapping_add(off as u64));
+        }
         let t = self
             .mmu
             .translate(vaddr, 2, AccessType::Fetch, self.privilege, &self.csr, bus)?;
         if S::ACTIVE && t.walked {
             self.report_walk(sink, vaddr, true);
         }
+        self.fill_host(bus, AccessType::Fetch, vaddr, t.paddr);
         Ok(t.paddr)
     }
 

@@ -1,7 +1,9 @@
 //! Host TLB: a per-hart, direct-mapped cache from a guest virtual page to
 //! the offset in RAM of the physical page it maps, so that an aligned load
 //! or store to RAM through a translation already checked costs a tag
-//! compare and an indexed access (issue #2).
+//! compare and an indexed access (issue #2), and so does the translation
+//! of a block's pc when the block cache must build or check a block again
+//! (after every satp write or sfence.vma, for each block run next).
 //!
 //! Why it is exact, i.e. why a hit does what the slow path (`Mmu::translate`,
 //! then `Bus::read`/`Bus::write`) would do. An entry for (page, access,
@@ -21,6 +23,10 @@
 //!   effective privilege and mstatus.SUM/MXR. The privilege and the
 //!   mstatus bits that decide the rest (MPRV, MPP, SUM, MXR) are part of
 //!   the tag ([`context`]), so traps, xRET and mstatus writes need no flush.
+//!   A fetch's outcome depends on none of those bits (MPRV does not apply
+//!   to fetches, SUM and MXR only to loads and stores): its tag has the
+//!   privilege alone, so a kernel that sets SUM around a copy keeps its
+//!   code's entries.
 //! - PMP: the whole 4 KiB physical page passed the check for this access
 //!   type and effective privilege. The entry that decided that matches the
 //!   whole page and no lower entry matches any of it, so it decides every
@@ -83,6 +89,16 @@ pub fn context(privilege: Privilege, mstatus: u64) -> u64 {
     ((mstatus & CONTEXT_MSTATUS) >> CONTEXT_SHIFT) | (privilege as u64) << PRIVILEGE_SHIFT
 }
 
+/// [`context`] for an access of type `access`: a fetch's is the
+/// privilege alone (see the module doc).
+#[inline(always)]
+pub fn context_of(access: AccessType, privilege: Privilege, mstatus: u64) -> u64 {
+    match access {
+        AccessType::Fetch => context(privilege, 0),
+        AccessType::Load | AccessType::Store => context(privilege, mstatus),
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     /// Virtual page (vaddr with the low 12 bits clear) | context.
@@ -96,13 +112,13 @@ const EMPTY: Entry = Entry {
     addend: 0,
 };
 
-/// The host TLB of one hart: a table for loads and one for stores.
+/// The host TLB of one hart: a table for each access type.
 #[derive(Clone)]
 pub struct HostTlb {
-    load: Box<[Entry; ENTRIES]>,
-    store: Box<[Entry; ENTRIES]>,
-    /// The entries filled since the last flush (load slots, then store
-    /// slots offset by `ENTRIES`): a flush clears only those.
+    /// By `AccessType::index`.
+    tables: [Box<[Entry; ENTRIES]>; 3],
+    /// The entries filled since the last flush, as `slot`: a flush clears
+    /// only those.
     filled: FillLog,
 }
 
@@ -110,8 +126,9 @@ impl std::fmt::Debug for HostTlb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let valid = |t: &[Entry]| t.iter().filter(|e| e.tag != INVALID).count();
         f.debug_struct("HostTlb")
-            .field("load_entries", &valid(&self.load[..]))
-            .field("store_entries", &valid(&self.store[..]))
+            .field("fetch_entries", &valid(&self.table(AccessType::Fetch)[..]))
+            .field("load_entries", &valid(&self.table(AccessType::Load)[..]))
+            .field("store_entries", &valid(&self.table(AccessType::Store)[..]))
             .finish()
     }
 }
@@ -132,8 +149,7 @@ fn table() -> Box<[Entry; ENTRIES]> {
 impl HostTlb {
     pub fn new() -> Self {
         Self {
-            load: table(),
-            store: table(),
+            tables: [table(), table(), table()],
             filled: FillLog::default(),
         }
     }
@@ -143,13 +159,21 @@ impl HostTlb {
         (vaddr >> 12) as usize % ENTRIES
     }
 
+    /// Where the fill log keeps entry `index` of `access`'s table: one
+    /// number for every entry of the three tables.
     #[inline(always)]
-    fn table_mut(&mut self, access: AccessType) -> Option<&mut [Entry; ENTRIES]> {
-        match access {
-            AccessType::Load => Some(&mut self.load),
-            AccessType::Store => Some(&mut self.store),
-            AccessType::Fetch => None,
-        }
+    fn slot(access: AccessType, index: usize) -> usize {
+        access.index() * ENTRIES + index
+    }
+
+    #[inline(always)]
+    fn table(&self, access: AccessType) -> &[Entry; ENTRIES] {
+        &self.tables[access.index()]
+    }
+
+    #[inline(always)]
+    fn table_mut(&mut self, access: AccessType) -> &mut [Entry; ENTRIES] {
+        &mut self.tables[access.index()]
     }
 
     /// Where a load of `size` (1, 2, 4, 8) bytes from `vaddr` by a hart
@@ -165,7 +189,14 @@ impl HostTlb {
         csr: &CsrFile,
         ram_base: u64,
     ) -> Option<usize> {
-        Self::lookup(&self.load, vaddr, size, privilege, csr, ram_base)
+        Self::lookup(
+            self.table(AccessType::Load),
+            vaddr,
+            size,
+            privilege,
+            csr,
+            ram_base,
+        )
     }
 
     /// Where a store of `size` (1, 2, 4, 8) bytes to `vaddr` may go without
@@ -179,7 +210,35 @@ impl HostTlb {
         csr: &CsrFile,
         ram_base: u64,
     ) -> Option<usize> {
-        Self::lookup(&self.store, vaddr, size, privilege, csr, ram_base)
+        Self::lookup(
+            self.table(AccessType::Store),
+            vaddr,
+            size,
+            privilege,
+            csr,
+            ram_base,
+        )
+    }
+
+    /// Where the instruction bytes at `pc` (2-byte aligned) fetched by a
+    /// hart at `privilege` are, if the page's translation, permissions,
+    /// PMP and RAM were checked already (as `load_offset`): their offset
+    /// from `ram_base`. A hit is what `Mmu::translate` would return with
+    /// no walk (no event for a timing sink).
+    #[inline(always)]
+    pub fn fetch_offset(
+        &self,
+        pc: u64,
+        privilege: Privilege,
+        csr: &CsrFile,
+        ram_base: u64,
+    ) -> Option<usize> {
+        if privilege == Privilege::Machine && !csr.pmp.any_active() {
+            return Some(pc.wrapping_sub(ram_base) as usize);
+        }
+        let e = &self.table(AccessType::Fetch)[Self::index(pc)];
+        let key = (pc & !PAGE_MASK) | context_of(AccessType::Fetch, privilege, 0);
+        (e.tag == key).then(|| pc.wrapping_add(e.addend) as usize)
     }
 
     #[inline(always)]
@@ -210,42 +269,31 @@ impl HostTlb {
     pub(crate) fn fill(&mut self, access: AccessType, vaddr: u64, context: u64, ram_offset: u64) {
         debug_assert!(context & !CONTEXT_BITS == 0);
         let index = Self::index(vaddr);
-        let slot = match access {
-            AccessType::Load => index,
-            AccessType::Store => ENTRIES + index,
-            AccessType::Fetch => return,
+        self.table_mut(access)[index] = Entry {
+            tag: (vaddr & !PAGE_MASK) | context,
+            addend: ram_offset.wrapping_sub(vaddr),
         };
-        if let Some(t) = self.table_mut(access) {
-            t[index] = Entry {
-                tag: (vaddr & !PAGE_MASK) | context,
-                addend: ram_offset.wrapping_sub(vaddr),
-            };
-            self.filled.record(slot);
-        }
+        self.filled.record(Self::slot(access, index));
     }
 
     /// Drops whatever entry of `access`'s table the page `vpn` (vaddr >> 12)
     /// would use: the MMU's entry for that page is going.
     #[inline]
     pub(crate) fn invalidate_page(&mut self, access: AccessType, vpn: u64) {
-        if let Some(t) = self.table_mut(access) {
-            t[Self::index(vpn << 12)] = EMPTY;
-        }
+        self.table_mut(access)[Self::index(vpn << 12)] = EMPTY;
     }
 
     /// Drops every entry.
     pub(crate) fn flush(&mut self) {
         match self.filled.take() {
             Filled::All => {
-                self.load.fill(EMPTY);
-                self.store.fill(EMPTY);
+                for table in &mut self.tables {
+                    table.fill(EMPTY);
+                }
             }
             Filled::Slots(slots) => {
                 for slot in slots.map(|s| s as usize) {
-                    match slot.checked_sub(ENTRIES) {
-                        None => self.load[slot] = EMPTY,
-                        Some(store) => self.store[store] = EMPTY,
-                    }
+                    self.tables[slot / ENTRIES][slot % ENTRIES] = EMPTY;
                 }
             }
         }
@@ -317,6 +365,33 @@ mod tests {
         // A negative (sign-extended) page.
         t.fill(AccessType::Load, 0xffff_ffff_c000_0000, ctx, 0x2000);
         assert_eq!(load(&t, &csr, s, 0xffff_ffff_c000_0010, 4), Some(0x2010));
+    }
+
+    #[test]
+    fn fetch_entries_key_on_the_privilege_alone() {
+        let mut t = HostTlb::new();
+        let mut csr = CsrFile::new(0);
+        let fetch = |t: &HostTlb, csr: &CsrFile, p, pc| t.fetch_offset(pc, p, csr, RAM);
+        // Filled while SUM and MXR were set (a kernel copying user data).
+        let ctx = context_of(AccessType::Fetch, Supervisor, MSTATUS_SUM | MSTATUS_MXR);
+        t.fill(AccessType::Fetch, 0x4000_1000, ctx, 0x20_0000);
+        for mstatus in [0, MSTATUS_SUM, MSTATUS_MXR, MSTATUS_MPRV] {
+            csr.mstatus = mstatus;
+            assert_eq!(fetch(&t, &csr, Supervisor, 0x4000_1ffe), Some(0x20_0ffe));
+        }
+        assert_eq!(fetch(&t, &csr, User, 0x4000_1000), None);
+        assert_eq!(fetch(&t, &csr, Supervisor, 0x4000_2000), None);
+        assert_eq!(t.load_offset(0x4000_1000, 2, Supervisor, &csr, RAM), None);
+        t.invalidate_page(AccessType::Fetch, 0x4_0001);
+        assert_eq!(fetch(&t, &csr, Supervisor, 0x4000_1000), None);
+        t.fill(AccessType::Fetch, 0x4000_1000, ctx, 0x20_0000);
+        t.flush();
+        assert_eq!(fetch(&t, &csr, Supervisor, 0x4000_1000), None);
+        // M-mode without PMP entries fetches from where pc says.
+        assert_eq!(fetch(&t, &csr, Machine, RAM + 0x40), Some(0x40));
+        csr.pmp.write_addr(0, u64::MAX);
+        csr.pmp.write_cfg(0, 0x1f);
+        assert_eq!(fetch(&t, &csr, Machine, RAM + 0x40), None);
     }
 
     #[test]

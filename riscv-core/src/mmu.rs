@@ -333,7 +333,7 @@ impl Mmu {
         if !csr.pmp.check(page, PAGE, access, eff) {
             return;
         }
-        let context = host_tlb::context(privilege, csr.mstatus);
+        let context = host_tlb::context_of(access, privilege, csr.mstatus);
         self.host.fill(access, vaddr, context, paddr - ram_base);
     }
 

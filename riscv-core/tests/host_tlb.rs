@@ -769,3 +769,145 @@ fn stores_into_code_take_effect_at_fence_i() {
         .store_offset(patch_addr, 4, h.privilege, &h.csr, RAM_BASE)
         .is_some());
 }
+
+// ---- fetches: a block built or kept again after a flush ------------------
+
+const INSTRUCTION_PAGE_FAULT: u64 = 12;
+/// A page of code (identity-mapped: it returns 1) ...
+const CODE_A: u64 = RAM_BASE + 0x1c_0000;
+/// ... the frame it is remapped to (it returns 2) ...
+const CODE_B: u64 = RAM_BASE + 0x1d_0000;
+/// ... and a page of code (a bare `ret`) in the same slot of the MMU's
+/// fetch TLB as `CODE_A`.
+const CODE_SAME_MMU_SLOT: u64 = CODE_A - (256 << 12);
+const ADDI_A0_1: u64 = 0x0010_0513;
+const ADDI_A0_2: u64 = 0x0020_0513;
+const RET: u64 = 0x0000_8067;
+
+/// The identity space, with `CODE_A` returning 1, `CODE_B` returning 2
+/// and `CODE_SAME_MMU_SLOT` returning at once.
+fn identity_with_code(m: &mut Machine) {
+    identity(m);
+    for (at, addi) in [(CODE_A, ADDI_A0_1), (CODE_B, ADDI_A0_2)] {
+        assert!(m.bus.write(at, 4, addi));
+        assert!(m.bus.write(at + 4, 4, RET));
+    }
+    assert!(m.bus.write(CODE_SAME_MMU_SLOT, 4, RET));
+}
+
+/// S-mode code: calls `CODE_A` (through s1) and records a0.
+fn call_code_a(a: &mut Asm) {
+    a.jalr(RA, S1, 0);
+    record(a, A0);
+}
+
+/// S-mode code: points `CODE_A`'s PTE at `pte_value`.
+fn set_code_a_pte(a: &mut Asm, pte_value: u64) {
+    a.li(T2, leaf_of(SPACE1, CODE_A) as i64);
+    a.li(T3, pte_value as i64);
+    a.sd(T3, T2, 0);
+}
+
+#[test]
+fn code_page_remapped_and_fenced_runs_from_the_new_frame() {
+    // Every form of sfence.vma that covers the page flushes the decoded
+    // blocks and the page's fetch entry: the next call translates again
+    // and decodes the new frame's code, not the kept block of the old one.
+    let fences: [fn(&mut Asm); 3] = [
+        |a| a.sfence_vma(S1, ZERO),
+        |a| a.sfence_vma(ZERO, ZERO),
+        |a| a.sfence_vma(ZERO, T4),
+    ];
+    for (i, fence) in fences.into_iter().enumerate() {
+        let (mut m, stop) = run_s(
+            identity_with_code,
+            |_| {},
+            |a| {
+                a.li(S1, CODE_A as i64);
+                a.li(T4, 0); // the ASID of SPACE1 as run_s sets it
+                call_code_a(a);
+                call_code_a(a);
+                set_code_a_pte(a, pte(CODE_B, LEAF));
+                fence(a);
+                call_code_a(a);
+                a.ecall();
+            },
+        );
+        assert_eq!(stop, StopReason::Exited(0), "fence {i}");
+        assert_eq!(
+            results_at(&mut m, 4),
+            vec![1, 1, 2, ECALL_FROM_S],
+            "fence {i}"
+        );
+    }
+}
+
+#[test]
+fn execute_permission_removed_and_fenced_faults_the_next_fetch() {
+    let (mut m, stop) = run_s(
+        identity_with_code,
+        |_| {},
+        |a| {
+            a.li(S1, CODE_A as i64);
+            call_code_a(a);
+            set_code_a_pte(a, pte(CODE_A, LEAF & !PTE_X));
+            a.sfence_vma(S1, ZERO);
+            call_code_a(a);
+        },
+    );
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_eq!(
+        results_at(&mut m, 4),
+        vec![1, INSTRUCTION_PAGE_FAULT, CODE_A, CODE_A]
+    );
+}
+
+#[test]
+fn an_mmu_tlb_eviction_drops_the_host_fetch_entry_too() {
+    // Without sfence.vma the MMU may keep the old translation of a code
+    // page; fence.i drops the decoded blocks but not translations, so the
+    // block is checked again through the fetch entry: frame A while the
+    // MMU's entry lives, frame B once a fetch from a page of the same MMU
+    // slot has evicted it (the MMU walks again and sees the new PTE).
+    let (mut m, stop) = run_s(
+        identity_with_code,
+        |_| {},
+        |a| {
+            a.li(S1, CODE_A as i64);
+            a.li(S2, CODE_SAME_MMU_SLOT as i64);
+            call_code_a(a);
+            set_code_a_pte(a, pte(CODE_B, LEAF));
+            a.fence_i();
+            call_code_a(a);
+            a.jalr(RA, S2, 0); // evicts CODE_A's MMU TLB entry
+            a.fence_i();
+            call_code_a(a);
+            a.ecall();
+        },
+    );
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_eq!(results_at(&mut m, 4), vec![1, 1, 2, ECALL_FROM_S]);
+}
+
+#[test]
+fn user_mode_cannot_use_supervisor_fetch_entries() {
+    // S runs CODE_A (a supervisor page) and then sret's to it in U-mode:
+    // the fetch faults, though S's entry for the page is warm.
+    let (mut m, stop) = run_s(
+        identity_with_code,
+        |_| {},
+        |a| {
+            a.li(S1, CODE_A as i64);
+            call_code_a(a);
+            a.li(T0, MSTATUS_SPP);
+            a.csrc(SSTATUS, T0);
+            a.csrw(SEPC, S1);
+            a.sret();
+        },
+    );
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_eq!(
+        results_at(&mut m, 4),
+        vec![1, INSTRUCTION_PAGE_FAULT, CODE_A, CODE_A]
+    );
+}
