@@ -46,10 +46,11 @@ pub struct Block {
     epoch: u64,
     /// Its instruction bytes, when it is in RAM and its end follows from
     /// its own instructions (a control-flow or system op, the length
-    /// limit, the page end), not from PMP, a fetch fault or the
-    /// instruction after it: the same bytes at the same place make the
-    /// same block, so a flush need not decode it again (one compare with
-    /// RAM says). Empty otherwise: never reused.
+    /// limit, the page end) or from a CSR op after it on the page (whose
+    /// bytes are then kept too), not from PMP, a fetch fault or an
+    /// instruction on the next page: the same bytes at the same place
+    /// make the same block, so a flush need not decode it again (one
+    /// compare with RAM says). Empty otherwise: never reused.
     pub(crate) bytes: Vec<u8>,
     /// `Pmp::generation` when `bytes` were kept: PMP granted the rest of
     /// the page then, and grants it again while the generation stands.

@@ -472,6 +472,10 @@ impl Hart {
             };
             let inst: DecodedInst = decode(raw);
             if starts_block(inst.op) && !block.is_empty() {
+                // Its bytes decide where this block ends: kept with it.
+                if rest_executable {
+                    self.keep_bytes(bus, block, pc + inst.len as u64 - start);
+                }
                 break;
             }
             if !rest_executable
@@ -492,10 +496,7 @@ impl Hart {
             if ends_block(inst.op) || block.insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
                 // Self-contained: kept for a reuse check after a flush.
                 if rest_executable {
-                    if let Some(bytes) = bus.ram_slice(page_pa, pc - start) {
-                        block.bytes.extend_from_slice(bytes);
-                        block.pmp_generation = self.csr.pmp.generation();
-                    }
+                    self.keep_bytes(bus, block, pc - start);
                 }
                 break;
             }
@@ -539,6 +540,17 @@ impl Hart {
         block.kept_for(self.pc, paddr, self.privilege)
             && block.pmp_generation == self.csr.pmp.generation()
             && Self::holds(bus, paddr, &block.bytes)
+    }
+
+    /// Keeps the `len` bytes from `block`'s start, all on its page and
+    /// executable by PMP, for a reuse check after a flush: they are all
+    /// that decoding there again reads, so the same bytes make the same
+    /// block.
+    fn keep_bytes(&self, bus: &Bus, block: &mut Block, len: u64) {
+        if let Some(bytes) = bus.ram_slice(block.paddr, len) {
+            block.bytes.extend_from_slice(bytes);
+            block.pmp_generation = self.csr.pmp.generation();
+        }
     }
 
     /// Whether RAM holds `bytes` at `paddr`.

@@ -138,3 +138,74 @@ fn a_block_no_longer_executable_by_pmp_faults() {
         "first call's result, then the fault's cause and tval - patch"
     );
 }
+
+/// `patch`: `addi a0, zero, 1; csrr t0, mscratch; ret` on a page of its
+/// own: its first block ends because a CSR op runs alone in its block.
+fn patch_with_csr(a: &mut Asm, patch: riscv_core::encode::Label) {
+    a.align(4096);
+    a.bind(patch);
+    a.addi(A0, ZERO, 1);
+    a.csrr(T0, 0x340);
+    a.ret();
+}
+
+/// (blocks built, blocks reused) of a program that calls `patch_with_csr`,
+/// stores `word` over its CSR op, runs sfence.vma and calls it again.
+fn csr_patch_counts(word: i64) -> (u64, u64) {
+    let (m, stop) = run_asm(1, |a| {
+        let patch = a.label();
+        a.li(S0, DATA as i64);
+        a.la(S1, patch);
+        a.call(patch);
+        a.li(T1, word);
+        a.sw(T1, S1, 4);
+        a.sfence_vma(ZERO, ZERO);
+        a.call(patch);
+        record(a, A0);
+        exit(a, 0);
+        patch_with_csr(a, patch);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let stats = m.stats();
+    let count = |name: &str| stats.get(&format!("hart0.decode.{name}")).unwrap();
+    (count("blocks_built"), count("blocks_reused"))
+}
+
+#[test]
+fn blocks_ended_by_a_csr_op_are_reused_after_flushes() {
+    let (mut m, stop) = run_asm(1, |a| {
+        let patch = a.label();
+        let again = a.label();
+        a.li(S0, DATA as i64);
+        a.li(S2, 100);
+        a.bind(again);
+        a.call(patch);
+        a.sfence_vma(ZERO, ZERO);
+        a.addi(S2, S2, -1);
+        a.bne(S2, ZERO, again);
+        record(a, A0);
+        exit(a, 0);
+        patch_with_csr(a, patch);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    assert_eq!(results_at(&mut m, 1), vec![1]);
+    let stats = m.stats();
+    let built = stats.get("hart0.decode.blocks_built").unwrap();
+    let reused = stats.get("hart0.decode.blocks_reused").unwrap();
+    assert!(reused >= 5 * 99, "built {built}, reused {reused}");
+    assert!(built < 20, "built {built}, reused {reused}");
+}
+
+#[test]
+fn the_csr_op_that_ended_a_block_is_part_of_its_reuse_check() {
+    // The same CSR op stored again: every block of `patch` is reused.
+    let csrr_mscratch = 0x3400_22f3; // csrr t0, mscratch
+    let (built_same, reused_same) = csr_patch_counts(csrr_mscratch);
+    // An ALU op in its place (addi a0, a0, 5): the first block now runs
+    // on through it to the `ret`, so none of the three is reused; the one
+    // longer block is decoded instead. (A check of the first block's own
+    // bytes alone would reuse it, ended early.)
+    let (built, reused) = csr_patch_counts(0x0055_0513);
+    assert_eq!(built, built_same + 1);
+    assert_eq!(reused, reused_same - 3);
+}
