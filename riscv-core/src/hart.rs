@@ -72,8 +72,9 @@ pub struct Hart {
     /// A CSR write set mcycle/minstret in the current block (its value
     /// then stands as written).
     pub(crate) counters_written: bool,
-    /// The pc of the instruction executing (or being fetched), which a
-    /// timing sink's memory events name; kept only for a sink.
+    /// The pc of the instruction accessing memory (or of the block being
+    /// fetched), which a timing sink's memory events name; set only for a
+    /// sink, by the ops that access memory.
     pub(crate) inst_pc: u64,
     /// Instructions retired by this hart (never written by the guest,
     /// unlike minstret).
@@ -277,9 +278,6 @@ impl Hart {
         'pass: loop {
             let earlier = first_rest - rest;
             for (i, b) in insts.iter().enumerate() {
-                if S::ACTIVE {
-                    self.inst_pc = record(i).pc;
-                }
                 match self.execute(b, start, bus, sink) {
                     // The common case costs nothing more than the loop.
                     Ok(Flow::Next) if !S::ACTIVE => continue,

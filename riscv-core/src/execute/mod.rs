@@ -84,6 +84,15 @@ impl Hart {
                 start.wrapping_add(b.offset as u64)
             };
         }
+        // The pc a timing sink's memory events name: set by the ops that
+        // access memory, not by every instruction.
+        macro_rules! accesses_memory {
+            () => {
+                if S::ACTIVE {
+                    self.inst_pc = pc!();
+                }
+            };
+        }
         // A store may reach a device that raises or drops an interrupt
         // line (`sync_request`): the block then ends after it.
         macro_rules! after_store {
@@ -146,46 +155,57 @@ impl Hart {
             Bltu => return Ok(branch(pc!(), rs1!() < rs2!(), imm!(), inst.len)),
             Bgeu => return Ok(branch(pc!(), rs1!() >= rs2!(), imm!(), inst.len)),
             Lb => {
+                accesses_memory!();
                 let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 1)?;
                 self.set_x(sink, inst.rd, v as i8 as i64 as u64)
             }
             Lh => {
+                accesses_memory!();
                 let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 2)?;
                 self.set_x(sink, inst.rd, v as i16 as i64 as u64)
             }
             Lw => {
+                accesses_memory!();
                 let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 4)?;
                 self.set_x(sink, inst.rd, sext32(v))
             }
             Ld => {
+                accesses_memory!();
                 let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 8)?;
                 self.set_x(sink, inst.rd, v)
             }
             Lbu => {
+                accesses_memory!();
                 let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 1)?;
                 self.set_x(sink, inst.rd, v)
             }
             Lhu => {
+                accesses_memory!();
                 let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 2)?;
                 self.set_x(sink, inst.rd, v)
             }
             Lwu => {
+                accesses_memory!();
                 let v = self.load(bus, sink, rs1!().wrapping_add(imm!()), 4)?;
                 self.set_x(sink, inst.rd, v)
             }
             Sb => {
+                accesses_memory!();
                 self.store(bus, sink, rs1!().wrapping_add(imm!()), 1, rs2!())?;
                 after_store!()
             }
             Sh => {
+                accesses_memory!();
                 self.store(bus, sink, rs1!().wrapping_add(imm!()), 2, rs2!())?;
                 after_store!()
             }
             Sw => {
+                accesses_memory!();
                 self.store(bus, sink, rs1!().wrapping_add(imm!()), 4, rs2!())?;
                 after_store!()
             }
             Sd => {
+                accesses_memory!();
                 self.store(bus, sink, rs1!().wrapping_add(imm!()), 8, rs2!())?;
                 after_store!()
             }
@@ -339,6 +359,10 @@ impl Hart {
         sink: &mut S,
     ) -> Result<Flow, Exception> {
         use Op::*;
+        // Several of these access memory (A, F/D loads and stores, UINTR).
+        if S::ACTIVE {
+            self.inst_pc = pc;
+        }
         let rs1 = self.x[inst.rs1.index()];
         let rs2 = self.x[inst.rs2.index()];
         let rd = inst.rd;
