@@ -2,8 +2,11 @@
 //! execution.
 //!
 //! A block is a run of decoded instructions starting at a virtual pc that
-//! ends at the first control-flow or system instruction, at a page end, or
-//! at `MAX_BLOCK_LEN`. Blocks are tagged with (pc, privilege); the whole
+//! ends at the first jump or system instruction, at a page end, or at
+//! `MAX_BLOCK_LEN`. A forward conditional branch does not end it: where one
+//! is not taken the block runs on, where one is taken the run leaves the
+//! block (`Hart::execute_block`), so a block holds a path with its side
+//! exits. A branch back (a loop) does end it (`ends_block_at`). Blocks are tagged with (pc, privilege); the whole
 //! cache is flushed whenever the mapping from virtual pc to instruction bits
 //! may have changed in a way the architecture makes visible: fence.i,
 //! sfence.vma, satp and PMP writes. A flush moves the cache to a new epoch;
@@ -121,10 +124,13 @@ impl Block {
             inst.op = Op::Hint;
         }
         // The plain jumps and branches only redirect pc (and jal/jalr
-        // write rd), and always end a block.
-        if matches!(class, InstClass::Jump | InstClass::Branch) {
-            self.loop_pc = self.pc;
-        }
+        // write rd). Only the last instruction's decides: a block whose
+        // last instruction is another op has no loop.
+        self.loop_pc = if matches!(class, InstClass::Jump | InstClass::Branch) {
+            self.pc
+        } else {
+            NO_LOOP
+        };
         self.insts.push(BlockInst {
             inst,
             offset,
@@ -302,9 +308,18 @@ pub fn writes_only_rd(op: Op) -> bool {
     )
 }
 
+/// Does `inst` end a block? Its op may (`ends_block`), or it is a branch
+/// back (a loop's back edge): the loop's body is then one block, which
+/// runs round at once when the branch is taken (`Block::loop_pc`).
+pub fn ends_block_at(inst: &DecodedInst) -> bool {
+    use Op::*;
+    ends_block(inst.op) || (matches!(inst.op, Beq | Bne | Blt | Bge | Bltu | Bgeu) && inst.imm <= 0)
+}
+
 /// Does this op end a block? Everything that may change pc other than to
-/// pc+len, change privilege or translation, or must see up-to-date counters
-/// and interrupt state right after it.
+/// pc+len or a branch target, change privilege or translation, or must see
+/// up-to-date counters and interrupt state right after it. (A conditional
+/// branch only leaves the block when taken: the block loop does that.)
 pub fn ends_block(op: Op) -> bool {
     use Op::*;
     matches!(
@@ -312,12 +327,6 @@ pub fn ends_block(op: Op) -> bool {
         Illegal
             | Jal
             | Jalr
-            | Beq
-            | Bne
-            | Blt
-            | Bge
-            | Bltu
-            | Bgeu
             | Ecall
             | Ebreak
             | FenceI

@@ -5,7 +5,7 @@
 //! load/store paths shared by every memory instruction.
 
 use crate::block_cache::{
-    ends_block, starts_block, Block, BlockCache, BlockInst, Built, MAX_BLOCK_LEN,
+    ends_block_at, starts_block, Block, BlockCache, BlockInst, Built, MAX_BLOCK_LEN,
 };
 use crate::bus::Bus;
 use crate::csr::CsrFile;
@@ -239,10 +239,11 @@ impl Hart {
 
     /// Executes the instructions of `block` (which starts at `self.pc`) in
     /// order, at most `left` of them; returns how many retired and whether
-    /// one trapped (pc then points at the handler). A block that jumps or
-    /// branches back to its own start (a tight loop, `Block::loop_pc`) runs
-    /// again at once, as long as a whole pass fits in `left` and a sink's
-    /// clock does not say stop.
+    /// one trapped (pc then points at the handler). A taken branch before
+    /// the last instruction leaves the block (a side exit). A block that
+    /// jumps or branches back to its own start (a tight loop,
+    /// `Block::loop_pc`) runs again at once, as long as a whole pass fits
+    /// in `left` and a sink's clock does not say stop.
     #[inline(always)]
     fn execute_block<S: TimingSink>(
         &mut self,
@@ -301,13 +302,29 @@ impl Hart {
                                 },
                             );
                         }
+                        // Only a block's last instruction can branch to
+                        // its start: a branch back ends a block
+                        // (`ends_block_at`), so one before the last
+                        // branches forward.
                         if target == block.loop_pc
                             && rest >= whole_pass
                             && !self.clock.reached(sink, self.id)
                         {
+                            debug_assert_eq!(done(b), whole_pass);
                             debug_assert!(!self.sync_request && !self.flush_blocks);
                             rest -= whole_pass;
                             continue 'pass;
+                        }
+                        if target == after(b) {
+                            // A branch not taken: the block runs on. A
+                            // block used to end here, and a sink's clock
+                            // is still read here as at a block's end, so
+                            // a hart stops where it always did.
+                            if self.clock.reached(sink, self.id) {
+                                self.pc = target;
+                                return (earlier + done(b), false);
+                            }
+                            continue;
                         }
                         self.pc = target;
                         return (earlier + done(b), false);
@@ -491,7 +508,7 @@ impl Hart {
             }
             block.push(inst, (pc - start) as u16);
             pc += inst.len as u64;
-            if ends_block(inst.op) || block.insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
+            if ends_block_at(&inst) || block.insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
                 // Self-contained: kept for a reuse check after a flush.
                 if rest_executable {
                     self.keep_bytes(bus, block, pc - start);
