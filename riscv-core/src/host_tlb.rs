@@ -189,14 +189,8 @@ impl HostTlb {
         csr: &CsrFile,
         ram_base: u64,
     ) -> Option<usize> {
-        Self::lookup(
-            self.table(AccessType::Load),
-            vaddr,
-            size,
-            privilege,
-            csr,
-            ram_base,
-        )
+        let table = self.table(AccessType::Load);
+        Self::lookup(table, vaddr, size, privilege, csr, ram_base)
     }
 
     /// Where a store of `size` (1, 2, 4, 8) bytes to `vaddr` may go without
@@ -210,14 +204,8 @@ impl HostTlb {
         csr: &CsrFile,
         ram_base: u64,
     ) -> Option<usize> {
-        Self::lookup(
-            self.table(AccessType::Store),
-            vaddr,
-            size,
-            privilege,
-            csr,
-            ram_base,
-        )
+        let table = self.table(AccessType::Store);
+        Self::lookup(table, vaddr, size, privilege, csr, ram_base)
     }
 
     /// Where the instruction bytes at `pc` (2-byte aligned) fetched by a
@@ -233,12 +221,12 @@ impl HostTlb {
         csr: &CsrFile,
         ram_base: u64,
     ) -> Option<usize> {
-        if privilege == Privilege::Machine && !csr.pmp.any_active() {
-            return Some(pc.wrapping_sub(ram_base) as usize);
-        }
-        let e = &self.table(AccessType::Fetch)[Self::index(pc)];
-        let key = (pc & !PAGE_MASK) | context_of(AccessType::Fetch, privilege, 0);
-        (e.tag == key).then(|| pc.wrapping_add(e.addend) as usize)
+        // MPRV does not apply to fetches: M-mode fetches without active
+        // PMP entries go to where pc says.
+        let direct = privilege == Privilege::Machine && !csr.pmp.any_active();
+        let context = || context_of(AccessType::Fetch, privilege, 0);
+        let table = self.table(AccessType::Fetch);
+        Self::find(table, pc, 2, direct, context, ram_base)
     }
 
     #[inline(always)]
@@ -250,7 +238,24 @@ impl HostTlb {
         csr: &CsrFile,
         ram_base: u64,
     ) -> Option<usize> {
-        if machine_direct(privilege, csr) {
+        let direct = machine_direct(privilege, csr);
+        let context = || context(privilege, csr.mstatus);
+        Self::find(table, vaddr, size, direct, context, ram_base)
+    }
+
+    /// The entry of `table` for an access of `size` bytes at `vaddr` in
+    /// `context` (worked out only if needed), or RAM where `vaddr` says if
+    /// the access is `direct`.
+    #[inline(always)]
+    fn find(
+        table: &[Entry; ENTRIES],
+        vaddr: u64,
+        size: u8,
+        direct: bool,
+        context: impl FnOnce() -> u64,
+        ram_base: u64,
+    ) -> Option<usize> {
+        if direct {
             let aligned = vaddr & (size as u64 - 1) == 0;
             return aligned.then(|| vaddr.wrapping_sub(ram_base) as usize);
         }
@@ -258,8 +263,7 @@ impl HostTlb {
         // The address bits below the size stay in the key: a misaligned
         // address matches no tag.
         let page = vaddr & (!PAGE_MASK | ((size as u64 - 1) & ALIGNMENT_BITS));
-        let key = page | context(privilege, csr.mstatus);
-        (e.tag == key).then(|| vaddr.wrapping_add(e.addend) as usize)
+        (e.tag == page | context()).then(|| vaddr.wrapping_add(e.addend) as usize)
     }
 
     /// Caches that accesses of type `access` to the page of `vaddr` in

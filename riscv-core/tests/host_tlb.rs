@@ -795,6 +795,15 @@ fn identity_with_code(m: &mut Machine) {
     assert!(m.bus.write(CODE_SAME_MMU_SLOT, 4, RET));
 }
 
+/// Runs `s_code` in S-mode under the identity space with the code pages
+/// (`identity_with_code`); returns the first four results it recorded
+/// (its trap's mcause, mepc and mtval follow what it recorded itself).
+fn run_with_code(s_code: impl FnOnce(&mut Asm)) -> Vec<u64> {
+    let (mut m, stop) = run_s(identity_with_code, |_| {}, s_code);
+    assert_eq!(stop, StopReason::Exited(0));
+    results_at(&mut m, 4)
+}
+
 /// S-mode code: calls `CODE_A` (through s1) and records a0.
 fn call_code_a(a: &mut Asm) {
     a.jalr(RA, S1, 0);
@@ -819,47 +828,30 @@ fn code_page_remapped_and_fenced_runs_from_the_new_frame() {
         |a| a.sfence_vma(ZERO, T4),
     ];
     for (i, fence) in fences.into_iter().enumerate() {
-        let (mut m, stop) = run_s(
-            identity_with_code,
-            |_| {},
-            |a| {
-                a.li(S1, CODE_A as i64);
-                a.li(T4, 0); // the ASID of SPACE1 as run_s sets it
-                call_code_a(a);
-                call_code_a(a);
-                set_code_a_pte(a, pte(CODE_B, LEAF));
-                fence(a);
-                call_code_a(a);
-                a.ecall();
-            },
-        );
-        assert_eq!(stop, StopReason::Exited(0), "fence {i}");
-        assert_eq!(
-            results_at(&mut m, 4),
-            vec![1, 1, 2, ECALL_FROM_S],
-            "fence {i}"
-        );
+        let results = run_with_code(|a| {
+            a.li(S1, CODE_A as i64);
+            a.li(T4, 0); // the ASID of SPACE1 as run_s sets it
+            call_code_a(a);
+            call_code_a(a);
+            set_code_a_pte(a, pte(CODE_B, LEAF));
+            fence(a);
+            call_code_a(a);
+            a.ecall();
+        });
+        assert_eq!(results, vec![1, 1, 2, ECALL_FROM_S], "fence {i}");
     }
 }
 
 #[test]
 fn execute_permission_removed_and_fenced_faults_the_next_fetch() {
-    let (mut m, stop) = run_s(
-        identity_with_code,
-        |_| {},
-        |a| {
-            a.li(S1, CODE_A as i64);
-            call_code_a(a);
-            set_code_a_pte(a, pte(CODE_A, LEAF & !PTE_X));
-            a.sfence_vma(S1, ZERO);
-            call_code_a(a);
-        },
-    );
-    assert_eq!(stop, StopReason::Exited(0));
-    assert_eq!(
-        results_at(&mut m, 4),
-        vec![1, INSTRUCTION_PAGE_FAULT, CODE_A, CODE_A]
-    );
+    let results = run_with_code(|a| {
+        a.li(S1, CODE_A as i64);
+        call_code_a(a);
+        set_code_a_pte(a, pte(CODE_A, LEAF & !PTE_X));
+        a.sfence_vma(S1, ZERO);
+        call_code_a(a);
+    });
+    assert_eq!(results, vec![1, INSTRUCTION_PAGE_FAULT, CODE_A, CODE_A]);
 }
 
 #[test]
@@ -869,45 +861,32 @@ fn an_mmu_tlb_eviction_drops_the_host_fetch_entry_too() {
     // block is checked again through the fetch entry: frame A while the
     // MMU's entry lives, frame B once a fetch from a page of the same MMU
     // slot has evicted it (the MMU walks again and sees the new PTE).
-    let (mut m, stop) = run_s(
-        identity_with_code,
-        |_| {},
-        |a| {
-            a.li(S1, CODE_A as i64);
-            a.li(S2, CODE_SAME_MMU_SLOT as i64);
-            call_code_a(a);
-            set_code_a_pte(a, pte(CODE_B, LEAF));
-            a.fence_i();
-            call_code_a(a);
-            a.jalr(RA, S2, 0); // evicts CODE_A's MMU TLB entry
-            a.fence_i();
-            call_code_a(a);
-            a.ecall();
-        },
-    );
-    assert_eq!(stop, StopReason::Exited(0));
-    assert_eq!(results_at(&mut m, 4), vec![1, 1, 2, ECALL_FROM_S]);
+    let results = run_with_code(|a| {
+        a.li(S1, CODE_A as i64);
+        a.li(S2, CODE_SAME_MMU_SLOT as i64);
+        call_code_a(a);
+        set_code_a_pte(a, pte(CODE_B, LEAF));
+        a.fence_i();
+        call_code_a(a);
+        a.jalr(RA, S2, 0); // evicts CODE_A's MMU TLB entry
+        a.fence_i();
+        call_code_a(a);
+        a.ecall();
+    });
+    assert_eq!(results, vec![1, 1, 2, ECALL_FROM_S]);
 }
 
 #[test]
 fn user_mode_cannot_use_supervisor_fetch_entries() {
     // S runs CODE_A (a supervisor page) and then sret's to it in U-mode:
     // the fetch faults, though S's entry for the page is warm.
-    let (mut m, stop) = run_s(
-        identity_with_code,
-        |_| {},
-        |a| {
-            a.li(S1, CODE_A as i64);
-            call_code_a(a);
-            a.li(T0, MSTATUS_SPP);
-            a.csrc(SSTATUS, T0);
-            a.csrw(SEPC, S1);
-            a.sret();
-        },
-    );
-    assert_eq!(stop, StopReason::Exited(0));
-    assert_eq!(
-        results_at(&mut m, 4),
-        vec![1, INSTRUCTION_PAGE_FAULT, CODE_A, CODE_A]
-    );
+    let results = run_with_code(|a| {
+        a.li(S1, CODE_A as i64);
+        call_code_a(a);
+        a.li(T0, MSTATUS_SPP);
+        a.csrc(SSTATUS, T0);
+        a.csrw(SEPC, S1);
+        a.sret();
+    });
+    assert_eq!(results, vec![1, INSTRUCTION_PAGE_FAULT, CODE_A, CODE_A]);
 }
