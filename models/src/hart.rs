@@ -140,6 +140,12 @@ pub(crate) struct HartState {
 }
 
 impl HartState {
+    /// This hart's clock: cycles in every mode, idle ones included.
+    #[inline(always)]
+    pub fn cycles(&self) -> u64 {
+        self.c.cycles.total() + self.c.idle_cycles
+    }
+
     pub fn new(p: &Preset, hart: usize) -> Self {
         let seed = p.seed ^ ((hart as u64 + 1) << 32);
         HartState {

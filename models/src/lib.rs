@@ -39,5 +39,5 @@ pub use config::{
 };
 pub use error::ModelError;
 pub use hart::HartCounters;
-pub use model::TimingModel;
+pub use model::{ModelHart, TimingModel};
 pub use per_mode::PerMode;

@@ -1,7 +1,10 @@
 //! The in-order timing model: a [`TimingSink`] that turns a functional
 //! core's events into cycles per hart, through the class cost table, the
 //! branch predictor, the TLBs, the cache hierarchy and the trap and UINTR
-//! costs. Same events in, same cycles and stats out.
+//! costs. Same events in, same cycles and stats out. [`TimingModel`] owns
+//! the state; a hart's events are handled by its [`ModelHart`] (its part
+//! of the state and the shared memory system), which a running hart holds
+//! for a whole run of blocks.
 
 use sim_core::{
     AccessKind, InstClass, MemAccess, Operands, Privilege, Retired, TimingSink, TrapEvent,
@@ -49,6 +52,7 @@ struct Fixed {
     /// accesses outside it are uncached device accesses.
     cacheable: (u64, u64),
     l1i_shift: u32,
+    clock_hz: u64,
 }
 
 impl Fixed {
@@ -101,6 +105,7 @@ impl TimingModel {
             asid_mask: ((1u32 << p.mmu.asid_bits) - 1) as u16,
             cacheable: (0, u64::MAX),
             l1i_shift: p.l1i.line_bytes.trailing_zeros(),
+            clock_hz: p.clock_mhz * 1_000_000,
         };
         Ok(TimingModel {
             k,
@@ -127,8 +132,7 @@ impl TimingModel {
 
     /// Total cycles of a hart (all modes, idle included).
     pub fn cycles(&self, hart: usize) -> u64 {
-        let c = &self.harts[hart].c;
-        c.cycles.total() + c.idle_cycles
+        self.harts[hart].cycles()
     }
 
     /// Cycles a hart spent in one mode.
@@ -158,29 +162,53 @@ impl TimingModel {
         self.mem.reset_counters();
     }
 
+    /// Hart `hart`'s part of the model, with what all harts share.
+    #[inline(always)]
+    pub fn hart_part(&mut self, hart: usize) -> ModelHart<'_> {
+        ModelHart {
+            k: &self.k,
+            h: &mut self.harts[hart],
+            mem: &mut self.mem,
+            hart,
+        }
+    }
+}
+
+/// One hart's part of a [`TimingModel`] (its core, TLBs and counters) and
+/// the memory system all harts share: where that hart's events go while
+/// it runs (`TimingSink::for_hart`), so that no event has to find the
+/// hart's state again.
+pub struct ModelHart<'a> {
+    k: &'a Fixed,
+    h: &'a mut HartState,
+    mem: &'a mut MemorySystem,
+    hart: usize,
+}
+
+impl ModelHart<'_> {
     /// The PTE reads of a walk the model's TLB also missed: each a
     /// dependent load through the L1D, so its whole latency stalls.
-    fn charge_walk(&mut self, hart: usize, mode: Privilege) -> u64 {
-        let n = std::mem::take(&mut self.harts[hart].walk_len);
+    fn charge_walk(&mut self, mode: Privilege) -> u64 {
+        let n = std::mem::take(&mut self.h.walk_len);
         let mut cycles = 0;
         for i in 0..n {
-            let pte = self.harts[hart].walk[i];
-            cycles += self.mem.data(hart, pte, false, mode);
+            let pte = self.h.walk[i];
+            cycles += self.mem.data(self.hart, pte, false, mode);
         }
-        let c = &mut self.harts[hart].c;
+        let c = &mut self.h.c;
         c.walk_accesses.add(mode, n as u64);
         c.walks.inc(mode);
         c.stall_tlb.add(mode, cycles);
         cycles
     }
 
-    fn flush_tlbs(&mut self, hart: usize, vaddr: Option<u64>, asid: Option<u64>) {
+    fn flush_tlbs(&mut self, vaddr: Option<u64>, asid: Option<u64>) {
         // Without ASIDs every entry is tagged 0 and an ASID filter is
         // ignored, as the privileged spec allows.
         let asid = asid
             .filter(|_| self.k.asid_mask != 0)
             .map(|a| a as u16 & self.k.asid_mask);
-        let h = &mut self.harts[hart];
+        let h = &mut *self.h;
         h.itlb.flush(vaddr, asid);
         h.dtlb.flush(vaddr, asid);
         h.retire_work |= RETIRE_REDIRECT;
@@ -192,7 +220,6 @@ impl TimingModel {
     #[inline(always)]
     fn retire_control(
         &mut self,
-        hart: usize,
         pc: u64,
         class: InstClass,
         mode: Privilege,
@@ -200,9 +227,9 @@ impl TimingModel {
         operands: Operands,
     ) {
         let costs = &self.k.costs;
-        let h = &mut self.harts[hart];
+        let h = &mut *self.h;
         let mut cycles = self.k.cpi.cycles(class);
-        cycles += load_use(&self.k, h, mode, &operands);
+        cycles += load_use(self.k, h, mode, &operands);
         h.set_load_dest(None);
         h.mode = mode;
         h.c.instret.inc(mode);
@@ -215,15 +242,9 @@ impl TimingModel {
     /// nearly every other instruction of kernel code comes here (a call
     /// cost more than a TLB and L1D hit; the misses are out of line).
     #[inline(always)]
-    fn retire_access(
-        &mut self,
-        hart: usize,
-        class: InstClass,
-        mode: Privilege,
-        operands: Operands,
-    ) {
-        let Self { k, harts, mem, .. } = self;
-        let h = &mut harts[hart];
+    fn retire_access(&mut self, class: InstClass, mode: Privilege, operands: Operands) {
+        let hart = self.hart;
+        let Self { k, h, mem, .. } = self;
         // The register work first: the accesses then need fewer values
         // kept (neither reads the other's state).
         let cycles = k.cpi.cycles(class) + load_use(k, h, mode, &operands);
@@ -237,16 +258,9 @@ impl TimingModel {
     /// An instruction on a new fetch line that needs nothing else: its
     /// fetch, class cost and counts.
     #[inline(never)]
-    fn retire_on_new_line(
-        &mut self,
-        hart: usize,
-        pc: u64,
-        paddr: u64,
-        class: InstClass,
-        mode: Privilege,
-    ) {
-        let Self { k, harts, mem, .. } = self;
-        let h = &mut harts[hart];
+    fn retire_on_new_line(&mut self, pc: u64, paddr: u64, class: InstClass, mode: Privilege) {
+        let hart = self.hart;
+        let Self { k, h, mem, .. } = self;
         let cycles = k.cpi.cycles(class) + fetch(k, h, mem, hart, pc, paddr, mode, true);
         h.mode = mode;
         h.c.instret.inc(mode);
@@ -258,7 +272,6 @@ impl TimingModel {
     #[allow(clippy::too_many_arguments)]
     fn retire_in_full(
         &mut self,
-        hart: usize,
         pc: u64,
         paddr: u64,
         class: InstClass,
@@ -266,8 +279,8 @@ impl TimingModel {
         taken: bool,
         operands: Operands,
     ) {
-        let Self { k, harts, mem, .. } = self;
-        let h = &mut harts[hart];
+        let hart = self.hart;
+        let Self { k, h, mem, .. } = self;
         let mut cycles = k.cpi.cycles(class);
         if h.retire_work & RETIRE_FETCH_EVENTS == 0 {
             cycles += fetch(k, h, mem, hart, pc, paddr, mode, true);
@@ -300,9 +313,9 @@ impl TimingModel {
 
     /// A fetch the core reports itself (it then reports all of them).
     #[inline(never)]
-    fn reported_fetch(&mut self, hart: usize, vaddr: u64, paddr: u64, mode: Privilege) {
-        let Self { k, harts, mem, .. } = self;
-        let h = &mut harts[hart];
+    fn reported_fetch(&mut self, vaddr: u64, paddr: u64, mode: Privilege) {
+        let hart = self.hart;
+        let Self { k, h, mem, .. } = self;
         h.retire_work |= RETIRE_FETCH_EVENTS;
         let stall = fetch(k, h, mem, hart, vaddr, paddr, mode, false);
         h.c.cycles.add(mode, stall);
@@ -311,8 +324,8 @@ impl TimingModel {
     /// A PTE read of a walk: kept until the walk's fill (or fault) says
     /// whether the model's TLB walked too.
     #[inline(never)]
-    fn walk_read(&mut self, hart: usize, paddr: u64) {
-        let h = &mut self.harts[hart];
+    fn walk_read(&mut self, paddr: u64) {
+        let h = &mut *self.h;
         if h.walk_len < MAX_WALK {
             h.walk[h.walk_len] = paddr;
             h.walk_len += 1;
@@ -324,32 +337,33 @@ impl TimingModel {
     #[allow(clippy::too_many_arguments)]
     fn charge_beyond_queue(
         &mut self,
-        hart: usize,
         vaddr: u64,
         paddr: u64,
         write: bool,
         physical: bool,
         mode: Privilege,
     ) {
-        let Self { k, harts, mem, .. } = self;
-        let h = &mut harts[hart];
+        let hart = self.hart;
+        let Self { k, h, mem, .. } = self;
         let translate = !physical && h.translates(mode);
         let stall = charge_data(k, h, mem, hart, vaddr, paddr, write, mode, translate);
         h.c.cycles.add(mode, stall);
     }
 }
 
-impl TimingSink for TimingModel {
+impl TimingSink for ModelHart<'_> {
+    sim_core::same_sink_for_every_hart!();
+
     /// The common case inline (the fetch line is unchanged, nothing is
     /// queued or pending, no control flow, no load before or now): a class
     /// cost and two counters. The fetch line stands for the physical one
-    /// (see [`fetch`]): anything that could change the translation of `pc`
+    /// (see `fetch`): anything that could change the translation of `pc`
     /// (a trap, an xRET, a satp write, an sfence.vma, a user interrupt)
     /// resets it or sets `RETIRE_REDIRECT`, and both leave this path.
     #[inline(always)]
-    fn retire(&mut self, hart: usize, inst: &Retired) {
+    fn retire(&mut self, _hart: usize, inst: &Retired) {
         let k = &self.k;
-        let h = &mut self.harts[hart];
+        let h = &mut *self.h;
         let class = inst.class;
         if inst.pc >> k.l1i_shift == h.fetch_line {
             let work = h.retire_work;
@@ -362,19 +376,18 @@ impl TimingSink for TimingModel {
             if work & !(RETIRE_PENDING | RETIRE_LOAD_DEST) == 0 {
                 let (mode, operands) = (inst.privilege, inst.operands);
                 if matches!(class, InstClass::Branch | InstClass::Jump) {
-                    return self.retire_control(hart, inst.pc, class, mode, inst.taken, operands);
+                    return self.retire_control(inst.pc, class, mode, inst.taken, operands);
                 }
                 if class != InstClass::Uintr {
-                    return self.retire_access(hart, class, mode, operands);
+                    return self.retire_access(class, mode, operands);
                 }
             }
         } else if h.retire_work == 0 && !may_stall(class) {
-            return self.retire_on_new_line(hart, inst.pc, inst.paddr, class, inst.privilege);
+            return self.retire_on_new_line(inst.pc, inst.paddr, class, inst.privilege);
         }
         // By value: a reference would make the core build the event in
         // memory for every instruction, even those of the short path.
         self.retire_in_full(
-            hart,
             inst.pc,
             inst.paddr,
             inst.class,
@@ -389,18 +402,18 @@ impl TimingSink for TimingModel {
     /// instruction's fetch is still to be charged, which must come first
     /// (the two may meet in the L2). Fetches and PTE reads out of line.
     #[inline(always)]
-    fn mem_access(&mut self, hart: usize, access: &MemAccess) {
+    fn mem_access(&mut self, _hart: usize, access: &MemAccess) {
         let (write, physical) = match access.kind {
             AccessKind::Load => (false, false),
             AccessKind::Store | AccessKind::Amo => (true, false),
             AccessKind::TableRead => (false, true),
             AccessKind::Fetch => {
-                return self.reported_fetch(hart, access.vaddr, access.paddr, access.privilege)
+                return self.reported_fetch(access.vaddr, access.paddr, access.privilege)
             }
-            AccessKind::PageWalk => return self.walk_read(hart, access.paddr),
+            AccessKind::PageWalk => return self.walk_read(access.paddr),
         };
-        let Self { k, harts, mem, .. } = self;
-        let h = &mut harts[hart];
+        let hart = self.hart;
+        let Self { k, h, mem, .. } = self;
         let mode = access.privilege;
         // The fetch is done if the instruction is on the fetch line (or the
         // core reports fetches itself); and an earlier access of the same
@@ -428,7 +441,7 @@ impl TimingSink for TimingModel {
         }
         if h.pending_len == MAX_PENDING {
             let (vaddr, paddr) = (access.vaddr, access.paddr);
-            return self.charge_beyond_queue(hart, vaddr, paddr, write, physical, mode);
+            return self.charge_beyond_queue(vaddr, paddr, write, physical, mode);
         }
         h.pending[h.pending_len] = Pending {
             vaddr: access.vaddr,
@@ -441,19 +454,19 @@ impl TimingSink for TimingModel {
         h.retire_work |= RETIRE_PENDING;
     }
 
-    fn trap(&mut self, hart: usize, trap: &TrapEvent) {
+    fn trap(&mut self, _hart: usize, trap: &TrapEvent) {
         // Accesses of the faulting instruction happened; it did not retire.
-        let Self { k, harts, mem, .. } = self;
-        let h = &mut harts[hart];
+        let hart = self.hart;
+        let Self { k, h, mem, .. } = self;
         let stall = drain(k, h, mem, hart);
         h.c.cycles.add(trap.from, stall);
         // PTE reads with no fill: a walk that ended in this page fault
         // (invalid PTEs are never cached, so no model TLB could skip it).
-        if self.harts[hart].walk_len != 0 {
-            let cycles = self.charge_walk(hart, trap.from);
-            self.harts[hart].c.cycles.add(trap.from, cycles);
+        if self.h.walk_len != 0 {
+            let cycles = self.charge_walk(trap.from);
+            self.h.c.cycles.add(trap.from, cycles);
         }
-        let h = &mut self.harts[hart];
+        let h = &mut *self.h;
         let cost = self.k.costs.trap_entry;
         h.retire_work &= !RETIRE_SEND;
         h.set_load_dest(None);
@@ -468,9 +481,9 @@ impl TimingSink for TimingModel {
         h.redirect_fetch();
     }
 
-    fn trap_return(&mut self, hart: usize, from: Privilege, to: Privilege) {
+    fn trap_return(&mut self, _hart: usize, from: Privilege, to: Privilege) {
         let cost = self.k.costs.xret;
-        let h = &mut self.harts[hart];
+        let h = &mut *self.h;
         h.c.trap_returns.inc(from);
         h.c.trap_cycles.add(from, cost);
         h.c.cycles.add(from, cost);
@@ -478,12 +491,12 @@ impl TimingSink for TimingModel {
         h.retire_work |= RETIRE_REDIRECT;
     }
 
-    fn address_space_switch(&mut self, hart: usize, asid: u64) {
+    fn address_space_switch(&mut self, _hart: usize, asid: u64) {
         if self.k.asid_mask == 0 {
-            self.flush_tlbs(hart, None, None);
+            self.flush_tlbs(None, None);
         }
         let cost = self.k.costs.satp_switch;
-        let h = &mut self.harts[hart];
+        let h = &mut *self.h;
         h.asid = asid as u16 & self.k.asid_mask;
         h.retire_work |= RETIRE_REDIRECT;
         let mode = h.mode;
@@ -492,10 +505,10 @@ impl TimingSink for TimingModel {
         h.c.cycles.add(mode, cost);
     }
 
-    fn tlb_flush(&mut self, hart: usize, vaddr: Option<u64>, asid: Option<u64>) {
-        self.flush_tlbs(hart, vaddr, asid);
+    fn tlb_flush(&mut self, _hart: usize, vaddr: Option<u64>, asid: Option<u64>) {
+        self.flush_tlbs(vaddr, asid);
         let cost = self.k.costs.tlb_flush;
-        let h = &mut self.harts[hart];
+        let h = &mut *self.h;
         let mode = h.mode;
         h.c.tlb_flushes.inc(mode);
         h.c.trap_cycles.add(mode, cost);
@@ -504,13 +517,13 @@ impl TimingSink for TimingModel {
 
     fn tlb_fill(
         &mut self,
-        hart: usize,
+        _hart: usize,
         vaddr: u64,
         fetch: bool,
         privilege: Privilege,
         page_size: u64,
     ) {
-        let h = &mut self.harts[hart];
+        let h = &mut *self.h;
         h.translating = true;
         let asid = h.asid;
         let tlb = if fetch { &mut h.itlb } else { &mut h.dtlb };
@@ -526,12 +539,12 @@ impl TimingSink for TimingModel {
         } else {
             h.c.dtlb_misses.inc(privilege);
         }
-        let cycles = self.charge_walk(hart, privilege);
-        self.harts[hart].c.cycles.add(privilege, cycles);
+        let cycles = self.charge_walk(privilege);
+        self.h.c.cycles.add(privilege, cycles);
     }
 
-    fn uintr(&mut self, hart: usize, event: UintrEvent) {
-        let h = &mut self.harts[hart];
+    fn uintr(&mut self, _hart: usize, event: UintrEvent) {
+        let h = &mut *self.h;
         let mode = h.mode;
         match event {
             UintrEvent::Send { .. } => {
@@ -558,29 +571,91 @@ impl TimingSink for TimingModel {
         }
     }
 
-    fn wait_for_interrupt(&mut self, hart: usize) {
-        let h = &mut self.harts[hart];
+    fn wait_for_interrupt(&mut self, _hart: usize) {
+        let h = &mut *self.h;
         h.c.wfi.inc(h.mode);
     }
 
+    fn idle(&mut self, hart: usize, cycles: u64) {
+        debug_assert_eq!(hart, self.hart);
+        self.h.c.idle_cycles += cycles;
+    }
+
+    /// This hart's clock (`hart` is always this one).
+    #[inline(always)]
+    fn cycles(&self, hart: usize) -> Option<u64> {
+        debug_assert_eq!(hart, self.hart);
+        Some(self.h.cycles())
+    }
+
+    fn clock_hz(&self) -> Option<u64> {
+        Some(self.k.clock_hz)
+    }
+
+    fn cycles_by_mode(&self, hart: usize) -> Option<[u64; 3]> {
+        debug_assert_eq!(hart, self.hart);
+        Some(Privilege::ALL.map(|p| self.h.c.cycles.get(p)))
+    }
+}
+
+/// Every event goes to its hart's part ([`TimingModel::hart_part`]); a
+/// hart that runs asks for that part once (`for_hart`).
+impl TimingSink for TimingModel {
+    type ForHart<'a> = ModelHart<'a>;
+
+    #[inline(always)]
+    fn for_hart(&mut self, hart: usize) -> ModelHart<'_> {
+        self.hart_part(hart)
+    }
+    fn retire(&mut self, hart: usize, inst: &Retired) {
+        self.hart_part(hart).retire(hart, inst)
+    }
+    fn mem_access(&mut self, hart: usize, access: &MemAccess) {
+        self.hart_part(hart).mem_access(hart, access)
+    }
+    fn trap(&mut self, hart: usize, trap: &TrapEvent) {
+        self.hart_part(hart).trap(hart, trap)
+    }
+    fn trap_return(&mut self, hart: usize, from: Privilege, to: Privilege) {
+        self.hart_part(hart).trap_return(hart, from, to)
+    }
+    fn address_space_switch(&mut self, hart: usize, asid: u64) {
+        self.hart_part(hart).address_space_switch(hart, asid)
+    }
+    fn tlb_flush(&mut self, hart: usize, vaddr: Option<u64>, asid: Option<u64>) {
+        self.hart_part(hart).tlb_flush(hart, vaddr, asid)
+    }
+    fn tlb_fill(
+        &mut self,
+        hart: usize,
+        vaddr: u64,
+        fetch: bool,
+        privilege: Privilege,
+        page_size: u64,
+    ) {
+        self.hart_part(hart)
+            .tlb_fill(hart, vaddr, fetch, privilege, page_size)
+    }
+    fn uintr(&mut self, hart: usize, event: UintrEvent) {
+        self.hart_part(hart).uintr(hart, event)
+    }
+    fn wait_for_interrupt(&mut self, hart: usize) {
+        self.hart_part(hart).wait_for_interrupt(hart)
+    }
     fn idle(&mut self, hart: usize, cycles: u64) {
         if hart < self.harts.len() {
             self.add_idle_cycles(hart, cycles);
         }
     }
-
     fn cycles(&self, hart: usize) -> Option<u64> {
         (hart < self.harts.len()).then(|| TimingModel::cycles(self, hart))
     }
-
     fn clock_hz(&self) -> Option<u64> {
-        Some(self.preset.clock_mhz * 1_000_000)
+        Some(self.k.clock_hz)
     }
-
     fn cycles_by_mode(&self, hart: usize) -> Option<[u64; 3]> {
         (hart < self.harts.len()).then(|| Privilege::ALL.map(|p| self.cycles_in(hart, p)))
     }
-
     fn counters(&self) -> Option<sim_core::Stats> {
         Some(self.stats())
     }

@@ -70,6 +70,8 @@ impl Watched {
 }
 
 impl TimingSink for Watched {
+    sim_core::same_sink_for_every_hart!();
+
     fn retire(&mut self, hart: usize, inst: &Retired) {
         let start = self.model.cycles(hart);
         let recent = &mut self.starts[hart];

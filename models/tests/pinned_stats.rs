@@ -51,11 +51,15 @@ struct Options {
     /// Accesses of a misaligned access split into bytes: beyond 8, more
     /// than the model queues for one instruction.
     pieces: u64,
+    /// Each quantum's events go to its hart's part of the model
+    /// (`for_hart`, as a running hart's do), not to the whole model.
+    parts: bool,
 }
 
 const PINNED: Options = Options {
     pcs_known: true,
     pieces: 9,
+    parts: false,
 };
 
 /// No instruction is fetched from this line.
@@ -95,7 +99,7 @@ fn physical(vaddr: u64, mode: Privilege, asid: u64) -> u64 {
 }
 
 fn access(
-    m: &mut TimingModel,
+    m: &mut impl TimingSink,
     hart: usize,
     kind: AccessKind,
     pc: u64,
@@ -119,7 +123,14 @@ fn access(
 
 /// A page walk of three PTE reads, then the fill, as the core reports a
 /// TLB miss of its own.
-fn walk(m: &mut TimingModel, r: &mut Rand, hart: usize, vaddr: u64, fetch: bool, mode: Privilege) {
+fn walk(
+    m: &mut impl TimingSink,
+    r: &mut Rand,
+    hart: usize,
+    vaddr: u64,
+    fetch: bool,
+    mode: Privilege,
+) {
     for level in 0..3 {
         let pte = PAGE_TABLES + level * 0x1000 + ((vaddr >> (12 + 9 * (2 - level))) & 0x1ff) * 8;
         access(m, hart, AccessKind::PageWalk, vaddr, pte, pte, mode);
@@ -139,7 +150,7 @@ fn walk(m: &mut TimingModel, r: &mut Rand, hart: usize, vaddr: u64, fetch: bool,
 }
 
 /// A walk that ends in a page fault: PTE reads, then the trap, no fill.
-fn faulting_walk(m: &mut TimingModel, r: &mut Rand, hart: usize, vaddr: u64, mode: Privilege) {
+fn faulting_walk(m: &mut impl TimingSink, r: &mut Rand, hart: usize, vaddr: u64, mode: Privilege) {
     for level in 0..=r.below(3) {
         let pte = PAGE_TABLES + level * 0x1000 + ((vaddr >> (12 + 9 * (2 - level))) & 0x1ff) * 8;
         access(m, hart, AccessKind::PageWalk, vaddr, pte, pte, mode);
@@ -178,7 +189,7 @@ fn operands(r: &mut Rand, class: InstClass, loaded: Option<Reg>) -> Operands {
 }
 
 /// One instruction of `hart`, with whatever events precede its retirement.
-fn step(m: &mut TimingModel, r: &mut Rand, harts: &mut [HartStream], hart: usize, o: Options) {
+fn step(m: &mut impl TimingSink, r: &mut Rand, harts: &mut [HartStream], hart: usize, o: Options) {
     let h = &mut harts[hart];
     let mode = h.mode;
     let pc = h.pc;
@@ -428,13 +439,30 @@ fn run(preset: &Preset, o: Options) -> Stats {
             loaded: None,
         })
         .collect();
-    for i in 0..300_000u32 {
-        if i == 100_000 {
+    // Quanta of varying length, like the machine's interleaving.
+    let hart_at = |i: u32| (i / 700 + i / 1900) as usize % 3;
+    const STEPS: u32 = 300_000;
+    const RESET_AT: u32 = 100_000;
+    let mut i = 0;
+    while i < STEPS {
+        if i == RESET_AT {
             m.reset_stats();
         }
-        // Quanta of varying length, like the machine's interleaving.
-        let hart = (i / 700 + i / 1900) as usize % 3;
-        step(&mut m, &mut r, &mut harts, hart, o);
+        let hart = hart_at(i);
+        let end = (i + 1..STEPS)
+            .find(|&j| hart_at(j) != hart || j == RESET_AT)
+            .unwrap_or(STEPS);
+        if o.parts {
+            let mut part = m.for_hart(hart);
+            for _ in i..end {
+                step(&mut part, &mut r, &mut harts, hart, o);
+            }
+        } else {
+            for _ in i..end {
+                step(&mut m, &mut r, &mut harts, hart, o);
+            }
+        }
+        i = end;
     }
     m.stats()
 }
@@ -549,6 +577,7 @@ fn charging_accesses_at_once_changes_nothing() {
             Options {
                 pcs_known: false,
                 pieces: 8,
+                parts: false,
             },
         );
         let at_once = run(
@@ -556,6 +585,7 @@ fn charging_accesses_at_once_changes_nothing() {
             Options {
                 pcs_known: true,
                 pieces: 8,
+                parts: false,
             },
         );
         assert_eq!(digest(&at_once), digest(&queued), "{}", p.name);
@@ -570,8 +600,30 @@ fn charging_accesses_at_once_changes_nothing() {
             Options {
                 pcs_known,
                 pieces: 9,
+                parts: false,
             },
         )
     };
     assert_ne!(digest(&overflow(true)), digest(&overflow(false)));
+}
+
+/// A running hart's events go to its part of the model (`for_hart`), held
+/// for its whole quantum; the numbers are those of the same events given
+/// to the whole model, under every pinned configuration's kind of preset.
+#[test]
+fn a_harts_part_counts_what_the_whole_model_counts() {
+    for p in [
+        preset("rocket-fpga", &[]),
+        preset("sifive-u74", &["l1d.replacement=plru", "mmu.asid_bits=4"]),
+    ] {
+        let whole = run(&p, PINNED);
+        let parts = run(
+            &p,
+            Options {
+                parts: true,
+                ..PINNED
+            },
+        );
+        assert_eq!(parts, whole, "{}", p.name);
+    }
 }

@@ -66,6 +66,8 @@ fn push_hex(line: &mut String, bits: u32, value: u64) {
 }
 
 impl<W: Write> TimingSink for CommitLog<W> {
+    sim_core::same_sink_for_every_hart!();
+
     fn reg_write(&mut self, _hart: usize, file: RegFile, index: u8, value: u64) {
         let kind = match file {
             RegFile::Int => 0,

@@ -165,7 +165,9 @@ impl Hart {
         // read while its instructions change the hart (a flush is applied
         // between blocks).
         let mut blocks = std::mem::replace(&mut self.blocks, BlockCache::DETACHED);
-        let run = self.run_cached(&mut blocks, bus, sink, budget);
+        // This hart's part of the sink, found once for the whole run.
+        let mut sink = sink.for_hart(self.id);
+        let run = self.run_cached(&mut blocks, bus, &mut sink, budget);
         self.blocks = blocks;
         run
     }

@@ -22,6 +22,8 @@ enum Event {
 struct Recorder(Vec<Event>);
 
 impl TimingSink for Recorder {
+    sim_core::same_sink_for_every_hart!();
+
     fn retire(&mut self, _hart: usize, inst: &Retired) {
         self.0.push(Event::Retire { pc: inst.pc });
     }

@@ -97,6 +97,8 @@ fn a_taken_side_exit_retires_exactly_what_ran() {
 struct InstructionClock(u64);
 
 impl TimingSink for InstructionClock {
+    sim_core::same_sink_for_every_hart!();
+
     fn retire(&mut self, _hart: usize, _inst: &Retired) {
         self.0 += 1;
     }

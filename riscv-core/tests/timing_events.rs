@@ -38,6 +38,8 @@ enum Event {
 struct Recorder(Vec<Event>);
 
 impl TimingSink for Recorder {
+    sim_core::same_sink_for_every_hart!();
+
     fn retire(&mut self, _hart: usize, inst: &Retired) {
         if inst.privilege == Privilege::Supervisor {
             self.0.push(Event::Retire {

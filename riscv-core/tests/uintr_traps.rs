@@ -401,6 +401,8 @@ struct UintrRecorder {
 }
 
 impl TimingSink for UintrRecorder {
+    sim_core::same_sink_for_every_hart!();
+
     fn uintr(&mut self, hart: usize, event: UintrEvent) {
         self.events.push((hart, event));
     }

@@ -192,6 +192,19 @@ pub trait TimingSink {
     /// building events at compile time.
     const ACTIVE: bool = true;
 
+    /// What one hart's events go to while that hart runs (the core asks
+    /// for it once per run of blocks): a sink with per-hart state can
+    /// hand out that hart's part, so that no event has to find it again.
+    /// A sink without one hands out itself
+    /// ([`same_sink_for_every_hart!`](crate::same_sink_for_every_hart)).
+    type ForHart<'a>: TimingSink
+    where
+        Self: 'a;
+
+    /// The sink for hart `hart`'s events; the `hart` those events name is
+    /// always this one.
+    fn for_hart(&mut self, hart: usize) -> Self::ForHart<'_>;
+
     fn retire(&mut self, _hart: usize, _inst: &Retired) {}
     fn mem_access(&mut self, _hart: usize, _access: &MemAccess) {}
     fn reg_write(&mut self, _hart: usize, _file: RegFile, _index: u8, _value: u64) {}
@@ -247,10 +260,105 @@ pub trait TimingSink {
     }
 }
 
+/// [`TimingSink::ForHart`] and [`TimingSink::for_hart`] for a sink that
+/// keeps no per-hart part: every hart's events go to the sink itself.
+#[macro_export]
+macro_rules! same_sink_for_every_hart {
+    () => {
+        type ForHart<'a>
+            = &'a mut Self
+        where
+            Self: 'a;
+
+        fn for_hart(&mut self, _hart: usize) -> &mut Self {
+            self
+        }
+    };
+}
+
 /// The sink that ignores everything: functional-only runs.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NullSink;
 
 impl TimingSink for NullSink {
     const ACTIVE: bool = false;
+
+    type ForHart<'a> = NullSink;
+
+    fn for_hart(&mut self, _hart: usize) -> NullSink {
+        NullSink
+    }
+}
+
+/// A borrowed sink is a sink: every event goes to the sink it borrows.
+impl<T: TimingSink + ?Sized> TimingSink for &mut T {
+    const ACTIVE: bool = T::ACTIVE;
+
+    type ForHart<'a>
+        = T::ForHart<'a>
+    where
+        Self: 'a;
+
+    fn for_hart(&mut self, hart: usize) -> Self::ForHart<'_> {
+        (**self).for_hart(hart)
+    }
+    #[inline(always)]
+    fn retire(&mut self, hart: usize, inst: &Retired) {
+        (**self).retire(hart, inst)
+    }
+    #[inline(always)]
+    fn mem_access(&mut self, hart: usize, access: &MemAccess) {
+        (**self).mem_access(hart, access)
+    }
+    #[inline(always)]
+    fn reg_write(&mut self, hart: usize, file: RegFile, index: u8, value: u64) {
+        (**self).reg_write(hart, file, index, value)
+    }
+    fn csr_write(&mut self, hart: usize, csr: u16, value: u64) {
+        (**self).csr_write(hart, csr, value)
+    }
+    fn trap(&mut self, hart: usize, trap: &TrapEvent) {
+        (**self).trap(hart, trap)
+    }
+    fn trap_return(&mut self, hart: usize, from: Privilege, to: Privilege) {
+        (**self).trap_return(hart, from, to)
+    }
+    fn address_space_switch(&mut self, hart: usize, asid: u64) {
+        (**self).address_space_switch(hart, asid)
+    }
+    fn tlb_flush(&mut self, hart: usize, vaddr: Option<u64>, asid: Option<u64>) {
+        (**self).tlb_flush(hart, vaddr, asid)
+    }
+    fn tlb_fill(
+        &mut self,
+        hart: usize,
+        vaddr: u64,
+        fetch: bool,
+        privilege: Privilege,
+        page_size: u64,
+    ) {
+        (**self).tlb_fill(hart, vaddr, fetch, privilege, page_size)
+    }
+    fn uintr(&mut self, hart: usize, event: UintrEvent) {
+        (**self).uintr(hart, event)
+    }
+    fn wait_for_interrupt(&mut self, hart: usize) {
+        (**self).wait_for_interrupt(hart)
+    }
+    fn idle(&mut self, hart: usize, cycles: u64) {
+        (**self).idle(hart, cycles)
+    }
+    #[inline(always)]
+    fn cycles(&self, hart: usize) -> Option<u64> {
+        (**self).cycles(hart)
+    }
+    fn clock_hz(&self) -> Option<u64> {
+        (**self).clock_hz()
+    }
+    fn cycles_by_mode(&self, hart: usize) -> Option<[u64; 3]> {
+        (**self).cycles_by_mode(hart)
+    }
+    fn counters(&self) -> Option<crate::Stats> {
+        (**self).counters()
+    }
 }
