@@ -48,15 +48,36 @@ struct Private {
     l1d_counters: CacheCounters,
 }
 
+/// The whole hierarchy. A hart's accesses go through its part
+/// ([`MemorySystem::part`]), which holds its own L1s, the other harts' (for
+/// coherence) and what all share, so that no access looks its L1s up by
+/// hart number.
 #[derive(Clone, Debug)]
 pub struct MemorySystem {
     private: Vec<Private>,
+    shared: Shared,
+}
+
+/// What every hart's accesses share: the L2 and DRAM, the sharer table,
+/// the latencies and the counters.
+#[derive(Clone, Debug)]
+struct Shared {
     /// Whose L1s may hold a line; none with one hart (no coherence).
     sharers: Option<Sharers>,
     l2: Cache,
     lat: Latencies,
-    pub l2_counters: CacheCounters,
-    pub dram_counters: DramCounters,
+    l2_counters: CacheCounters,
+    dram_counters: DramCounters,
+}
+
+/// One hart's part of the [`MemorySystem`]: its L1s, the other harts' L1s
+/// (harts below it, then above it) and the shared rest.
+pub struct MemPart<'a> {
+    hart: usize,
+    mine: &'a mut Private,
+    below: &'a mut [Private],
+    above: &'a mut [Private],
+    shared: &'a mut Shared,
 }
 
 impl MemorySystem {
@@ -73,31 +94,40 @@ impl MemorySystem {
                     l1d_counters: CacheCounters::default(),
                 })
                 .collect(),
-            sharers: (harts > 1).then(|| {
-                let shift = p.l1i.line_bytes.max(p.l1d.line_bytes).trailing_zeros();
-                let lines = p.l1i.sets() * p.l1i.ways as usize + p.l1d.sets() * p.l1d.ways as usize;
-                Sharers::new(harts, shift, lines)
-            }),
-            l2: Cache::new(&p.l2, seed(u64::MAX)),
-            lat: Latencies {
-                l1i_hit: p.l1i.hit_latency.into(),
-                l1d_hit: p.l1d.hit_latency.into(),
-                l2_hit: p.l2.hit_latency.into(),
-                dram: p.dram.latency.into(),
-                l1d_writeback: p.l1d.writeback_cycles.into(),
-                l2_writeback: p.l2.writeback_cycles.into(),
+            shared: Shared {
+                sharers: (harts > 1).then(|| {
+                    let shift = p.l1i.line_bytes.max(p.l1d.line_bytes).trailing_zeros();
+                    let lines =
+                        p.l1i.sets() * p.l1i.ways as usize + p.l1d.sets() * p.l1d.ways as usize;
+                    Sharers::new(harts, shift, lines)
+                }),
+                l2: Cache::new(&p.l2, seed(u64::MAX)),
+                lat: Latencies {
+                    l1i_hit: p.l1i.hit_latency.into(),
+                    l1d_hit: p.l1d.hit_latency.into(),
+                    l2_hit: p.l2.hit_latency.into(),
+                    dram: p.dram.latency.into(),
+                    l1d_writeback: p.l1d.writeback_cycles.into(),
+                    l2_writeback: p.l2.writeback_cycles.into(),
+                },
+                l2_counters: CacheCounters::default(),
+                dram_counters: DramCounters::default(),
             },
-            l2_counters: CacheCounters::default(),
-            dram_counters: DramCounters::default(),
         }
     }
 
-    pub fn l1i_hit_latency(&self) -> u64 {
-        self.lat.l1i_hit
-    }
-
-    pub fn l1d_hit_latency(&self) -> u64 {
-        self.lat.l1d_hit
+    /// Hart `hart`'s part (`hart` below the number of harts).
+    #[inline(always)]
+    pub fn part(&mut self, hart: usize) -> MemPart<'_> {
+        let (below, rest) = self.private.split_at_mut(hart);
+        let (mine, above) = rest.split_first_mut().expect("a hart of this system");
+        MemPart {
+            hart,
+            mine,
+            below,
+            above,
+            shared: &mut self.shared,
+        }
     }
 
     pub fn l1i_counters(&self, hart: usize) -> &CacheCounters {
@@ -108,49 +138,77 @@ impl MemorySystem {
         &self.private[hart].l1d_counters
     }
 
+    pub fn l2_counters(&self) -> &CacheCounters {
+        &self.shared.l2_counters
+    }
+
+    pub fn dram_counters(&self) -> &DramCounters {
+        &self.shared.dram_counters
+    }
+
     /// Zeroes every counter; cache contents stay (warm caches).
     pub fn reset_counters(&mut self) {
         for p in &mut self.private {
             p.l1i_counters = CacheCounters::default();
             p.l1d_counters = CacheCounters::default();
         }
-        self.l2_counters = CacheCounters::default();
-        self.dram_counters = DramCounters::default();
+        self.shared.l2_counters = CacheCounters::default();
+        self.shared.dram_counters = DramCounters::default();
+    }
+
+    /// [`MemPart::fetch`] by hart `hart`.
+    pub fn fetch(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
+        self.part(hart).fetch(addr, mode)
+    }
+
+    /// [`MemPart::data`] by hart `hart`.
+    pub fn data(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> u64 {
+        self.part(hart).data(addr, write, mode)
+    }
+}
+
+impl MemPart<'_> {
+    pub fn l1i_hit_latency(&self) -> u64 {
+        self.shared.lat.l1i_hit
+    }
+
+    pub fn l1d_hit_latency(&self) -> u64 {
+        self.shared.lat.l1d_hit
     }
 
     /// An instruction fetch of the line holding `addr`; returns its
     /// latency. A hit is inline.
     #[inline(always)]
-    pub fn fetch(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
-        let p = &mut self.private[hart];
+    pub fn fetch(&mut self, addr: u64, mode: Privilege) -> u64 {
+        let p = &mut *self.mine;
         p.l1i_counters.accesses.inc(mode);
         if p.l1i.hit(addr, false) {
-            return self.lat.l1i_hit;
+            return self.shared.lat.l1i_hit;
         }
-        self.fetch_in_full(hart, addr, mode)
+        self.fetch_in_full(addr, mode)
     }
 
     #[inline(never)]
-    fn fetch_in_full(&mut self, hart: usize, addr: u64, mode: Privilege) -> u64 {
-        let p = &mut self.private[hart];
+    fn fetch_in_full(&mut self, addr: u64, mode: Privilege) -> u64 {
+        let p = &mut *self.mine;
         let Outcome::Miss(victim) = p.l1i.access(addr, false) else {
-            return self.lat.l1i_hit;
+            return self.shared.lat.l1i_hit;
         };
         p.l1i_counters.misses.inc(mode);
-        self.track_fill(hart, addr, victim);
-        self.l2_read(addr, mode)
+        self.track_fill(addr, victim);
+        self.shared.l2_read(addr, mode)
     }
 
     /// A data access that hits the L1D and needs no coherence action:
-    /// counted, as [`MemorySystem::data`] would, and true (its latency is
-    /// the hit latency). Otherwise false, and nothing changed: make the
-    /// access with [`MemorySystem::data`].
+    /// counted, as [`MemPart::data`] would, and true (its latency is the
+    /// hit latency). Otherwise false, and nothing changed: make the access
+    /// with [`MemPart::data`].
     #[inline(always)]
-    pub fn data_hit(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> bool {
-        if write && self.others_may_hold(hart, addr) {
+    pub fn data_hit(&mut self, addr: u64, write: bool, mode: Privilege) -> bool {
+        if write && self.others_may_hold(addr) {
             return false;
         }
-        let p = &mut self.private[hart];
+        let p = &mut *self.mine;
         if !p.l1d.hit(addr, write) {
             return false;
         }
@@ -161,59 +219,60 @@ impl MemorySystem {
     /// A data read or write through the hart's L1D; returns its latency
     /// (including the cost of pushing out a dirty victim).
     #[inline(always)]
-    pub fn data(&mut self, hart: usize, addr: u64, write: bool, mode: Privilege) -> u64 {
-        if write && self.others_may_hold(hart, addr) {
-            self.invalidate_others(hart, addr, mode);
+    pub fn data(&mut self, addr: u64, write: bool, mode: Privilege) -> u64 {
+        if write && self.others_may_hold(addr) {
+            self.invalidate_others(addr, mode);
         }
-        let p = &mut self.private[hart];
+        let p = &mut *self.mine;
         p.l1d_counters.accesses.inc(mode);
         let Outcome::Miss(victim) = p.l1d.access(addr, write) else {
-            return self.lat.l1d_hit;
+            return self.shared.lat.l1d_hit;
         };
         p.l1d_counters.misses.inc(mode);
-        self.track_fill(hart, addr, victim);
+        self.track_fill(addr, victim);
         let mut cycles = 0;
         if let Some(v) = victim.filter(|v| v.dirty) {
-            self.private[hart].l1d_counters.writebacks.inc(mode);
-            cycles += self.lat.l1d_writeback + self.l2_write_back(v.addr, mode);
+            self.mine.l1d_counters.writebacks.inc(mode);
+            cycles += self.shared.lat.l1d_writeback + self.shared.l2_write_back(v.addr, mode);
         }
-        cycles + self.l2_read(addr, mode)
+        cycles + self.shared.l2_read(addr, mode)
     }
 
-    /// The sharer table follows the line of `addr` into one of `hart`'s
+    /// The sharer table follows the line of `addr` into one of this hart's
     /// L1s and `victim` out of it.
     #[inline(always)]
-    fn track_fill(&mut self, hart: usize, addr: u64, victim: Option<Victim>) {
-        if let Some(s) = &mut self.sharers {
-            s.added(hart, addr);
+    fn track_fill(&mut self, addr: u64, victim: Option<Victim>) {
+        if let Some(s) = &mut self.shared.sharers {
+            s.added(self.hart, addr);
             if let Some(v) = victim {
-                s.removed(hart, v.addr);
+                s.removed(self.hart, v.addr);
             }
         }
     }
 
-    /// Whether a hart other than `hart` may hold the line of `addr` in its
-    /// L1s (a store must then look for copies).
+    /// Whether another hart may hold the line of `addr` in its L1s (a
+    /// store must then look for copies).
     #[inline(always)]
-    fn others_may_hold(&self, hart: usize, addr: u64) -> bool {
-        self.sharers
+    fn others_may_hold(&self, addr: u64) -> bool {
+        self.shared
+            .sharers
             .as_ref()
-            .is_some_and(|s| s.others_may_hold(hart, addr))
+            .is_some_and(|s| s.others_may_hold(self.hart, addr))
     }
 
     /// The coherence rule: other harts lose their copies of a stored line.
     /// Only harts the sharer table names are searched: the others hold no
-    /// copy, and searching them would change nothing.
+    /// copy, and searching them would change nothing. In hart order.
     #[inline(never)]
-    fn invalidate_others(&mut self, hart: usize, addr: u64, mode: Privilege) {
-        for other in (0..self.private.len()).filter(|&h| h != hart) {
-            let Some(sharers) = &mut self.sharers else {
+    fn invalidate_others(&mut self, addr: u64, mode: Privilege) {
+        let above = (self.hart + 1..).zip(self.above.iter_mut());
+        for (other, p) in self.below.iter_mut().enumerate().chain(above) {
+            let Some(sharers) = &mut self.shared.sharers else {
                 return;
             };
             if !sharers.may_hold(other, addr) {
                 continue;
             }
-            let p = &mut self.private[other];
             if p.l1i.invalidate(addr).is_some() {
                 sharers.removed(other, addr);
                 p.l1i_counters.invalidations.inc(mode);
@@ -225,12 +284,14 @@ impl MemorySystem {
                     p.l1d_counters.writebacks.inc(mode);
                     // The storer's hart does not wait for the other hart's
                     // write-back; its L2 traffic is still counted.
-                    self.l2_write_back(addr, mode);
+                    self.shared.l2_write_back(addr, mode);
                 }
             }
         }
     }
+}
 
+impl Shared {
     /// A read that missed an L1: L2, then DRAM. Returns the latency.
     /// The L2 is searched without trying its recent-line filter first:
     /// an L1 miss is seldom the line its L2 set touched last (measured:
@@ -317,13 +378,13 @@ mod tests {
                 };
                 if i % 97 == 0 {
                     assert_eq!(
-                        m.sharers.as_ref(),
+                        m.shared.sharers.as_ref(),
                         Some(&recount(&m, &p)),
                         "{l1i}/{l1d} op {i}"
                     );
                 }
             }
-            assert_eq!(m.sharers.as_ref(), Some(&recount(&m, &p)));
+            assert_eq!(m.shared.sharers.as_ref(), Some(&recount(&m, &p)));
             assert!(m.l1i_counters(0).invalidations.total() > 0);
             assert!(m.l1d_counters(0).invalidations.total() > 0);
         }

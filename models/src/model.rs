@@ -18,7 +18,7 @@ use crate::hart::{
     HartCounters, HartState, Pending, MAX_PENDING, MAX_WALK, RETIRE_FETCH_EVENTS, RETIRE_LOAD_DEST,
     RETIRE_PENDING, RETIRE_REDIRECT, RETIRE_SEND,
 };
-use crate::memory::MemorySystem;
+use crate::memory::{MemPart, MemorySystem};
 use crate::tlb::PAGE_SHIFT;
 
 /// A page the core's TLB hid the walk of is tracked as a base page (its
@@ -168,7 +168,7 @@ impl TimingModel {
         ModelHart {
             k: &self.k,
             h: &mut self.harts[hart],
-            mem: &mut self.mem,
+            mem: self.mem.part(hart),
             hart,
         }
     }
@@ -181,7 +181,7 @@ impl TimingModel {
 pub struct ModelHart<'a> {
     k: &'a Fixed,
     h: &'a mut HartState,
-    mem: &'a mut MemorySystem,
+    mem: MemPart<'a>,
     hart: usize,
 }
 
@@ -193,7 +193,7 @@ impl ModelHart<'_> {
         let mut cycles = 0;
         for i in 0..n {
             let pte = self.h.walk[i];
-            cycles += self.mem.data(self.hart, pte, false, mode);
+            cycles += self.mem.data(pte, false, mode);
         }
         let c = &mut self.h.c;
         c.walk_accesses.add(mode, n as u64);
@@ -243,7 +243,6 @@ impl ModelHart<'_> {
     /// cost more than a TLB and L1D hit; the misses are out of line).
     #[inline(always)]
     fn retire_access(&mut self, class: InstClass, mode: Privilege, operands: Operands) {
-        let hart = self.hart;
         let Self { k, h, mem, .. } = self;
         // The register work first: the accesses then need fewer values
         // kept (neither reads the other's state).
@@ -251,7 +250,7 @@ impl ModelHart<'_> {
         h.set_load_dest(loaded(class, &operands));
         h.mode = mode;
         h.c.instret.inc(mode);
-        let stall = drain(k, h, mem, hart);
+        let stall = drain(k, h, mem);
         h.c.cycles.add(mode, cycles + stall);
     }
 
@@ -259,9 +258,8 @@ impl ModelHart<'_> {
     /// fetch, class cost and counts.
     #[inline(never)]
     fn retire_on_new_line(&mut self, pc: u64, paddr: u64, class: InstClass, mode: Privilege) {
-        let hart = self.hart;
         let Self { k, h, mem, .. } = self;
-        let cycles = k.cpi.cycles(class) + fetch(k, h, mem, hart, pc, paddr, mode, true);
+        let cycles = k.cpi.cycles(class) + fetch(k, h, mem, pc, paddr, mode, true);
         h.mode = mode;
         h.c.instret.inc(mode);
         h.c.cycles.add(mode, cycles);
@@ -279,14 +277,13 @@ impl ModelHart<'_> {
         taken: bool,
         operands: Operands,
     ) {
-        let hart = self.hart;
         let Self { k, h, mem, .. } = self;
         let mut cycles = k.cpi.cycles(class);
         if h.retire_work & RETIRE_FETCH_EVENTS == 0 {
-            cycles += fetch(k, h, mem, hart, pc, paddr, mode, true);
+            cycles += fetch(k, h, mem, pc, paddr, mode, true);
         }
         if h.retire_work & RETIRE_PENDING != 0 {
-            cycles += drain(k, h, mem, hart);
+            cycles += drain(k, h, mem);
         }
         if h.retire_work & RETIRE_REDIRECT != 0 {
             h.retire_work &= !RETIRE_REDIRECT;
@@ -314,10 +311,9 @@ impl ModelHart<'_> {
     /// A fetch the core reports itself (it then reports all of them).
     #[inline(never)]
     fn reported_fetch(&mut self, vaddr: u64, paddr: u64, mode: Privilege) {
-        let hart = self.hart;
         let Self { k, h, mem, .. } = self;
         h.retire_work |= RETIRE_FETCH_EVENTS;
-        let stall = fetch(k, h, mem, hart, vaddr, paddr, mode, false);
+        let stall = fetch(k, h, mem, vaddr, paddr, mode, false);
         h.c.cycles.add(mode, stall);
     }
 
@@ -343,10 +339,9 @@ impl ModelHart<'_> {
         physical: bool,
         mode: Privilege,
     ) {
-        let hart = self.hart;
         let Self { k, h, mem, .. } = self;
         let translate = !physical && h.translates(mode);
-        let stall = charge_data(k, h, mem, hart, vaddr, paddr, write, mode, translate);
+        let stall = charge_data(k, h, mem, vaddr, paddr, write, mode, translate);
         h.c.cycles.add(mode, stall);
     }
 }
@@ -412,7 +407,6 @@ impl TimingSink for ModelHart<'_> {
             }
             AccessKind::PageWalk => return self.walk_read(access.paddr),
         };
-        let hart = self.hart;
         let Self { k, h, mem, .. } = self;
         let mode = access.privilege;
         // The fetch is done if the instruction is on the fetch line (or the
@@ -426,7 +420,6 @@ impl TimingSink for ModelHart<'_> {
                 k,
                 h,
                 mem,
-                hart,
                 access.vaddr,
                 access.paddr,
                 write,
@@ -456,9 +449,8 @@ impl TimingSink for ModelHart<'_> {
 
     fn trap(&mut self, _hart: usize, trap: &TrapEvent) {
         // Accesses of the faulting instruction happened; it did not retire.
-        let hart = self.hart;
         let Self { k, h, mem, .. } = self;
-        let stall = drain(k, h, mem, hart);
+        let stall = drain(k, h, mem);
         h.c.cycles.add(trap.from, stall);
         // PTE reads with no fill: a walk that ended in this page fault
         // (invalid PTEs are never cached, so no model TLB could skip it).
@@ -671,8 +663,7 @@ impl TimingSink for TimingModel {
 fn fetch(
     k: &Fixed,
     h: &mut HartState,
-    mem: &mut MemorySystem,
-    hart: usize,
+    mem: &mut MemPart<'_>,
     pc: u64,
     paddr: u64,
     mode: Privilege,
@@ -700,7 +691,7 @@ fn fetch(
             }
         }
     }
-    let latency = mem.fetch(hart, paddr, mode);
+    let latency = mem.fetch(paddr, mode);
     let miss = latency - mem.l1i_hit_latency().min(latency);
     h.c.stall_icache.add(mode, miss);
     stall + miss
@@ -710,7 +701,7 @@ fn fetch(
 /// (or trapping): those charged already, then the queued ones, charged
 /// now in order.
 #[inline(always)]
-fn drain(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize) -> u64 {
+fn drain(k: &Fixed, h: &mut HartState, mem: &mut MemPart<'_>) -> u64 {
     if h.retire_work & RETIRE_PENDING == 0 {
         return 0;
     }
@@ -720,23 +711,17 @@ fn drain(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize) -> u
     stall
         + match std::mem::take(&mut h.pending_len) {
             0 => 0,
-            1 => data_access(k, h, mem, hart, 0),
-            n => drain_several(k, h, mem, hart, n),
+            1 => data_access(k, h, mem, 0),
+            n => drain_several(k, h, mem, n),
         }
 }
 
 /// [`drain`] of `n` accesses, in order.
 #[inline(never)]
-fn drain_several(
-    k: &Fixed,
-    h: &mut HartState,
-    mem: &mut MemorySystem,
-    hart: usize,
-    n: usize,
-) -> u64 {
+fn drain_several(k: &Fixed, h: &mut HartState, mem: &mut MemPart<'_>, n: usize) -> u64 {
     let mut stall = 0;
     for i in 0..n.min(MAX_PENDING) {
-        stall += data_access(k, h, mem, hart, i);
+        stall += data_access(k, h, mem, i);
     }
     stall
 }
@@ -815,11 +800,11 @@ fn loaded(class: InstClass, operands: &Operands) -> Option<sim_core::Reg> {
 /// access would load what `mem_access` just stored in pieces, which the
 /// host cannot forward.
 #[inline(always)]
-fn data_access(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize, i: usize) -> u64 {
+fn data_access(k: &Fixed, h: &mut HartState, mem: &mut MemPart<'_>, i: usize) -> u64 {
     let (vaddr, paddr) = (h.pending[i].vaddr, h.pending[i].paddr);
     let (write, mode) = (h.pending[i].write, h.pending[i].mode);
     let translate = !h.pending[i].physical && h.translates(mode);
-    charge_data(k, h, mem, hart, vaddr, paddr, write, mode, translate)
+    charge_data(k, h, mem, vaddr, paddr, write, mode, translate)
 }
 
 /// A data access through the DTLB (if `translate`) and the caches;
@@ -831,8 +816,7 @@ fn data_access(k: &Fixed, h: &mut HartState, mem: &mut MemorySystem, hart: usize
 fn charge_data(
     k: &Fixed,
     h: &mut HartState,
-    mem: &mut MemorySystem,
-    hart: usize,
+    mem: &mut MemPart<'_>,
     vaddr: u64,
     paddr: u64,
     write: bool,
@@ -846,10 +830,10 @@ fn charge_data(
             stall = dtlb_miss(k, h, vaddr, mode);
         }
     }
-    if k.cacheable(paddr) && mem.data_hit(hart, paddr, write, mode) {
+    if k.cacheable(paddr) && mem.data_hit(paddr, write, mode) {
         return stall;
     }
-    stall + data_cache_in_full(k, h, mem, hart, paddr, write, mode)
+    stall + data_cache_in_full(k, h, mem, paddr, write, mode)
 }
 
 /// A DTLB miss the core's TLB hid (no walk reported): the page is filled
@@ -869,8 +853,7 @@ fn dtlb_miss(k: &Fixed, h: &mut HartState, vaddr: u64, mode: Privilege) -> u64 {
 fn data_cache_in_full(
     k: &Fixed,
     h: &mut HartState,
-    mem: &mut MemorySystem,
-    hart: usize,
+    mem: &mut MemPart<'_>,
     paddr: u64,
     write: bool,
     mode: Privilege,
@@ -880,7 +863,7 @@ fn data_cache_in_full(
         h.c.stall_uncached.add(mode, k.costs.uncached);
         return k.costs.uncached;
     }
-    let latency = mem.data(hart, paddr, write, mode);
+    let latency = mem.data(paddr, write, mode);
     let miss = latency - mem.l1d_hit_latency().min(latency);
     h.c.stall_dcache.add(mode, miss);
     miss

@@ -69,12 +69,12 @@ impl TimingModel {
             c.uintr_cycles.dump(&mut s, &n("uintr.cycles"));
             c.wfi.dump(&mut s, &n("wfi"));
         }
-        let l2 = &self.mem.l2_counters;
+        let l2 = &self.mem.l2_counters();
         l2.accesses.dump(&mut s, "l2.accesses");
         l2.misses.dump(&mut s, "l2.misses");
         l2.writebacks.dump(&mut s, "l2.writebacks");
-        self.mem.dram_counters.reads.dump(&mut s, "dram.reads");
-        self.mem.dram_counters.writes.dump(&mut s, "dram.writes");
+        self.mem.dram_counters().reads.dump(&mut s, "dram.reads");
+        self.mem.dram_counters().writes.dump(&mut s, "dram.writes");
         s
     }
 
