@@ -6,10 +6,11 @@
 //! `MAX_BLOCK_LEN`. A forward conditional branch does not end it: where one
 //! is not taken the block runs on, where one is taken the run leaves the
 //! block (`Hart::execute_block`), so a block holds a path with its side
-//! exits. A branch back (a loop) does end it (`ends_block_at`). Blocks are tagged with (pc, privilege); the whole
-//! cache is flushed whenever the mapping from virtual pc to instruction bits
-//! may have changed in a way the architecture makes visible: fence.i,
-//! sfence.vma, satp and PMP writes. A flush moves the cache to a new epoch;
+//! exits. A branch back (a loop) does end it (`ends_block_at`). Blocks are
+//! tagged with (pc, privilege); the whole cache is flushed whenever the
+//! mapping from virtual pc to instruction bits may have changed in a way
+//! the architecture makes visible: fence.i, sfence.vma, satp and PMP
+//! writes. A flush moves the cache to a new epoch;
 //! a flushed slot keeps its allocations and its block, which the hart
 //! reuses if decoding again would give the same block (`Built::Reused`).
 //!
@@ -312,8 +313,8 @@ pub fn writes_only_rd(op: Op) -> bool {
 /// back (a loop's back edge): the loop's body is then one block, which
 /// runs round at once when the branch is taken (`Block::loop_pc`).
 pub fn ends_block_at(inst: &DecodedInst) -> bool {
-    use Op::*;
-    ends_block(inst.op) || (matches!(inst.op, Beq | Bne | Blt | Bge | Bltu | Bgeu) && inst.imm <= 0)
+    let branch = crate::execute::class_of(inst.op) == InstClass::Branch;
+    ends_block(inst.op) || (branch && inst.imm <= 0)
 }
 
 /// Does this op end a block? Everything that may change pc other than to

@@ -548,12 +548,9 @@ impl Hart {
     /// page need no more than this.
     #[inline(always)]
     fn still_valid(&self, bus: &Bus, block: &Block) -> bool {
-        let ram_base = bus.ram_base();
-        let host = self.mmu.host();
-        let Some(off) = host.fetch_offset(self.pc, self.privilege, &self.csr, ram_base) else {
+        let Some(paddr) = self.host_fetch_paddr(bus, self.pc) else {
             return false;
         };
-        let paddr = ram_base.wrapping_add(off as u64);
         block.kept_for(self.pc, paddr, self.privilege)
             && block.pmp_generation == self.csr.pmp.generation()
             && Self::holds(bus, paddr, &block.bytes)
@@ -575,6 +572,17 @@ impl Hart {
         bus.ram_slice(paddr, bytes.len() as u64) == Some(bytes)
     }
 
+    /// The physical address of the instruction bytes at `vaddr` if the
+    /// host TLB's fetch table holds its page (what the MMU would give
+    /// without a walk).
+    #[inline(always)]
+    fn host_fetch_paddr(&self, bus: &Bus, vaddr: u64) -> Option<u64> {
+        let ram_base = bus.ram_base();
+        let host = self.mmu.host();
+        let off = host.fetch_offset(vaddr, self.privilege, &self.csr, ram_base)?;
+        Some(ram_base.wrapping_add(off as u64))
+    }
+
     /// The physical address of the instruction bytes at `vaddr`: through
     /// the host TLB's fetch table when it holds the page (no walk, no
     /// event), else a full translation, whose page then goes there if it
@@ -585,10 +593,8 @@ impl Hart {
         bus: &mut Bus,
         sink: &mut S,
     ) -> Result<u64, Exception> {
-        let ram_base = bus.ram_base();
-        let host = self.mmu.host();
-        if let Some(off) = host.fetch_offset(vaddr, self.privilege, &self.csr, ram_base) {
-            return Ok(ram_base.wrapping_add(off as u64));
+        if let Some(paddr) = self.host_fetch_paddr(bus, vaddr) {
+            return Ok(paddr);
         }
         let t = self
             .mmu

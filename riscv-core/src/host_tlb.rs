@@ -34,9 +34,10 @@
 //! - RAM: the whole physical page is RAM, so the bus reaches no device and
 //!   does not fault.
 //!
-//! Machine mode without MPRV and without active PMP entries needs no entry:
-//! there the slow path checks nothing that could fail for RAM, so the fast
-//! path goes to RAM at the physical address straight away.
+//! Machine mode without active PMP entries (and, for loads and stores,
+//! without MPRV) needs no entry: there the slow path checks nothing that
+//! could fail for RAM, so the fast path goes to RAM at the physical address
+//! straight away.
 //!
 //! What the slow path does after its checks the fast path does too: the
 //! same RAM bytes, `reservations.on_store` for stores, and the same events
@@ -72,13 +73,16 @@ const _: () = assert!(CONTEXT_BITS & ALIGNMENT_BITS == 0);
 const _: () = assert!(CONTEXT_BITS & (1 << 7) == 0);
 const _: () = assert!((CONTEXT_MSTATUS >> CONTEXT_SHIFT) & (3 << PRIVILEGE_SHIFT) == 0);
 
-/// M-mode without MPRV while no PMP entry is active: the slow path neither
-/// translates nor restricts its loads and stores (with no active entry PMP
-/// grants M-mode everything), so an aligned one to RAM needs no entry at
-/// all: RAM is where its address says.
+/// M-mode while no PMP entry is active, and for a load or store without
+/// MPRV (which fetches ignore): the slow path neither translates nor
+/// restricts the access (with no active entry PMP grants M-mode
+/// everything), so an aligned one to RAM needs no entry at all: RAM is
+/// where its address says.
 #[inline(always)]
-fn machine_direct(privilege: Privilege, csr: &CsrFile) -> bool {
-    privilege == Privilege::Machine && csr.mstatus & MSTATUS_MPRV == 0 && !csr.pmp.any_active()
+fn machine_direct(access: AccessType, privilege: Privilege, csr: &CsrFile) -> bool {
+    privilege == Privilege::Machine
+        && (access == AccessType::Fetch || csr.mstatus & MSTATUS_MPRV == 0)
+        && !csr.pmp.any_active()
 }
 
 /// What, besides the page, a translation's outcome depends on and that can
@@ -189,8 +193,7 @@ impl HostTlb {
         csr: &CsrFile,
         ram_base: u64,
     ) -> Option<usize> {
-        let table = self.table(AccessType::Load);
-        Self::lookup(table, vaddr, size, privilege, csr, ram_base)
+        self.lookup(AccessType::Load, vaddr, size, privilege, csr, ram_base)
     }
 
     /// Where a store of `size` (1, 2, 4, 8) bytes to `vaddr` may go without
@@ -204,8 +207,7 @@ impl HostTlb {
         csr: &CsrFile,
         ram_base: u64,
     ) -> Option<usize> {
-        let table = self.table(AccessType::Store);
-        Self::lookup(table, vaddr, size, privilege, csr, ram_base)
+        self.lookup(AccessType::Store, vaddr, size, privilege, csr, ram_base)
     }
 
     /// Where the instruction bytes at `pc` (2-byte aligned) fetched by a
@@ -221,49 +223,32 @@ impl HostTlb {
         csr: &CsrFile,
         ram_base: u64,
     ) -> Option<usize> {
-        // MPRV does not apply to fetches: M-mode fetches without active
-        // PMP entries go to where pc says.
-        let direct = privilege == Privilege::Machine && !csr.pmp.any_active();
-        let context = || context_of(AccessType::Fetch, privilege, 0);
-        let table = self.table(AccessType::Fetch);
-        Self::find(table, pc, 2, direct, context, ram_base)
+        self.lookup(AccessType::Fetch, pc, 2, privilege, csr, ram_base)
     }
 
+    /// The entry of `access`'s table for an access of `size` bytes at
+    /// `vaddr`, or RAM where `vaddr` says if the access needs none
+    /// (`machine_direct`).
     #[inline(always)]
     fn lookup(
-        table: &[Entry; ENTRIES],
+        &self,
+        access: AccessType,
         vaddr: u64,
         size: u8,
         privilege: Privilege,
         csr: &CsrFile,
         ram_base: u64,
     ) -> Option<usize> {
-        let direct = machine_direct(privilege, csr);
-        let context = || context(privilege, csr.mstatus);
-        Self::find(table, vaddr, size, direct, context, ram_base)
-    }
-
-    /// The entry of `table` for an access of `size` bytes at `vaddr` in
-    /// `context` (worked out only if needed), or RAM where `vaddr` says if
-    /// the access is `direct`.
-    #[inline(always)]
-    fn find(
-        table: &[Entry; ENTRIES],
-        vaddr: u64,
-        size: u8,
-        direct: bool,
-        context: impl FnOnce() -> u64,
-        ram_base: u64,
-    ) -> Option<usize> {
-        if direct {
+        if machine_direct(access, privilege, csr) {
             let aligned = vaddr & (size as u64 - 1) == 0;
             return aligned.then(|| vaddr.wrapping_sub(ram_base) as usize);
         }
-        let e = &table[Self::index(vaddr)];
+        let e = &self.table(access)[Self::index(vaddr)];
         // The address bits below the size stay in the key: a misaligned
         // address matches no tag.
         let page = vaddr & (!PAGE_MASK | ((size as u64 - 1) & ALIGNMENT_BITS));
-        (e.tag == page | context()).then(|| vaddr.wrapping_add(e.addend) as usize)
+        let key = page | context_of(access, privilege, csr.mstatus);
+        (e.tag == key).then(|| vaddr.wrapping_add(e.addend) as usize)
     }
 
     /// Caches that accesses of type `access` to the page of `vaddr` in
