@@ -139,11 +139,11 @@ impl Cache {
     }
 
     /// Reads or writes the line holding `addr`; a miss allocates it (write
-    /// allocate) and may evict a line. The L1s' callers try
-    /// [`Cache::hit`] first; after a failed hit of the same line this does
-    /// not search the set again (the L2's callers come here at once). Inline: a call costs more than a
-    /// miss's own work (registers saved, the outcome passed back), and a
-    /// miss makes up to three.
+    /// allocate) and may evict a line. The L1s' callers try [`Cache::hit`]
+    /// first; after a failed hit of the same line this does not search the
+    /// set again (the L2's callers come here at once). Inline: a call costs
+    /// more than a miss's own work (registers saved, the outcome passed
+    /// back), and a miss makes up to three.
     #[inline(always)]
     pub fn access(&mut self, addr: u64, write: bool) -> Outcome {
         let line = addr >> self.line_shift;

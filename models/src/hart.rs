@@ -146,6 +146,12 @@ impl HartState {
         self.c.cycles.total() + self.c.idle_cycles
     }
 
+    /// Its cycles by mode (as [`Privilege::index`]), idle ones apart.
+    #[inline]
+    pub fn cycles_by_mode(&self) -> [u64; 3] {
+        Privilege::ALL.map(|p| self.c.cycles.get(p))
+    }
+
     pub fn new(p: &Preset, hart: usize) -> Self {
         let seed = p.seed ^ ((hart as u64 + 1) << 32);
         HartState {

@@ -586,7 +586,7 @@ impl TimingSink for ModelHart<'_> {
 
     fn cycles_by_mode(&self, hart: usize) -> Option<[u64; 3]> {
         debug_assert_eq!(hart, self.hart);
-        Some(Privilege::ALL.map(|p| self.h.c.cycles.get(p)))
+        Some(self.h.cycles_by_mode())
     }
 }
 
@@ -599,54 +599,21 @@ impl TimingSink for TimingModel {
     fn for_hart(&mut self, hart: usize) -> ModelHart<'_> {
         self.hart_part(hart)
     }
-    fn retire(&mut self, hart: usize, inst: &Retired) {
-        self.hart_part(hart).retire(hart, inst)
-    }
-    fn mem_access(&mut self, hart: usize, access: &MemAccess) {
-        self.hart_part(hart).mem_access(hart, access)
-    }
-    fn trap(&mut self, hart: usize, trap: &TrapEvent) {
-        self.hart_part(hart).trap(hart, trap)
-    }
-    fn trap_return(&mut self, hart: usize, from: Privilege, to: Privilege) {
-        self.hart_part(hart).trap_return(hart, from, to)
-    }
-    fn address_space_switch(&mut self, hart: usize, asid: u64) {
-        self.hart_part(hart).address_space_switch(hart, asid)
-    }
-    fn tlb_flush(&mut self, hart: usize, vaddr: Option<u64>, asid: Option<u64>) {
-        self.hart_part(hart).tlb_flush(hart, vaddr, asid)
-    }
-    fn tlb_fill(
-        &mut self,
-        hart: usize,
-        vaddr: u64,
-        fetch: bool,
-        privilege: Privilege,
-        page_size: u64,
-    ) {
-        self.hart_part(hart)
-            .tlb_fill(hart, vaddr, fetch, privilege, page_size)
-    }
-    fn uintr(&mut self, hart: usize, event: UintrEvent) {
-        self.hart_part(hart).uintr(hart, event)
-    }
-    fn wait_for_interrupt(&mut self, hart: usize) {
-        self.hart_part(hart).wait_for_interrupt(hart)
-    }
+    sim_core::forward_hart_events!(self, hart => self.hart_part(hart));
+
     fn idle(&mut self, hart: usize, cycles: u64) {
         if hart < self.harts.len() {
             self.add_idle_cycles(hart, cycles);
         }
     }
     fn cycles(&self, hart: usize) -> Option<u64> {
-        (hart < self.harts.len()).then(|| TimingModel::cycles(self, hart))
+        self.harts.get(hart).map(HartState::cycles)
     }
     fn clock_hz(&self) -> Option<u64> {
         Some(self.k.clock_hz)
     }
     fn cycles_by_mode(&self, hart: usize) -> Option<[u64; 3]> {
-        (hart < self.harts.len()).then(|| Privilege::ALL.map(|p| self.cycles_in(hart, p)))
+        self.harts.get(hart).map(HartState::cycles_by_mode)
     }
     fn counters(&self) -> Option<sim_core::Stats> {
         Some(self.stats())

@@ -69,7 +69,7 @@ impl TimingModel {
             c.uintr_cycles.dump(&mut s, &n("uintr.cycles"));
             c.wfi.dump(&mut s, &n("wfi"));
         }
-        let l2 = &self.mem.l2_counters();
+        let l2 = self.mem.l2_counters();
         l2.accesses.dump(&mut s, "l2.accesses");
         l2.misses.dump(&mut s, "l2.misses");
         l2.writebacks.dump(&mut s, "l2.writebacks");

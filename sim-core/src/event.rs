@@ -276,6 +276,59 @@ macro_rules! same_sink_for_every_hart {
     };
 }
 
+/// The events about one hart's running ([`TimingSink::retire`] to
+/// [`TimingSink::wait_for_interrupt`]), each passed on to the sink `$to`
+/// (an expression of `$this` and `$hart`) with its arguments: for a sink
+/// that hands its events to another.
+#[macro_export]
+macro_rules! forward_hart_events {
+    ($this:ident, $hart:ident => $to:expr) => {
+        #[inline(always)]
+        fn retire(&mut $this, $hart: usize, inst: &$crate::Retired) {
+            $to.retire($hart, inst)
+        }
+        #[inline(always)]
+        fn mem_access(&mut $this, $hart: usize, access: &$crate::MemAccess) {
+            $to.mem_access($hart, access)
+        }
+        #[inline(always)]
+        fn reg_write(&mut $this, $hart: usize, file: $crate::RegFile, index: u8, value: u64) {
+            $to.reg_write($hart, file, index, value)
+        }
+        fn csr_write(&mut $this, $hart: usize, csr: u16, value: u64) {
+            $to.csr_write($hart, csr, value)
+        }
+        fn trap(&mut $this, $hart: usize, trap: &$crate::TrapEvent) {
+            $to.trap($hart, trap)
+        }
+        fn trap_return(&mut $this, $hart: usize, from: $crate::Privilege, to: $crate::Privilege) {
+            $to.trap_return($hart, from, to)
+        }
+        fn address_space_switch(&mut $this, $hart: usize, asid: u64) {
+            $to.address_space_switch($hart, asid)
+        }
+        fn tlb_flush(&mut $this, $hart: usize, vaddr: Option<u64>, asid: Option<u64>) {
+            $to.tlb_flush($hart, vaddr, asid)
+        }
+        fn tlb_fill(
+            &mut $this,
+            $hart: usize,
+            vaddr: u64,
+            fetch: bool,
+            privilege: $crate::Privilege,
+            page_size: u64,
+        ) {
+            $to.tlb_fill($hart, vaddr, fetch, privilege, page_size)
+        }
+        fn uintr(&mut $this, $hart: usize, event: $crate::UintrEvent) {
+            $to.uintr($hart, event)
+        }
+        fn wait_for_interrupt(&mut $this, $hart: usize) {
+            $to.wait_for_interrupt($hart)
+        }
+    };
+}
+
 /// The sink that ignores everything: functional-only runs.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NullSink;
@@ -302,49 +355,8 @@ impl<T: TimingSink + ?Sized> TimingSink for &mut T {
     fn for_hart(&mut self, hart: usize) -> Self::ForHart<'_> {
         (**self).for_hart(hart)
     }
-    #[inline(always)]
-    fn retire(&mut self, hart: usize, inst: &Retired) {
-        (**self).retire(hart, inst)
-    }
-    #[inline(always)]
-    fn mem_access(&mut self, hart: usize, access: &MemAccess) {
-        (**self).mem_access(hart, access)
-    }
-    #[inline(always)]
-    fn reg_write(&mut self, hart: usize, file: RegFile, index: u8, value: u64) {
-        (**self).reg_write(hart, file, index, value)
-    }
-    fn csr_write(&mut self, hart: usize, csr: u16, value: u64) {
-        (**self).csr_write(hart, csr, value)
-    }
-    fn trap(&mut self, hart: usize, trap: &TrapEvent) {
-        (**self).trap(hart, trap)
-    }
-    fn trap_return(&mut self, hart: usize, from: Privilege, to: Privilege) {
-        (**self).trap_return(hart, from, to)
-    }
-    fn address_space_switch(&mut self, hart: usize, asid: u64) {
-        (**self).address_space_switch(hart, asid)
-    }
-    fn tlb_flush(&mut self, hart: usize, vaddr: Option<u64>, asid: Option<u64>) {
-        (**self).tlb_flush(hart, vaddr, asid)
-    }
-    fn tlb_fill(
-        &mut self,
-        hart: usize,
-        vaddr: u64,
-        fetch: bool,
-        privilege: Privilege,
-        page_size: u64,
-    ) {
-        (**self).tlb_fill(hart, vaddr, fetch, privilege, page_size)
-    }
-    fn uintr(&mut self, hart: usize, event: UintrEvent) {
-        (**self).uintr(hart, event)
-    }
-    fn wait_for_interrupt(&mut self, hart: usize) {
-        (**self).wait_for_interrupt(hart)
-    }
+    crate::forward_hart_events!(self, hart => (**self));
+
     fn idle(&mut self, hart: usize, cycles: u64) {
         (**self).idle(hart, cycles)
     }
