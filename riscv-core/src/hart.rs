@@ -204,7 +204,14 @@ impl Hart {
             let block = blocks.get(slot);
             // A block runs at one privilege (xRET and traps end it).
             let privilege = self.privilege;
-            let (n, trapped) = self.execute_block(block, budget - retired, bus, sink);
+            let left = budget - retired;
+            // Near a timer deadline every instruction checks the sink's
+            // clock; elsewhere the loop has no such check at all.
+            let (n, trapped) = if S::ACTIVE && self.clock.exact {
+                self.execute_block::<S, true>(block, left, bus, sink)
+            } else {
+                self.execute_block::<S, false>(block, left, bus, sink)
+            };
             retired += n;
             traps = trapped as u64;
             self.count_retired(privilege, n);
@@ -245,9 +252,11 @@ impl Hart {
     /// the last instruction leaves the block (a side exit). A block that
     /// jumps or branches back to its own start (a tight loop,
     /// `Block::loop_pc`) runs again at once, as long as a whole pass fits
-    /// in `left` and a sink's clock does not say stop.
+    /// in `left` and a sink's clock does not say stop. With `EXACT` (the
+    /// hart nears a timer deadline: the machine sets `clock.exact` between
+    /// runs), every instruction checks the sink's clock.
     #[inline(always)]
-    fn execute_block<S: TimingSink>(
+    fn execute_block<S: TimingSink, const EXACT: bool>(
         &mut self,
         block: &Block,
         left: u64,
@@ -274,9 +283,6 @@ impl Hart {
         // The budget left once this pass is done (if it is whole): a pass
         // costs one subtraction, and what earlier passes retired follows.
         let first_rest = left.saturating_sub(whole_pass);
-        // Whether the hart nears a timer deadline (the machine sets it
-        // between runs): then every instruction checks the sink's clock.
-        let exact = S::ACTIVE && self.clock.exact;
         let mut rest = first_rest;
         'pass: loop {
             let earlier = first_rest - rest;
@@ -341,7 +347,7 @@ impl Hart {
                 sink.retire(self.id, record(i));
                 // A sink's clock reaching a timer deadline ends the block,
                 // so the interrupt is taken at this instruction boundary.
-                if exact && self.clock.reached(sink, self.id) {
+                if EXACT && self.clock.reached(sink, self.id) {
                     self.pc = after(b);
                     return (earlier + done(b), false);
                 }
