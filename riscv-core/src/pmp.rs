@@ -193,7 +193,9 @@ impl Pmp {
     }
 
     /// [`Pmp::check`] with entries active: through the memo of the access
-    /// type if it holds, else by the entries (then memoised).
+    /// type if it holds (inline: a page walk checks each PTE read), else
+    /// by the entries (then memoised).
+    #[inline(always)]
     fn check_entries(
         &self,
         addr: u64,
@@ -203,11 +205,23 @@ impl Pmp {
     ) -> bool {
         let lo = addr as u128;
         let hi = lo + size.max(1) as u128;
-        let memo = &self.memo[access.index()][privilege as usize];
-        let m = memo.get();
+        let m = self.memo[access.index()][privilege as usize].get();
         if m.lo <= lo && hi <= m.hi {
             return m.allowed;
         }
+        self.decide_and_keep(lo, hi, access, privilege)
+    }
+
+    /// [`Pmp::check_entries`] past its memo.
+    #[inline(never)]
+    fn decide_and_keep(
+        &self,
+        lo: u128,
+        hi: u128,
+        access: AccessType,
+        privilege: Privilege,
+    ) -> bool {
+        let memo = &self.memo[access.index()][privilege as usize];
         let (allowed, range) = self.decide(lo, hi, access, privilege);
         if let Some((lo, hi)) = range {
             memo.set(Memo { lo, hi, allowed });
