@@ -65,11 +65,25 @@ fn a_preset_gives_model_cycles_and_region_counters() {
 #[test]
 fn unknown_presets_and_settings_are_bad_input() {
     let base = ["run", "--workload", "null", "--rounds", "1"];
-    for extra in [
-        &["--preset", "pentium"][..],
-        &["--preset", "rocket-fpga", "--set", "l9.size=1"][..],
-        &["--preset", "rocket-fpga", "--set", "l1d.size_kib=lots"][..],
-        &["--set", "l1d.size_kib=64"][..],
+    // Each error names what the user can give instead.
+    for (extra, names) in [
+        (
+            &["--preset", "pentium"][..],
+            "known: functional, rocket-fpga, sifive-u74)",
+        ),
+        (
+            &["--preset", "rocket-fpga", "--set", "l9.size=1"][..],
+            "l1d.*, l1i.*, l2.*",
+        ),
+        (
+            &["--preset", "rocket-fpga", "--set", "l1d.size=1"][..],
+            "l1d.size_kib, l1d.ways",
+        ),
+        (
+            &["--preset", "rocket-fpga", "--set", "l1d.size_kib=lots"][..],
+            "expected a non-negative integer",
+        ),
+        (&["--set", "l1d.size_kib=64"][..], "pick a --preset"),
     ] {
         let mut args = base.to_vec();
         args.extend_from_slice(extra);
@@ -77,6 +91,7 @@ fn unknown_presets_and_settings_are_bad_input() {
         assert_eq!(out.status.code(), Some(2), "{extra:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(names), "{extra:?}: {err}");
     }
 }
 

@@ -13,8 +13,9 @@ pub enum ModelError {
     },
     /// A preset file is not valid TOML or does not match the schema.
     Parse { preset: String, message: String },
-    /// An override names a key the preset does not have.
-    UnknownKey { key: String },
+    /// An override names a key the preset does not have; `known` lists
+    /// the keys where it went astray (sections as `name.*`).
+    UnknownKey { key: String, known: Vec<String> },
     /// An override's value cannot be read as the key's type.
     BadValue {
         key: String,
@@ -38,7 +39,11 @@ impl fmt::Display for ModelError {
             ModelError::Parse { preset, message } => {
                 write!(f, "preset `{preset}` is malformed: {message}")
             }
-            ModelError::UnknownKey { key } => write!(f, "unknown preset key `{key}`"),
+            ModelError::UnknownKey { key, known } => write!(
+                f,
+                "unknown preset key `{key}` (keys there: {})",
+                known.join(", ")
+            ),
             ModelError::BadValue {
                 key,
                 value,

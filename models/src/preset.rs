@@ -49,21 +49,7 @@ impl Preset {
             preset: self.name.clone(),
             message: e.to_string(),
         })?;
-        let unknown = || ModelError::UnknownKey {
-            key: key.to_string(),
-        };
-        let (path, leaf) = match key.rsplit_once('.') {
-            Some((path, leaf)) => (Some(path), leaf),
-            None => (None, key),
-        };
-        let mut table = &mut tree;
-        for part in path.into_iter().flat_map(|p| p.split('.')) {
-            table = match table.get_mut(part) {
-                Some(toml::Value::Table(t)) => t,
-                _ => return Err(unknown()),
-            };
-        }
-        let slot = table.get_mut(leaf).ok_or_else(unknown)?;
+        let slot = setting(&mut tree, key)?;
         *slot = parse_like(slot, key, value)?;
         // The schema still rejects what only it knows: a name outside an
         // enumeration, or a number too large for its field.
@@ -117,11 +103,52 @@ fn parse_like(current: &toml::Value, key: &str, value: &str) -> Result<toml::Val
         }
         toml::Value::Float(_) => toml::Value::Float(value.parse().map_err(|_| bad("a number"))?),
         toml::Value::String(_) => toml::Value::String(value.to_string()),
-        // Tables are sections, not settings.
-        _ => {
-            return Err(ModelError::UnknownKey {
-                key: key.to_string(),
-            })
-        }
+        // Tables (sections) never get here; a preset has no arrays or dates.
+        _ => return Err(bad("no value: this key is not a setting")),
     })
+}
+
+/// The value at dotted `key` in `tree`, if it is a setting (not a
+/// section).
+fn setting<'t>(tree: &'t mut toml::Table, key: &str) -> Result<&'t mut toml::Value, ModelError> {
+    let parts: Vec<&str> = key.split('.').collect();
+    let (leaf, path) = parts.split_last().expect("split yields a part");
+    // Looked up read-only first, so that a miss can name what is there.
+    let mut table = &*tree;
+    let mut prefix = String::new();
+    for part in path {
+        match table.get(*part) {
+            Some(toml::Value::Table(t)) => table = t,
+            _ => return Err(unknown_key(key, &prefix, table)),
+        }
+        prefix = format!("{prefix}{part}.");
+    }
+    if matches!(table.get(*leaf), None | Some(toml::Value::Table(_))) {
+        return Err(unknown_key(key, &prefix, table));
+    }
+    let mut table = tree;
+    for part in path {
+        table = table
+            .get_mut(*part)
+            .and_then(toml::Value::as_table_mut)
+            .expect("a section, as found above");
+    }
+    Ok(table.get_mut(*leaf).expect("a setting, as found above"))
+}
+
+/// The error for `key`, which is not a setting: it names the keys of the
+/// table it went astray in (at dotted `prefix`), so that the user sees
+/// what is there (sections as `name.*`).
+fn unknown_key(key: &str, prefix: &str, table: &toml::Table) -> ModelError {
+    let known = table
+        .iter()
+        .map(|(name, value)| match value {
+            toml::Value::Table(_) => format!("{prefix}{name}.*"),
+            _ => format!("{prefix}{name}"),
+        })
+        .collect();
+    ModelError::UnknownKey {
+        key: key.to_string(),
+        known,
+    }
 }

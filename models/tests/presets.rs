@@ -103,6 +103,15 @@ fn override_errors_are_clear_and_leave_the_preset_unchanged() {
             matches!(e, ModelError::Invalid { .. })
         }),
     ];
+    // An unknown key's error lists the keys where it went astray.
+    let known = |key: &str| match p.clone().apply_override(key, "1") {
+        Err(ModelError::UnknownKey { known, .. }) => known,
+        other => panic!("{key}: {other:?}"),
+    };
+    assert!(known("l1d.size").contains(&"l1d.size_kib".to_string()));
+    assert!(known("l3.size_kib").contains(&"l2.*".to_string()));
+    assert!(known("l1d").contains(&"clock_mhz".to_string()));
+    assert!(known("core.alu.x").contains(&"core.alu".to_string()));
     for (key, value, check) in cases {
         let err = p.apply_override(key, value).unwrap_err();
         assert!(check(&err), "{key}={value}: {err:?}");

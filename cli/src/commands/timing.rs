@@ -2,7 +2,7 @@
 //! plus idle time) or a `models` preset with `--set key=value` overrides.
 
 use anyhow::{anyhow, Result};
-use models::{Preset, TimingModel};
+use models::{ModelError, Preset, TimingModel};
 use riscv_core::platform::RAM_BASE;
 
 /// The preset name that means "no timing model".
@@ -32,8 +32,14 @@ pub fn build_model(
         }
         return Ok(None);
     }
-    let mut p = Preset::load(preset)
-        .map_err(|e| anyhow!("{e} (known presets: {})", preset_names().join(", ")))?;
+    let mut p = Preset::load(preset).map_err(|e| match e {
+        // The model knows its presets; "functional" is the CLI's.
+        ModelError::UnknownPreset { name, .. } => anyhow!(
+            "unknown preset `{name}` (known: {})",
+            preset_names().join(", ")
+        ),
+        e => anyhow!("{e}"),
+    })?;
     p.apply_overrides(sets.iter().map(String::as_str))
         .map_err(|e| anyhow!("{e}"))?;
     let mut model = TimingModel::new(&p, harts).map_err(|e| anyhow!("{e}"))?;
