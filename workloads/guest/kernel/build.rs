@@ -36,6 +36,7 @@ const USER_PROGRAMS: &[&str] = &[
     "bench-echo",
     "user-partner-dies",
     "user-async-pipes",
+    "user-fuzz",
 ];
 
 fn main() {

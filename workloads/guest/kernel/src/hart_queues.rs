@@ -236,20 +236,24 @@ fn lost(slot: usize, process: &Placed) -> ! {
 
 /// Ends the processes of this hart chosen to break a deadlock (every
 /// process on every hart was blocked); returns whether there were none.
+/// Ending one can doom the next (the rest may still be deadlocked), on
+/// this hart too, which sends no IPI: so it looks again until no more
+/// are doomed here, rather than idle with one left.
 fn end_doomed(queue: &SpinLock<Scheduler<Placed>>, hart: usize, executor: &mut Executor) -> bool {
-    let doomed = objects::take_doomed(hart);
-    if doomed == 0 {
-        return true;
-    }
+    let mut none = true;
     loop {
-        let Some(process) = queue.lock().remove_if(|p| doomed & (1 << p.pid) != 0) else {
-            return false;
-        };
-        kprintln!(
-            "process {}: deadlock, every process is blocked",
-            process.pid
-        );
-        end(process, None, executor);
+        let doomed = objects::take_doomed(hart);
+        if doomed == 0 {
+            return none;
+        }
+        none = false;
+        while let Some(process) = queue.lock().remove_if(|p| doomed & (1 << p.pid) != 0) {
+            kprintln!(
+                "process {}: deadlock, every process is blocked",
+                process.pid
+            );
+            end(process, None, executor);
+        }
     }
 }
 
