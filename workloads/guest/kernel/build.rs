@@ -55,9 +55,14 @@ fn main() {
             manifest.join("../target/riscv64gc-unknown-none-elf/release")
         }
     };
-    let mut generated = String::from("/// (name, ELF image) of each embedded user program.\n");
-    generated.push_str("pub static USER_PROGRAMS: &[(&str, &[u8])] = &[\n");
-    for name in USER_PROGRAMS {
+    // Each image in a static of its own in `.user_programs`, which the
+    // linker script puts after everything else: a user program that grows
+    // or shrinks then moves no kernel code or data (whose addresses decide
+    // cache conflicts, so the timing results would move with them).
+    let mut images = String::new();
+    let mut table = String::from("/// (name, ELF image) of each embedded user program.\n");
+    table.push_str("pub static USER_PROGRAMS: &[(&str, &[u8])] = &[\n");
+    for (i, name) in USER_PROGRAMS.iter().enumerate() {
         let elf = elf_dir.join(name);
         assert!(
             elf.is_file(),
@@ -65,9 +70,14 @@ fn main() {
             elf.display()
         );
         println!("cargo:rerun-if-changed={}", elf.display());
+        let len = fs::metadata(&elf).expect("user ELF metadata").len();
         let elf = elf.to_str().expect("user ELF path is not UTF-8");
-        generated.push_str(&format!("    ({name:?}, include_bytes!({elf:?})),\n"));
+        images.push_str(&format!(
+            "#[link_section = \".user_programs\"]\nstatic IMAGE_{i}: [u8; {len}] = *include_bytes!({elf:?});\n"
+        ));
+        table.push_str(&format!("    ({name:?}, &IMAGE_{i}),\n"));
     }
-    generated.push_str("];\n");
+    table.push_str("];\n");
+    let generated = images + &table;
     fs::write(out.join("user_programs.rs"), generated).expect("write user_programs.rs");
 }

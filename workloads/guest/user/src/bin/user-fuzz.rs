@@ -3,20 +3,26 @@
 //! default 1, plus the pid, so that processes of one boot differ). The
 //! kernel must answer every one with a result or end this process (a
 //! fault, a deadlock), and never panic; a test boots several of these
-//! side by side and checks that the kernel shuts down cleanly after them.
+//! side by side and checks that the kernel ends them all.
 //!
 //! Arguments mix the values that break kernels: 0, -1, sizes around page
 //! and buffer limits, kernel and unmapped addresses, ranges that wrap or
 //! run off the stack, pointers into a scratch buffer of random bytes (so
 //! that structures the kernel reads are garbage), and results of earlier
-//! calls (so that descriptors and handles get used). Left out: exit and
-//! nanosleep (they would end or stall the run, not test the kernel) and
-//! simctl_map (its page controls the simulator, not the kernel).
-//! `fuzz_trace=1` prints every call before making it.
+//! calls (so that descriptors and handles get used). Once it has a
+//! syscall ring, it also fills request slots with random calls and
+//! publishes garbage into the ring's header now and then.
+//!
+//! Left out: exit and nanosleep (they would end or stall the run, not
+//! test the kernel), uintr_wait (it waits for a user interrupt that no
+//! fuzzer sends; the kernel polls for one, as a sender on another hart
+//! may raise it at any time, so it cannot end such a wait as a deadlock)
+//! and simctl_map (its page controls the simulator, not the kernel).
+//! `fuzz_trace=1` prints every call and its result.
 #![no_std]
 #![no_main]
 
-use abi::nr;
+use abi::{nr, ring};
 use user::{cmdline, entry, println, sys};
 
 entry!(main);
@@ -156,6 +162,53 @@ fn stir(rng: &mut Rng) {
     }
 }
 
+/// With a syscall ring set up: fills a few request slots with random
+/// calls, publishes a tail (mostly the right one, sometimes garbage) and
+/// sometimes scribbles on a header field, the kernel's own included. The
+/// kernel must take only what a valid tail covers and trust nothing else
+/// there; the random calls that wake or enter the ring come later.
+fn ring_storm(rng: &mut Rng, recent: &Recent) {
+    use core::sync::atomic::Ordering::{Relaxed, Release};
+    let base = ring::USER_VA;
+    // SAFETY: ASYNC_SETUP mapped `ring::BUFFER_SIZE` bytes at `base` for
+    // this process (a munmap cannot reach them: they lie past the mmap
+    // area); the header's fields are atomics, as the kernel's view is.
+    let header = unsafe { &*(base as *const ring::Header) };
+    let tail = header.sq_tail.load(Relaxed);
+    let requests = rng.below(8) + 1;
+    for k in 0..requests {
+        let slot = (tail.wrapping_add(k as u32) % ring::ENTRIES) as usize;
+        let request = ring::Request {
+            user_data: rng.next(),
+            nr: number(rng) as u64,
+            args: core::array::from_fn(|_| argument(rng, recent) as u64),
+        };
+        // SAFETY: slot < ENTRIES, inside the request ring of the buffer.
+        unsafe {
+            ((base + ring::SQ_OFFSET) as *mut ring::Request)
+                .add(slot)
+                .write_volatile(request)
+        };
+    }
+    let published = match rng.below(8) {
+        0 => rng.next() as u32,
+        1 => tail.wrapping_sub(1),
+        2 => tail.wrapping_add(ring::ENTRIES + 1),
+        _ => tail.wrapping_add(requests as u32),
+    };
+    header.sq_tail.store(published, Release);
+    let random = rng.next() as u32;
+    let value = rng.pick(&[0, 1, 2, 3, ring::ENTRIES, u32::MAX, random]);
+    match rng.below(12) {
+        0 => header.worker.store(value, Release),
+        1 => header.cq_head.store(value, Release),
+        2 => header.receiver_waiting.store(value, Release),
+        3 => header.sq_head.store(value, Release),
+        4 => header.cq_tail.store(value, Release),
+        _ => {}
+    }
+}
+
 fn main() -> i32 {
     let (Ok(calls), Ok(seed)) = (
         cmdline::number("fuzz_calls", 5000),
@@ -164,8 +217,8 @@ fn main() -> i32 {
         println!("user-fuzz: fuzz_calls and fuzz_seed must be numbers");
         return 2;
     };
-    // fuzz_trace=1 prints each call before it is made: the last line
-    // names the call a hang or a crash came from.
+    // fuzz_trace=1 prints each call before it is made (the last line
+    // names the call a hang or a crash came from) and its result.
     let trace = cmdline::arg("fuzz_trace") == Some("1");
     let pid = sys::getpid() as u64;
     // Never 0: xorshift would stay there.
@@ -179,6 +232,9 @@ fn main() -> i32 {
     for _ in 0..calls {
         if rng.below(4) == 0 {
             stir(&mut rng);
+        }
+        if ring && rng.below(8) == 0 {
+            ring_storm(&mut rng, &recent);
         }
         let call = number(&mut rng);
         let args = core::array::from_fn(|_| argument(&mut rng, &recent));
