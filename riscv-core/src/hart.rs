@@ -415,8 +415,11 @@ impl Hart {
     ) -> Result<Built, Exception> {
         let start = self.pc;
         self.inst_pc = start;
-        let mut pc = start;
-        let page_end = (start & !(PAGE_SIZE - 1)) + PAGE_SIZE;
+        // Positions are offsets from `start` (pc = start + off), bounded
+        // by the bytes left on the page, so that nothing overflows at the
+        // top of the address space (addresses wrap there).
+        let mut off = 0u64;
+        let page_left = PAGE_SIZE - (start & (PAGE_SIZE - 1));
         let page_pa = match self.fetch_translate(start, bus, sink) {
             Ok(pa) => pa,
             Err(e) => {
@@ -424,7 +427,8 @@ impl Hart {
                 return Err(e);
             }
         };
-        let pa_of = |va: u64| page_pa + (va - start);
+        let pa_of = |off: u64| page_pa.wrapping_add(off);
+        let pc_of = |off: u64| start.wrapping_add(off);
         // PMP may be finer than a page: every instruction's bytes must be
         // executable, not just the block's first ones. One check of the
         // rest of the page usually settles it for all of them (the entry
@@ -436,7 +440,7 @@ impl Hart {
             || self
                 .csr
                 .pmp
-                .check(page_pa, page_end - start, AccessType::Fetch, self.privilege);
+                .check(page_pa, page_left, AccessType::Fetch, self.privilege);
         // Then it is what a decode would give if RAM still holds its bytes.
         // The translation above is all a reused block costs in events, as
         // it is all a decode costs in them.
@@ -445,14 +449,15 @@ impl Hart {
         }
         block.start(start, page_pa, self.privilege);
         loop {
-            let lo = Self::fetch_u16(bus, pa_of(pc))
+            let pc = pc_of(off);
+            let lo = Self::fetch_u16(bus, pa_of(off))
                 .ok_or(Exception::new(ExceptionCause::InstructionAccessFault, pc))?;
             let raw = if inst_len(lo) == 2 {
                 lo as u32
-            } else if pc + 2 < page_end {
-                let hi = Self::fetch_u16(bus, pa_of(pc + 2)).ok_or(Exception::new(
+            } else if off + 2 < page_left {
+                let hi = Self::fetch_u16(bus, pa_of(off + 2)).ok_or(Exception::new(
                     ExceptionCause::InstructionAccessFault,
-                    pc + 2,
+                    pc_of(off + 2),
                 ))?;
                 lo as u32 | (hi as u32) << 16
             } else {
@@ -466,7 +471,7 @@ impl Hart {
                 // else the block ends and its next run faults (and walks)
                 // again.
                 self.inst_pc = pc;
-                let hi_pa = match self.fetch_translate(pc + 2, bus, sink) {
+                let hi_pa = match self.fetch_translate(pc_of(off + 2), bus, sink) {
                     Ok(pa) => pa,
                     Err(e) if block.is_empty() => {
                         self.report_failed_walk(sink);
@@ -479,7 +484,7 @@ impl Hart {
                     None if block.is_empty() => {
                         return Err(Exception::new(
                             ExceptionCause::InstructionAccessFault,
-                            pc + 2,
+                            pc_of(off + 2),
                         ))
                     }
                     None => break,
@@ -490,20 +495,20 @@ impl Hart {
                     // when its own block is built)
                     break;
                 }
-                block.push(inst, (pc - start) as u16);
+                block.push(inst, off as u16);
                 break;
             };
             let inst: DecodedInst = decode(raw);
             if starts_block(inst.op) && !block.is_empty() {
                 // Its bytes decide where this block ends: kept with it.
                 if rest_executable {
-                    self.keep_bytes(bus, block, pc + inst.len as u64 - start);
+                    self.keep_bytes(bus, block, off + inst.len as u64);
                 }
                 break;
             }
             if !rest_executable
                 && !self.csr.pmp.check(
-                    pa_of(pc),
+                    pa_of(off),
                     inst.len as u64,
                     AccessType::Fetch,
                     self.privilege,
@@ -514,12 +519,12 @@ impl Hart {
                 }
                 break;
             }
-            block.push(inst, (pc - start) as u16);
-            pc += inst.len as u64;
-            if ends_block_at(&inst) || block.insts.len() >= MAX_BLOCK_LEN || pc >= page_end {
+            block.push(inst, off as u16);
+            off += inst.len as u64;
+            if ends_block_at(&inst) || block.insts.len() >= MAX_BLOCK_LEN || off >= page_left {
                 // Self-contained: kept for a reuse check after a flush.
                 if rest_executable {
-                    self.keep_bytes(bus, block, pc - start);
+                    self.keep_bytes(bus, block, off);
                 }
                 break;
             }

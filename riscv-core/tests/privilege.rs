@@ -57,6 +57,33 @@ fn illegal_instruction_traps_with_the_bits_in_mtval() {
     assert_eq!(results_at(&mut m, 3), vec![2, fault_pc, 0xffff_ffff]);
 }
 
+/// A jump to the last bytes of the address space (nothing is there)
+/// takes an instruction access fault with the address in mtval; building
+/// the block there must not overflow past the top.
+#[test]
+fn a_fetch_at_the_top_of_the_address_space_is_an_access_fault() {
+    for target in [u64::MAX - 1, u64::MAX - 3, 0xffff_ffff_ffff_f000] {
+        let (mut m, stop) = run_asm(1, |a| {
+            let handler = a.label();
+            a.li(S0, DATA as i64);
+            a.la(T0, handler);
+            a.csrw(MTVEC, T0);
+            a.li(T1, target as i64);
+            a.jalr(RA, T1, 0);
+            exit(a, 1);
+            a.align(4);
+            a.bind(handler);
+            record_and_exit_m(a);
+        });
+        assert_eq!(stop, StopReason::Exited(0), "{target:#x}");
+        assert_eq!(
+            results_at(&mut m, 3),
+            vec![1, target, target],
+            "{target:#x}"
+        );
+    }
+}
+
 #[test]
 fn nonexistent_csr_and_csr_from_user_are_illegal() {
     let (mut m, stop) = run_asm(1, |a| {

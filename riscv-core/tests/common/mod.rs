@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod elf_writer;
+pub mod random_program;
 pub mod uintr;
 
 use riscv_core::encode::{reg::*, Asm};
