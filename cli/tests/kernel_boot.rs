@@ -313,3 +313,34 @@ fn the_null_benchmark_runs_with_its_parameters() {
     assert_eq!(code, Some(1), "{lines:#?}");
     index_of(&lines, "bench-null: unknown design");
 }
+
+/// The kernel writes the user programs' code as data, so every hart must
+/// execute a fence.i before it runs any of it (RISC-V fetches need not
+/// see earlier stores): in the commit log, each hart's first user-mode
+/// instruction comes after a fence.i of that hart.
+#[test]
+fn every_hart_fences_instruction_fetch_before_running_user_code() {
+    let log = guest_kernel::write_tmp("commits.log", b"");
+    let log_arg = log.to_str().expect("UTF-8 path");
+    let (code, lines, stderr) = boot_with(
+        2,
+        Some("init=user-hello,user-hello@1"),
+        &["--log-commits", log_arg],
+    );
+    assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
+    let commits = std::fs::read_to_string(&log).expect("commit log");
+    for hart in 0..2 {
+        let core = format!("core   {hart}: ");
+        let mut fenced = false;
+        let first_user = commits.lines().filter(|l| l.starts_with(&core)).find(|l| {
+            // "core   N: PRIV 0xPC (0xINSN) ..."
+            let mut fields = l[core.len()..].split_whitespace();
+            let privilege = fields.next();
+            let insn = fields.nth(1);
+            fenced |= insn == Some("(0x0000100f)");
+            privilege == Some("0")
+        });
+        assert!(first_user.is_some(), "hart {hart} ran no user code");
+        assert!(fenced, "hart {hart} ran user code before any fence.i");
+    }
+}

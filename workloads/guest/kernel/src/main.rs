@@ -108,6 +108,12 @@ fn kmain(hart: usize, fdt: usize) -> ! {
     for (i, entry) in programs.split(',').enumerate() {
         all_passed &= load(i + 1, entry, bootargs);
     }
+    // The programs' code was written as data: no hart may run it before
+    // a fence.i (none has run any process yet).
+    if let Err(e) = smp::fence_i_everywhere() {
+        kprintln!("kernel: fence.i on the other harts failed: {e:?}");
+        all_passed = false;
+    }
     let others = hart_queues::dispatch();
     all_passed &= hart_queues::run_own();
     all_passed &= hart_queues::wait_for(others);

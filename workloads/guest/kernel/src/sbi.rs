@@ -121,6 +121,13 @@ pub fn remote_sfence_vma(mask: usize, asid: Option<usize>) -> Result<(), SbiErro
     result(error, value).map(|_| ())
 }
 
+/// RFENCE remote_fence_i: returns once every hart of `mask` executed a
+/// fence.i (its instruction fetches see the stores made before).
+pub fn remote_fence_i(mask: usize) -> Result<(), SbiError> {
+    let (error, value) = call5(EID_RFENCE, 0, [mask, 0, 0, 0, 0]);
+    result(error, value).map(|_| ())
+}
+
 /// Writes one byte to the console.
 pub fn console_putchar(byte: u8) {
     call(EID_LEGACY_PUTCHAR, 0, usize::from(byte), 0);

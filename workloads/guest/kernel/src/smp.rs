@@ -166,6 +166,19 @@ pub fn remote_sfence_vma(harts: HartMask, asid: Option<usize>) -> Result<(), Smp
     sbi::remote_sfence_vma(harts, asid).map_err(SmpError::Sbi)
 }
 
+/// Makes the code the kernel wrote (user programs it loaded) visible to
+/// every online hart's instruction fetch: fence.i here, and through the
+/// firmware on the others (RISC-V fetches need not see earlier stores).
+pub fn fence_i_everywhere() -> Result<(), SmpError> {
+    // SAFETY: fence.i only orders this hart's fetches after its stores.
+    unsafe { core::arch::asm!("fence.i") };
+    let others = online_mask() & !(1 << this_hart());
+    if others == 0 {
+        return Ok(());
+    }
+    sbi::remote_fence_i(others).map_err(SmpError::Sbi)
+}
+
 /// Runs `function(arg)` on idle hart `hart` and returns its result (on
 /// the calling hart itself, directly). Fails for a hart that is offline
 /// or runs a service. While it waits, the caller serves calls to itself,
