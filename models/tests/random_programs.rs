@@ -9,7 +9,7 @@
 mod random_program;
 
 use models::{Preset, TimingModel};
-use random_program::random_program;
+use random_program::{random_program, seeds};
 use riscv_core::machine::{Machine, MachineConfig};
 use riscv_core::platform::{UartOutput, RAM_BASE};
 use sim_core::{RunLimits, Stats, StopReason};
@@ -39,10 +39,7 @@ fn run(seed: u64, harts: usize, preset: &Preset) -> (StopReason, Stats) {
 
 #[test]
 fn random_code_through_the_model_is_clean_and_deterministic() {
-    let seeds = std::env::var("ASYNCSIM_FUZZ_SEEDS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(SEEDS);
+    let seeds = seeds(SEEDS);
     for name in Preset::names() {
         let preset = Preset::load(name).expect("built-in preset");
         for harts in [1, 2] {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::random_program::random_program;
+use common::random_program::{random_program, seeds};
 use common::*;
 use riscv_core::machine::Machine;
 use riscv_core::platform::RAM_BASE;
@@ -36,10 +36,7 @@ fn run(seed: u64, harts: usize) -> (StopReason, u64, Vec<u64>) {
 
 #[test]
 fn random_code_stops_cleanly_and_deterministically() {
-    let seeds = std::env::var("ASYNCSIM_FUZZ_SEEDS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(SEEDS);
+    let seeds = seeds(SEEDS);
     let mut retired = 0;
     for harts in [1, 2] {
         for seed in 0..seeds {

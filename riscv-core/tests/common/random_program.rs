@@ -82,6 +82,15 @@ fn register_value(rng: &mut Rng) -> i64 {
     }) as i64
 }
 
+/// How many seeds a test runs: `ASYNCSIM_FUZZ_SEEDS` if set (a longer
+/// campaign), else `default`.
+pub fn seeds(default: u64) -> u64 {
+    std::env::var("ASYNCSIM_FUZZ_SEEDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The program of `seed`, to load at `RAM_BASE`.
 pub fn random_program(seed: u64) -> Vec<u8> {
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
