@@ -329,6 +329,7 @@ fn every_hart_fences_instruction_fetch_before_running_user_code() {
     );
     assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
     let commits = std::fs::read_to_string(&log).expect("commit log");
+    std::fs::remove_file(&log).expect("commit log removed"); // tens of MB
     for hart in 0..2 {
         let core = format!("core   {hart}: ");
         let mut fenced = false;

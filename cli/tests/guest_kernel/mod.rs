@@ -35,14 +35,21 @@ pub struct KernelRun {
 /// Boots firmware + kernel with `bootargs` (`init=...` and parameters;
 /// none if empty) and further `asyncsim run` flags (`--harts`, `--json`).
 pub fn boot_kernel(bootargs: &str, flags: &[&str]) -> KernelRun {
-    let sbi = write_tmp("sbi.elf", workloads::firmware());
-    let kernel = write_tmp("kernel.elf", workloads::kernel());
+    // Written once per test process: a copy per boot filled the temporary
+    // directory (megabytes of kernel image a boot, tests boot hundreds).
+    static IMAGES: std::sync::OnceLock<(PathBuf, PathBuf)> = std::sync::OnceLock::new();
+    let (sbi, kernel) = IMAGES.get_or_init(|| {
+        (
+            write_tmp("sbi.elf", workloads::firmware()),
+            write_tmp("kernel.elf", workloads::kernel()),
+        )
+    });
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_asyncsim"));
     cmd.arg("run")
         .arg("--bios")
-        .arg(&sbi)
+        .arg(sbi)
         .arg("--kernel")
-        .arg(&kernel)
+        .arg(kernel)
         .args(["--max-insns", BUDGET])
         .args(flags);
     if !bootargs.is_empty() {
