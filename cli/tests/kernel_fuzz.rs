@@ -20,13 +20,22 @@ const SEEDS: u64 = 8;
 /// Processes per boot; the test reads pids 1..=PROCESSES.
 const PROCESSES: usize = 4;
 
-/// Boots `PROCESSES` fuzzers with `seed` on `harts` harts (alternating).
+/// Boots `PROCESSES` fuzzers with `seed` on `harts` harts (alternating),
+/// functional.
 fn fuzz(seed: u64, harts: usize) -> KernelRun {
+    fuzz_with(seed, harts, &[])
+}
+
+/// [`fuzz`] with more `asyncsim run` flags.
+fn fuzz_with(seed: u64, harts: usize, flags: &[&str]) -> KernelRun {
     let init: Vec<String> = (0..PROCESSES)
         .map(|i| format!("user-fuzz@{}", i % harts))
         .collect();
     let bootargs = format!("init={} fuzz_calls=20000 fuzz_seed={seed}", init.join(","));
-    boot_kernel(&bootargs, &["--harts", &harts.to_string()])
+    let harts = harts.to_string();
+    let mut all = vec!["--harts", harts.as_str()];
+    all.extend_from_slice(flags);
+    boot_kernel(&bootargs, &all)
 }
 
 /// Whether a line contains `text`: the fuzzers write random bytes to the
@@ -88,4 +97,17 @@ fn random_syscalls_never_break_the_kernel() {
         shut_down >= SEEDS as usize / 2,
         "{shut_down} runs shut down"
     );
+}
+
+/// The same under the timing model: the model takes whatever events the
+/// kernel's answers to random calls make (walks of torn-down spaces,
+/// rings full of garbage, idle harts) without a host panic.
+#[test]
+fn random_syscalls_under_the_timing_model() {
+    for harts in [1, 2] {
+        for seed in [1, 2] {
+            let run = fuzz_with(seed, harts, &["--preset", "rocket-fpga"]);
+            check(&run, &format!("rocket-fpga, seed {seed}, {harts} hart(s)"));
+        }
+    }
 }
