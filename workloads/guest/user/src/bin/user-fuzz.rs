@@ -22,7 +22,7 @@
 #![no_std]
 #![no_main]
 
-use abi::{nr, ring};
+use abi::{channel, nr, ring};
 use user::{cmdline, entry, println, sys};
 
 entry!(main);
@@ -61,19 +61,19 @@ const KNOWN: &[usize] = &[
     nr::IPC_REPLY,
     nr::IPC_REPLY_RECV,
     nr::PIPE_OPEN,
-    nr::CHANNEL_FIRST,
-    nr::CHANNEL_FIRST + 1,
-    nr::CHANNEL_FIRST + 2,
+    channel::CHANNEL_CREATE,
+    channel::CHANNEL_OPEN,
+    channel::CHANNEL_PEER,
 ];
 
 /// Addresses worth trying as they are.
 const ADDRESSES: &[usize] = &[
     0x8000_0000,           // RAM, the kernel's
     0x8020_0000,           // the kernel image
-    0x3000_0000,           // unmapped
+    ring::USER_VA,         // a ring's, unmapped until ASYNC_SETUP
     nr::MMAP_BASE,         // the mmap area
     nr::MMAP_END - 0x1000, // its last page
-    0x3800_0000,           // where channels map
+    channel::USER_VA,      // where channels map
     0x4000_0000 - 8,       // 8 bytes below the stack's top
     0x4000_0000,           // the stack's top
     usize::MAX - 7,        // a range that wraps
