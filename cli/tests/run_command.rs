@@ -12,7 +12,7 @@ fn asyncsim(args: &[&str]) -> Output {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("asyncsim-cli-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("run_command");
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("asyncsim-sweep-{}-{name}", std::process::id()));
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("sweep")
+        .join(name);
     let _ = std::fs::remove_dir_all(&d);
     d
 }

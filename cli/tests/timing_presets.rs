@@ -97,7 +97,7 @@ fn unknown_presets_and_settings_are_bad_input() {
 
 #[test]
 fn a_sweep_over_presets_records_the_model_counters() {
-    let dir = std::env::temp_dir().join(format!("asyncsim-presets-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("timing_presets");
     let _ = std::fs::remove_dir_all(&dir);
     let out = asyncsim(&[
         "sweep",

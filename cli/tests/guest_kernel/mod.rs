@@ -3,7 +3,8 @@
 // Each test binary uses a part of this module.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -11,15 +12,36 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// about a tenth of it).
 const BUDGET: &str = "400000000";
 
-/// Writes `bytes` to a file no other test (or run) uses: a directory per
-/// test process, a counter per file.
+/// The directory cargo gives integration tests (under `target/`), so that
+/// what the tests write neither fills the system's temporary directory nor
+/// outlives `cargo clean`.
+fn test_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("guest_kernel");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes `bytes` to a file no other test (or run) uses: the process id
+/// and a counter per file name it. The caller removes it.
 pub fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("asyncsim-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{n}-{name}"));
+    let path = test_dir().join(format!("{}-{n}-{name}", std::process::id()));
     std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Writes an image under a name made from its contents, once: test
+/// processes (and concurrent `cargo test` runs) share it, and a rebuilt
+/// image never replaces one another run is reading.
+fn write_image(name: &str, bytes: &[u8]) -> PathBuf {
+    let mut hash = DefaultHasher::new();
+    bytes.hash(&mut hash);
+    let path = test_dir().join(format!("{name}-{:016x}.elf", hash.finish()));
+    if !path.exists() {
+        let part = write_tmp(name, bytes);
+        std::fs::rename(&part, &path).unwrap();
+    }
     path
 }
 
@@ -35,13 +57,13 @@ pub struct KernelRun {
 /// Boots firmware + kernel with `bootargs` (`init=...` and parameters;
 /// none if empty) and further `asyncsim run` flags (`--harts`, `--json`).
 pub fn boot_kernel(bootargs: &str, flags: &[&str]) -> KernelRun {
-    // Written once per test process: a copy per boot filled the temporary
-    // directory (megabytes of kernel image a boot, tests boot hundreds).
+    // Written once: a copy per boot filled the temporary directory
+    // (megabytes of kernel image a boot, tests boot hundreds).
     static IMAGES: std::sync::OnceLock<(PathBuf, PathBuf)> = std::sync::OnceLock::new();
     let (sbi, kernel) = IMAGES.get_or_init(|| {
         (
-            write_tmp("sbi.elf", workloads::firmware()),
-            write_tmp("kernel.elf", workloads::kernel()),
+            write_image("sbi", workloads::firmware()),
+            write_image("kernel", workloads::kernel()),
         )
     });
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_asyncsim"));
