@@ -179,11 +179,18 @@ pub struct UintrConfig {
     pub delivery_cycles: u32,
 }
 
+/// The fastest clock a preset may name: far above any core's, and low
+/// enough that the clock in Hz and the timer's conversions stay in range.
+pub const MAX_CLOCK_MHZ: u64 = 1_000_000;
+
 impl Preset {
     /// Checks that the numbers describe a model that can be built.
     pub fn validate(&self) -> Result<(), ModelError> {
-        if self.clock_mhz == 0 {
-            return Err(invalid("clock_mhz", "must be positive"));
+        if self.clock_mhz == 0 || self.clock_mhz > MAX_CLOCK_MHZ {
+            return Err(invalid(
+                "clock_mhz",
+                &format!("from 1 to {MAX_CLOCK_MHZ} (1 THz)"),
+            ));
         }
         self.bpred.validate()?;
         self.l1i.validate("l1i")?;

@@ -121,6 +121,10 @@ fn override_errors_are_clear_and_leave_the_preset_unchanged() {
     // Sizes that would allocate gigabytes, and costs that would overflow
     // if added in 32 bits.
     for (key, value) in [
+        ("clock_mhz", "0"),
+        // In Hz, more than 64 bits hold.
+        ("clock_mhz", "9223372036854775807"),
+        ("clock_mhz", "1000001"),
         ("l2.size_kib", "2147483648"),
         ("bpred.entries", "2147483648"),
         ("dtlb.entries", "1048576"),
