@@ -31,6 +31,7 @@ fn main() {
         "kernel",
         "user",
         "abi",
+        "platform",
     ] {
         println!("cargo:rerun-if-changed={}", guest.join(path).display());
     }

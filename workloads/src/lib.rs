@@ -68,10 +68,10 @@ pub fn expected_exit_code(name: &str) -> u32 {
     }
 }
 
-/// The guest runtime's device-tree hart counter, compiled for the host so
-/// that its bounds checks are tested here.
+/// The guests' device-tree reader (firmware, kernel and runtime share
+/// it), compiled for the host so that its bounds checks are tested here.
 #[cfg(test)]
-#[path = "../guest/rt/src/fdt.rs"]
+#[path = "../guest/platform/src/fdt.rs"]
 mod guest_fdt;
 #[cfg(test)]
 mod guest_fdt_tests;
@@ -105,10 +105,8 @@ mod kernel_elf_tests;
 mod kernel_executor;
 #[cfg(test)]
 mod kernel_executor_tests;
-/// The guest kernel's command-line reader, host-compiled for its tests.
-#[cfg(test)]
-#[path = "../guest/kernel/src/fdt.rs"]
-mod kernel_fdt;
+/// Tests of the device-tree reader's kernel parts: the command line,
+/// the timebase and devices by `compatible`.
 #[cfg(test)]
 mod kernel_fdt_tests;
 /// The guest kernel's round-robin run queue, host-compiled for its tests.

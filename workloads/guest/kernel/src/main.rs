@@ -29,12 +29,6 @@ mod elf;
 mod entry;
 mod executor;
 mod fd_table;
-mod fdt;
-/// Hart count of the device tree (`cpu@N` nodes under `/cpus`); the
-/// kernel uses only `cpu_count` of this file shared with `rt`.
-#[allow(dead_code)]
-#[path = "../../rt/src/fdt.rs"]
-mod fdt_cpus;
 mod file_syscalls;
 mod fpu;
 mod frames;
@@ -73,6 +67,7 @@ mod user_programs {
 use frames::FRAMES;
 use objects::OBJECTS;
 use page_table::AddressSpace;
+use platform::fdt;
 use process::{Placed, Process};
 
 /// Hart 0's kernel, entered from [`entry`] with a zeroed `.bss`.
@@ -91,7 +86,7 @@ fn kmain(hart: usize, fdt: usize) -> ! {
 
     let tree = cmdline::device_tree(fdt);
     smp::init_boot_hart(kernel_space.satp());
-    let cpus = tree.and_then(fdt_cpus::cpu_count).unwrap_or(1);
+    let cpus = tree.and_then(fdt::cpu_count).unwrap_or(1);
     let mut all_passed = true;
     if cpus > 1 {
         all_passed &= start_secondaries(cpus);

@@ -2,7 +2,7 @@
 //!
 //! Every hart enters `_start` at 0x8000_0000 with interrupts off. Harts
 //! with an id below [`MAX_HARTS`] get a stack from [`STACKS`]; hart 0 zeroes
-//! `.bss`, counts the harts in the device tree (see [`crate::fdt`]), and
+//! `.bss`, counts the harts in the device tree (see [`platform::fdt`]), and
 //! releases the others through [`RELEASE`]. Harts beyond the count (or
 //! beyond `MAX_HARTS`) park for good. Each running hart then calls the
 //! program's entry (see [`crate::entry!`]).
@@ -10,7 +10,9 @@
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::finisher::{exit, park};
-use crate::{csr, fdt};
+use platform::fdt;
+
+use crate::csr;
 
 /// Most harts the runtime gives a stack to; others park at reset.
 pub const MAX_HARTS: usize = 8;
@@ -25,8 +27,6 @@ const _: () = assert!(STACK_SIZE.is_power_of_two() && TRAP_STACK_SIZE.is_power_o
 
 /// Lowest address at which the platform may place the device tree.
 const RAM_BASE: usize = 0x8000_0000;
-/// Largest device tree the runtime will look at.
-const MAX_FDT_SIZE: usize = 1 << 20;
 /// Value of [`RELEASE`] once hart 0 has finished setting up.
 const RELEASE_MAGIC: usize = 0x5245_4c45_4153_4544;
 
@@ -151,18 +151,7 @@ fn run(hart: usize, harts: usize) -> ! {
 /// Harts named in the device tree at `fdt_addr`, or 1 when there is no
 /// readable tree there.
 fn hart_count(fdt_addr: usize) -> usize {
-    if fdt_addr < RAM_BASE || !fdt_addr.is_multiple_of(8) {
-        return 1;
-    }
-    // SAFETY: the platform passes a device tree in RAM; the header is
-    // checked before the announced size is trusted, and that size is capped.
-    let header = unsafe { core::slice::from_raw_parts(fdt_addr as *const u8, fdt::HEADER_LEN) };
-    match fdt::total_size(header) {
-        Some(size) if (fdt::HEADER_LEN..=MAX_FDT_SIZE).contains(&size) => {
-            // SAFETY: as above.
-            let blob = unsafe { core::slice::from_raw_parts(fdt_addr as *const u8, size) };
-            fdt::cpu_count(blob).unwrap_or(1)
-        }
-        _ => 1,
-    }
+    // SAFETY: M-mode reads RAM from its base up; the tree is only read.
+    let tree = unsafe { fdt::in_memory(fdt_addr, RAM_BASE..usize::MAX) };
+    tree.and_then(fdt::cpu_count).unwrap_or(1)
 }

@@ -10,7 +10,6 @@
 pub mod boot;
 pub mod csr;
 pub mod fault;
-pub mod fdt;
 pub mod finisher;
 pub mod uart;
 

@@ -1,31 +1,16 @@
-//! Console output over the ns16550a UART at 0x1000_0000, shared by all
-//! harts behind a spin lock so that lines of different harts do not mix.
+//! Console output over the ns16550a UART ([`platform::ns16550`]), shared
+//! by all harts behind a spin lock so that lines of different harts do not
+//! mix.
 
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::csr::hart_id;
 
-/// Physical address of the UART registers.
-pub const UART_BASE: usize = 0x1000_0000;
-const THR: usize = 0; // transmit holding register
-const LSR: usize = 5; // line status register
-const LSR_THR_EMPTY: u8 = 1 << 5;
+pub use platform::ns16550::{putc, UART_BASE};
 
 /// Hart id + 1 of the lock holder, 0 when free.
 static OWNER: AtomicUsize = AtomicUsize::new(0);
-
-/// Sends one byte, waiting until the transmitter has room.
-pub fn putc(byte: u8) {
-    let base = UART_BASE as *mut u8;
-    // SAFETY: UART registers of the virt platform; byte accesses only.
-    unsafe {
-        while core::ptr::read_volatile(base.add(LSR)) & LSR_THR_EMPTY == 0 {
-            core::hint::spin_loop();
-        }
-        core::ptr::write_volatile(base.add(THR), byte);
-    }
-}
 
 struct Uart;
 

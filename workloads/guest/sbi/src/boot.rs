@@ -6,7 +6,9 @@
 use core::sync::atomic::AtomicU32;
 
 use crate::hsm::{self, MAX_HARTS};
-use crate::{fdt, trap};
+use platform::fdt;
+
+use crate::trap;
 
 /// M-mode stack bytes per hart (SBI calls and IPI service).
 const STACK_SIZE: usize = 16 * 1024;
@@ -14,8 +16,8 @@ const STACK_SIZE: usize = 16 * 1024;
 const DEFAULT_KERNEL_ENTRY: usize = 0x8020_0000;
 /// fw_dynamic_info.magic ("OSBI").
 const FW_DYNAMIC_MAGIC: u64 = 0x4942_534f;
-/// Largest device tree read for the hart count.
-const MAX_FDT_SIZE: usize = 1 << 20;
+/// Lowest address at which the platform may place the device tree.
+const RAM_BASE: usize = 0x8000_0000;
 
 /// Exceptions the kernel handles itself: misaligned fetch/load/store,
 /// illegal instruction, breakpoint, ecall from U, and the page faults.
@@ -168,19 +170,9 @@ pub fn restart_stopped(hart: usize) -> ! {
 /// Harts of the machine: `cpu@N` nodes of the device tree at `fdt`, 1 if
 /// there is no valid tree.
 fn hart_count(fdt: usize) -> usize {
-    if fdt < 0x8000_0000 || !fdt.is_multiple_of(4) {
-        return 1;
-    }
-    // SAFETY: an aligned RAM address; the header is only read.
-    let header = unsafe { core::slice::from_raw_parts(fdt as *const u8, fdt::HEADER_LEN) };
-    match fdt::total_size(header) {
-        Some(size) if (fdt::HEADER_LEN..=MAX_FDT_SIZE).contains(&size) => {
-            // SAFETY: as above, for the size the header gives (bounded).
-            let blob = unsafe { core::slice::from_raw_parts(fdt as *const u8, size) };
-            fdt::cpu_count(blob).unwrap_or(1)
-        }
-        _ => 1,
-    }
+    // SAFETY: M-mode reads RAM from its base up; the tree is only read.
+    let tree = unsafe { fdt::in_memory(fdt, RAM_BASE..usize::MAX) };
+    tree.and_then(fdt::cpu_count).unwrap_or(1)
 }
 
 /// fw_dynamic_info.next_addr (QEMU and asyncsim pass the structure in a2),

@@ -8,8 +8,6 @@
 
 mod boot;
 mod calls;
-#[path = "../../rt/src/fdt.rs"]
-mod fdt;
 mod finisher;
 mod hsm;
 mod ipi;
