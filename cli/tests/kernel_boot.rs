@@ -8,17 +8,10 @@
 
 mod guest_kernel;
 use guest_kernel::boot_kernel;
+use workloads::boot_transcript::{smp_selftest, DEFAULT_BOOT};
 
 /// Output lines the kernel and its processes must print, in this order.
-const EXPECTED: &[&str] = &[
-    "kernel booted (Sv39)",
-    "kernel: SBI 1.0, timer ok",
-    "hello from user space (pid 1)",
-    "process 1 exited with code 0",
-    "user-hostile: all 7 checks passed",
-    "process 2 exited with code 0",
-    "kernel: all processes done, shutting down",
-];
+const EXPECTED: &[&str] = DEFAULT_BOOT;
 
 /// Runs firmware + kernel on `harts` harts with `bootargs`; returns (exit
 /// code, stdout lines from the kernel's boot line on, stderr).
@@ -50,31 +43,6 @@ fn kernel_runs_user_processes_and_exits_zero() {
     assert_eq!(lines, EXPECTED, "{stderr}");
 }
 
-/// Lines of the SMP bring-up and self-test on `harts` harts: each
-/// secondary comes online (started through SBI HSM, in order), then the
-/// boot hart does a call round trip (IPI there and back) and a remote
-/// sfence.vma (which must drop the hart's cached translation) and many
-/// remote fences crossing with the hart's own (no firmware deadlock) with
-/// each, checks the firmware's HSM/IPI/RFENCE error answers, and stops and
-/// restarts the last hart through HSM.
-fn smp_lines(harts: usize) -> Vec<String> {
-    let last = harts - 1;
-    let mut lines: Vec<String> = (1..harts)
-        .map(|h| format!("kernel: hart {h} online"))
-        .collect();
-    lines.push(format!("kernel: {harts} harts online"));
-    for h in 1..harts {
-        lines.push(format!("kernel: IPI round trip with hart {h} ok"));
-        lines.push(format!("kernel: remote sfence.vma on hart {h} ok"));
-        lines.push(format!("kernel: crossed remote fences with hart {h} ok"));
-    }
-    lines.push("kernel: SBI HSM, IPI and RFENCE errors ok".into());
-    lines.push(format!("kernel: hart {last} stopped"));
-    lines.push(format!("kernel: hart {last} online"));
-    lines.push(format!("kernel: IPI round trip with hart {last} ok"));
-    lines
-}
-
 /// With 2 and 4 harts every hart comes online and passes the SMP
 /// self-test; the processes then run as on one hart (on hart 0).
 #[test]
@@ -83,7 +51,7 @@ fn every_hart_comes_online_and_passes_the_smp_self_test() {
         let (code, lines, stderr) = boot(harts as u32, None);
         assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
         let mut expected: Vec<String> = EXPECTED[..2].iter().map(|l| l.to_string()).collect();
-        expected.extend(smp_lines(harts));
+        expected.extend(smp_selftest(0, harts));
         expected.extend(EXPECTED[2..].iter().map(|l| l.to_string()));
         assert_eq!(lines, expected, "{stderr}");
     }
@@ -150,7 +118,7 @@ fn a_process_for_a_missing_hart_is_refused() {
     let (code, lines, stderr) = boot(2, Some("init=user-hello@5,user-hello@x,user-hello@1"));
     assert_eq!(code, Some(1), "{lines:#?}\n{stderr}");
     let mut expected: Vec<String> = EXPECTED[..2].iter().map(|l| l.to_string()).collect();
-    expected.extend(smp_lines(2));
+    expected.extend(smp_selftest(0, 2));
     expected.extend(
         [
             "process 1 (user-hello): hart 5 is not online",

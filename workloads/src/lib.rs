@@ -33,6 +33,9 @@
 /// registers, command-line keys), the same crate the guest compiles.
 pub use abi;
 
+/// What the bundled firmware + kernel print when they boot.
+pub mod boot_transcript;
+
 /// The `--workload` / `--design` registry of `asyncsim run`.
 mod registry;
 pub use registry::{workload, Workload, DESIGNS, WORKLOADS};

@@ -10,19 +10,12 @@ mod common;
 use common::{elf_file, qemu_available, run_qemu};
 use std::ffi::OsString;
 use std::time::Duration;
+use workloads::boot_transcript::{smp_selftest, DEFAULT_BOOT};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Output lines the kernel and its processes must print, in this order.
-const EXPECTED: &[&str] = &[
-    "kernel booted (Sv39)",
-    "kernel: SBI 1.0, timer ok",
-    "hello from user space (pid 1)",
-    "process 1 exited with code 0",
-    "user-hostile: all 7 checks passed",
-    "process 2 exited with code 0",
-    "kernel: all processes done, shutting down",
-];
+const EXPECTED: &[&str] = DEFAULT_BOOT;
 
 /// Boots firmware + kernel on QEMU with `harts` harts and `append` as the
 /// command line; returns (exit code, output lines from the boot line on).
@@ -73,34 +66,6 @@ fn kernel_runs_user_processes_on_qemu() {
     }
 }
 
-/// Lines of the SMP bring-up and self-test on `harts` harts, as
-/// cli/tests/kernel_boot.rs expects them (the boot hart runs the checks
-/// one after another, so their order is fixed on QEMU too).
-fn smp_lines(harts: usize) -> Vec<String> {
-    smp_lines_from(0, harts)
-}
-
-/// [`smp_lines`] when hart `boot` booted the kernel (OpenSBI may pick any).
-fn smp_lines_from(boot: usize, harts: usize) -> Vec<String> {
-    let others: Vec<usize> = (0..harts).filter(|&h| h != boot).collect();
-    let last = others[others.len() - 1];
-    let mut lines: Vec<String> = others
-        .iter()
-        .map(|h| format!("kernel: hart {h} online"))
-        .collect();
-    lines.push(format!("kernel: {harts} harts online"));
-    for h in &others {
-        lines.push(format!("kernel: IPI round trip with hart {h} ok"));
-        lines.push(format!("kernel: remote sfence.vma on hart {h} ok"));
-        lines.push(format!("kernel: crossed remote fences with hart {h} ok"));
-    }
-    lines.push("kernel: SBI HSM, IPI and RFENCE errors ok".into());
-    lines.push(format!("kernel: hart {last} stopped"));
-    lines.push(format!("kernel: hart {last} online"));
-    lines.push(format!("kernel: IPI round trip with hart {last} ok"));
-    lines
-}
-
 /// Every hart comes online through the firmware's HSM and passes the
 /// IPI, remote-fence and stop/restart checks; then the processes run.
 #[test]
@@ -109,7 +74,7 @@ fn every_hart_comes_online_on_qemu() {
         for harts in [2, 4] {
             let (code, lines) = boot(harts, None);
             assert_eq!(code, Some(0), "{lines:#?}");
-            let smp = smp_lines(harts);
+            let smp = smp_selftest(0, harts);
             assert_eq!(lines[..2], EXPECTED[..2], "{lines:#?}");
             assert_eq!(lines[2..2 + smp.len()], smp[..], "{lines:#?}");
             let rest: Vec<String> = lines[2 + smp.len()..].to_vec();
@@ -125,7 +90,7 @@ fn processes_run_on_two_harts_on_qemu() {
     if qemu_available() {
         let (code, lines) = boot(2, Some("init=user-spin@0,user-yield@1,user-hello@1"));
         assert_eq!(code, Some(0), "{lines:#?}");
-        let smp = smp_lines(2);
+        let smp = smp_selftest(0, 2);
         let rest: Vec<String> = lines[2 + smp.len()..].to_vec();
         let mut expected = vec![
             "spin: count 4000000 ok",
@@ -376,7 +341,7 @@ fn the_kernel_runs_smp_on_opensbi() {
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("no kernel banner before the boot line:\n{out}"));
         let lines = &lines[first..];
-        let smp: Vec<String> = smp_lines_from(boot, 4)
+        let smp: Vec<String> = smp_selftest(boot, 4)
             .into_iter()
             .filter(|l| !l.starts_with("kernel: SBI HSM"))
             .collect();
