@@ -138,3 +138,73 @@ fn a_sweep_over_presets_records_the_model_counters() {
         .unwrap()
         .contains("sifive-u74"));
 }
+
+/// A sweep's seeds are the timing model's random state: on a preset with
+/// random replacement they move the cycles, on the functional model (no
+/// randomness) they do not; and `asyncsim run --seed` reruns any point
+/// exactly, so a point of a figure can be looked at alone.
+#[test]
+fn seeds_vary_the_model_and_run_seed_reruns_a_sweep_point() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("timing_presets_seeds");
+    let _ = std::fs::remove_dir_all(&dir);
+    let point = ["--concurrency", "8", "--rounds", "4", "--harts", "2"];
+    let mut args = vec!["sweep", "--quiet", "--no-report", "--workloads", "null"];
+    args.extend(["--designs", "sync", "--presets", "functional,rocket-fpga"]);
+    args.extend(["--seeds", "0,1,2", "--out", dir.to_str().unwrap()]);
+    args.extend(point);
+    let out = asyncsim(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.join("results.jsonl")).unwrap();
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 6);
+    let cycles = |preset: &str| -> Vec<f64> {
+        let mut by_seed: Vec<(u64, f64)> = records
+            .iter()
+            .filter(|r| r["config"]["preset"] == preset)
+            .map(|r| {
+                let seed = r["config"]["seed"].as_u64().unwrap();
+                (seed, r["metrics"]["cycles_per_round"].as_f64().unwrap())
+            })
+            .collect();
+        by_seed.sort_by_key(|&(seed, _)| seed);
+        by_seed.into_iter().map(|(_, c)| c).collect()
+    };
+    let functional = cycles("functional");
+    assert!(
+        functional.iter().all(|&c| c == functional[0]),
+        "{functional:?}"
+    );
+    let timed = cycles("rocket-fpga");
+    assert!(timed.iter().any(|&c| c != timed[0]), "{timed:?}");
+    for record in records
+        .iter()
+        .filter(|r| r["config"]["preset"] == "rocket-fpga")
+    {
+        let seed = record["config"]["seed"].to_string();
+        let mut args = vec!["run", "--workload", "null", "--design", "sync"];
+        args.extend(["--preset", "rocket-fpga", "--seed", seed.as_str(), "--json"]);
+        args.extend(point);
+        let out = asyncsim(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut swept = record["metrics"].clone();
+        // The sweep keeps the model's counters inside its metrics; `run`
+        // prints them beside.
+        let model = swept.as_object_mut().unwrap().remove("model").unwrap();
+        assert_eq!(run["metrics"], swept, "seed {seed}");
+        assert_eq!(run["model"], model, "seed {seed}");
+    }
+}

@@ -184,6 +184,17 @@ pub struct UintrConfig {
 pub const MAX_CLOCK_MHZ: u64 = 1_000_000;
 
 impl Preset {
+    /// Mixes a run's seed (a sweep's `seeds`, `asyncsim run --seed`) into
+    /// the preset's own: the model's random state (random replacement)
+    /// differs from seed to seed, seed 0 keeps the preset's, and distinct
+    /// seeds give distinct states (multiplying by an odd constant is a
+    /// bijection).
+    pub fn reseed(&mut self, run_seed: u64) {
+        self.seed = self
+            .seed
+            .wrapping_add(run_seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    }
+
     /// Checks that the numbers describe a model that can be built.
     pub fn validate(&self) -> Result<(), ModelError> {
         if self.clock_mhz == 0 || self.clock_mhz > MAX_CLOCK_MHZ {

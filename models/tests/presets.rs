@@ -155,3 +155,16 @@ fn malformed_preset_text_is_an_error() {
     text.push_str("\n[extra]\nx = 1\n");
     assert!(Preset::from_toml("extra", &text).is_err());
 }
+
+#[test]
+fn a_run_seed_keeps_seed_zero_and_separates_the_others() {
+    let preset = Preset::load("rocket-fpga").unwrap();
+    let seeded = |run: u64| {
+        let mut p = preset.clone();
+        p.reseed(run);
+        p.seed
+    };
+    assert_eq!(seeded(0), preset.seed);
+    let seeds: std::collections::BTreeSet<u64> = (0..1000).map(seeded).collect();
+    assert_eq!(seeds.len(), 1000);
+}

@@ -27,7 +27,7 @@ pub const PARAM_PREFIX: &str = "param.";
 pub fn check_presets(spec: &SweepSpec) -> anyhow::Result<()> {
     for preset in &spec.presets {
         for set in &spec.sets {
-            build_model(preset, &model_sets(set), 1, 1 << 20)?;
+            build_model(preset, &model_sets(set), 0, 1, 1 << 20)?;
         }
     }
     Ok(())
@@ -49,12 +49,11 @@ pub fn run_point(
     point: &PointConfig,
     budget: u64,
 ) -> Result<BTreeMap<String, serde_json::Value>, String> {
-    let mut params: Vec<String> = point
+    let params: Vec<String> = point
         .overrides
         .iter()
         .filter_map(|(k, v)| Some(format!("{}={v}", k.strip_prefix(PARAM_PREFIX)?)))
         .collect();
-    params.push(format!("seed={}", point.seed));
     let request = WorkloadRequest::new(
         &point.workload,
         &point.design,
@@ -84,8 +83,14 @@ pub fn run_point(
     let limits = RunLimits {
         max_instructions: Some(budget),
     };
-    let model = build_model(&point.preset, &sets, point.harts as usize, config_ram)
-        .map_err(|e| e.to_string())?;
+    let model = build_model(
+        &point.preset,
+        &sets,
+        point.seed,
+        point.harts as usize,
+        config_ram,
+    )
+    .map_err(|e| e.to_string())?;
     let stop = match model {
         Some(mut model) => machine.run(&mut model, limits),
         None => machine.run(&mut NullSink, limits),

@@ -84,6 +84,11 @@ pub struct RunArgs {
     /// `--set l1d.size_kib=64`.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
+    /// Seed of the timing model's random state (random replacement),
+    /// mixed into the preset's own; 0 keeps the preset's. A sweep point's
+    /// `seed` is this.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -20,6 +20,7 @@ pub fn preset_names() -> Vec<&'static str> {
 pub fn build_model(
     preset: &str,
     sets: &[String],
+    seed: u64,
     harts: usize,
     ram_size: u64,
 ) -> Result<Option<TimingModel>> {
@@ -42,6 +43,7 @@ pub fn build_model(
     })?;
     p.apply_overrides(sets.iter().map(String::as_str))
         .map_err(|e| anyhow!("{e}"))?;
+    p.reseed(seed);
     let mut model = TimingModel::new(&p, harts).map_err(|e| anyhow!("{e}"))?;
     model.set_cacheable_range(RAM_BASE, ram_size);
     Ok(Some(model))
@@ -52,6 +54,7 @@ pub fn model_for_run(args: &super::run::RunArgs) -> Result<Option<TimingModel>> 
     build_model(
         &args.preset,
         &args.sets,
+        args.seed,
         args.harts as usize,
         args.mem_mib << 20,
     )
