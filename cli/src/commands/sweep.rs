@@ -52,7 +52,8 @@ pub struct SweepArgs {
     /// KEY=VALUE override applied to every point (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Comma-separated seeds.
+    /// Comma-separated seeds of the timing model's random state (random
+    /// replacement; `run --seed`); several give error bars.
     #[arg(long, value_delimiter = ',')]
     pub seeds: Vec<u64>,
     /// Run only slice K of N of the grid.
