@@ -208,3 +208,31 @@ fn seeds_vary_the_model_and_run_seed_reruns_a_sweep_point() {
         assert_eq!(run["model"], model, "seed {seed}");
     }
 }
+
+/// `--set param.KEY=VALUE`, a sweep's way to reach the guest's command
+/// line, works on `run --workload` too (as `--param KEY=VALUE`), so a
+/// sweep's flags rerun its points; without a workload it is refused.
+#[test]
+fn run_takes_a_sweeps_param_settings() {
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["run", "--workload", "seed", "--design", "async-uintr"];
+        args.extend(["--concurrency", "2", "--rounds", "2", "--harts", "2"]);
+        args.extend(["--preset", "rocket-fpga", "--json"]);
+        args.extend(extra);
+        let out = asyncsim(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let by_set = run(&["--set", "param.worker_hart=1"]);
+    assert_eq!(by_set, run(&["--param", "worker_hart=1"]));
+    assert_eq!(by_set["params"]["worker_hart"], "1");
+    assert_ne!(by_set["metrics"], run(&[])["metrics"]);
+    let out = asyncsim(&["run", "--set", "param.worker_hart=1", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--workload"));
+}

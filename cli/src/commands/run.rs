@@ -1,5 +1,6 @@
 //! `asyncsim run`: boot an ELF (or firmware + kernel) and run it to the end.
 
+use super::point::PARAM_PREFIX;
 use super::timing::model_for_run;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
@@ -106,11 +107,32 @@ fn parse_addr(s: &str) -> std::result::Result<u64, String> {
     parsed.map_err(|_| format!("not an address: {s:?}"))
 }
 
+/// Moves `--set param.KEY=VALUE` to the workload's parameters (as
+/// `--param KEY=VALUE`), as a sweep does, so that a sweep's flags rerun
+/// one of its points unchanged.
+fn take_guest_params(args: &mut RunArgs) -> Result<()> {
+    let (params, model): (Vec<String>, Vec<String>) = std::mem::take(&mut args.sets)
+        .into_iter()
+        .partition(|s| s.trim_start().starts_with(PARAM_PREFIX));
+    args.sets = model;
+    if let Some(first) = params.first() {
+        if args.workload.is_none() {
+            bail!("--set {first}: `param.` settings are a workload's command line (give --workload, or --bootargs)");
+        }
+    }
+    let params = params
+        .iter()
+        .map(|s| s.trim_start()[PARAM_PREFIX.len()..].to_string());
+    args.params.extend(params);
+    Ok(())
+}
+
 fn read_file(path: &PathBuf) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-pub fn run(args: RunArgs) -> Result<u8> {
+pub fn run(mut args: RunArgs) -> Result<u8> {
+    take_guest_params(&mut args)?;
     if args.workload.is_some() {
         return super::workload::run(&args);
     }
