@@ -104,6 +104,11 @@ fn check_exit_codes() {
         t.contains("design=batch concurrency=4") && t.contains("MOVED"),
         "{t}"
     );
+    // How to look at the point alone.
+    let rerun = "the first point that did not hold, alone: asyncsim run --workload null \
+        --design batch --concurrency 4 --rounds 4 --harts 1 --preset functional --seed 0 --json";
+    assert!(t.contains(rerun), "{t}");
+    assert!(!text(&same).contains("alone"));
     let loose = asyncsim(&[
         Path::new("check"),
         Path::new("--tolerance"),

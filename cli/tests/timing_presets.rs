@@ -2,6 +2,7 @@
 //! in sweeps give model cycles and the model's region counters, the same
 //! twice; unknown presets and settings are refused as bad input.
 
+use reports::record::PointConfig;
 use std::process::{Command, Output};
 
 fn asyncsim(args: &[&str]) -> Output {
@@ -188,10 +189,13 @@ fn seeds_vary_the_model_and_run_seed_reruns_a_sweep_point() {
         .iter()
         .filter(|r| r["config"]["preset"] == "rocket-fpga")
     {
-        let seed = record["config"]["seed"].to_string();
-        let mut args = vec!["run", "--workload", "null", "--design", "sync"];
-        args.extend(["--preset", "rocket-fpga", "--seed", seed.as_str(), "--json"]);
-        args.extend(point);
+        // The command `check` prints for a point, word by word.
+        let config: PointConfig = serde_json::from_value(record["config"].clone()).unwrap();
+        let seed = config.seed;
+        let command = config.rerun_command();
+        let mut args: Vec<&str> = command.split(' ').collect();
+        assert_eq!(args.remove(0), "asyncsim");
+        args.push("--json");
         let out = asyncsim(&args);
         assert_eq!(
             out.status.code(),

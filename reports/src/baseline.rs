@@ -56,6 +56,9 @@ pub struct CheckReport {
     pub lines: Vec<Line>,
     /// Points in the results but not in the baseline (not a failure).
     pub new_points: Vec<String>,
+    /// How to run the first point that did not hold alone (to look at
+    /// its counters), if one did not.
+    pub rerun: Option<String>,
 }
 
 impl CheckReport {
@@ -125,6 +128,12 @@ impl CheckReport {
                 format!("; {} new points not in the baseline", self.new_points.len())
             }
         );
+        if let Some(cmd) = &self.rerun {
+            let _ = writeln!(
+                out,
+                "the first point that did not hold, alone: {cmd} --json"
+            );
+        }
         out
     }
 }
@@ -175,5 +184,18 @@ pub fn check(
         .filter(|k| !base_keys.contains(*k))
         .cloned()
         .collect();
-    CheckReport { lines, new_points }
+    let rerun = baseline
+        .iter()
+        .find(|old| {
+            let key = old.config.key();
+            lines
+                .iter()
+                .any(|l| l.key == key && l.verdict != Verdict::Holds)
+        })
+        .map(|old| old.config.rerun_command());
+    CheckReport {
+        lines,
+        new_points,
+        rerun,
+    }
 }

@@ -45,6 +45,25 @@ impl PointConfig {
         key
     }
 
+    /// The `asyncsim run` command that runs this point alone and gives its
+    /// record's metrics (add `--json` for the model's counters too).
+    pub fn rerun_command(&self) -> String {
+        let mut cmd = format!(
+            "asyncsim run --workload {} --design {} --concurrency {} --rounds {} --harts {} --preset {} --seed {}",
+            shell_word(&self.workload),
+            shell_word(&self.design),
+            self.concurrency,
+            self.rounds,
+            self.harts,
+            shell_word(&self.preset),
+            self.seed
+        );
+        for (k, v) in &self.overrides {
+            let _ = write!(cmd, " --set {}", shell_word(&format!("{k}={v}")));
+        }
+        cmd
+    }
+
     /// The configuration without what varies along one series of a plot
     /// (concurrency) and what is averaged (seed): the curve a point is on,
     /// apart from its design.
@@ -56,6 +75,17 @@ impl PointConfig {
             preset: self.preset.clone(),
             overrides: self.overrides.clone(),
         }
+    }
+}
+
+/// `word` as one shell word: as it is if it needs no quoting, else in
+/// single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.,:/=+@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 
@@ -144,5 +174,34 @@ impl PointRecord {
 
     pub fn is_ok(&self) -> bool {
         matches!(self.outcome, Outcome::Ok { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rerun_command_names_every_setting_and_quotes_what_needs_it() {
+        let mut config = PointConfig {
+            workload: "seed".into(),
+            design: "async-uintr".into(),
+            concurrency: 8,
+            rounds: 10,
+            harts: 2,
+            preset: "rocket-fpga".into(),
+            overrides: BTreeMap::new(),
+            seed: 3,
+        };
+        config.overrides.insert("l2.size_kib".into(), "1024".into());
+        config
+            .overrides
+            .insert("param.note".into(), "it's two words".into());
+        assert_eq!(
+            config.rerun_command(),
+            "asyncsim run --workload seed --design async-uintr --concurrency 8 --rounds 10 \
+             --harts 2 --preset rocket-fpga --seed 3 --set l2.size_kib=1024 \
+             --set 'param.note=it'\\''s two words'"
+        );
     }
 }
