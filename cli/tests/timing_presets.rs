@@ -26,7 +26,12 @@ fn workload_json(extra: &[&str]) -> serde_json::Value {
         "--json",
     ];
     args.extend_from_slice(extra);
-    let out = asyncsim(&args);
+    json_of(&args)
+}
+
+/// The one JSON object a successful `asyncsim ARGS --json` prints.
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let out = asyncsim(args);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -96,27 +101,20 @@ fn unknown_presets_and_settings_are_bad_input() {
     }
 }
 
-#[test]
-fn a_sweep_over_presets_records_the_model_counters() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("timing_presets");
+/// Runs `asyncsim sweep --quiet --no-report ARGS` into a fresh directory
+/// `name` of the tests' own; its records.
+fn sweep_records(name: &str, args: &[&str]) -> Vec<serde_json::Value> {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    let out = asyncsim(&[
+    let mut all = vec![
         "sweep",
         "--quiet",
         "--no-report",
-        "--workloads",
-        "null",
-        "--designs",
-        "sync",
-        "--concurrency",
-        "2",
-        "--rounds",
-        "2",
-        "--presets",
-        "functional,sifive-u74",
         "--out",
         dir.to_str().unwrap(),
-    ]);
+    ];
+    all.extend(args);
+    let out = asyncsim(&all);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -124,10 +122,28 @@ fn a_sweep_over_presets_records_the_model_counters() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = std::fs::read_to_string(dir.join("results.jsonl")).unwrap();
-    let records: Vec<serde_json::Value> = text
-        .lines()
+    text.lines()
         .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_sweep_over_presets_records_the_model_counters() {
+    let records = sweep_records(
+        "timing_presets",
+        &[
+            "--workloads",
+            "null",
+            "--designs",
+            "sync",
+            "--concurrency",
+            "2",
+            "--rounds",
+            "2",
+            "--presets",
+            "functional,sifive-u74",
+        ],
+    );
     assert_eq!(records.len(), 2);
     let u74 = records
         .iter()
@@ -146,25 +162,10 @@ fn a_sweep_over_presets_records_the_model_counters() {
 /// exactly, so a point of a figure can be looked at alone.
 #[test]
 fn seeds_vary_the_model_and_run_seed_reruns_a_sweep_point() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("timing_presets_seeds");
-    let _ = std::fs::remove_dir_all(&dir);
-    let point = ["--concurrency", "8", "--rounds", "4", "--harts", "2"];
-    let mut args = vec!["sweep", "--quiet", "--no-report", "--workloads", "null"];
-    args.extend(["--designs", "sync", "--presets", "functional,rocket-fpga"]);
-    args.extend(["--seeds", "0,1,2", "--out", dir.to_str().unwrap()]);
-    args.extend(point);
-    let out = asyncsim(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = std::fs::read_to_string(dir.join("results.jsonl")).unwrap();
-    let records: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let mut args = vec!["--workloads", "null", "--designs", "sync"];
+    args.extend(["--presets", "functional,rocket-fpga", "--seeds", "0,1,2"]);
+    args.extend(["--concurrency", "8", "--rounds", "4", "--harts", "2"]);
+    let records = sweep_records("timing_presets_seeds", &args);
     assert_eq!(records.len(), 6);
     let cycles = |preset: &str| -> Vec<f64> {
         let mut by_seed: Vec<(u64, f64)> = records
@@ -196,14 +197,7 @@ fn seeds_vary_the_model_and_run_seed_reruns_a_sweep_point() {
         let mut args: Vec<&str> = command.split(' ').collect();
         assert_eq!(args.remove(0), "asyncsim");
         args.push("--json");
-        let out = asyncsim(&args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let run = json_of(&args);
         let mut swept = record["metrics"].clone();
         // The sweep keeps the model's counters inside its metrics; `run`
         // prints them beside.
@@ -223,14 +217,7 @@ fn run_takes_a_sweeps_param_settings() {
         args.extend(["--concurrency", "2", "--rounds", "2", "--harts", "2"]);
         args.extend(["--preset", "rocket-fpga", "--json"]);
         args.extend(extra);
-        let out = asyncsim(&args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        json_of(&args)
     };
     let by_set = run(&["--set", "param.worker_hart=1"]);
     assert_eq!(by_set, run(&["--param", "worker_hart=1"]));
