@@ -43,6 +43,28 @@ fn kernel_runs_user_processes_and_exits_zero() {
     assert_eq!(lines, EXPECTED, "{stderr}");
 }
 
+/// With more than a gigabyte of RAM the device tree still lies where the
+/// kernel maps RAM (below the 3 GiB mark, as on QEMU), so its command line
+/// is read: before, the kernel found no tree and ran its default programs
+/// instead of the ones asked for.
+#[test]
+fn the_command_line_is_read_with_more_ram_than_the_kernel_maps() {
+    for mib in ["1025", "4096"] {
+        let (code, lines, stderr) = boot_with(1, Some("init=user-hostile"), &["--mem-mib", mib]);
+        assert_eq!(code, Some(0), "{mib}: {lines:#?}\n{stderr}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "user-hostile: all 7 checks passed"),
+            "{lines:#?}"
+        );
+        assert!(
+            !lines.iter().any(|l| l.starts_with("hello from user space")),
+            "{lines:#?}"
+        );
+    }
+}
+
 /// With 2 and 4 harts every hart comes online and passes the SMP
 /// self-test; the processes then run as on one hart (on hart 0).
 #[test]

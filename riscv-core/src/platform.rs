@@ -71,14 +71,26 @@ pub fn plic_size(contexts: usize) -> u64 {
     0x20_0000 + contexts as u64 * 0x1000
 }
 
+/// Highest end of the device tree: QEMU's virt keeps it below the 3 GiB
+/// mark (RAM from 2 GiB up), where a kernel that maps only its first
+/// gigabyte of RAM, as ours does, can still read it.
+pub const FDT_END_LIMIT: u64 = 0xC000_0000;
+
 /// Where the device tree goes: the highest 8-byte aligned address at which
-/// `fdt_len` bytes still fit below the end of RAM (QEMU also puts it at the
-/// end of DRAM). `None` if it does not fit in RAM at all.
+/// `fdt_len` bytes still fit below the end of RAM or [`FDT_END_LIMIT`],
+/// whichever is lower (QEMU also puts it at the end of DRAM, capped
+/// there). `None` if it does not fit in RAM at all.
 pub fn fdt_address(ram_base: u64, ram_size: u64, fdt_len: u64) -> Option<u64> {
-    if fdt_len > ram_size {
+    let ram_end = ram_base.checked_add(ram_size)?;
+    let end = if ram_base < FDT_END_LIMIT {
+        ram_end.min(FDT_END_LIMIT)
+    } else {
+        ram_end
+    };
+    if fdt_len > end - ram_base {
         return None;
     }
-    Some((ram_base + ram_size - fdt_len) & !7)
+    Some((end - fdt_len) & !7)
 }
 
 /// Where the UART's transmitted bytes go.
@@ -256,5 +268,18 @@ mod tests {
         assert_eq!(fdt_address(RAM_BASE, 0x1000, 0x10), Some(RAM_BASE + 0xff0));
         assert_eq!(fdt_address(RAM_BASE, 0x1000, 0x13), Some(RAM_BASE + 0xfe8));
         assert_eq!(fdt_address(RAM_BASE, 0x1000, 0x1001), None);
+        // More than a gigabyte of RAM: below the 3 GiB mark all the same.
+        assert_eq!(
+            fdt_address(RAM_BASE, 2 << 30, 0x10),
+            Some(FDT_END_LIMIT - 0x10)
+        );
+        assert_eq!(
+            fdt_address(RAM_BASE, 1 << 30, 0x10),
+            Some(FDT_END_LIMIT - 0x10)
+        );
+        assert_eq!(
+            fdt_address(FDT_END_LIMIT, 0x1000, 0x10),
+            Some(FDT_END_LIMIT + 0xff0)
+        );
     }
 }
