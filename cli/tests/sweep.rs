@@ -198,6 +198,33 @@ fn bad_sweeps_are_refused() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let out = sweep(&d, &["--presets", "pentium"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    // More harts than the bundled kernel brings up: refused, on run too
+    // (the extra harts would stay parked and the record would misstate).
+    let max = workloads::MAX_HARTS.to_string();
+    let over = (workloads::MAX_HARTS + 1).to_string();
+    let out = sweep(&d, &["--harts", &over]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("at most {max}")),
+        "{}",
+        text(&out)
+    );
+    let run = |harts: &str| {
+        Command::new(env!("CARGO_BIN_EXE_asyncsim"))
+            .args([
+                "run",
+                "--workload",
+                "null",
+                "--rounds",
+                "1",
+                "--harts",
+                harts,
+            ])
+            .output()
+            .expect("asyncsim runs")
+    };
+    assert_eq!(run(&over).status.code(), Some(2));
+    assert_eq!(run(&max).status.code(), Some(0), "{}", text(&run(&max)));
     let spec = d.with_extension("toml");
     std::fs::write(&spec, "workloads = [\"null\"]\ndesigns = 3\n").unwrap();
     let out = sweep(&d, &["--spec", spec.to_str().unwrap()]);

@@ -33,6 +33,10 @@
 /// registers, command-line keys), the same crate the guest compiles.
 pub use abi;
 
+/// Harts the bundled firmware and kernel bring up: a benchmark run on a
+/// machine with more would measure only these.
+pub use platform::MAX_HARTS;
+
 /// What the bundled firmware + kernel print when they boot.
 pub mod boot_transcript;
 

@@ -196,6 +196,9 @@ fn check_names(spec: &SweepSpec) -> Result<()> {
             );
         }
     }
+    for &harts in &spec.harts {
+        super::workload::check_harts(harts.into())?;
+    }
     super::point::check_presets(spec)
 }
 

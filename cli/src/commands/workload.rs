@@ -43,6 +43,19 @@ pub struct WorkloadRequest {
     pub params: Vec<(String, String)>,
 }
 
+/// Refuses a benchmark machine with more harts than the bundled firmware
+/// and kernel bring up: the others would stay parked, and the run would
+/// measure fewer harts than it says.
+pub fn check_harts(harts: u64) -> Result<()> {
+    if harts > workloads::MAX_HARTS as u64 {
+        bail!(
+            "{harts} harts: the bundled kernel brings up at most {} (the others would stay parked)",
+            workloads::MAX_HARTS
+        );
+    }
+    Ok(())
+}
+
 impl WorkloadRequest {
     /// Checks every part of a request; the error says what is wrong.
     pub fn new(
@@ -193,6 +206,7 @@ pub(super) fn verdict(
 }
 
 pub fn run(args: &RunArgs) -> Result<u8> {
+    check_harts(args.harts.into())?;
     let request = WorkloadRequest::new(
         args.workload.as_deref().unwrap_or_default(),
         args.design.as_deref().unwrap_or("sync"),

@@ -30,7 +30,7 @@ use crate::lock::SpinLock;
 use crate::{entry, kprintln, sbi, timer, trap};
 
 /// Harts the kernel can run on (ids 0..MAX_HARTS; others stay stopped).
-pub const MAX_HARTS: usize = 8;
+pub use platform::MAX_HARTS;
 
 /// A set of harts: bit h = hart h.
 pub type HartMask = usize;

@@ -15,7 +15,7 @@ use platform::fdt;
 use crate::csr;
 
 /// Most harts the runtime gives a stack to; others park at reset.
-pub const MAX_HARTS: usize = 8;
+pub use platform::MAX_HARTS;
 /// Stack bytes per hart.
 pub const STACK_SIZE: usize = 64 * 1024;
 /// Trap-handler stack bytes per hart (the trap handler never returns, and a

@@ -10,7 +10,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use crate::{boot, calls::SbiRet, ipi};
 
 /// Harts this firmware serves (hart ids 0..MAX_HARTS; others park).
-pub const MAX_HARTS: usize = 8;
+pub use platform::MAX_HARTS;
 
 /// HSM states as hart_get_status reports them (SBI spec v1.0).
 pub const STARTED: usize = 0;
