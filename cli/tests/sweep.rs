@@ -198,6 +198,9 @@ fn bad_sweeps_are_refused() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let out = sweep(&d, &["--presets", "pentium"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out = sweep(&d, &["--set", "param.kind=write"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("does not read it"), "{}", text(&out));
     // More harts than the bundled kernel brings up: refused, on run too
     // (the extra harts would stay parked and the record would misstate).
     let max = workloads::MAX_HARTS.to_string();

@@ -146,6 +146,12 @@ fn unknown_names_and_bad_parameters_are_usage_errors() {
     assert_one_line_error(&o, 2, "set by");
     let o = asyncsim(&["--workload", "null", "--param", "novalue"]);
     assert_one_line_error(&o, 2, "KEY=VALUE");
+    // A key the workload's program does not read (a typo, or another
+    // workload's) would be ignored by the guest: refused, with the keys.
+    let o = asyncsim(&["--workload", "null", "--param", "worker_hrat=1"]);
+    assert_one_line_error(&o, 2, "reads: worker_hart, threshold");
+    let o = asyncsim(&["--workload", "null", "--param", "kind=write"]);
+    assert_one_line_error(&o, 2, "workload null does not read it");
     let o = asyncsim(&["--workload", "null", "--concurrency", "0"]);
     assert_eq!(o.status.code(), Some(2));
     // A workload run has no ELF of its own.

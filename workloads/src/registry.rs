@@ -7,6 +7,8 @@
 //! `KEY=VALUE` from its command line, marks its region of interest and
 //! reports what it completed through sim-control.
 
+use abi::cmdline::keys;
+
 /// A benchmark workload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Workload {
@@ -18,6 +20,9 @@ pub struct Workload {
     pub instances: usize,
     /// One line for listings.
     pub summary: &'static str,
+    /// Command-line keys a run may add beside design, c and rounds (the
+    /// ones its program reads; others would be silently ignored).
+    pub params: &'static [&'static str],
 }
 
 /// Every workload, in the order listings show them.
@@ -27,30 +32,35 @@ pub const WORKLOADS: &[Workload] = &[
         program: "bench-null",
         instances: 1,
         summary: "c submitters x rounds of getpid, the cheapest syscall",
+        params: keys::SYSCALL_BENCH,
     },
     Workload {
         name: "seed",
         program: "bench-seed",
         instances: 1,
         summary: "the seed experiment: c coroutines x rounds of a syscall pair (kind=mapunmap|getpid|write)",
+        params: keys::SEED_BENCH,
     },
     Workload {
         name: "ipcu",
         program: "bench-ipcu",
         instances: 2,
         summary: "IPC ping-pong (design ipc-uintr): c requests x rounds through a user-to-user ring + UINTR",
+        params: keys::IPCU_BENCH,
     },
     Workload {
         name: "ipc",
         program: "bench-ipc",
         instances: 2,
         summary: "IPC ping-pong (design ipc-sync): c calls x rounds through a kernel endpoint",
+        params: keys::PAIR_BENCH,
     },
     Workload {
         name: "echo",
         program: "bench-echo",
         instances: 2,
         summary: "pipe echo server (design sync): c requests x rounds through two named pipes",
+        params: keys::PAIR_BENCH,
     },
 ];
 

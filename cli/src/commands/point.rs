@@ -43,17 +43,33 @@ fn model_sets(overrides: &BTreeMap<String, String>) -> Vec<String> {
         .collect()
 }
 
+/// The guest parameters of a point's overrides ("key=value", the
+/// `param.` prefix taken off).
+fn guest_params(overrides: &BTreeMap<String, String>) -> Vec<String> {
+    overrides
+        .iter()
+        .filter_map(|(k, v)| Some(format!("{}={v}", k.strip_prefix(PARAM_PREFIX)?)))
+        .collect()
+}
+
+/// Fails on a `param.` setting a workload of the grid does not read,
+/// before any point runs.
+pub fn check_guest_params(spec: &SweepSpec) -> anyhow::Result<()> {
+    for workload in &spec.workloads {
+        for set in &spec.sets {
+            WorkloadRequest::new(workload, "sync", 1, 1, &guest_params(set))?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs `point` with an instruction `budget`; its metrics by name, or a
 /// one-line reason.
 pub fn run_point(
     point: &PointConfig,
     budget: u64,
 ) -> Result<BTreeMap<String, serde_json::Value>, String> {
-    let params: Vec<String> = point
-        .overrides
-        .iter()
-        .filter_map(|(k, v)| Some(format!("{}={v}", k.strip_prefix(PARAM_PREFIX)?)))
-        .collect();
+    let params = guest_params(&point.overrides);
     let request = WorkloadRequest::new(
         &point.workload,
         &point.design,

@@ -199,6 +199,7 @@ fn check_names(spec: &SweepSpec) -> Result<()> {
     for &harts in &spec.harts {
         super::workload::check_harts(harts.into())?;
     }
+    super::point::check_guest_params(spec)?;
     super::point::check_presets(spec)
 }
 

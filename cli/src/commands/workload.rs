@@ -81,6 +81,13 @@ impl WorkloadRequest {
         let mut pairs: Vec<(String, String)> = Vec::new();
         for p in params {
             let (key, value) = parse_param(p)?;
+            if !w.params.contains(&key.as_str()) {
+                bail!(
+                    "parameter `{key}`: workload {} does not read it (it reads: {})",
+                    w.name,
+                    w.params.join(", ")
+                );
+            }
             if pairs.iter().any(|(k, _)| *k == key) {
                 bail!("--param {key} given twice");
             }
@@ -276,11 +283,11 @@ mod tests {
 
     #[test]
     fn bootargs_name_the_program_and_every_parameter() {
-        let r =
-            WorkloadRequest::new("null", "batch", 8, 3, &params(&["kind=write", "x.y=1"])).unwrap();
+        let r = WorkloadRequest::new("seed", "batch", 8, 3, &params(&["kind=write", "payload=8"]))
+            .unwrap();
         assert_eq!(
             r.bootargs(2),
-            "init=bench-null design=batch c=8 rounds=3 kind=write x.y=1"
+            "init=bench-seed design=batch c=8 rounds=3 kind=write payload=8"
         );
         let pair = WorkloadRequest::new("ipcu", "ipc-uintr", 4, 2, &[]).unwrap();
         assert_eq!(
@@ -349,7 +356,9 @@ mod tests {
         assert!(err("null", "sync", 1, &["init=x"]).contains("set by"));
         assert!(err("null", "sync", 1, &["k="]).contains("value"));
         assert!(err("null", "sync", 1, &["k=a b"]).contains("value"));
-        assert!(err("null", "sync", 1, &["k=1", "k=2"]).contains("twice"));
+        assert!(err("null", "sync", 1, &["threshold=1", "threshold=2"]).contains("twice"));
+        assert!(err("null", "sync", 1, &["kind=write"]).contains("does not read"));
+        assert!(err("null", "sync", 1, &["x.y=1"]).contains("does not read"));
         for d in DESIGNS {
             assert!(WorkloadRequest::new("null", d, 1, 1, &[]).is_ok());
         }

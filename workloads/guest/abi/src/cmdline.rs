@@ -36,4 +36,18 @@ pub mod keys {
     pub const PAYLOAD: &str = "payload";
     /// The hart of the kernel worker (async designs), default: same hart.
     pub const WORKER_HART: &str = "worker_hart";
+    /// The adaptive design's switch-over point (calls in flight).
+    pub const THRESHOLD: &str = "threshold";
+    /// bench-ipcu's client leaves after this many rounds (tests only).
+    pub const LEAVE_AFTER: &str = "leave_after";
+
+    /// What a user may add to a syscall benchmark's command line (`null`,
+    /// `seed`) beside design, c and rounds.
+    pub const SYSCALL_BENCH: &[&str] = &[WORKER_HART, THRESHOLD];
+    /// The same for `seed`, which also picks the call pair.
+    pub const SEED_BENCH: &[&str] = &[WORKER_HART, THRESHOLD, KIND, PAYLOAD];
+    /// The same for the client/server pairs (`ipc`, `echo`).
+    pub const PAIR_BENCH: &[&str] = &[PAYLOAD];
+    /// The same for `ipcu`.
+    pub const IPCU_BENCH: &[&str] = &[PAYLOAD, LEAVE_AFTER];
 }

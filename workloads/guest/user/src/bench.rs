@@ -12,7 +12,7 @@
 use crate::barrier::Barrier;
 use crate::executor::Executor;
 use crate::roi::{Counts, Roi};
-use crate::syscalls::{self, Options, Syscalls, DEFAULT_THRESHOLD, THRESHOLD_KEY};
+use crate::syscalls::{self, Options, Syscalls, DEFAULT_THRESHOLD};
 use crate::{cmdline, heap, notification, println};
 use abi::cmdline::keys;
 use abi::design::Design;
@@ -53,7 +53,7 @@ impl Params {
                     as usize,
             ),
         };
-        let threshold = cmdline::number(THRESHOLD_KEY, DEFAULT_THRESHOLD as u64)
+        let threshold = cmdline::number(keys::THRESHOLD, DEFAULT_THRESHOLD as u64)
             .map_err(|_| "threshold= is not a number")?;
         Ok(Params {
             design,

@@ -19,8 +19,6 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-/// Command-line key of the adaptive design's threshold.
-pub const THRESHOLD_KEY: &str = "threshold";
 /// Adaptive: a pass with fewer requests than this runs them as plain
 /// ecalls. 8 is the lowest concurrency of the seed's sweep; below it the
 /// wake and wait traps of the ring path cost more than they save.

@@ -276,7 +276,8 @@ fn fill(msg: &mut [u8], id: u64) {
 }
 
 fn client(link: Link, c: u64, rounds: u64, payload: usize) -> Result<i32, Stop> {
-    let leave_after = cmdline::arg("leave_after").and_then(|r| r.parse::<u64>().ok());
+    let leave_after =
+        cmdline::arg(abi::cmdline::keys::LEAVE_AFTER).and_then(|r| r.parse::<u64>().ok());
     let roi = match Roi::map() {
         Ok(roi) => Some(roi),
         Err(e) => {
