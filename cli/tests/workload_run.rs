@@ -268,3 +268,41 @@ fn idle_harts_add_nothing_to_the_region() {
     assert_eq!(two["instructions"], one["instructions"]);
     assert_eq!(two["traps"], one["traps"]);
 }
+
+/// Every parameter the host lets a workload take is one its program reads:
+/// a malformed value of each makes the guest fail with bad parameters
+/// naming the key (a key on the list that the program ignored would be
+/// measured as its default without a word).
+#[test]
+fn every_accepted_parameter_is_read_by_the_program() {
+    for w in workloads::WORKLOADS {
+        let design = match w.name {
+            "ipc" => "ipc-sync",
+            "ipcu" => "ipc-uintr",
+            _ => "sync",
+        };
+        for key in w.params {
+            let param = format!("{key}=not-a-number");
+            let o = asyncsim(&[
+                "--workload",
+                w.name,
+                "--design",
+                design,
+                "--rounds",
+                "1",
+                "--harts",
+                "2",
+                "--param",
+                &param,
+            ]);
+            let out = format!("{}{}", text(&o.stdout), text(&o.stderr));
+            assert_eq!(o.status.code(), Some(3), "{} {param}: {out}", w.name);
+            let named = format!("{key}=");
+            assert!(
+                out.contains(&named) || (*key == "kind" && out.contains("unknown kind")),
+                "{} {param}: {out}",
+                w.name
+            );
+        }
+    }
+}

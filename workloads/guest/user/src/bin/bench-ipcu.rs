@@ -66,10 +66,19 @@ fn main() -> i32 {
         println!("bench-ipcu: c= is too large");
         return 2;
     }
+    // Read by the client only, but checked by both: a bad value is bad
+    // parameters, as for every other key.
+    let leave_after = match cmdline::number(abi::cmdline::keys::LEAVE_AFTER, u64::MAX) {
+        Ok(n) => Some(n).filter(|&n| n != u64::MAX),
+        Err(_) => {
+            println!("bench-ipcu: leave_after= is not a number");
+            return 2;
+        }
+    };
     let result = match sys::syscall3(CHANNEL_CREATE, KEY, 0, 0) {
         va if va > 0 => connect(va as usize, 0).and_then(server),
         err if err == -EEXIST => match open() {
-            Ok(va) => connect(va, 1).and_then(|link| client(link, c, rounds, payload)),
+            Ok(va) => connect(va, 1).and_then(|link| client(link, c, rounds, payload, leave_after)),
             Err(e) => Err(e),
         },
         err => Err(Stop::Setup("channel_create failed", err)),
@@ -275,9 +284,13 @@ fn fill(msg: &mut [u8], id: u64) {
     }
 }
 
-fn client(link: Link, c: u64, rounds: u64, payload: usize) -> Result<i32, Stop> {
-    let leave_after =
-        cmdline::arg(abi::cmdline::keys::LEAVE_AFTER).and_then(|r| r.parse::<u64>().ok());
+fn client(
+    link: Link,
+    c: u64,
+    rounds: u64,
+    payload: usize,
+    leave_after: Option<u64>,
+) -> Result<i32, Stop> {
     let roi = match Roi::map() {
         Ok(roi) => Some(roi),
         Err(e) => {
