@@ -198,6 +198,9 @@ fn seeds_vary_the_model_and_run_seed_reruns_a_sweep_point() {
         assert_eq!(args.remove(0), "asyncsim");
         args.push("--json");
         let run = json_of(&args);
+        assert_eq!(run["seed"], seed);
+        let model_line = run["metrics"]["cycle_model"].as_str().unwrap();
+        assert_eq!(model_line.ends_with(&format!(", seed {seed}")), seed != 0);
         let mut swept = record["metrics"].clone();
         // The sweep keeps the model's counters inside its metrics; `run`
         // prints them beside.

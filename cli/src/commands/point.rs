@@ -111,7 +111,7 @@ pub fn run_point(
         Some(mut model) => machine.run(&mut model, limits),
         None => machine.run(&mut NullSink, limits),
     };
-    let cycle_model = cycle_model(&point.preset, &sets);
+    let cycle_model = cycle_model(&point.preset, &sets, point.seed);
     let metrics = verdict(&stop, machine.roi(), &request, &cycle_model).map_err(|(_, why)| {
         // The guest's last words say why it failed.
         let output = String::from_utf8_lossy(&machine.bus.uart.take_output()).into_owned();

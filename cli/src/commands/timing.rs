@@ -60,13 +60,18 @@ pub fn model_for_run(args: &super::run::RunArgs) -> Result<Option<TimingModel>> 
     )
 }
 
-/// What `cycles` means in a result: the model, or the functional clock.
-pub fn cycle_model(preset: &str, sets: &[String]) -> String {
+/// What `cycles` means in a result: the model (with its settings and a
+/// seed other than 0), or the functional clock.
+pub fn cycle_model(preset: &str, sets: &[String], seed: u64) -> String {
     if preset == FUNCTIONAL {
-        reports::roi_metrics::FUNCTIONAL_CYCLE_MODEL.to_string()
-    } else if sets.is_empty() {
-        format!("timing model: preset {preset}")
-    } else {
-        format!("timing model: preset {preset} with {}", sets.join(" "))
+        return reports::roi_metrics::FUNCTIONAL_CYCLE_MODEL.to_string();
     }
+    let mut model = format!("timing model: preset {preset}");
+    if !sets.is_empty() {
+        model += &format!(" with {}", sets.join(" "));
+    }
+    if seed != 0 {
+        model += &format!(", seed {seed}");
+    }
+    model
 }

@@ -243,7 +243,7 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     }
     print_summary(&machine, &stop, secs);
 
-    let cycle_model = super::timing::cycle_model(&args.preset, &args.sets);
+    let cycle_model = super::timing::cycle_model(&args.preset, &args.sets, args.seed);
     let metrics = match verdict(&stop, machine.roi(), &request, &cycle_model) {
         Ok(metrics) => metrics,
         Err((code, message)) => return fail(code, message),
@@ -251,6 +251,7 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     if args.json {
         let mut out = request.describe(args.harts);
         out["preset"] = json!(args.preset);
+        out["seed"] = json!(args.seed);
         out["metrics"] = serde_json::to_value(&metrics)?;
         if model.is_some() {
             // The timing model's counters over the region of interest.
