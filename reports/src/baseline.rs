@@ -150,6 +150,8 @@ pub fn check(
 ) -> CheckReport {
     let now: BTreeMap<String, &PointRecord> = current.iter().map(|r| (r.config.key(), r)).collect();
     let mut lines = Vec::new();
+    // How to run the first point that does not hold alone.
+    let mut rerun = None;
     let mut base_keys = std::collections::BTreeSet::new();
     for old in baseline {
         let key = old.config.key();
@@ -163,7 +165,7 @@ pub fn check(
                 current,
                 verdict,
             };
-            lines.push(match now.get(&key) {
+            let checked = match now.get(&key) {
                 None => line(None, Verdict::Missing),
                 Some(new) => match (&new.outcome, new.metric(metric)) {
                     (Outcome::Failed { reason }, _) => line(None, Verdict::Failed(reason.clone())),
@@ -176,7 +178,11 @@ pub fn check(
                         Some(_) => line(Some(after), Verdict::Moved),
                     },
                 },
-            });
+            };
+            if checked.verdict != Verdict::Holds && rerun.is_none() {
+                rerun = Some(old.config.rerun_command());
+            }
+            lines.push(checked);
         }
     }
     let new_points = now
@@ -184,15 +190,6 @@ pub fn check(
         .filter(|k| !base_keys.contains(*k))
         .cloned()
         .collect();
-    let rerun = baseline
-        .iter()
-        .find(|old| {
-            let key = old.config.key();
-            lines
-                .iter()
-                .any(|l| l.key == key && l.verdict != Verdict::Holds)
-        })
-        .map(|old| old.config.rerun_command());
     CheckReport {
         lines,
         new_points,
