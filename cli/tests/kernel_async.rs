@@ -199,3 +199,57 @@ fn poll_needs_another_online_hart() {
         "{all}"
     );
 }
+
+/// Only secondary harts take the async-hart role: the boot hart runs the
+/// kernel's `main` and never looks for one. A ring that names it, or an
+/// IO core that could only be it, is refused at setup (the process fails
+/// with the errno) instead of waiting forever for a service that never
+/// starts; with a third hart the IO core goes there.
+#[test]
+fn the_boot_hart_is_never_given_the_async_role() {
+    let remote = boot_on(2, "user-async-remote@1 worker_hart=0");
+    remote.assert_exit(1);
+    assert!(
+        remote.has("user-async-remote: FAIL setup: got -16, want 805306368"),
+        "{}",
+        remote.show()
+    );
+    let poll = boot_on(2, "user-async-poll@1");
+    poll.assert_exit(1);
+    assert!(
+        poll.has("user-async-poll: FAIL setup: got -19, want 805306368"),
+        "{}",
+        poll.show()
+    );
+    let poll = boot_on(3, "user-async-poll@1");
+    assert_passed(&poll, &["user-async-poll: all 395 checks passed"]);
+}
+
+/// Interrupts taken in S-mode by hart `hart` of a `--json` run.
+fn supervisor_interrupts(run: &KernelRun, hart: usize) -> u64 {
+    let stats: serde_json::Value = serde_json::from_str(run.json()).expect("--json stats");
+    stats[format!("hart{hart}")]["interrupts"]["from_supervisor"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no interrupt count for hart {hart}:\n{}", run.show()))
+}
+
+/// The kernel kicks a process's own hart (where it was placed, not the
+/// boot hart that loaded it) when its completions are ready: with the
+/// processes on hart 1 and their workers on hart 1 or 2, the boot hart
+/// takes no more interrupts than when hart 1 runs a plain program.
+#[test]
+fn completion_ipis_go_to_the_hart_the_process_runs_on() {
+    let plain = boot_on(3, "user-hello@1");
+    plain.assert_exit(0);
+    let boot_hart_alone = supervisor_interrupts(&plain, 0);
+    for init in ["user-async-uintr@1", "user-async-remote@1 worker_hart=2"] {
+        let run = boot_on(3, init);
+        run.assert_exit(0);
+        assert_eq!(
+            supervisor_interrupts(&run, 0),
+            boot_hart_alone,
+            "{init}: the boot hart was kicked\n{}",
+            run.show()
+        );
+    }
+}

@@ -192,11 +192,12 @@ fn setup(
     }
     let here = smp::this_hart();
     let worker_hart = match Mode::from_raw(mode) {
-        // The IO core: the one named, else the last other hart online.
+        // The IO core: the one named, else the last other hart that can
+        // take the role (not the boot hart).
         Some(Mode::Poll) if hart == SAME_HART => {
             match (0..smp::MAX_HARTS)
                 .rev()
-                .find(|&h| h != here && smp::is_online(h))
+                .find(|&h| h != here && smp::takes_roles(h))
             {
                 Some(h) => h,
                 None => return -ENODEV,

@@ -148,7 +148,7 @@ fn load(pid: usize, entry: &str, bootargs: &str) -> bool {
         kprintln!("process {pid}: no program {name:?}");
         return false;
     };
-    let loaded = Process::load(pid, image, bootargs, &mut FRAMES.lock());
+    let loaded = Process::load(pid, hart, image, bootargs, &mut FRAMES.lock());
     match loaded {
         Ok(process) => {
             let Some(placed) = Placed::new(process) else {

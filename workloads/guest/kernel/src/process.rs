@@ -15,7 +15,6 @@ use crate::memory_syscalls::MmapArea;
 use crate::objects::{self, Objects};
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W, PTE_X, USER_END};
 use crate::process_shared::{self, NotifyTarget, Resources, Shared, MAX_PIDS};
-use crate::smp;
 use crate::syscall::{self, Action};
 use crate::trap::{self, TrapFrame, CAUSE_ECALL_FROM_U};
 use crate::user_memory::write_user;
@@ -104,12 +103,13 @@ pub struct Process {
 }
 
 impl Process {
-    /// Builds process `pid` from executable `image`, with the kernel
-    /// command line `cmdline` copied to the top of its stack (a0 = its
-    /// address, a1 = its length at entry). On error every frame taken so
-    /// far is returned to `frames`.
+    /// Builds process `pid`, to run on `hart`, from executable `image`,
+    /// with the kernel command line `cmdline` copied to the top of its
+    /// stack (a0 = its address, a1 = its length at entry). On error every
+    /// frame taken so far is returned to `frames`.
     pub fn load(
         pid: usize,
+        hart: usize,
         image: &[u8],
         cmdline: &str,
         frames: &mut FramePool,
@@ -130,7 +130,7 @@ impl Process {
                     files: FdTable::new(),
                     ring: None,
                     notify: NotifyTarget {
-                        hart: smp::this_hart(),
+                        hart,
                         ..NotifyTarget::default()
                     },
                 };

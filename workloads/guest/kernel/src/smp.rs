@@ -55,6 +55,10 @@ const ONLINE_TIMEOUT_TICKS: u64 = 10_000_000;
 
 /// Harts running the kernel.
 static ONLINE: AtomicUsize = AtomicUsize::new(0);
+/// Online harts that take roles and calls: the secondaries, whose idle
+/// loop reads their mailbox. The boot hart never does (it runs `main`),
+/// so a role given to it would never start.
+static SECONDARIES: AtomicUsize = AtomicUsize::new(0);
 /// satp of the kernel address space, for harts coming online.
 static KERNEL_SATP: AtomicUsize = AtomicUsize::new(0);
 
@@ -117,9 +121,16 @@ pub fn is_online(hart: usize) -> bool {
     hart < MAX_HARTS && online_mask() & (1 << hart) != 0
 }
 
-/// Whether `hart` is online and runs no service (it serves [`call_on`]).
+/// Whether `hart` is an online secondary, which can be given a service
+/// ([`start_service`]) and serves [`call_on`] while it has none.
+pub fn takes_roles(hart: usize) -> bool {
+    is_online(hart) && SECONDARIES.load(Ordering::SeqCst) & (1 << hart) != 0
+}
+
+/// Whether `hart` is an online secondary with no service (it serves
+/// [`call_on`]).
 pub fn is_idle(hart: usize) -> bool {
-    is_online(hart) && MAILBOXES[hart].service.load(Ordering::SeqCst) == 0
+    takes_roles(hart) && MAILBOXES[hart].service.load(Ordering::SeqCst) == 0
 }
 
 /// Raises an IPI (SSIP) on `hart`, which must be online.
@@ -191,6 +202,9 @@ pub fn call_on(hart: usize, function: fn(usize) -> usize, arg: usize) -> Result<
     if !is_online(hart) {
         return Err(SmpError::NoSuchHart);
     }
+    if !takes_roles(hart) {
+        return Err(SmpError::Busy);
+    }
     let mailbox = &MAILBOXES[hart];
     let _one_call = mailbox.call_lock.lock();
     if mailbox.service.load(Ordering::SeqCst) != 0 {
@@ -246,12 +260,13 @@ impl ServiceContext {
 pub type Service = fn(&ServiceContext);
 
 /// Gives idle secondary `hart` a role: it runs `service`. Fails if the
-/// hart is offline, is the calling hart, or runs a service already.
+/// hart is offline, is the calling hart or the boot hart (neither waits
+/// in the idle loop for a role), or runs a service already.
 pub fn start_service(hart: usize, service: Service) -> Result<(), SmpError> {
     if !is_online(hart) {
         return Err(SmpError::NoSuchHart);
     }
-    if hart == this_hart() {
+    if hart == this_hart() || !takes_roles(hart) {
         return Err(SmpError::Busy);
     }
     let mailbox = &MAILBOXES[hart];
@@ -350,6 +365,7 @@ pub fn secondary_main(hart: usize) -> ! {
     trap::init();
     activate_kernel_space();
     kprintln!("kernel: hart {hart} online");
+    SECONDARIES.fetch_or(1 << hart, Ordering::SeqCst);
     ONLINE.fetch_or(1 << hart, Ordering::SeqCst);
     let mailbox = &MAILBOXES[hart];
     loop {
