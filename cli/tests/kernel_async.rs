@@ -253,3 +253,20 @@ fn completion_ipis_go_to_the_hart_the_process_runs_on() {
         );
     }
 }
+
+/// A munmap served by the IO core on another hart fences the process's
+/// hart before the frame is freed: the process's next read of the page,
+/// with no kernel entry in between, is a page fault at that address (a
+/// stale translation would read the freed frame, and the program would
+/// report it).
+#[test]
+fn a_remote_munmap_fences_the_process_hart() {
+    let run = boot_on(2, "user-async-unmap");
+    run.assert_exit(1);
+    let killed = run.lines.iter().any(|l| {
+        l.starts_with("process 1 killed by load page fault (scause=0xd")
+            && l.ends_with("stval=0x20080000)")
+    });
+    assert!(killed, "{}", run.show());
+    assert!(!run.has_prefix("user-async-unmap: FAIL"), "{}", run.show());
+}

@@ -25,6 +25,7 @@ const USER_PROGRAMS: &[&str] = &[
     "user-hostile-peek",
     "user-async-poll",
     "user-async-remote",
+    "user-async-unmap",
     "bench-seed",
     "bench-ipcu",
     "user-hostile-channel",

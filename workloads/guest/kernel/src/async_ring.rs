@@ -11,6 +11,7 @@
 
 use crate::executor::TaskId;
 use crate::frames::{FramePool, PAGE_SIZE};
+use crate::page_release::PageRelease;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W};
 use crate::ring_pool::{self, RingFrames};
 use abi::errno::{EINVAL, ENODEV, ENOMEM};
@@ -249,15 +250,15 @@ impl AsyncRing {
     }
 }
 
-/// Unmaps the first `pages` pages of the buffer's user range.
+/// Unmaps the first `pages` pages of the buffer's user range. Only the
+/// process's own hart may cache their translations, and the process does
+/// not run meanwhile (this is its setup call, or it ended).
 fn unmap(space: &mut AddressSpace, frames: &mut FramePool, pages: usize) {
+    let mut release = PageRelease::new(crate::smp::this_hart());
     for page in 0..pages {
-        let va = USER_VA + page * PAGE_SIZE;
-        if space.unmap_user_page(frames, va) {
-            // SAFETY: a TLB flush only makes later accesses walk the table.
-            unsafe { core::arch::asm!("sfence.vma {0}, zero", in(reg) va) };
-        }
+        release.unmap(space, frames, USER_VA + page * PAGE_SIZE);
     }
+    release.finish(frames);
 }
 
 /// Whether the buffer at kernel address `base` seems to hold requests not

@@ -11,6 +11,7 @@ use crate::async_ring::{AsyncRing, Pass, SAME_HART};
 use crate::fpu::FpState;
 use crate::frames::FRAMES;
 use crate::io_service;
+use crate::memory_syscalls::Memory;
 use crate::process_shared::{self, NotifyTarget, Resources};
 use crate::smp;
 use crate::syscall::{self, Context};
@@ -272,7 +273,11 @@ pub fn split<'a>(
     } = res;
     let ctx = Context {
         pid,
-        memory: syscall::Memory { space, mmap },
+        memory: Memory {
+            space,
+            mmap,
+            process_hart: notify.hart,
+        },
         files,
         objects,
         clock,

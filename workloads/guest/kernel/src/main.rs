@@ -40,6 +40,7 @@ mod lock;
 mod memfs;
 mod memory_syscalls;
 mod objects;
+mod page_release;
 mod page_table;
 mod pipe;
 mod pipe_syscalls;

@@ -8,9 +8,21 @@
 
 use crate::devices;
 use crate::frames::{FramePool, PAGE_SIZE};
+use crate::page_release::PageRelease;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W};
 use abi::errno::{EEXIST, EINVAL, ENODEV, ENOMEM};
 use abi::nr::{MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MMAP_BASE, MMAP_END, PROT_READ, PROT_WRITE};
+
+/// A process's memory as the memory calls change it (they take the frame
+/// pool's lock themselves, only for their own duration).
+pub struct Memory<'a> {
+    pub space: &'a mut AddressSpace,
+    pub mmap: &'a mut MmapArea,
+    /// The hart the process runs on: the one TLB besides this hart's that
+    /// may hold its translations (fenced before an unmapped frame is
+    /// freed).
+    pub process_hart: usize,
+}
 
 /// Where the next mmap without MAP_FIXED starts looking (next fit, so
 /// that a map/unmap loop finds a free page at once instead of scanning
@@ -31,14 +43,18 @@ const AREA_PAGES: usize = (MMAP_END - MMAP_BASE) / PAGE_SIZE;
 
 /// mmap(addr, len, prot, flags) -> address or -errno.
 pub fn mmap(
-    space: &mut AddressSpace,
-    area: &mut MmapArea,
+    memory: &mut Memory<'_>,
     frames: &mut FramePool,
     addr: usize,
     len: usize,
     prot: usize,
     flags: usize,
 ) -> isize {
+    let Memory {
+        space,
+        mmap: area,
+        process_hart,
+    } = memory;
     let Some(pages) = pages_of(len) else {
         return -EINVAL;
     };
@@ -71,9 +87,13 @@ pub fn mmap(
             .map_user_page(frames, start + i * PAGE_SIZE, perms)
             .is_err()
         {
+            // The process may have touched them already if it runs on
+            // while its ring is served here.
+            let mut release = PageRelease::new(*process_hart);
             for j in 0..i {
-                space.unmap_user_page(frames, start + j * PAGE_SIZE);
+                release.unmap(space, frames, start + j * PAGE_SIZE);
             }
+            release.finish(frames);
             return -ENOMEM;
         }
     }
@@ -81,21 +101,22 @@ pub fn mmap(
     start as isize
 }
 
-/// munmap(addr, len) -> 0 or -errno. Pages of the range that are not
-/// mapped are skipped, as Linux does.
-pub fn munmap(space: &mut AddressSpace, frames: &mut FramePool, addr: usize, len: usize) -> isize {
+/// munmap(addr, len) -> 0 or -errno. The process's hart is fenced before
+/// the frames are freed. Pages of the range that are not mapped are
+/// skipped, as Linux does.
+pub fn munmap(memory: &mut Memory<'_>, frames: &mut FramePool, addr: usize, len: usize) -> isize {
+    let space = &mut *memory.space;
     let Some(pages) = pages_of(len) else {
         return -EINVAL;
     };
     if !in_area(addr, pages) {
         return -EINVAL;
     }
+    let mut release = PageRelease::new(memory.process_hart);
     for i in 0..pages {
-        let va = addr + i * PAGE_SIZE;
-        if space.unmap_user_page(frames, va) {
-            flush_page(va);
-        }
+        release.unmap(space, frames, addr + i * PAGE_SIZE);
     }
+    release.finish(frames);
     0
 }
 
@@ -169,10 +190,4 @@ fn find_free(space: &AddressSpace, from: usize, pages: usize) -> Option<usize> {
         }
         at += PAGE_SIZE;
     }
-}
-
-/// Drops the hart's cached translations of user page `va`.
-fn flush_page(va: usize) {
-    // SAFETY: a TLB flush only makes later accesses walk the page table.
-    unsafe { core::arch::asm!("sfence.vma {0}, zero", in(reg) va) };
 }

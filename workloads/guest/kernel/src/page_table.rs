@@ -5,6 +5,18 @@
 
 use crate::frames::{FramePool, OutOfFrames, PAGE_SIZE};
 
+/// What [`AddressSpace::unmap_user_page`] took out of a space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmapped {
+    /// The page was not mapped.
+    Nothing,
+    /// A frame the space does not own (nothing to free).
+    Borrowed,
+    /// The space's own frame, at this physical address: free it once no
+    /// TLB can hold the translation.
+    Owned(usize),
+}
+
 /// PTE permission and status bits.
 pub const PTE_V: usize = 1 << 0;
 pub const PTE_R: usize = 1 << 1;
@@ -180,23 +192,26 @@ impl AddressSpace {
         Ok(())
     }
 
-    /// Unmaps user page `va` and frees its frame unless borrowed; returns
-    /// whether it was mapped. The caller flushes the TLB (`sfence.vma`).
-    pub fn unmap_user_page(&mut self, frames: &mut FramePool, va: usize) -> bool {
+    /// Unmaps user page `va`; says what it mapped. The frame of an
+    /// [`Unmapped::Owned`] page is the caller's to free, once every TLB
+    /// that may hold the translation is flushed (`sfence.vma`, remote
+    /// fences): until then a hart may still reach it.
+    pub fn unmap_user_page(&mut self, frames: &mut FramePool, va: usize) -> Unmapped {
         let Ok(Some(slot)) = self.leaf_slot(frames, va, false) else {
-            return false;
+            return Unmapped::Nothing;
         };
         // SAFETY: `slot` is a PTE slot of this space's level-0 table.
         let pte = unsafe { slot.read() };
         if pte & PTE_V == 0 {
-            return false;
+            return Unmapped::Nothing;
         }
         // SAFETY: as above.
         unsafe { slot.write(0) };
         if pte & PTE_BORROWED == 0 {
-            frames.free(pte_pa(pte));
+            Unmapped::Owned(pte_pa(pte))
+        } else {
+            Unmapped::Borrowed
         }
-        true
     }
 
     /// Exchanges the frames behind mapped user pages `a` and `b` (each

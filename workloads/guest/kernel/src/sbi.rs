@@ -121,6 +121,13 @@ pub fn remote_sfence_vma(mask: usize, asid: Option<usize>) -> Result<(), SbiErro
     result(error, value).map(|_| ())
 }
 
+/// RFENCE remote_sfence_vma of `[start, start + size)` in every address
+/// space: returns once every hart of `mask` flushed at least that.
+pub fn remote_sfence_vma_range(mask: usize, start: usize, size: usize) -> Result<(), SbiError> {
+    let (error, value) = call5(EID_RFENCE, 1, [mask, 0, start, size, 0]);
+    result(error, value).map(|_| ())
+}
+
 /// RFENCE remote_fence_i: returns once every hart of `mask` executed a
 /// fence.i (its instruction fetches see the stores made before).
 pub fn remote_fence_i(mask: usize) -> Result<(), SbiError> {

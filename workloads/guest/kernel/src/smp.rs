@@ -167,6 +167,16 @@ pub fn wait_for_ipi() {
     take_ipi();
 }
 
+/// Flushes the translations of `[start, start + size)` on every hart in
+/// `harts`; returns once they are all done. Non-online harts in the mask
+/// are an error.
+pub fn remote_sfence_vma_range(harts: HartMask, start: usize, size: usize) -> Result<(), SmpError> {
+    if harts & !online_mask() != 0 {
+        return Err(SmpError::NoSuchHart);
+    }
+    sbi::remote_sfence_vma_range(harts, start, size).map_err(SmpError::Sbi)
+}
+
 /// Flushes the address translations of every hart in `harts` (of `asid`
 /// only, if given); returns once they are all done. Non-online harts in
 /// the mask are an error.

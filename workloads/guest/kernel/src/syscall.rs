@@ -29,7 +29,7 @@ use crate::file_syscalls::{self, Files};
 use crate::frames::FRAMES;
 use crate::ipc_syscalls;
 use crate::lock::SpinLock;
-use crate::memory_syscalls::{self, MmapArea};
+use crate::memory_syscalls::{self, Memory};
 use crate::objects::{self, Objects, Progress};
 use crate::page_table::AddressSpace;
 use crate::pipe_syscalls;
@@ -88,13 +88,6 @@ pub enum Action {
     /// A call on the process's own async/UINTR state (numbers 500..=513)
     /// or a channel call (530..=539), served by [`crate::process`].
     ProcessCall,
-}
-
-/// A process's memory as the memory calls change it (they take the frame
-/// pool's lock themselves, only for their own duration).
-pub struct Memory<'a> {
-    pub space: &'a mut AddressSpace,
-    pub mmap: &'a mut MmapArea,
 }
 
 /// Everything a syscall of process `pid` may touch: its memory and fd
@@ -190,18 +183,11 @@ fn sleep(ctx: &Context<'_>, ns: usize) -> Action {
 #[inline(never)]
 fn memory_call(ctx: &mut Context<'_>, nr: usize, a: [usize; 6]) -> isize {
     let memory = &mut ctx.memory;
+    let frames = &mut FRAMES.lock();
     match nr {
-        abi::nr::MMAP => memory_syscalls::mmap(
-            memory.space,
-            memory.mmap,
-            &mut FRAMES.lock(),
-            a[0],
-            a[1],
-            a[2],
-            a[3],
-        ),
-        abi::nr::MUNMAP => memory_syscalls::munmap(memory.space, &mut FRAMES.lock(), a[0], a[1]),
-        _ => memory_syscalls::simctl_map(memory.space, &mut FRAMES.lock()),
+        abi::nr::MMAP => memory_syscalls::mmap(memory, frames, a[0], a[1], a[2], a[3]),
+        abi::nr::MUNMAP => memory_syscalls::munmap(memory, frames, a[0], a[1]),
+        _ => memory_syscalls::simctl_map(memory.space, frames),
     }
 }
 

@@ -2,6 +2,7 @@
 //! console_putchar, BASE, TIME (through Sstc's stimecmp), SRST (through
 //! the finisher), HSM ([`hsm`]), IPI and RFENCE ([`ipi`]).
 
+use crate::ipi::FenceRange::{self, All};
 use crate::{finisher, hsm, ipi, uart};
 
 /// Legacy console_putchar.
@@ -83,23 +84,28 @@ pub fn dispatch(eid: usize, fid: usize, args: [usize; 6]) -> SbiRet {
             2 => hsm::hart_get_status(args[0]),
             _ => SbiRet::err(SBI_ERR_NOT_SUPPORTED),
         },
-        EID_IPI if fid == 0 => send(args[0], args[1], ipi::REQ_SSIP, false),
+        EID_IPI if fid == 0 => send(args[0], args[1], ipi::REQ_SSIP, All, false),
         // remote_fence_i, remote_sfence_vma, remote_sfence_vma_asid: the
-        // range and ASID (a2..a4) only narrow the flush, which may be wider.
+        // range (a2, a3) narrows the flush to one page at most, the ASID
+        // (a4) not at all: a wider flush is allowed.
         EID_RFENCE => match fid {
-            0 => send(args[0], args[1], ipi::REQ_FENCE_I, true),
-            1 | 2 => send(args[0], args[1], ipi::REQ_SFENCE_VMA, true),
+            0 => send(args[0], args[1], ipi::REQ_FENCE_I, All, true),
+            1 | 2 => {
+                let range = FenceRange::of(args[2], args[3]);
+                send(args[0], args[1], ipi::REQ_SFENCE_VMA, range, true)
+            }
             _ => SbiRet::err(SBI_ERR_NOT_SUPPORTED),
         },
         _ => SbiRet::err(SBI_ERR_NOT_SUPPORTED),
     }
 }
 
-/// Posts `request` to the harts of (`mask`, `base`); waits if `wait`.
-fn send(mask: usize, base: usize, request: usize, wait: bool) -> SbiRet {
+/// Posts `request` (narrowed to `range`) to the harts of (`mask`,
+/// `base`); waits if `wait`.
+fn send(mask: usize, base: usize, request: usize, range: FenceRange, wait: bool) -> SbiRet {
     match ipi::decode_mask(mask, base) {
         Some(harts) => {
-            ipi::send(harts, request, wait);
+            ipi::send(harts, request, range, wait);
             SbiRet::ok(0)
         }
         None => SbiRet::err(SBI_ERR_INVALID_PARAM),

@@ -15,8 +15,16 @@
 //! caller's fence ran. A waiting caller serves its own requests while it
 //! spins, so two harts fencing each other cannot deadlock.
 //!
-//! `sfence.vma` requests flush the whole TLB whatever range or ASID was
-//! asked for: the SBI spec allows flushing more than requested.
+//! An `sfence.vma` request for one page (as OpenSBI, whose default range
+//! limit is a page) flushes only that page when it is the target's only
+//! one pending: the page waits in the target's `FENCE_PAGE` slot, written
+//! before the request bit, and only a round that takes an `sfence.vma`
+//! bit takes the slot. Anything else (a larger range, two different
+//! pages, a bit whose slot an earlier round took) flushes the whole TLB,
+//! whatever ASID was asked for: the SBI spec allows flushing more than
+//! requested. So the round that acknowledges a caller, which took the
+//! caller's bit, flushes the caller's page or everything after the
+//! caller posted it.
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 
@@ -38,6 +46,34 @@ static PENDING: [AtomicUsize; MAX_HARTS] = [ZERO; MAX_HARTS];
 static WAITERS: [AtomicUsize; MAX_HARTS] = [ZERO; MAX_HARTS];
 /// Acknowledgements each hart received (bit = acknowledging hart).
 static ACKS: [AtomicUsize; MAX_HARTS] = [ZERO; MAX_HARTS];
+/// What each hart's pending `sfence.vma` requests cover: [`EMPTY`] (no
+/// request recorded one: all), [`ALL`], or a page-aligned address (that
+/// page only). Taken only by a round that takes an `sfence.vma` bit.
+static FENCE_PAGE: [AtomicUsize; MAX_HARTS] = [const { AtomicUsize::new(EMPTY) }; MAX_HARTS];
+/// Neither is page-aligned, so neither is a page address.
+const EMPTY: usize = usize::MAX;
+const ALL: usize = usize::MAX - 1;
+const PAGE_SIZE: usize = 4096;
+
+/// What an `sfence.vma` request covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FenceRange {
+    All,
+    /// The page at this (aligned) address.
+    Page(usize),
+}
+
+impl FenceRange {
+    /// The range of an RFENCE call (start, size): one page if it fits in
+    /// one, else all (size 0 and usize::MAX mean the whole space).
+    pub fn of(start: usize, size: usize) -> Self {
+        let page = start & !(PAGE_SIZE - 1);
+        match start.checked_add(size) {
+            Some(end) if size != 0 && end <= page + PAGE_SIZE => FenceRange::Page(page),
+            _ => FenceRange::All,
+        }
+    }
+}
 
 /// Sets or clears `hart`'s CLINT msip (`hart` < the hart count).
 fn set_msip(hart: usize, on: bool) {
@@ -72,8 +108,9 @@ pub fn decode_mask(mask: usize, base: usize) -> Option<usize> {
     Some(harts)
 }
 
-/// Executes the requests in `bits` on this hart.
-fn execute(bits: usize) {
+/// Executes the requests in `bits` on this hart (`sfence.vma` narrowed
+/// to `page` if it is a page address).
+fn execute(bits: usize, page: usize) {
     // SAFETY: setting SSIP and fences only affect this hart's S-level
     // interrupt state and its caches of instructions and translations.
     unsafe {
@@ -84,7 +121,11 @@ fn execute(bits: usize) {
             core::arch::asm!("fence.i");
         }
         if bits & REQ_SFENCE_VMA != 0 {
-            core::arch::asm!("sfence.vma");
+            if page & (PAGE_SIZE - 1) != 0 {
+                core::arch::asm!("sfence.vma");
+            } else {
+                core::arch::asm!("sfence.vma {0}, zero", in(reg) page);
+            }
         }
     }
 }
@@ -95,7 +136,12 @@ pub fn service(hart: usize) {
     set_msip(hart, false);
     let waiters = WAITERS[hart].swap(0, Ordering::SeqCst);
     let bits = PENDING[hart].swap(0, Ordering::SeqCst);
-    execute(bits);
+    let page = if bits & REQ_SFENCE_VMA != 0 {
+        FENCE_PAGE[hart].swap(EMPTY, Ordering::SeqCst)
+    } else {
+        EMPTY
+    };
+    execute(bits, page);
     for (waiter, acks) in ACKS.iter().enumerate() {
         if waiters & (1 << waiter) != 0 {
             acks.fetch_or(1 << hart, Ordering::SeqCst);
@@ -105,8 +151,9 @@ pub fn service(hart: usize) {
 
 /// Posts `request` to every hart in `harts` (a bit mask of existing
 /// harts); the calling hart executes its own share directly. With `wait`,
-/// returns only after every target executed it.
-pub fn send(harts: usize, request: usize, wait: bool) {
+/// returns only after every target executed it. `range` narrows an
+/// `sfence.vma` request.
+pub fn send(harts: usize, request: usize, range: FenceRange, wait: bool) {
     let me = hsm::this_hart();
     let others = harts & !(1 << me);
     if wait {
@@ -116,6 +163,9 @@ pub fn send(harts: usize, request: usize, wait: bool) {
         if others & (1 << hart) == 0 {
             continue;
         }
+        if request & REQ_SFENCE_VMA != 0 {
+            narrow(hart, range);
+        }
         PENDING[hart].fetch_or(request, Ordering::SeqCst);
         if wait {
             WAITERS[hart].fetch_or(1 << me, Ordering::SeqCst);
@@ -123,7 +173,11 @@ pub fn send(harts: usize, request: usize, wait: bool) {
         set_msip(hart, true);
     }
     if harts & (1 << me) != 0 {
-        execute(request);
+        let page = match range {
+            FenceRange::Page(page) => page,
+            FenceRange::All => ALL,
+        };
+        execute(request, page);
     }
     if wait {
         while ACKS[me].load(Ordering::SeqCst) & others != others {
@@ -133,6 +187,22 @@ pub fn send(harts: usize, request: usize, wait: bool) {
                 service(me);
             }
             core::hint::spin_loop();
+        }
+    }
+}
+
+/// Records what `hart`'s next `sfence.vma` must cover, before the request
+/// bit is posted: the page if the slot is empty or holds the same page,
+/// else all.
+fn narrow(hart: usize, range: FenceRange) {
+    let slot = &FENCE_PAGE[hart];
+    let page = match range {
+        FenceRange::Page(page) => page,
+        FenceRange::All => ALL,
+    };
+    if let Err(other) = slot.compare_exchange(EMPTY, page, Ordering::SeqCst, Ordering::SeqCst) {
+        if other != page {
+            slot.store(ALL, Ordering::SeqCst);
         }
     }
 }
