@@ -194,6 +194,21 @@ fn bad_sweeps_are_refused() {
     let out = sweep(&d, &["--designs", "warp-drive"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("unknown design"), "{}", text(&out));
+    // A workload paired with a design its program does not run: the
+    // whole grid is refused, naming each such pair, before any point.
+    let out = sweep(
+        &d,
+        &["--workloads", "null,echo", "--designs", "sync,ipc-sync"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    for pair in [
+        "workload null does not run design ipc-sync",
+        "workload echo does not run design ipc-sync (it runs: sync)",
+    ] {
+        assert!(text(&out).contains(pair), "{}", text(&out));
+    }
+    assert!(!text(&out).contains("workload null does not run design sync"));
+    assert!(!d.join("results.jsonl").exists());
     let out = sweep(&d, &["--shard", "3/2"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let out = sweep(&d, &["--presets", "pentium"]);

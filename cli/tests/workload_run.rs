@@ -3,6 +3,8 @@
 //! sim-control; the CLI prints the §4 metrics. Checked against what the
 //! guest itself prints, and for one clean error per kind of bad input.
 
+mod guest_kernel;
+
 use std::process::{Command, Output};
 
 fn asyncsim(args: &[&str]) -> Output {
@@ -152,6 +154,14 @@ fn unknown_names_and_bad_parameters_are_usage_errors() {
     assert_one_line_error(&o, 2, "reads: worker_hart, threshold");
     let o = asyncsim(&["--workload", "null", "--param", "kind=write"]);
     assert_one_line_error(&o, 2, "workload null does not read it");
+    // A design the workload's program does not run (it would refuse it
+    // at start-up, after the boot): refused up front, with its designs.
+    let o = asyncsim(&["--workload", "echo", "--design", "async-uintr"]);
+    assert_one_line_error(
+        &o,
+        2,
+        "workload echo does not run design async-uintr (it runs: sync)",
+    );
     let o = asyncsim(&["--workload", "null", "--concurrency", "0"]);
     assert_eq!(o.status.code(), Some(2));
     // A workload run has no ELF of its own.
@@ -276,11 +286,7 @@ fn idle_harts_add_nothing_to_the_region() {
 #[test]
 fn every_accepted_parameter_is_read_by_the_program() {
     for w in workloads::WORKLOADS {
-        let design = match w.name {
-            "ipc" => "ipc-sync",
-            "ipcu" => "ipc-uintr",
-            _ => "sync",
-        };
+        let design = w.designs[0];
         for key in w.params {
             let param = format!("{key}=not-a-number");
             let o = asyncsim(&[
@@ -303,6 +309,37 @@ fn every_accepted_parameter_is_read_by_the_program() {
                 "{} {param}: {out}",
                 w.name
             );
+        }
+    }
+}
+
+/// The designs the registry says a workload runs are exactly the ones
+/// its program runs: booted with every design (past the host's check),
+/// each program completes a round of the listed ones and refuses the
+/// others at start-up.
+#[test]
+fn every_workload_runs_exactly_the_designs_it_lists() {
+    for w in workloads::WORKLOADS {
+        for &design in workloads::DESIGNS {
+            let run = guest_kernel::boot_kernel(
+                &format!("init={} design={design} c=1 rounds=1", w.init_on(2)),
+                &["--harts", "2"],
+            );
+            let runs = run.code == Some(0);
+            assert_eq!(runs, w.runs(design), "{} {design}:\n{}", w.name, run.show());
+            if !runs {
+                // The program says why ("design D is not available here",
+                // "only design=D is supported").
+                let said = format!("{}: ", w.program);
+                assert!(
+                    run.lines
+                        .iter()
+                        .any(|l| l.starts_with(&said) && l.contains("design")),
+                    "{} {design}:\n{}",
+                    w.name,
+                    run.show()
+                );
+            }
         }
     }
 }

@@ -23,7 +23,19 @@ pub struct Workload {
     /// Command-line keys a run may add beside design, c and rounds (the
     /// ones its program reads; others would be silently ignored).
     pub params: &'static [&'static str],
+    /// The designs its program runs (it refuses others at start-up).
+    pub designs: &'static [&'static str],
 }
+
+/// The designs of the syscall benchmarks: all but the IPC pair.
+const SYSCALL_DESIGNS: &[&str] = &[
+    "sync",
+    "async-uintr",
+    "async-poll",
+    "batch",
+    "async-trapnotify",
+    "adaptive",
+];
 
 /// Every workload, in the order listings show them.
 pub const WORKLOADS: &[Workload] = &[
@@ -33,6 +45,7 @@ pub const WORKLOADS: &[Workload] = &[
         instances: 1,
         summary: "c submitters x rounds of getpid, the cheapest syscall",
         params: keys::SYSCALL_BENCH,
+        designs: SYSCALL_DESIGNS,
     },
     Workload {
         name: "seed",
@@ -40,6 +53,7 @@ pub const WORKLOADS: &[Workload] = &[
         instances: 1,
         summary: "the seed experiment: c coroutines x rounds of a syscall pair (kind=mapunmap|getpid|write)",
         params: keys::SEED_BENCH,
+        designs: SYSCALL_DESIGNS,
     },
     Workload {
         name: "ipcu",
@@ -47,6 +61,7 @@ pub const WORKLOADS: &[Workload] = &[
         instances: 2,
         summary: "IPC ping-pong (design ipc-uintr): c requests x rounds through a user-to-user ring + UINTR",
         params: keys::IPCU_BENCH,
+        designs: &["ipc-uintr"],
     },
     Workload {
         name: "ipc",
@@ -54,6 +69,7 @@ pub const WORKLOADS: &[Workload] = &[
         instances: 2,
         summary: "IPC ping-pong (design ipc-sync): c calls x rounds through a kernel endpoint",
         params: keys::PAIR_BENCH,
+        designs: &["ipc-sync"],
     },
     Workload {
         name: "echo",
@@ -61,10 +77,16 @@ pub const WORKLOADS: &[Workload] = &[
         instances: 2,
         summary: "pipe echo server (design sync): c requests x rounds through two named pipes",
         params: keys::PAIR_BENCH,
+        designs: &["sync"],
     },
 ];
 
 impl Workload {
+    /// Whether its program runs `design`.
+    pub fn runs(&self, design: &str) -> bool {
+        self.designs.contains(&design)
+    }
+
     /// The `init=` value: the program once per instance, comma-separated.
     pub fn init(&self) -> String {
         vec![self.program; self.instances].join(",")
@@ -104,6 +126,14 @@ pub fn workload(name: &str) -> Option<&'static Workload> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_workload_runs_known_designs() {
+        for w in WORKLOADS {
+            assert!(!w.designs.is_empty(), "{}", w.name);
+            assert!(w.designs.iter().all(|d| DESIGNS.contains(d)), "{}", w.name);
+        }
+    }
 
     #[test]
     fn designs_are_the_guest_abi_names_in_order() {

@@ -31,7 +31,8 @@ pub struct SweepArgs {
     /// Output directory (results.jsonl, summaries, figures).
     #[arg(long, default_value = "results/sweep")]
     pub out: PathBuf,
-    /// Comma-separated designs.
+    /// Comma-separated designs (default: every design that all the
+    /// grid's workloads run).
     #[arg(long, value_delimiter = ',')]
     pub designs: Vec<String>,
     /// Comma-separated workloads.
@@ -149,7 +150,24 @@ pub fn spec_of(args: &SweepArgs) -> Result<SweepSpec> {
     replace(&mut spec.presets, &args.presets);
     replace(&mut spec.seeds, &args.seeds);
     if spec.designs.is_empty() {
-        spec.designs = workloads::DESIGNS.iter().map(|d| d.to_string()).collect();
+        // Every design all the grid's workloads run (unknown workloads are
+        // reported by `check_names`).
+        let grid: Vec<_> = spec
+            .workloads
+            .iter()
+            .filter_map(|w| workloads::workload(w))
+            .collect();
+        spec.designs = workloads::DESIGNS
+            .iter()
+            .filter(|d| grid.iter().all(|w| w.runs(d)))
+            .map(|d| d.to_string())
+            .collect();
+        if spec.designs.is_empty() && grid.len() == spec.workloads.len() {
+            bail!(
+                "no design runs on every workload of the grid ({}): give the designs, in sweeps that pair them",
+                spec.workloads.join(", ")
+            );
+        }
     }
     if !args.set.is_empty() {
         let mut overrides = BTreeMap::new();
@@ -179,8 +197,9 @@ pub fn run(args: SweepArgs) -> Result<u8> {
     sweep(&args, &spec, &runner)
 }
 
-/// Fails on a workload or design the simulator does not know, before any
-/// point runs (unknown names are bad input, not failed points).
+/// Fails on a workload or design the simulator does not know, or a
+/// workload paired with a design its program does not run, before any
+/// point runs (bad input, not failed points).
 fn check_names(spec: &SweepSpec) -> Result<()> {
     for w in &spec.workloads {
         if !workloads::WORKLOADS.iter().any(|k| k.name == w) {
@@ -195,6 +214,20 @@ fn check_names(spec: &SweepSpec) -> Result<()> {
                 workloads::DESIGNS.join(", ")
             );
         }
+    }
+    let not_run: Vec<String> = spec
+        .workloads
+        .iter()
+        .filter_map(|w| workloads::workload(w))
+        .flat_map(|w| spec.designs.iter().map(move |d| (w, d)))
+        .filter(|(w, d)| !w.runs(d))
+        .map(|(w, d)| super::workload::not_run(w, d))
+        .collect();
+    if !not_run.is_empty() {
+        bail!(
+            "the grid pairs workloads with designs they do not run (split it into sweeps that do):\n  {}",
+            not_run.join("\n  ")
+        );
     }
     for &harts in &spec.harts {
         super::workload::check_harts(harts.into())?;
@@ -343,5 +376,31 @@ mod tests {
         let spec = spec_of(&args).unwrap();
         assert_eq!(spec, SweepSpec::from_toml(DEFAULT_SPEC).unwrap());
         assert_eq!(spec.designs.len(), 6);
+    }
+
+    /// Without designs, a grid takes every design all its workloads run.
+    #[test]
+    fn the_default_designs_are_those_every_workload_runs() {
+        let designs = |workloads: &[&str]| {
+            let args = SweepArgs {
+                workloads: workloads.iter().map(|w| w.to_string()).collect(),
+                builtin_spec: None,
+                ..SweepArgs::main_job()
+            };
+            spec_of(&args).unwrap().designs
+        };
+        assert_eq!(designs(&["ipc"]), ["ipc-sync"]);
+        assert_eq!(designs(&["echo", "null"]), ["sync"]);
+        assert_eq!(designs(&["null", "seed"]).len(), 6);
+        let args = SweepArgs {
+            workloads: vec!["ipc".into(), "ipcu".into()],
+            builtin_spec: None,
+            ..SweepArgs::main_job()
+        };
+        let error = spec_of(&args).unwrap_err().to_string();
+        assert!(
+            error.contains("no design runs on every workload"),
+            "{error}"
+        );
     }
 }

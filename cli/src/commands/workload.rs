@@ -56,6 +56,15 @@ pub fn check_harts(harts: u64) -> Result<()> {
     Ok(())
 }
 
+/// Why `w` cannot run `design` (its program would refuse it at start-up).
+pub fn not_run(w: &Workload, design: &str) -> String {
+    format!(
+        "workload {} does not run design {design} (it runs: {})",
+        w.name,
+        w.designs.join(", ")
+    )
+}
+
 impl WorkloadRequest {
     /// Checks every part of a request; the error says what is wrong.
     pub fn new(
@@ -75,6 +84,9 @@ impl WorkloadRequest {
         let Some(&design) = DESIGNS.iter().find(|&&d| d == design) else {
             bail!("unknown design {design:?} (known: {})", DESIGNS.join(", "));
         };
+        if !w.runs(design) {
+            bail!("{}", not_run(w, design));
+        }
         if concurrency == 0 || rounds == 0 {
             bail!("--concurrency and --rounds must be at least 1");
         }
@@ -360,8 +372,12 @@ mod tests {
         assert!(err("null", "sync", 1, &["threshold=1", "threshold=2"]).contains("twice"));
         assert!(err("null", "sync", 1, &["kind=write"]).contains("does not read"));
         assert!(err("null", "sync", 1, &["x.y=1"]).contains("does not read"));
-        for d in DESIGNS {
-            assert!(WorkloadRequest::new("null", d, 1, 1, &[]).is_ok());
+        for w in WORKLOADS {
+            for d in DESIGNS {
+                let made = WorkloadRequest::new(w.name, d, 1, 1, &[]);
+                assert_eq!(made.is_ok(), w.runs(d), "{} {d}", w.name);
+            }
         }
+        assert!(err("ipc", "sync", 1, &[]).contains("it runs: ipc-sync"));
     }
 }
