@@ -335,3 +335,33 @@ fn every_hart_fences_instruction_fetch_before_running_user_code() {
         assert!(fenced, "hart {hart} ran user code before any fence.i");
     }
 }
+
+/// satp writes of hart 0 in a `--json` run with a timing preset (the
+/// model counts them: every mode).
+fn satp_switches(stats: &serde_json::Value) -> u64 {
+    let switches = &stats["model"]["hart0"]["satp_switches"];
+    ["machine", "supervisor", "user"]
+        .iter()
+        .map(|mode| switches[mode].as_u64().expect("a count per mode"))
+        .sum()
+}
+
+/// A hart keeps the address space of the process it ran last while it
+/// runs kernel code or idles (lazy TLB, as Linux): a process that waits
+/// in the kernel every round (async-uintr at c = 1 blocks in uintr_wait
+/// 20 times) costs no satp write or TLB flush when it runs again, only
+/// the boot's (kernel space, the process, the kernel again at its exit:
+/// 3 from S-mode, the firmware's 1). Two processes taking turns on one
+/// hart still switch.
+#[test]
+fn a_hart_keeps_the_space_of_the_process_it_ran_last() {
+    let timing = ["--preset", "rocket-fpga", "--json"];
+    let bootargs = "init=bench-null design=async-uintr c=1 rounds=20";
+    let (code, lines, stderr) = boot_with(1, Some(bootargs), &timing);
+    assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
+    assert!(lines.iter().any(|l| l.contains(" waits=20 ")), "{lines:#?}");
+    assert_eq!(satp_switches(&stats(&lines)), 4, "{lines:#?}");
+    let (code, lines, stderr) = boot_with(1, Some("init=user-spin,user-yield"), &timing);
+    assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
+    assert!(satp_switches(&stats(&lines)) > 6, "{lines:#?}");
+}

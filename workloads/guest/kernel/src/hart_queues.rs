@@ -173,7 +173,6 @@ fn schedule(queue: &SpinLock<Scheduler<Placed>>, clock: &Clock) -> bool {
         arm_timer(wake.min(now.saturating_add(slice)));
         process.activate();
         let event = process.run(clock, &OBJECTS);
-        smp::activate_kernel_space();
         let outcome = match event {
             Event::Interrupted | Event::Yielded => {
                 put_back(queue, slot, process, None);

@@ -100,11 +100,7 @@ impl AddressSpace {
 
     /// Switches this hart to the space.
     pub fn activate(&self) {
-        // SAFETY: every space maps the kernel identically, so the code
-        // running now stays mapped; the fence drops stale translations.
-        unsafe {
-            core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) self.satp());
-        }
+        crate::smp::switch_space(self.satp());
     }
 
     /// The leaf PTE slot for user page `va`, creating tables if `create`.
@@ -265,9 +261,18 @@ impl AddressSpace {
         None
     }
 
-    /// Frees every table and user frame of the space. The caller must have
-    /// switched to another space first.
+    /// Frees every table and user frame of the space; this hart leaves it
+    /// first if it is active here (a freed root could come back as another
+    /// space's, with the same satp). A space still active on another hart
+    /// (a kernel bug) is left allocated rather than freed under it.
     pub fn destroy(self, frames: &mut FramePool) {
+        if !crate::smp::unload_space(self.satp()) {
+            crate::kprintln!(
+                "kernel: address space {:#x} still active elsewhere, kept",
+                self.root
+            );
+            return;
+        }
         free_table(frames, self.root, 2);
     }
 }

@@ -228,11 +228,10 @@ impl Process {
         }
     }
 
-    /// Switches this hart to the process's address space.
+    /// Switches this hart to the process's address space (nothing to do
+    /// if it ran last here: the hart kept it).
     pub fn activate(&self) {
-        // SAFETY: every space maps the kernel identically, so the code
-        // running now stays mapped; the fence drops stale translations.
-        unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) self.satp) };
+        crate::smp::switch_space(self.satp);
     }
 
     /// The process's async/UINTR state (for its worker and the scheduler).
@@ -242,8 +241,9 @@ impl Process {
 
     /// Frees everything the process holds: its fds (pipe ends and
     /// endpoints are released, waking whoever that affects on any hart)
-    /// and IPC state, ring, UINTR state, address space. The caller has
-    /// switched to another space and cancelled the worker.
+    /// and IPC state, ring, UINTR state, address space (which this hart
+    /// leaves first if it still has it active). The caller has cancelled
+    /// the worker.
     pub fn destroy(mut self) {
         self.asyncs.release(self.pid);
         let Some(mut res) = self.shared.lock().take() else {

@@ -61,6 +61,9 @@ static ONLINE: AtomicUsize = AtomicUsize::new(0);
 static SECONDARIES: AtomicUsize = AtomicUsize::new(0);
 /// satp of the kernel address space, for harts coming online.
 static KERNEL_SATP: AtomicUsize = AtomicUsize::new(0);
+/// The satp each hart last wrote (written by that hart only; read by the
+/// hart that frees a space).
+static LOADED: [AtomicUsize; MAX_HARTS] = [const { AtomicUsize::new(0) }; MAX_HARTS];
 
 /// A call posted to an idle hart.
 const CALL_IDLE: usize = 0;
@@ -356,23 +359,44 @@ pub fn stop_this_hart() -> SmpError {
     SmpError::Sbi(error)
 }
 
-/// Switches this hart back to the kernel address space (after a process ran).
+/// Switches this hart to the kernel address space.
 pub fn activate_kernel_space() {
     switch_space(KERNEL_SATP.load(Ordering::SeqCst));
 }
 
-/// Activates the address space `satp` on this hart, with a local fence.
-fn switch_space(satp: usize) {
+/// Activates the address space `satp` on this hart, with a local fence,
+/// unless it is active already. The one place satp is written: a hart
+/// keeps the space of the process it ran last while it runs kernel code
+/// or idles (every space maps the kernel), as Linux's lazy TLB does, so
+/// running the same process again costs neither a switch nor a flush.
+pub fn switch_space(satp: usize) {
+    let loaded = &LOADED[this_hart()];
+    if loaded.load(Ordering::Relaxed) == satp {
+        return;
+    }
     // SAFETY: every space maps the kernel (code, data, stacks) identically
     // to satp = 0 (global gigapage), so the running code stays mapped; the
     // fence drops stale translations.
     unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) satp) };
+    loaded.store(satp, Ordering::SeqCst);
+}
+
+/// Before the space `satp` is freed: this hart leaves it if active (its
+/// tables must not be walked once freed). Whether no other hart has it
+/// active (only a process's own hart activates its space, and frees it).
+pub fn unload_space(satp: usize) -> bool {
+    if LOADED[this_hart()].load(Ordering::SeqCst) == satp {
+        activate_kernel_space();
+    }
+    LOADED.iter().all(|l| l.load(Ordering::SeqCst) != satp)
 }
 
 /// A started secondary, on its own stack: trap entry, kernel address
 /// space, then the idle loop: serve calls until given a service.
 pub fn secondary_main(hart: usize) -> ! {
     trap::init();
+    // The firmware starts (and restarts) a hart with satp = 0.
+    LOADED[hart].store(0, Ordering::SeqCst);
     activate_kernel_space();
     kprintln!("kernel: hart {hart} online");
     SECONDARIES.fetch_or(1 << hart, Ordering::SeqCst);

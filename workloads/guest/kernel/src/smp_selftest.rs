@@ -244,9 +244,7 @@ fn leave(_: usize) -> usize {
 }
 
 fn switch_to(satp: usize) {
-    // SAFETY: every space maps the kernel identically (global gigapage),
-    // so the running code stays mapped.
-    unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) satp) };
+    smp::switch_space(satp);
 }
 
 /// Writes `value` at the start of frame `frame` (identity-mapped).
