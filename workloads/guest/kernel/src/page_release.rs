@@ -18,8 +18,17 @@ const BATCH: usize = 16;
 
 /// Unmaps pages of a process that runs on `process_hart`; call
 /// [`PageRelease::finish`] when done (frames still held are freed then).
-pub struct PageRelease {
-    remote: Option<usize>,
+pub enum PageRelease {
+    /// On the process's own hart: the local fence is enough, frames go
+    /// back at once.
+    Local,
+    /// On another hart: frames wait for a fence of the process's hart.
+    Remote(Shootdown),
+}
+
+/// Frames held back for a fence of `hart`.
+pub struct Shootdown {
+    hart: usize,
     held: [usize; BATCH],
     len: usize,
     /// Lowest and highest page unmapped since the last fence: the range
@@ -30,12 +39,15 @@ pub struct PageRelease {
 impl PageRelease {
     /// For a process running on `process_hart`, from this hart.
     pub fn new(process_hart: usize) -> Self {
-        Self {
-            remote: (process_hart != smp::this_hart()).then_some(process_hart),
+        if process_hart == smp::this_hart() {
+            return PageRelease::Local;
+        }
+        PageRelease::Remote(Shootdown {
+            hart: process_hart,
             held: [0; BATCH],
             len: 0,
             span: (usize::MAX, 0),
-        }
+        })
     }
 
     /// Unmaps user page `va` of `space`; whether it was mapped.
@@ -47,29 +59,43 @@ impl PageRelease {
         // SAFETY: a TLB flush only makes later accesses walk the table.
         unsafe { core::arch::asm!("sfence.vma {0}, zero", in(reg) va) };
         if let Unmapped::Owned(frame) = unmapped {
-            if self.remote.is_none() {
-                frames.free(frame);
-            } else {
-                if self.len == BATCH {
-                    self.finish(frames);
-                }
-                self.held[self.len] = frame;
-                self.len += 1;
-                self.span = (self.span.0.min(va), self.span.1.max(va));
+            match self {
+                PageRelease::Local => frames.free(frame),
+                PageRelease::Remote(shootdown) => shootdown.hold(frames, frame, va),
             }
         }
         true
     }
 
+    /// Frees the frames still held (after fencing the process's hart).
+    pub fn finish(&mut self, frames: &mut FramePool) {
+        if let PageRelease::Remote(shootdown) = self {
+            shootdown.fence_and_free(frames);
+        }
+    }
+}
+
+impl Shootdown {
+    /// Holds `frame`, which page `va` mapped (fencing a full batch first).
+    fn hold(&mut self, frames: &mut FramePool, frame: usize, va: usize) {
+        if self.len == BATCH {
+            self.fence_and_free(frames);
+        }
+        self.held[self.len] = frame;
+        self.len += 1;
+        self.span = (self.span.0.min(va), self.span.1.max(va));
+    }
+
     /// Fences the process's hart and frees the frames held. If the fence
     /// fails (the firmware refused) they are kept out of the pool for
     /// good: a leak, where freeing them could expose them.
-    pub fn finish(&mut self, frames: &mut FramePool) {
+    fn fence_and_free(&mut self, frames: &mut FramePool) {
         let held = core::mem::take(&mut self.len);
         let (low, high) = core::mem::replace(&mut self.span, (usize::MAX, 0));
-        let Some(hart) = self.remote.filter(|_| held != 0) else {
+        if held == 0 {
             return;
-        };
+        }
+        let hart = self.hart;
         match smp::remote_sfence_vma_range(1 << hart, low, high - low + PAGE_SIZE) {
             Ok(()) => self.held[..held].iter().for_each(|&f| frames.free(f)),
             Err(e) => kprintln!("kernel: hart {hart} not fenced ({e:?}): {held} frames kept"),
