@@ -336,13 +336,16 @@ fn every_hart_fences_instruction_fetch_before_running_user_code() {
     }
 }
 
-/// satp writes of hart 0 in a `--json` run with a timing preset (the
-/// model counts them: every mode).
-fn satp_switches(stats: &serde_json::Value) -> u64 {
-    let switches = &stats["model"]["hart0"]["satp_switches"];
+/// A counter of hart 0's timing model in a `--json` run with a timing
+/// preset, over every mode.
+fn model_count(stats: &serde_json::Value, path: &[&str]) -> u64 {
+    let mut v = &stats["model"]["hart0"];
+    for p in path {
+        v = &v[p];
+    }
     ["machine", "supervisor", "user"]
         .iter()
-        .map(|mode| switches[mode].as_u64().expect("a count per mode"))
+        .map(|mode| v[mode].as_u64().expect("a count per mode"))
         .sum()
 }
 
@@ -350,9 +353,9 @@ fn satp_switches(stats: &serde_json::Value) -> u64 {
 /// runs kernel code or idles (lazy TLB, as Linux): a process that waits
 /// in the kernel every round (async-uintr at c = 1 blocks in uintr_wait
 /// 20 times) costs no satp write or TLB flush when it runs again, only
-/// the boot's (kernel space, the process, the kernel again at its exit:
-/// 3 from S-mode, the firmware's 1). Two processes taking turns on one
-/// hart still switch.
+/// the boot's (kernel space, the ASID probe's two, the process, the
+/// kernel again at its exit: 5 from S-mode, the firmware's 1). Two
+/// processes taking turns on one hart still switch.
 #[test]
 fn a_hart_keeps_the_space_of_the_process_it_ran_last() {
     let timing = ["--preset", "rocket-fpga", "--json"];
@@ -360,8 +363,42 @@ fn a_hart_keeps_the_space_of_the_process_it_ran_last() {
     let (code, lines, stderr) = boot_with(1, Some(bootargs), &timing);
     assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
     assert!(lines.iter().any(|l| l.contains(" waits=20 ")), "{lines:#?}");
-    assert_eq!(satp_switches(&stats(&lines)), 4, "{lines:#?}");
+    assert_eq!(
+        model_count(&stats(&lines), &["satp_switches"]),
+        6,
+        "{lines:#?}"
+    );
     let (code, lines, stderr) = boot_with(1, Some("init=user-spin,user-yield"), &timing);
     assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
-    assert!(satp_switches(&stats(&lines)) > 6, "{lines:#?}");
+    assert!(
+        model_count(&stats(&lines), &["satp_switches"]) > 8,
+        "{lines:#?}"
+    );
+}
+
+/// With ASIDs (sifive-u74 implements 16 bits; the kernel probes them and
+/// gives each process its pid) two processes taking turns on one hart
+/// switch spaces without flushing the TLB: only the boot's and the
+/// exits' switches to the kernel's space (ASID 0) flush. Without
+/// (rocket-fpga: satp.ASID reads 0) every switch flushes.
+#[test]
+fn processes_with_asids_switch_without_flushing() {
+    let run = |preset: &str| {
+        let flags = ["--preset", preset, "--json"];
+        let (code, lines, stderr) = boot_with(1, Some("init=user-spin,user-yield"), &flags);
+        assert_eq!(code, Some(0), "{lines:#?}\n{stderr}");
+        let stats = stats(&lines);
+        let switches = model_count(&stats, &["satp_switches"]);
+        let flushes = model_count(&stats, &["tlb", "flushes"]);
+        (switches, flushes)
+    };
+    let (switches, flushes) = run("sifive-u74");
+    assert!(switches > 8, "{switches} switches");
+    // The firmware's, the kernel's first switch, its probe, two exits.
+    assert_eq!(flushes, 5, "{switches} switches");
+    let (switches, flushes) = run("rocket-fpga");
+    assert!(
+        switches > 8 && flushes + 1 >= switches,
+        "{switches} {flushes}"
+    );
 }

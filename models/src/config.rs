@@ -146,7 +146,8 @@ pub struct TlbConfig {
 #[serde(deny_unknown_fields)]
 pub struct MmuConfig {
     /// ASID bits the TLBs tag entries with; 0 = no ASIDs, so every
-    /// address-space switch flushes the TLBs.
+    /// address-space switch flushes the TLBs. The CLI gives the simulated
+    /// harts the same satp.ASID width, which the guest kernel probes.
     pub asid_bits: u32,
     /// Cost of a model TLB miss when the functional core reported no walk
     /// for it (its own TLB still held the translation).

@@ -256,9 +256,26 @@ pub struct CsrFile {
     /// mtime seen by the last `update_stimecmp`, so a stimecmp write can
     /// update STIP at once.
     last_mtime: u64,
+    /// The satp.ASID bits this hart implements (WARL: the others read 0),
+    /// in place (bits 59:44).
+    satp_asid_mask: u64,
 }
 
+/// satp.ASID: bits 59:44, at most 16 bits (ASIDLEN).
+const SATP_ASID_SHIFT: u32 = 44;
+pub const MAX_ASID_BITS: u32 = 16;
+const SATP_ASID_FIELD: u64 = ((1 << MAX_ASID_BITS) - 1) << SATP_ASID_SHIFT;
+
 impl CsrFile {
+    /// Implements the low `bits` (at most [`MAX_ASID_BITS`]) of
+    /// satp.ASID (ASIDLEN; 16 by default, as QEMU); software finds the
+    /// number by writing ones and reading back. Clears the ones above.
+    pub fn set_asid_bits(&mut self, bits: u32) {
+        let bits = bits.min(MAX_ASID_BITS);
+        self.satp_asid_mask = ((1 << bits) - 1) << SATP_ASID_SHIFT;
+        self.satp &= !SATP_ASID_FIELD | self.satp_asid_mask;
+    }
+
     /// Reset state: M-mode, interrupts disabled, MPRV = 0, FS = Off,
     /// every other writable CSR zero.
     pub fn new(hart_id: u64) -> Self {
@@ -286,6 +303,7 @@ impl CsrFile {
             stval: 0,
             utval: 0,
             satp: 0,
+            satp_asid_mask: SATP_ASID_FIELD,
             mcounteren: 0,
             scounteren: 0,
             mcountinhibit: 0,
@@ -607,7 +625,7 @@ impl CsrFile {
             SATP => {
                 let mode = value >> 60;
                 if matches!(mode, SATP_MODE_BARE | SATP_MODE_SV39 | SATP_MODE_SV48) {
-                    self.satp = value;
+                    self.satp = value & (!SATP_ASID_FIELD | self.satp_asid_mask);
                 }
             }
             SUIST => self.suist = value & SUIST_MASK,
@@ -1049,6 +1067,23 @@ mod tests {
         assert_eq!(c.read(MHPMCOUNTER3, Machine, 0), Ok(0));
         c.write(MHPMEVENT3, 77, Machine).unwrap();
         assert_eq!(c.read(MHPMEVENT3, Machine, 0), Ok(0));
+    }
+
+    #[test]
+    fn satp_asid_bits_are_warl() {
+        let mut c = CsrFile::new(0);
+        let ones = (SATP_MODE_SV39 << 60) | SATP_ASID_FIELD | 0x80000;
+        let asid = |c: &CsrFile| (c.satp & SATP_ASID_FIELD) >> SATP_ASID_SHIFT;
+        c.write(SATP, ones, Supervisor).unwrap();
+        assert_eq!(asid(&c), 0xffff, "16 bits by default");
+        for (bits, read) in [(0, 0), (9, 0x1ff), (16, 0xffff)] {
+            c.set_asid_bits(bits);
+            c.write(SATP, ones, Supervisor).unwrap();
+            assert_eq!(asid(&c), read, "{bits} bits");
+            assert_eq!(c.satp & !SATP_ASID_FIELD, ones & !SATP_ASID_FIELD);
+        }
+        c.set_asid_bits(4);
+        assert_eq!(asid(&c), 0xf, "narrowing clears the bits above");
     }
 
     #[test]

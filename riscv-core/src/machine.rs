@@ -202,6 +202,15 @@ impl Machine {
         loader::load_raw(&mut self.bus, bytes, addr)
     }
 
+    /// How many satp.ASID bits every hart implements (ASIDLEN, at most
+    /// 16; the default is 16): a core model without ASIDs has 0, and a
+    /// kernel that probes the field then knows to flush on every switch.
+    pub fn set_asid_bits(&mut self, bits: u32) {
+        for h in &mut self.harts {
+            h.csr.set_asid_bits(bits);
+        }
+    }
+
     /// Records where the firmware should jump next (the kernel's entry),
     /// handed over in the boot ROM's fw_dynamic_info like QEMU does.
     pub fn set_next_stage(&mut self, entry: u64) {

@@ -8,7 +8,7 @@
 //! except keys starting with `param.`, which go to the guest's command line
 //! (`--set param.kind=write` runs the benchmark with `kind=write`).
 
-use super::timing::{build_model, cycle_model};
+use super::timing::{build_model, cycle_model, fit_machine};
 use super::workload::{verdict, WorkloadRequest};
 use reports::grid::SweepSpec;
 use reports::record::PointConfig;
@@ -109,6 +109,7 @@ pub fn run_point(
         config_ram,
     )
     .map_err(|e| e.to_string())?;
+    fit_machine(&mut machine, model.as_ref());
     let stop = match model {
         Some(mut model) => machine.run(&mut model, limits),
         None => machine.run(&mut NullSink, limits),

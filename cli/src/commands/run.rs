@@ -1,7 +1,7 @@
 //! `asyncsim run`: boot an ELF (or firmware + kernel) and run it to the end.
 
 use super::point::PARAM_PREFIX;
-use super::timing::model_for_run;
+use super::timing::{fit_machine, model_for_run};
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use models::TimingModel;
@@ -170,6 +170,7 @@ pub fn run(mut args: RunArgs) -> Result<u8> {
     machine.boot(entry)?;
 
     let mut model = model_for_run(&args)?;
+    fit_machine(&mut machine, model.as_ref());
     let (stop, secs) = execute(&mut machine, &args, model.as_mut())?;
     print_summary(&machine, &stop, secs);
     if args.json {

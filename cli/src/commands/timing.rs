@@ -5,6 +5,15 @@ use anyhow::{anyhow, Result};
 use models::{ModelError, Preset, TimingModel};
 use riscv_core::platform::RAM_BASE;
 
+/// Makes `machine`'s harts what `model` times: as many satp.ASID bits as
+/// its MMU has (a preset without ASIDs reads 0 there, so the guest kernel
+/// flushes on every address-space switch, as on that core).
+pub fn fit_machine(machine: &mut riscv_core::machine::Machine, model: Option<&TimingModel>) {
+    if let Some(model) = model {
+        machine.set_asid_bits(model.preset().mmu.asid_bits);
+    }
+}
+
 /// The preset name that means "no timing model".
 pub const FUNCTIONAL: &str = "functional";
 

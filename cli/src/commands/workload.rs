@@ -13,7 +13,7 @@
 //! forever. Each failure is one line on stderr.
 
 use super::run::{build_machine, execute, print_summary, RunArgs};
-use super::timing::model_for_run;
+use super::timing::{fit_machine, model_for_run};
 use anyhow::{bail, Result};
 use reports::roi_metrics::RoiMetrics;
 #[cfg(test)]
@@ -247,6 +247,7 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     machine.set_next_stage(kernel.entry);
     machine.boot(firmware.entry)?;
     let mut model = model_for_run(args)?;
+    fit_machine(&mut machine, model.as_ref());
     let (stop, secs) = execute(&mut machine, args, model.as_mut())?;
     if capture {
         let output = machine.bus.uart.take_output();

@@ -44,6 +44,9 @@ pub const MMIO_VA: usize = 0xFFFF_FFC0_0000_0000;
 /// User addresses are below this (root indexes 0 and 1).
 pub const USER_END: usize = 0x8000_0000;
 const SATP_SV39: usize = 8 << 60;
+/// satp.ASID: bits 59:44.
+pub const SATP_ASID_SHIFT: u32 = 44;
+pub const SATP_ASID_MASK: usize = 0xffff << SATP_ASID_SHIFT;
 const ENTRIES: usize = 512;
 
 /// Why a mapping could not be made.
@@ -62,9 +65,11 @@ impl From<OutOfFrames> for MapError {
     }
 }
 
-/// One Sv39 address space (its root table's physical address).
+/// One Sv39 address space: its root table's physical address and its
+/// ASID (0: none of its own, see `smp::asid_for`).
 pub struct AddressSpace {
     root: usize,
+    asid: usize,
 }
 
 fn table(pa: usize) -> *mut usize {
@@ -90,12 +95,18 @@ impl AddressSpace {
         let devices = PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D;
         // SAFETY: as above (a gigapage leaf at physical 0, not user).
         unsafe { table(root).add(MMIO_ROOT_INDEX).write(devices) };
-        Ok(Self { root })
+        Ok(Self { root, asid: 0 })
     }
 
-    /// The satp value that selects this space (ASID 0).
+    /// Tags the space's translations with `asid` (before it is first
+    /// active): a hart then keeps them across switches to other spaces.
+    pub fn set_asid(&mut self, asid: usize) {
+        self.asid = asid;
+    }
+
+    /// The satp value that selects this space.
     pub fn satp(&self) -> usize {
-        SATP_SV39 | (self.root >> 12)
+        SATP_SV39 | (self.asid << SATP_ASID_SHIFT) | (self.root >> 12)
     }
 
     /// Switches this hart to the space.

@@ -115,6 +115,7 @@ impl Process {
         frames: &mut FramePool,
     ) -> Result<Self, LoadError> {
         let mut space = AddressSpace::new(frames).map_err(MapError::from)?;
+        space.set_asid(crate::smp::asid_for(pid));
         match build(&mut space, image, frames).and_then(|entry| {
             let sp = push_cmdline(&space, cmdline)?;
             Ok((entry, sp))

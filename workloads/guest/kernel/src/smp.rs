@@ -27,6 +27,7 @@
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::lock::SpinLock;
+use crate::page_table::{SATP_ASID_MASK, SATP_ASID_SHIFT};
 use crate::{entry, kprintln, sbi, timer, trap};
 
 /// Harts the kernel can run on (ids 0..MAX_HARTS; others stay stopped).
@@ -61,6 +62,8 @@ static ONLINE: AtomicUsize = AtomicUsize::new(0);
 static SECONDARIES: AtomicUsize = AtomicUsize::new(0);
 /// satp of the kernel address space, for harts coming online.
 static KERNEL_SATP: AtomicUsize = AtomicUsize::new(0);
+/// satp.ASID bits the harts implement (ASIDLEN), probed at boot.
+static ASID_BITS: AtomicUsize = AtomicUsize::new(0);
 /// The satp each hart last wrote (written by that hart only; read by the
 /// hart that frees a space).
 static LOADED: [AtomicUsize; MAX_HARTS] = [const { AtomicUsize::new(0) }; MAX_HARTS];
@@ -293,10 +296,39 @@ pub fn start_service(hart: usize, service: Service) -> Result<(), SmpError> {
 }
 
 /// Called once by the boot hart, with the kernel address space active
-/// (its satp is `kernel_satp`): this hart is online.
+/// (its satp is `kernel_satp`): this hart is online. Probes how many
+/// satp.ASID bits the harts implement (ones written, what reads back).
 pub fn init_boot_hart(kernel_satp: usize) {
     KERNEL_SATP.store(kernel_satp, Ordering::SeqCst);
+    let probe = kernel_satp | SATP_ASID_MASK;
+    let read: usize;
+    // SAFETY: the kernel space with another ASID maps the same (global)
+    // kernel; satp is put back and the TLB flushed before going on.
+    unsafe {
+        core::arch::asm!(
+            "csrw satp, {probe}",
+            "csrr {read}, satp",
+            "csrw satp, {kernel}",
+            "sfence.vma",
+            probe = in(reg) probe,
+            read = out(reg) read,
+            kernel = in(reg) kernel_satp,
+        );
+    }
+    let bits = ((read & SATP_ASID_MASK) >> SATP_ASID_SHIFT).count_ones();
+    ASID_BITS.store(bits as usize, Ordering::SeqCst);
     ONLINE.fetch_or(1 << this_hart(), Ordering::SeqCst);
+}
+
+/// The ASID of process `pid`'s address space: its pid, which no other
+/// process has in a boot (pids are never reused), if the harts implement
+/// enough ASID bits; else 0, the ASID the kernel's own space has.
+pub fn asid_for(pid: usize) -> usize {
+    if pid >> ASID_BITS.load(Ordering::SeqCst) == 0 {
+        pid
+    } else {
+        0
+    }
 }
 
 /// Starts the harts `0..cpus` other than this one (at most [`MAX_HARTS`])
@@ -364,11 +396,15 @@ pub fn activate_kernel_space() {
     switch_space(KERNEL_SATP.load(Ordering::SeqCst));
 }
 
-/// Activates the address space `satp` on this hart, with a local fence,
-/// unless it is active already. The one place satp is written: a hart
+/// Activates the address space `satp` on this hart unless it is active
+/// already. The one place satp is written (but the boot probe): a hart
 /// keeps the space of the process it ran last while it runs kernel code
 /// or idles (every space maps the kernel), as Linux's lazy TLB does, so
 /// running the same process again costs neither a switch nor a flush.
+/// A space with an ASID of its own needs no flush either: this hart's
+/// translations tagged with it are its own, and every change to its
+/// tables was fenced. A space with ASID 0 (the kernel's, or any when the
+/// harts have too few ASID bits) flushes the whole TLB.
 pub fn switch_space(satp: usize) {
     let loaded = &LOADED[this_hart()];
     if loaded.load(Ordering::Relaxed) == satp {
@@ -377,7 +413,13 @@ pub fn switch_space(satp: usize) {
     // SAFETY: every space maps the kernel (code, data, stacks) identically
     // to satp = 0 (global gigapage), so the running code stays mapped; the
     // fence drops stale translations.
-    unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) satp) };
+    unsafe {
+        if satp & SATP_ASID_MASK == 0 {
+            core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) satp);
+        } else {
+            core::arch::asm!("csrw satp, {0}", in(reg) satp);
+        }
+    }
     loaded.store(satp, Ordering::SeqCst);
 }
 
