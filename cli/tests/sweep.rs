@@ -209,6 +209,16 @@ fn bad_sweeps_are_refused() {
     }
     assert!(!text(&out).contains("workload null does not run design sync"));
     assert!(!d.join("results.jsonl").exists());
+    let out = sweep(
+        &d,
+        &["--designs", "sync,batch", "--set", "param.worker_hart=1"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("not with design batch"),
+        "{}",
+        text(&out)
+    );
     let out = sweep(&d, &["--shard", "3/2"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let out = sweep(&d, &["--presets", "pentium"]);

@@ -162,6 +162,16 @@ fn unknown_names_and_bad_parameters_are_usage_errors() {
         2,
         "workload echo does not run design async-uintr (it runs: sync)",
     );
+    // A parameter the workload reads but the design cannot take.
+    let o = asyncsim(&[
+        "--workload",
+        "null",
+        "--design",
+        "batch",
+        "--param",
+        "worker_hart=1",
+    ]);
+    assert_one_line_error(&o, 2, "not with design batch: batch serves its ring");
     let o = asyncsim(&["--workload", "null", "--concurrency", "0"]);
     assert_eq!(o.status.code(), Some(2));
     // A workload run has no ELF of its own.
@@ -340,6 +350,36 @@ fn every_workload_runs_exactly_the_designs_it_lists() {
                     run.show()
                 );
             }
+        }
+    }
+}
+
+/// The parameters the registry says a design cannot take are ones its
+/// program refuses: booted with them past the host's check, it fails at
+/// set-up and says why.
+#[test]
+fn a_design_refuses_the_parameters_it_cannot_take() {
+    for &(design, key, _) in workloads::NOT_FOR_DESIGN {
+        for w in workloads::WORKLOADS.iter().filter(|w| w.runs(design)) {
+            assert!(w.params.contains(&key), "{} {key}", w.name);
+            let run = guest_kernel::boot_kernel(
+                &format!("init={} design={design} c=1 rounds=1 {key}=1", w.init_on(2)),
+                &["--harts", "2"],
+            );
+            assert_ne!(
+                run.code,
+                Some(0),
+                "{} {design} {key}:\n{}",
+                w.name,
+                run.show()
+            );
+            let said = format!("{}: design {design} is not available here", w.program);
+            assert!(
+                run.lines.iter().any(|l| l.starts_with(&said)),
+                "{} {design} {key}:\n{}",
+                w.name,
+                run.show()
+            );
         }
     }
 }

@@ -42,7 +42,7 @@ pub mod boot_transcript;
 
 /// The `--workload` / `--design` registry of `asyncsim run`.
 mod registry;
-pub use registry::{workload, Workload, DESIGNS, WORKLOADS};
+pub use registry::{not_for_design, workload, Workload, DESIGNS, NOT_FOR_DESIGN, WORKLOADS};
 
 include!(concat!(env!("OUT_DIR"), "/guest_programs.rs"));
 

@@ -112,6 +112,23 @@ pub const DESIGNS: &[&str] = &[
     "ipc-uintr",
 ];
 
+/// Parameters a workload reads that a design of it cannot take, each with
+/// why (its program refuses them at start-up). `sync` takes `worker_hart`
+/// and ignores it: it is the baseline of a placement sweep's points.
+pub const NOT_FOR_DESIGN: &[(&str, &str, &str)] = &[(
+    "batch",
+    keys::WORKER_HART,
+    "batch serves its ring inside async_enter on the process's own hart: there is no kernel worker to place",
+)];
+
+/// Why `design` cannot take parameter `key`, if it cannot.
+pub fn not_for_design(design: &str, key: &str) -> Option<&'static str> {
+    NOT_FOR_DESIGN
+        .iter()
+        .find(|(d, k, _)| *d == design && *k == key)
+        .map(|(_, _, why)| *why)
+}
+
 /// The workload called `name`.
 pub fn workload(name: &str) -> Option<&'static Workload> {
     WORKLOADS.iter().find(|w| w.name == name)

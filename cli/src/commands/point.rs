@@ -52,14 +52,14 @@ fn guest_params(overrides: &BTreeMap<String, String>) -> Vec<String> {
         .collect()
 }
 
-/// Fails on a `param.` setting a workload of the grid does not read,
-/// before any point runs.
+/// Fails on a `param.` setting a workload of the grid does not read, or
+/// one of its designs cannot take, before any point runs.
 pub fn check_guest_params(spec: &SweepSpec) -> anyhow::Result<()> {
     for workload in spec.workloads.iter().filter_map(|w| workloads::workload(w)) {
-        // Any design it runs: only the parameters are in question.
-        let design = workload.designs[0];
-        for set in &spec.sets {
-            WorkloadRequest::new(workload.name, design, 1, 1, &guest_params(set))?;
+        for design in spec.designs.iter().filter(|d| workload.runs(d)) {
+            for set in &spec.sets {
+                WorkloadRequest::new(workload.name, design, 1, 1, &guest_params(set))?;
+            }
         }
     }
     Ok(())

@@ -100,6 +100,9 @@ impl WorkloadRequest {
                     w.params.join(", ")
                 );
             }
+            if let Some(why) = workloads::not_for_design(design, &key) {
+                bail!("parameter `{key}`: not with design {design}: {why}");
+            }
             if pairs.iter().any(|(k, _)| *k == key) {
                 bail!("--param {key} given twice");
             }
@@ -380,5 +383,7 @@ mod tests {
             }
         }
         assert!(err("ipc", "sync", 1, &[]).contains("it runs: ipc-sync"));
+        assert!(err("null", "batch", 1, &["worker_hart=1"]).contains("no kernel worker"));
+        assert!(WorkloadRequest::new("null", "sync", 1, 1, &params(&["worker_hart=1"])).is_ok());
     }
 }
