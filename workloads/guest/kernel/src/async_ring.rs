@@ -11,7 +11,7 @@
 
 use crate::executor::TaskId;
 use crate::frames::{FramePool, PAGE_SIZE};
-use crate::page_release::PageRelease;
+use crate::page_release::release_pages;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W};
 use crate::ring_pool::{self, RingFrames};
 use abi::errno::{EINVAL, ENODEV, ENOMEM};
@@ -254,11 +254,7 @@ impl AsyncRing {
 /// process's own hart may cache their translations, and the process does
 /// not run meanwhile (this is its setup call, or it ended).
 fn unmap(space: &mut AddressSpace, frames: &mut FramePool, pages: usize) {
-    let mut release = PageRelease::new(crate::smp::this_hart());
-    for page in 0..pages {
-        release.unmap(space, frames, USER_VA + page * PAGE_SIZE);
-    }
-    release.finish(frames);
+    release_pages(space, frames, crate::smp::this_hart(), USER_VA, pages);
 }
 
 /// Whether the buffer at kernel address `base` seems to hold requests not

@@ -8,7 +8,7 @@
 
 use crate::devices;
 use crate::frames::{FramePool, PAGE_SIZE};
-use crate::page_release::PageRelease;
+use crate::page_release::release_pages;
 use crate::page_table::{AddressSpace, MapError, PTE_R, PTE_W};
 use abi::errno::{EEXIST, EINVAL, ENODEV, ENOMEM};
 use abi::nr::{MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MMAP_BASE, MMAP_END, PROT_READ, PROT_WRITE};
@@ -89,11 +89,7 @@ pub fn mmap(
         {
             // The process may have touched them already if it runs on
             // while its ring is served here.
-            let mut release = PageRelease::new(*process_hart);
-            for j in 0..i {
-                release.unmap(space, frames, start + j * PAGE_SIZE);
-            }
-            release.finish(frames);
+            release_pages(space, frames, *process_hart, start, i);
             return -ENOMEM;
         }
     }
@@ -105,18 +101,13 @@ pub fn mmap(
 /// the frames are freed. Pages of the range that are not mapped are
 /// skipped, as Linux does.
 pub fn munmap(memory: &mut Memory<'_>, frames: &mut FramePool, addr: usize, len: usize) -> isize {
-    let space = &mut *memory.space;
     let Some(pages) = pages_of(len) else {
         return -EINVAL;
     };
     if !in_area(addr, pages) {
         return -EINVAL;
     }
-    let mut release = PageRelease::new(memory.process_hart);
-    for i in 0..pages {
-        release.unmap(space, frames, addr + i * PAGE_SIZE);
-    }
-    release.finish(frames);
+    release_pages(memory.space, frames, memory.process_hart, addr, pages);
     0
 }
 

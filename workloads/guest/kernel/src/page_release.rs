@@ -16,9 +16,25 @@ use crate::smp;
 /// Frames held back before a fence frees them.
 const BATCH: usize = 16;
 
-/// Unmaps pages of a process that runs on `process_hart`; call
-/// [`PageRelease::finish`] when done (frames still held are freed then).
-pub enum PageRelease {
+/// Unmaps the `pages` user pages of `space` from `first` on (the ones
+/// mapped) for a process that runs on `process_hart`, and frees their
+/// frames once no TLB can reach them.
+pub fn release_pages(
+    space: &mut AddressSpace,
+    frames: &mut FramePool,
+    process_hart: usize,
+    first: usize,
+    pages: usize,
+) {
+    let mut release = PageRelease::new(process_hart);
+    for page in 0..pages {
+        release.unmap(space, frames, first + page * PAGE_SIZE);
+    }
+    release.finish(frames);
+}
+
+/// Pages being unmapped for a process that runs on some hart.
+enum PageRelease {
     /// On the process's own hart: the local fence is enough, frames go
     /// back at once.
     Local,
@@ -27,7 +43,7 @@ pub enum PageRelease {
 }
 
 /// Frames held back for a fence of `hart`.
-pub struct Shootdown {
+struct Shootdown {
     hart: usize,
     held: [usize; BATCH],
     len: usize,
@@ -38,7 +54,7 @@ pub struct Shootdown {
 
 impl PageRelease {
     /// For a process running on `process_hart`, from this hart.
-    pub fn new(process_hart: usize) -> Self {
+    fn new(process_hart: usize) -> Self {
         if process_hart == smp::this_hart() {
             return PageRelease::Local;
         }
@@ -50,11 +66,11 @@ impl PageRelease {
         })
     }
 
-    /// Unmaps user page `va` of `space`; whether it was mapped.
-    pub fn unmap(&mut self, space: &mut AddressSpace, frames: &mut FramePool, va: usize) -> bool {
+    /// Unmaps user page `va` of `space`, if mapped.
+    fn unmap(&mut self, space: &mut AddressSpace, frames: &mut FramePool, va: usize) {
         let unmapped = space.unmap_user_page(frames, va);
         if unmapped == Unmapped::Nothing {
-            return false;
+            return;
         }
         // SAFETY: a TLB flush only makes later accesses walk the table.
         unsafe { core::arch::asm!("sfence.vma {0}, zero", in(reg) va) };
@@ -64,11 +80,10 @@ impl PageRelease {
                 PageRelease::Remote(shootdown) => shootdown.hold(frames, frame, va),
             }
         }
-        true
     }
 
     /// Frees the frames still held (after fencing the process's hart).
-    pub fn finish(&mut self, frames: &mut FramePool) {
+    fn finish(&mut self, frames: &mut FramePool) {
         if let PageRelease::Remote(shootdown) = self {
             shootdown.fence_and_free(frames);
         }

@@ -177,19 +177,23 @@ pub fn wait_for_ipi() {
 /// `harts`; returns once they are all done. Non-online harts in the mask
 /// are an error.
 pub fn remote_sfence_vma_range(harts: HartMask, start: usize, size: usize) -> Result<(), SmpError> {
+    all_online(harts)?;
+    sbi::remote_sfence_vma_range(harts, start, size).map_err(SmpError::Sbi)
+}
+
+/// `NoSuchHart` unless every hart of `harts` is online.
+fn all_online(harts: HartMask) -> Result<(), SmpError> {
     if harts & !online_mask() != 0 {
         return Err(SmpError::NoSuchHart);
     }
-    sbi::remote_sfence_vma_range(harts, start, size).map_err(SmpError::Sbi)
+    Ok(())
 }
 
 /// Flushes the address translations of every hart in `harts` (of `asid`
 /// only, if given); returns once they are all done. Non-online harts in
 /// the mask are an error.
 pub fn remote_sfence_vma(harts: HartMask, asid: Option<usize>) -> Result<(), SmpError> {
-    if harts & !online_mask() != 0 {
-        return Err(SmpError::NoSuchHart);
-    }
+    all_online(harts)?;
     sbi::remote_sfence_vma(harts, asid).map_err(SmpError::Sbi)
 }
 

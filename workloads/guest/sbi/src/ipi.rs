@@ -64,6 +64,14 @@ pub enum FenceRange {
 }
 
 impl FenceRange {
+    /// What a target's `FENCE_PAGE` slot records for it.
+    fn slot(self) -> usize {
+        match self {
+            FenceRange::Page(page) => page,
+            FenceRange::All => ALL,
+        }
+    }
+
     /// The range of an RFENCE call (start, size): one page if it fits in
     /// one, else all (size 0 and usize::MAX mean the whole space).
     pub fn of(start: usize, size: usize) -> Self {
@@ -173,11 +181,7 @@ pub fn send(harts: usize, request: usize, range: FenceRange, wait: bool) {
         set_msip(hart, true);
     }
     if harts & (1 << me) != 0 {
-        let page = match range {
-            FenceRange::Page(page) => page,
-            FenceRange::All => ALL,
-        };
-        execute(request, page);
+        execute(request, range.slot());
     }
     if wait {
         while ACKS[me].load(Ordering::SeqCst) & others != others {
@@ -196,10 +200,7 @@ pub fn send(harts: usize, request: usize, range: FenceRange, wait: bool) {
 /// else all.
 fn narrow(hart: usize, range: FenceRange) {
     let slot = &FENCE_PAGE[hart];
-    let page = match range {
-        FenceRange::Page(page) => page,
-        FenceRange::All => ALL,
-    };
+    let page = range.slot();
     if let Err(other) = slot.compare_exchange(EMPTY, page, Ordering::SeqCst, Ordering::SeqCst) {
         if other != page {
             slot.store(ALL, Ordering::SeqCst);
