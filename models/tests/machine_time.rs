@@ -17,8 +17,10 @@ use sim_core::{
 };
 
 const FINISHER: i64 = 0x10_0000;
+const MSIP: i64 = 0x200_0000;
 const MTIMECMP: i64 = 0x200_4000;
 const MTIME: i64 = 0x200_bff8;
+const MSIE: i64 = 1 << 3;
 const MTIE: i64 = 1 << 7;
 const MSTATUS: u16 = 0x300;
 const MIE: u16 = 0x304;
@@ -446,4 +448,76 @@ fn waiting_harts_wake_at_the_deadline_cycle() {
     assert_eq!(sink.timer_takes.len(), 1);
     assert_eq!(sink.timer_takes[0].at, deadline);
     assert_eq!(m.stats().get("hart0.cycles"), Some(sink.model.cycles(0)));
+}
+
+/// Hart 0 walks memory for a while (DRAM misses), notes its mcycle and
+/// sends hart 1 an IPI; hart 1, asleep in WFI all along, notes its mcycle
+/// in the handler and ends the run. Results: [sent, woken].
+fn ipi_to_a_sleeper(a: &mut Asm) {
+    let sleeper = a.label();
+    let walk = a.label();
+    let handler = a.label();
+    a.li(S0, DATA as i64);
+    a.bnez(A0, sleeper);
+    a.li(S1, ARRAY as i64);
+    a.li(S2, 300);
+    a.bind(walk);
+    a.ld(T1, S1, 0);
+    a.addi(S1, S1, 64);
+    a.addi(S2, S2, -1);
+    a.bnez(S2, walk);
+    a.csrr(T0, MCYCLE);
+    a.sd(T0, S0, 0);
+    a.li(T2, MSIP + 4);
+    a.li(T1, 1);
+    a.sw(T1, T2, 0);
+    let spin = a.label();
+    a.bind(spin);
+    a.j(spin);
+    a.bind(sleeper);
+    a.la(T0, handler);
+    a.csrw(MTVEC, T0);
+    a.li(T0, MSIE);
+    a.csrw(MIE, T0);
+    a.csrsi(MSTATUS, 8);
+    a.wfi();
+    a.j(sleeper);
+    a.bind(handler);
+    a.csrr(T0, MCYCLE);
+    a.sd(T0, S0, 8);
+    exit(a);
+}
+
+#[test]
+fn a_sleeping_hart_wakes_at_the_time_it_is_sent_an_ipi() {
+    let p = preset(&[]);
+    for quantum in [1000, 100, 10, 1] {
+        let mut a = Asm::new(RAM_BASE);
+        ipi_to_a_sleeper(&mut a);
+        let image = a.finish().unwrap();
+        let mut c = MachineConfig::default();
+        c.platform.harts = 2;
+        c.platform.ram_size = RAM;
+        c.platform.uart_output = UartOutput::Buffer;
+        c.quantum = quantum;
+        let mut m = Machine::new(c).unwrap();
+        m.load_raw(&image, RAM_BASE).unwrap();
+        m.boot(RAM_BASE).unwrap();
+        let mut sink = Watched::new(&p, 2);
+        let stop = m.run(&mut sink, RunLimits::default());
+        assert_eq!(stop, StopReason::Exited(0), "quantum {quantum}");
+        let [sent, woken] = results(&mut m, 2)[..] else {
+            unreachable!()
+        };
+        // The walk took longer than a quantum; the sleeper idled through
+        // it and woke right after the store that sent the IPI: an uncached
+        // store, a trap entry and a fetch miss later. It used to wake at
+        // the start of its turn, up to a quantum before the IPI was sent.
+        assert!(sent > 300 * 40, "quantum {quantum}: sent at {sent}");
+        assert!(
+            woken >= sent && woken - sent < 200,
+            "quantum {quantum}: sent at {sent}, woken at {woken}"
+        );
+        assert!(sink.model.counters(1).idle_cycles >= sent - 100);
+    }
 }

@@ -7,7 +7,7 @@
 //! Field conventions (fields an op does not use are 0):
 //! - `rd`, `rs1`, `rs2`, `rs3`: register numbers (x or f file as the op says).
 //! - `imm`: sign-extended immediate. Branches/JAL: byte offset. LUI/AUIPC: the
-//!   already-shifted value (imm[31:12] << 12, sign-extended). Shifts: shamt.
+//!   already-shifted value (imm\[31:12\] << 12, sign-extended). Shifts: shamt.
 //!   CSR ops: the CSR number (0..4095). FENCE: the raw fm/pred/succ bits.
 //!   UIPI ops: unused.
 //! - CSR immediate forms (`Csrrwi`, `Csrrsi`, `Csrrci`): the 5-bit zimm is in

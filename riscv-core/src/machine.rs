@@ -29,6 +29,15 @@
 //!   the first block boundary past it). A hart that stalls on misses thus
 //!   retires fewer instructions per round, and no hart gets more than a
 //!   quantum plus a block ahead of the slowest one in simulated time.
+//!   A hart asleep in WFI takes no turns: its clock stays where it fell
+//!   asleep, and the horizon only keeps the others within a quantum of
+//!   its timer deadline. It catches up (idles) when it wakes: to its
+//!   deadline, or to the clock of the hart whose device store or UIPI
+//!   send woke it, right after that instruction (that hart's round ends
+//!   there, so the woken one joins the next). So a sleeping hart neither
+//!   costs the others a turn per quantum nor sees an IPI before it was
+//!   sent, whatever the quantum; a hart that runs while all others sleep
+//!   takes turns of `SOLO_TURN` cycles.
 //!
 //! Either way the order is a pure function of the inputs, so a run gives
 //! bit-identical results every time.
@@ -38,7 +47,8 @@
 //! Interrupt lines are sampled at turn starts, at timer deadlines and after
 //! any instruction that can change interrupt state (CSR writes, xRET, WFI,
 //! traps, device stores). Another hart's IPI or UINTR send is seen at the
-//! receiver's next sampling point. A timer interrupt is due at the first
+//! receiver's next sampling point (timed, a sleeping receiver's is right
+//! after the sending instruction, see above). A timer interrupt is due at the first
 //! instruction boundary at which the hart's clock reaches the deadline (the
 //! first cycle at which mtime >= mtimecmp, or stimecmp):
 //!
@@ -82,6 +92,11 @@ pub struct MachineConfig {
     pub quantum: u64,
     pub misaligned: MisalignedPolicy,
 }
+
+/// The turn, in cycles, of a timed hart while every other one sleeps in
+/// WFI: none can see it before it wakes, so the length changes no result;
+/// it only bounds how long the machine goes without looking at the others.
+const SOLO_TURN: u64 = 1000;
 
 impl Default for MachineConfig {
     fn default() -> Self {
@@ -301,12 +316,8 @@ impl Machine {
         loop {
             let mut all_waiting = true;
             // Timed harts' turns end at a common point in simulated time.
-            let horizon = (0..self.harts.len())
-                .filter(|&h| S::ACTIVE && sink.cycles(h).is_some())
-                .map(|h| self.cycles[h])
-                .min()
-                .map_or(u64::MAX, |earliest| earliest.saturating_add(quantum));
-            for h in 0..self.harts.len() {
+            let horizon = self.horizon(sink, quantum);
+            'turns: for h in 0..self.harts.len() {
                 let timed = S::ACTIVE && sink.cycles(h).is_some();
                 let end = if timed {
                     horizon
@@ -320,6 +331,9 @@ impl Machine {
                 }
                 self.bus.current_hart = h;
                 self.sync_interrupts(h);
+                if timed && self.sleeps_through(h, end) {
+                    continue;
+                }
                 self.harts[h].check_interrupts(sink);
                 self.follow_sink_clock(h, sink);
                 while self.cycles[h] < end {
@@ -374,25 +388,41 @@ impl Machine {
                     }
                     self.instret += retired;
                     remaining -= progress;
+                    // A timed hart that may have woken a waiting one ends
+                    // the round: the woken hart joins the next horizon.
+                    let woke =
+                        timed && self.harts[h].take_device_touch() && self.wake_sleepers(h, sink);
                     if self.bus.simctl.has_events() {
+                        self.catch_up_sleepers(self.cycles[h], sink);
                         self.take_sim_events(sink);
                     }
                     if let Some(code) = self.bus.exit_request() {
+                        self.catch_up_sleepers(self.cycles[h], sink);
                         return StopReason::Exited(code);
                     }
                     if remaining == 0 {
+                        self.catch_up_sleepers(self.cycles[h], sink);
                         return budget_stop;
                     }
                     if waiting {
                         // Idle until the deadline or the end of the turn;
-                        // time still passes (and mcycle counts it).
-                        self.idle_until(h, slice_end, sink);
+                        // time still passes (and mcycle counts it). A timed
+                        // hart idles only to a deadline within its turn:
+                        // otherwise it sleeps outside the rounds (see
+                        // `horizon`) until something wakes it.
+                        if !timed || slice_end == deadline {
+                            self.idle_until(h, slice_end, sink);
+                        }
                     } else {
                         all_waiting = false;
                     }
                     self.sync_interrupts(h);
                     self.harts[h].check_interrupts(sink);
                     self.follow_sink_clock(h, sink);
+                    if woke {
+                        all_waiting = false;
+                        break 'turns;
+                    }
                     if waiting && self.harts[h].waiting {
                         break;
                     }
@@ -400,10 +430,107 @@ impl Machine {
             }
             self.bus.poll_htif();
             if let Some(code) = self.bus.exit_request() {
+                self.catch_up_sleepers(self.latest_clock(), sink);
                 return StopReason::Exited(code);
             }
             if all_waiting && !self.fast_forward_to_next_wakeup(sink) {
+                self.catch_up_sleepers(self.latest_clock(), sink);
                 return StopReason::Deadlock;
+            }
+        }
+    }
+
+    /// The clock of the hart furthest ahead in time.
+    fn latest_clock(&self) -> u64 {
+        self.cycles.iter().copied().max().unwrap_or(0)
+    }
+
+    /// Where this round's turns of timed harts end: a quantum past the
+    /// earliest clock of the harts that run, and no more than a quantum
+    /// past the earliest deadline of those that sleep. A hart waiting in
+    /// WFI with nothing pending sleeps outside the rounds: its clock stays
+    /// where it stopped, it does not pace them, and it catches up (idles)
+    /// when it wakes, to its deadline or to the time of the hart that woke
+    /// it (`wake_sleepers`), or when the machine looks at every clock.
+    /// A hart that runs alone cannot be seen by any other before that, so
+    /// its turns last `SOLO_TURN` cycles whatever the quantum.
+    fn horizon<S: TimingSink>(&mut self, sink: &mut S, quantum: u64) -> u64 {
+        let mut running = 0;
+        let mut earliest_running = u64::MAX;
+        let mut earliest_deadline = u64::MAX;
+        for h in 0..self.harts.len() {
+            if !(S::ACTIVE && sink.cycles(h).is_some()) {
+                continue;
+            }
+            if self.harts[h].waiting {
+                // (One that a hart woke has caught up: `wake_sleepers`.)
+                self.sync_interrupts(h);
+                if !self.harts[h].wakeup_pending() {
+                    earliest_deadline = earliest_deadline.min(self.sleep_deadline(h));
+                    continue;
+                }
+            }
+            running += 1;
+            earliest_running = earliest_running.min(self.cycles[h]);
+        }
+        let lead = if running > 1 {
+            quantum
+        } else {
+            quantum.max(SOLO_TURN)
+        };
+        earliest_running
+            .saturating_add(lead)
+            .min(earliest_deadline.saturating_add(quantum))
+    }
+
+    /// The cycle at which a sleeping hart `h` wakes by itself (its timer
+    /// deadline), or never.
+    fn sleep_deadline(&self, h: usize) -> u64 {
+        let deadline = self.next_deadline(h);
+        if deadline > self.cycles[h] {
+            deadline
+        } else {
+            // The line is up but masked in mie: no timer wakes it.
+            u64::MAX
+        }
+    }
+
+    /// Whether timed hart `h`, its lines just sampled, sleeps through a
+    /// turn that ends at `end`: it waits, nothing wakes it, and its
+    /// deadline (if any) lies beyond the turn.
+    fn sleeps_through(&self, h: usize, end: u64) -> bool {
+        let hart = &self.harts[h];
+        hart.waiting && !hart.wakeup_pending() && self.sleep_deadline(h) >= end
+    }
+
+    /// After timed hart `h` stored to a device or made a UIPI operation:
+    /// every sleeping timed hart that now has a wake-up pending idles
+    /// until `h`'s time, when it was woken. True if any woke.
+    fn wake_sleepers<S: TimingSink>(&mut self, h: usize, sink: &mut S) -> bool {
+        let now = self.cycles[h];
+        let mut woke = false;
+        for g in (0..self.harts.len()).filter(|&g| g != h) {
+            if self.harts[g].waiting && sink.cycles(g).is_some() {
+                self.sync_interrupts(g);
+                if self.harts[g].wakeup_pending() {
+                    self.idle_until(g, now, sink);
+                    woke = true;
+                }
+            }
+        }
+        // The bus's mtime is the running hart's again.
+        self.sync_interrupts(h);
+        woke
+    }
+
+    /// Every sleeping timed hart idles until `now` (or its deadline, if
+    /// that comes first), so that the clocks the machine reports (a region
+    /// of interest's snapshot, the end of a run) have all moved on.
+    fn catch_up_sleepers<S: TimingSink>(&mut self, now: u64, sink: &mut S) {
+        for g in 0..self.harts.len() {
+            if self.harts[g].waiting && sink.cycles(g).is_some() {
+                let target = now.min(self.sleep_deadline(g));
+                self.idle_until(g, target, sink);
             }
         }
     }
