@@ -230,3 +230,65 @@ fn run_takes_a_sweeps_param_settings() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--workload"));
 }
+
+/// With a timing preset the quantum defaults to the preset's cross-hart
+/// latency (rocket-fpga: 15 cycles), so a design whose harts talk to each
+/// other (async-poll's IO hart) is not timed at the grain of a long turn;
+/// `--quantum` and a sweep's `--set machine.quantum=N` change it, and the
+/// sweep's record reruns with it.
+#[test]
+fn the_quantum_defaults_to_the_presets_cross_hart_latency() {
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["run", "--workload", "null", "--design", "async-poll"];
+        args.extend(["--concurrency", "16", "--rounds", "4", "--harts", "2"]);
+        args.extend(["--preset", "rocket-fpga", "--json"]);
+        args.extend(extra);
+        json_of(&args)["metrics"].clone()
+    };
+    let default = run(&[]);
+    assert_eq!(default, run(&["--quantum", "15"]));
+    let long = run(&["--quantum", "1000"]);
+    assert_ne!(default["cycles"], long["cycles"]);
+    assert_eq!(long, run(&["--set", "machine.quantum=1000"]));
+    let mut args = vec!["--workloads", "null", "--designs", "async-poll"];
+    args.extend(["--concurrency", "16", "--rounds", "4", "--harts", "2"]);
+    args.extend(["--presets", "rocket-fpga", "--set", "machine.quantum=1000"]);
+    let records = sweep_records("timing_presets_quantum", &args);
+    let config: PointConfig = serde_json::from_value(records[0]["config"].clone()).unwrap();
+    assert_eq!(config.overrides["machine.quantum"], "1000");
+    let mut swept = records[0]["metrics"].clone();
+    swept.as_object_mut().unwrap().remove("model");
+    assert_eq!(swept, long);
+    let mut rerun: Vec<String> = config
+        .rerun_command()
+        .split(' ')
+        .map(String::from)
+        .collect();
+    rerun.remove(0);
+    rerun.push("--json".into());
+    let rerun: Vec<&str> = rerun.iter().map(String::as_str).collect();
+    assert_eq!(json_of(&rerun)["metrics"], long);
+    // A quantum of 0 or a word: refused before any point runs.
+    for bad in ["machine.quantum=0", "machine.quantum=soon"] {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad_quantum");
+        let out = asyncsim(&[
+            "sweep",
+            "--quiet",
+            "--workloads",
+            "null",
+            "--designs",
+            "sync",
+            "--concurrency",
+            "1",
+            "--rounds",
+            "1",
+            "--set",
+            bad,
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("at least 1"));
+        assert!(!dir.join("results.jsonl").exists());
+    }
+}

@@ -196,6 +196,22 @@ impl Preset {
             .wrapping_add(run_seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
     }
 
+    /// The fewest cycles in which one hart's action can reach another on
+    /// this core: a store seen by another hart's load through the shared
+    /// L2 (`l2.hit_latency`), a store to a device (`dram.uncached_latency`,
+    /// as an IPI through the CLINT), a UIPI (`uintr.send_store_cycles` +
+    /// `uintr.interconnect_cycles`); at least 1. It is the lookahead of
+    /// conservative parallel simulation: the harness's default quantum, so
+    /// no hart runs further ahead of another than that.
+    pub fn cross_hart_latency(&self) -> u64 {
+        let uintr =
+            u64::from(self.uintr.send_store_cycles) + u64::from(self.uintr.interconnect_cycles);
+        u64::from(self.l2.hit_latency)
+            .min(self.dram.uncached_latency.into())
+            .min(uintr)
+            .max(1)
+    }
+
     /// Checks that the numbers describe a model that can be built.
     pub fn validate(&self) -> Result<(), ModelError> {
         if self.clock_mhz == 0 || self.clock_mhz > MAX_CLOCK_MHZ {

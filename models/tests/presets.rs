@@ -168,3 +168,20 @@ fn a_run_seed_keeps_seed_zero_and_separates_the_others() {
     let seeds: std::collections::BTreeSet<u64> = (0..1000).map(seeded).collect();
     assert_eq!(seeds.len(), 1000);
 }
+
+/// The harness's default quantum: the fewest cycles in which one hart can
+/// reach another (an L2 hit, a device store, a UIPI), following overrides.
+#[test]
+fn the_cross_hart_latency_is_the_fastest_way_between_harts() {
+    let rocket = Preset::load("rocket-fpga").unwrap();
+    // l2 20, a device store 15, a UIPI 15 + 10.
+    assert_eq!(rocket.cross_hart_latency(), 15);
+    // l2 22, a device store 40, a UIPI 40 + 20.
+    assert_eq!(Preset::load("sifive-u74").unwrap().cross_hart_latency(), 22);
+    let mut p = rocket.clone();
+    p.apply_override("l2.hit_latency", "4").unwrap();
+    assert_eq!(p.cross_hart_latency(), 4);
+    p.apply_override("uintr.send_store_cycles", "0").unwrap();
+    p.apply_override("uintr.interconnect_cycles", "0").unwrap();
+    assert_eq!(p.cross_hart_latency(), 1, "never 0");
+}

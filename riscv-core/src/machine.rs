@@ -203,6 +203,11 @@ impl Machine {
         &self.config
     }
 
+    /// Sets the quantum (see [`MachineConfig::quantum`]) before a run.
+    pub fn set_quantum(&mut self, quantum: u64) {
+        self.config.quantum = quantum.max(1);
+    }
+
     /// Loads an ELF image into memory (HTIF symbols are hooked up if present).
     pub fn load_elf(&mut self, bytes: &[u8]) -> Result<LoadedImage, LoadError> {
         let image = loader::load_elf(&mut self.bus, bytes)?;

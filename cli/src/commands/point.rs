@@ -6,7 +6,9 @@
 //!
 //! A point's `overrides` are timing-model settings (`--set key=value`),
 //! except keys starting with `param.`, which go to the guest's command line
-//! (`--set param.kind=write` runs the benchmark with `kind=write`).
+//! (`--set param.kind=write` runs the benchmark with `kind=write`), and
+//! `machine.quantum`, the machine's quantum (as `asyncsim run --quantum`;
+//! by default the preset's cross-hart latency).
 
 use super::timing::{build_model, cycle_model, fit_machine};
 use super::workload::{verdict, WorkloadRequest};
@@ -21,6 +23,8 @@ use std::collections::BTreeMap;
 pub const POINT_BUDGET: u64 = 4_000_000_000;
 /// Override keys with this prefix are guest command-line parameters.
 pub const PARAM_PREFIX: &str = "param.";
+/// The override key of the machine's quantum.
+pub const QUANTUM_KEY: &str = "machine.quantum";
 
 /// Fails on a preset or override the simulator does not know, by
 /// building every preset x override-set model of the grid once.
@@ -28,19 +32,38 @@ pub fn check_presets(spec: &SweepSpec) -> anyhow::Result<()> {
     for preset in &spec.presets {
         for set in &spec.sets {
             build_model(preset, &model_sets(set), 0, 1, 1 << 20)?;
+            quantum(set).map_err(|e| anyhow::anyhow!(e))?;
         }
     }
     Ok(())
 }
 
 /// The timing-model overrides of a point ("key=value"), without the guest
-/// parameters.
+/// parameters and the quantum.
 fn model_sets(overrides: &BTreeMap<String, String>) -> Vec<String> {
     overrides
         .iter()
-        .filter(|(k, _)| !k.starts_with(PARAM_PREFIX))
+        .filter(|(k, _)| !k.starts_with(PARAM_PREFIX) && *k != QUANTUM_KEY)
         .map(|(k, v)| format!("{k}={v}"))
         .collect()
+}
+
+/// The quantum a point's overrides set, if they do.
+fn quantum(overrides: &BTreeMap<String, String>) -> Result<Option<u64>, String> {
+    overrides
+        .get(QUANTUM_KEY)
+        .map(|v| parse_quantum(v))
+        .transpose()
+}
+
+/// The value of a `machine.quantum` setting.
+pub fn parse_quantum(value: &str) -> Result<u64, String> {
+    match value.trim().parse::<u64>() {
+        Ok(q) if q >= 1 => Ok(q),
+        _ => Err(format!(
+            "--set {QUANTUM_KEY}={value}: expected a whole number of at least 1 (cycles, or instructions without a timing preset)"
+        )),
+    }
 }
 
 /// The guest parameters of a point's overrides ("key=value", the
@@ -109,7 +132,7 @@ pub fn run_point(
         config_ram,
     )
     .map_err(|e| e.to_string())?;
-    fit_machine(&mut machine, model.as_ref());
+    fit_machine(&mut machine, model.as_ref(), quantum(&point.overrides)?);
     let stop = match model {
         Some(mut model) => machine.run(&mut model, limits),
         None => machine.run(&mut NullSink, limits),

@@ -1,8 +1,8 @@
 //! `asyncsim run`: boot an ELF (or firmware + kernel) and run it to the end.
 
-use super::point::PARAM_PREFIX;
+use super::point::{parse_quantum, PARAM_PREFIX, QUANTUM_KEY};
 use super::timing::{fit_machine, model_for_run};
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, ValueEnum};
 use models::TimingModel;
 use riscv_core::commit_log::CommitLog;
@@ -43,10 +43,12 @@ pub struct RunArgs {
     /// Misaligned loads/stores: emulate them or trap to the guest.
     #[arg(long, value_enum, default_value_t = Misaligned::Emulate)]
     pub misaligned: Misaligned,
-    /// Instructions per hart before switching to the next hart (with a
-    /// timing --preset: cycles of simulated time per round of turns).
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub quantum: u64,
+    /// Instructions per hart before switching to the next hart (default
+    /// 1000); with a timing --preset, cycles of simulated time per round of
+    /// turns (default: the preset's cross-hart latency, the fewest cycles
+    /// in which one hart can affect another).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub quantum: Option<u64>,
     /// Kernel command line placed in the device tree (/chosen/bootargs).
     #[arg(long, default_value = "")]
     pub bootargs: String,
@@ -108,10 +110,26 @@ fn parse_addr(s: &str) -> std::result::Result<u64, String> {
 }
 
 /// Moves `--set param.KEY=VALUE` to the workload's parameters (as
-/// `--param KEY=VALUE`), as a sweep does, so that a sweep's flags rerun
-/// one of its points unchanged.
-fn take_guest_params(args: &mut RunArgs) -> Result<()> {
-    let (params, model): (Vec<String>, Vec<String>) = std::mem::take(&mut args.sets)
+/// `--param KEY=VALUE`) and `--set machine.quantum=N` to `--quantum`, as
+/// a sweep does, so that a sweep's flags rerun one of its points
+/// unchanged.
+fn take_sweep_settings(args: &mut RunArgs) -> Result<()> {
+    let quantum_set = format!("{QUANTUM_KEY}=");
+    let (quanta, sets): (Vec<String>, Vec<String>) = std::mem::take(&mut args.sets)
+        .into_iter()
+        .partition(|s| s.trim_start().starts_with(&quantum_set));
+    for set in quanta {
+        let value = &set.trim_start()[quantum_set.len()..];
+        let quantum = parse_quantum(value).map_err(|e| anyhow!(e))?;
+        if args.quantum.is_some_and(|q| q != quantum) {
+            bail!(
+                "--set {set} and --quantum {} disagree",
+                args.quantum.unwrap_or(0)
+            );
+        }
+        args.quantum = Some(quantum);
+    }
+    let (params, model): (Vec<String>, Vec<String>) = sets
         .into_iter()
         .partition(|s| s.trim_start().starts_with(PARAM_PREFIX));
     args.sets = model;
@@ -132,7 +150,7 @@ fn read_file(path: &PathBuf) -> Result<Vec<u8>> {
 }
 
 pub fn run(mut args: RunArgs) -> Result<u8> {
-    take_guest_params(&mut args)?;
+    take_sweep_settings(&mut args)?;
     if args.workload.is_some() {
         return super::workload::run(&args);
     }
@@ -170,7 +188,7 @@ pub fn run(mut args: RunArgs) -> Result<u8> {
     machine.boot(entry)?;
 
     let mut model = model_for_run(&args)?;
-    fit_machine(&mut machine, model.as_ref());
+    fit_machine(&mut machine, model.as_ref(), args.quantum);
     let (stop, secs) = execute(&mut machine, &args, model.as_mut())?;
     print_summary(&machine, &stop, secs);
     if args.json {
@@ -188,15 +206,15 @@ pub fn run(mut args: RunArgs) -> Result<u8> {
     Ok(stop.host_exit_code() as u8)
 }
 
-/// The machine `args` describe (harts, memory, quantum, misaligned
-/// policy), with the given command line and UART destination.
+/// The machine `args` describe (harts, memory, misaligned policy), with
+/// the given command line and UART destination. The quantum comes with
+/// the timing model (`fit_machine`).
 pub fn build_machine(args: &RunArgs, bootargs: String, uart: UartOutput) -> Result<Machine> {
     let mut config = MachineConfig::default();
     config.platform.harts = args.harts as usize;
     config.platform.ram_size = args.mem_mib << 20;
     config.platform.bootargs = bootargs;
     config.platform.uart_output = uart;
-    config.quantum = args.quantum;
     config.misaligned = match args.misaligned {
         Misaligned::Emulate => MisalignedPolicy::Emulate,
         Misaligned::Trap => MisalignedPolicy::Trap,

@@ -7,10 +7,22 @@ use riscv_core::platform::RAM_BASE;
 
 /// Makes `machine`'s harts what `model` times: as many satp.ASID bits as
 /// its MMU has (a preset without ASIDs reads 0 there, so the guest kernel
-/// flushes on every address-space switch, as on that core).
-pub fn fit_machine(machine: &mut riscv_core::machine::Machine, model: Option<&TimingModel>) {
+/// flushes on every address-space switch, as on that core). Sets the
+/// quantum: `quantum` if given, else with a model its cross-hart latency
+/// (no hart then runs further ahead of another than one hart can affect
+/// another; a longer one lets a polling hart see requests late or a
+/// woken one run early, by up to the quantum), else the machine's
+/// default of 1000 instructions.
+pub fn fit_machine(
+    machine: &mut riscv_core::machine::Machine,
+    model: Option<&TimingModel>,
+    quantum: Option<u64>,
+) {
     if let Some(model) = model {
         machine.set_asid_bits(model.preset().mmu.asid_bits);
+    }
+    if let Some(q) = quantum.or(model.map(|m| m.preset().cross_hart_latency())) {
+        machine.set_quantum(q);
     }
 }
 

@@ -250,7 +250,7 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     machine.set_next_stage(kernel.entry);
     machine.boot(firmware.entry)?;
     let mut model = model_for_run(args)?;
-    fit_machine(&mut machine, model.as_ref());
+    fit_machine(&mut machine, model.as_ref(), args.quantum);
     let (stop, secs) = execute(&mut machine, args, model.as_mut())?;
     if capture {
         let output = machine.bus.uart.take_output();
