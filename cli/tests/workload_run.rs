@@ -289,6 +289,33 @@ fn idle_harts_add_nothing_to_the_region() {
     assert_eq!(two["traps"], one["traps"]);
 }
 
+/// Timed, a hart asleep through the region is idled up to each of its
+/// snapshots: its region lasts exactly as long as the workload hart's (it
+/// used to be a whole number of quanta, those of its turns).
+#[test]
+fn a_sleeping_hart_spans_the_region_exactly() {
+    let o = asyncsim(&[
+        "--workload",
+        "null",
+        "--rounds",
+        "4",
+        "--harts",
+        "2",
+        "--preset",
+        "rocket-fpga",
+        "--quantum",
+        "1000",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+    let region = v["metrics"]["cycles"].as_u64().unwrap();
+    assert!(!region.is_multiple_of(1000), "{region}");
+    let sleeper = &v["model"]["hart1"];
+    assert_eq!(sleeper["cycles"]["total"].as_u64(), Some(region));
+    assert_eq!(sleeper["idle_cycles"].as_u64(), Some(region));
+}
+
 /// Every parameter the host lets a workload take is one its program reads:
 /// a malformed value of each makes the guest fail with bad parameters
 /// naming the key (a key on the list that the program ignored would be
