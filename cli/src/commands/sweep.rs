@@ -362,6 +362,7 @@ mod tests {
                 "worker-placement",
                 include_str!("../../../sweeps/worker-placement.toml"),
             ),
+            ("quantum", include_str!("../../../sweeps/quantum.toml")),
         ] {
             let spec = SweepSpec::from_toml(text).unwrap_or_else(|e| panic!("{name}: {e}"));
             check_names(&spec).unwrap_or_else(|e| panic!("{name}: {e}"));
