@@ -334,11 +334,11 @@ impl Machine {
                     all_waiting = false;
                     continue;
                 }
-                self.bus.current_hart = h;
-                self.sync_interrupts(h);
                 if timed && self.sleeps_through(h, end) {
                     continue;
                 }
+                self.bus.current_hart = h;
+                self.sync_interrupts(h);
                 self.harts[h].check_interrupts(sink);
                 self.follow_sink_clock(h, sink);
                 while self.cycles[h] < end {
@@ -467,13 +467,13 @@ impl Machine {
             if !(S::ACTIVE && sink.cycles(h).is_some()) {
                 continue;
             }
-            if self.harts[h].waiting {
-                // (One that a hart woke has caught up: `wake_sleepers`.)
-                self.sync_interrupts(h);
-                if !self.harts[h].wakeup_pending() {
-                    earliest_deadline = earliest_deadline.min(self.sleep_deadline(h));
-                    continue;
-                }
+            // A sleeper's lines are as it last sampled them: only a
+            // hart's device store or UIPI operation can raise another's,
+            // and then `wake_sleepers` samples it (and catches it up if
+            // that woke it); its timer is its deadline.
+            if self.harts[h].waiting && !self.harts[h].wakeup_pending() {
+                earliest_deadline = earliest_deadline.min(self.sleep_deadline(h));
+                continue;
             }
             running += 1;
             earliest_running = earliest_running.min(self.cycles[h]);
@@ -500,9 +500,9 @@ impl Machine {
         }
     }
 
-    /// Whether timed hart `h`, its lines just sampled, sleeps through a
-    /// turn that ends at `end`: it waits, nothing wakes it, and its
-    /// deadline (if any) lies beyond the turn.
+    /// Whether timed hart `h` sleeps through a turn that ends at `end`: it
+    /// waits, nothing wakes it (see `horizon`), and its deadline (if any)
+    /// lies beyond the turn.
     fn sleeps_through(&self, h: usize, end: u64) -> bool {
         let hart = &self.harts[h];
         hart.waiting && !hart.wakeup_pending() && self.sleep_deadline(h) >= end
