@@ -60,6 +60,10 @@ pub struct Bus {
     /// Hart whose accesses are being performed (the machine sets it before
     /// running a hart); sim-control events are tagged with it.
     pub current_hart: usize,
+    /// Counts accesses to anything but RAM: any of them may change an
+    /// interrupt line, so a hart whose lines were sampled at the same
+    /// count (and time) need not sample them again.
+    pub device_epoch: u64,
     /// LR/SC reservation sets of all harts (stores by any hart break them).
     pub reservations: Reservations,
     ram: Vec<u8>,
@@ -88,6 +92,7 @@ impl Bus {
             uintc: Uintc::new(),
             simctl: SimControl::new(),
             current_hart: 0,
+            device_epoch: 0,
             reservations: Reservations::new(cfg.harts),
             // Zeroed allocation: the host maps pages lazily.
             ram: vec![0; ram_len],
@@ -218,6 +223,7 @@ impl Bus {
         if !matches!(size, 1 | 2 | 4 | 8) {
             return None;
         }
+        self.device_epoch += 1;
         let mask = size_mask(size);
         let v = if let Some(off) = in_region(paddr, size, BOOT_ROM_BASE, BOOT_ROM_SIZE) {
             read_le(&self.rom, off as usize, size)
@@ -246,6 +252,7 @@ impl Bus {
         if !matches!(size, 1 | 2 | 4 | 8) {
             return false;
         }
+        self.device_epoch += 1;
         let value = value & size_mask(size);
         if let Some(off) = in_region(paddr, size, CLINT_BASE, CLINT_SIZE) {
             self.clint.write(off, size, value)

@@ -165,6 +165,9 @@ pub struct Machine {
     roi_sink: SinkRegion,
     /// Idle (WFI) cycles of each hart, by the privilege it waited at.
     idle_by_mode: Vec<[u64; 3]>,
+    /// The bus's device epoch and the hart's clock when each hart last
+    /// sampled its lines (`sync_interrupts`).
+    sampled: Vec<(u64, u64)>,
 }
 
 impl Machine {
@@ -196,6 +199,7 @@ impl Machine {
             roi: RoiTracker::new(),
             roi_sink: SinkRegion::default(),
             idle_by_mode: vec![[0; 3]; hart_count],
+            sampled: vec![(u64::MAX, u64::MAX); hart_count],
         })
     }
 
@@ -295,6 +299,21 @@ impl Machine {
             self.usip_line[h] = usip;
             hart.csr.set_usip(usip);
         }
+        self.sampled[h] = (self.bus.device_epoch, self.cycles[h]);
+    }
+
+    /// Samples hart `h`'s lines and takes what is due, at the start of its
+    /// turn: unless no device was touched and its clock has not moved since
+    /// it last did (then nothing can have changed but the CLINT's mtime,
+    /// another hart's).
+    fn start_turn<S: TimingSink>(&mut self, h: usize, sink: &mut S) {
+        self.bus.current_hart = h;
+        if self.sampled[h] == (self.bus.device_epoch, self.cycles[h]) {
+            self.bus.set_mtime(self.harts[h].mtime);
+        } else {
+            self.sync_interrupts(h);
+            self.harts[h].check_interrupts(sink);
+        }
     }
 
     /// The cycle at which hart `h`'s next timer interrupt line rises.
@@ -337,9 +356,7 @@ impl Machine {
                 if timed && self.sleeps_through(h, end) {
                     continue;
                 }
-                self.bus.current_hart = h;
-                self.sync_interrupts(h);
-                self.harts[h].check_interrupts(sink);
+                self.start_turn(h, sink);
                 self.follow_sink_clock(h, sink);
                 while self.cycles[h] < end {
                     // Never run past the next timer deadline.
