@@ -96,7 +96,8 @@ impl TimingSink for Watched {
         self.model.csr_write(hart, csr, value);
     }
     fn trap(&mut self, hart: usize, trap: &TrapEvent) {
-        if trap.interrupt && trap.cause == 7 {
+        // Machine and supervisor timer interrupts.
+        if trap.interrupt && (trap.cause == 7 || trap.cause == 5) {
             self.timer_takes.push(TimerTake {
                 hart,
                 at: self.model.cycles(hart),
@@ -519,5 +520,92 @@ fn a_sleeping_hart_wakes_at_the_time_it_is_sent_an_ipi() {
             "quantum {quantum}: sent at {sent}, woken at {woken}"
         );
         assert!(sink.model.counters(1).idle_cycles >= sent - 100);
+    }
+}
+
+/// Sstc: S-mode arms `stimecmp` itself and spins on additions (nothing
+/// that asks the machine to sample interrupt lines: only time moves), its
+/// supervisor timer interrupt delegated; re-armed `TIMER_INTERRUPTS`
+/// times. Every one is taken at the first boundary at or past its
+/// deadline, as machine timer interrupts are.
+#[test]
+fn sstc_timer_interrupts_land_at_the_deadline_while_only_time_moves() {
+    const STVEC: u16 = 0x105;
+    const SSTATUS: u16 = 0x100;
+    const STIMECMP: u16 = 0x14d;
+    const MENVCFG: u16 = 0x30a;
+    const MIDELEG: u16 = 0x303;
+    const MCOUNTEREN: u16 = 0x306;
+    const STIE: i64 = 1 << 5;
+    let arm = |a: &mut Asm| {
+        a.csrr(T0, TIME);
+        a.li(T2, 13);
+        a.mul(T2, T2, S4);
+        a.addi(T2, T2, 200);
+        a.add(T0, T0, T2);
+        a.csrw(STIMECMP, T0);
+        a.sd(T0, S0, 0);
+        a.addi(S0, S0, 8);
+    };
+    let p = preset(&[]);
+    let (mut m, sink, stop) = run(&p, 1, 10_000_000, |a| {
+        let s_main = a.label();
+        let spin = a.label();
+        let handler = a.label();
+        let done = a.label();
+        // PMP: everything RWX for S; Sstc on; STI delegated and enabled;
+        // S may read time.
+        a.li(T0, -1);
+        a.csrw(0x3b0, T0);
+        a.li(T0, 0x1f);
+        a.csrw(0x3a0, T0);
+        a.li(T0, 1);
+        a.slli(T0, T0, 63);
+        a.csrs(MENVCFG, T0);
+        a.li(T0, STIE);
+        a.csrs(MIDELEG, T0);
+        a.csrs(MIE, T0);
+        a.li(T0, 2);
+        a.csrs(MCOUNTEREN, T0);
+        a.la(T0, handler);
+        a.csrw(STVEC, T0);
+        a.li(T0, 3 << 11);
+        a.csrc(MSTATUS, T0);
+        a.li(T0, 1 << 11);
+        a.csrs(MSTATUS, T0);
+        a.la(T0, s_main);
+        a.csrw(0x341, T0);
+        a.mret();
+        a.bind(s_main);
+        a.li(S0, DATA as i64);
+        a.li(S4, TIMER_INTERRUPTS);
+        arm(a);
+        a.csrsi(SSTATUS, 2);
+        a.bind(spin);
+        a.addi(T1, T1, 1);
+        a.addi(T3, T3, 1);
+        a.j(spin);
+        a.bind(handler);
+        a.addi(S4, S4, -1);
+        a.beqz(S4, done);
+        arm(a);
+        a.sret();
+        a.bind(done);
+        exit(a);
+    });
+    assert_eq!(stop, StopReason::Exited(0));
+    let tb = m.timebase();
+    let deadlines = results(&mut m, TIMER_INTERRUPTS as usize);
+    let takes = &sink.timer_takes;
+    assert_eq!(takes.len(), TIMER_INTERRUPTS as usize);
+    for (take, &stimecmp) in takes.iter().zip(&deadlines) {
+        let deadline = tb.cycles_for_mtime(stimecmp);
+        assert!(take.at >= deadline, "early: {take:?} before {deadline}");
+        let late = take
+            .recent_starts
+            .iter()
+            .take_while(|&&s| s >= deadline)
+            .count();
+        assert_eq!(late, 0, "{take:?}, deadline {deadline}");
     }
 }

@@ -71,6 +71,7 @@
 //!   the larger overrun widens the window for the next deadlines.
 
 use crate::bus::Bus;
+use crate::csr::MIP_MTIP;
 use crate::devices::SimEvent;
 use crate::dtb;
 use crate::hart::{Hart, MisalignedPolicy};
@@ -278,16 +279,49 @@ impl Machine {
         }
     }
 
-    /// Samples device lines and time into hart `h`'s CSRs.
-    fn sync_interrupts(&mut self, h: usize) {
+    /// Brings time to hart `h`'s clock: the CLINT's mtime, the hart's and
+    /// Sstc's STIP (the other lines are `sync_interrupts`'). The mtime.
+    #[inline]
+    fn sample_time(&mut self, h: usize) -> u64 {
         let mtime = self.timebase.mtime_at(self.cycles[h]);
         self.bus.set_mtime(mtime);
-        let lines = self.bus.interrupt_lines(h);
         let hart = &mut self.harts[h];
         hart.mtime = mtime;
+        hart.csr.update_stimecmp(mtime);
+        mtime
+    }
+
+    /// After a slice of timed hart `h` that made no request to sample
+    /// (no CSR write, trap, xRET or WFI): if no device was touched since
+    /// it last sampled its lines and its timer line is as it was, only
+    /// time moved, so only time is sampled (and an interrupt taken only if
+    /// Sstc's STIP rose). False if its lines must be sampled in full.
+    fn sample_time_only<S: TimingSink>(&mut self, h: usize, sink: &mut S) -> bool {
+        if self.sampled[h].0 != self.bus.device_epoch {
+            return false;
+        }
+        let mtime = self.timebase.mtime_at(self.cycles[h]);
+        let mtip = mtime >= self.bus.clint.mtimecmp(h);
+        if mtip != (self.harts[h].csr.mip & MIP_MTIP != 0) {
+            return false;
+        }
+        let before = self.harts[h].csr.mip;
+        self.sample_time(h);
+        self.sampled[h] = (self.bus.device_epoch, self.cycles[h]);
+        if self.harts[h].csr.mip != before {
+            self.harts[h].check_interrupts(sink);
+        }
+        true
+    }
+
+    /// Samples device lines and time into hart `h`'s CSRs.
+    fn sync_interrupts(&mut self, h: usize) {
+        let mtime = self.sample_time(h);
+        let lines = self.bus.interrupt_lines(h);
+        debug_assert_eq!(lines.mtip, self.bus.clint.mtimecmp(h) <= mtime);
+        let hart = &mut self.harts[h];
         hart.csr
             .set_external_interrupts(lines.msip, lines.mtip, lines.meip, lines.seip);
-        hart.csr.update_stimecmp(mtime);
         // UINTR: the running thread's receiver entry (suirs) raises USIP
         // while it is active, bound to this hart and has requests pending.
         let suirs = hart.csr.suirs;
@@ -386,6 +420,7 @@ impl Machine {
                     let mut progress = 0u64;
                     let mut retired = 0u64;
                     let mut waiting = false;
+                    let mut requested = false;
                     while progress < slice {
                         let run = hart.run_block(&mut self.bus, sink, slice - progress);
                         progress += run.retired + run.traps;
@@ -394,7 +429,8 @@ impl Machine {
                             waiting = true;
                             break;
                         }
-                        if hart.take_sync_request() || hart.clock.reached(sink, h) {
+                        requested = hart.take_sync_request();
+                        if requested || hart.clock.reached(sink, h) {
                             break;
                         }
                     }
@@ -438,8 +474,10 @@ impl Machine {
                     } else {
                         all_waiting = false;
                     }
-                    self.sync_interrupts(h);
-                    self.harts[h].check_interrupts(sink);
+                    if !timed || waiting || requested || !self.sample_time_only(h, sink) {
+                        self.sync_interrupts(h);
+                        self.harts[h].check_interrupts(sink);
+                    }
                     self.follow_sink_clock(h, sink);
                     if woke {
                         all_waiting = false;
