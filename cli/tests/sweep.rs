@@ -226,6 +226,11 @@ fn bad_sweeps_are_refused() {
     let out = sweep(&d, &["--set", "param.kind=write"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("does not read it"), "{}", text(&out));
+    for quantum in ["machine.quantum=0", "machine.quantum=soon"] {
+        let out = sweep(&d, &["--set", quantum]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert!(text(&out).contains("at least 1"), "{}", text(&out));
+    }
     // More harts than the bundled kernel brings up: refused, on run too
     // (the extra harts would stay parked and the record would misstate).
     let max = workloads::MAX_HARTS.to_string();

@@ -23,6 +23,13 @@ const MTIME: i64 = 0x200_bff8;
 const MSIE: i64 = 1 << 3;
 const MTIE: i64 = 1 << 7;
 const MSTATUS: u16 = 0x300;
+const SSTATUS: u16 = 0x100;
+const STVEC: u16 = 0x105;
+const STIMECMP: u16 = 0x14d;
+const MIDELEG: u16 = 0x303;
+const MCOUNTEREN: u16 = 0x306;
+const MENVCFG: u16 = 0x30a;
+const STIE: i64 = 1 << 5;
 const MIE: u16 = 0x304;
 const MTVEC: u16 = 0x305;
 const MCOUNTINHIBIT: u16 = 0x320;
@@ -220,27 +227,72 @@ const TIMER_INTERRUPTS: i64 = 40;
 /// every deadline. `work` may use t1, t3, a0 and s1 (the array).
 fn timer_program(a: &mut Asm, work: impl Fn(&mut Asm)) {
     let handler = a.label();
-    let main_loop = a.label();
-    let done = a.label();
     a.la(T0, handler);
     a.csrw(MTVEC, T0);
-    a.li(S0, DATA as i64);
-    a.li(S1, ARRAY as i64);
-    a.li(S4, TIMER_INTERRUPTS);
-    arm_timer(a);
     a.li(T0, MTIE);
     a.csrw(MIE, T0);
-    a.csrsi(MSTATUS, 8);
-    a.bind(main_loop);
-    work(a);
-    a.j(main_loop);
-    a.bind(handler);
-    a.addi(S4, S4, -1);
-    a.beqz(S4, done);
-    arm_timer(a);
-    a.mret();
-    a.bind(done);
-    exit(a);
+    let timer = TimerLoop {
+        arm: arm_timer,
+        enable: |a| a.csrsi(MSTATUS, 8),
+        xret: Asm::mret,
+    };
+    timer.emit(a, handler, work);
+}
+
+/// The part of a timer program that arms, waits and re-arms, for either
+/// privilege's timer: `arm` sets the next deadline and records it at s0,
+/// `enable` turns the interrupt on, `xret` returns from its handler.
+struct TimerLoop {
+    arm: fn(&mut Asm),
+    enable: fn(&mut Asm),
+    xret: fn(&mut Asm),
+}
+
+impl TimerLoop {
+    /// Arms, runs `work` in a loop, and at `handler` (which the caller
+    /// installed) counts down `TIMER_INTERRUPTS` re-arms, then exits.
+    fn emit(&self, a: &mut Asm, handler: riscv_core::encode::Label, work: impl Fn(&mut Asm)) {
+        let main_loop = a.label();
+        let done = a.label();
+        a.li(S0, DATA as i64);
+        a.li(S1, ARRAY as i64);
+        a.li(S4, TIMER_INTERRUPTS);
+        (self.arm)(a);
+        (self.enable)(a);
+        a.bind(main_loop);
+        work(a);
+        a.j(main_loop);
+        a.bind(handler);
+        a.addi(S4, S4, -1);
+        a.beqz(S4, done);
+        (self.arm)(a);
+        (self.xret)(a);
+        a.bind(done);
+        exit(a);
+    }
+}
+
+/// Per timer interrupt of a run that recorded its deadlines (in mtime
+/// ticks) at `DATA`: how many instructions began at or after its deadline
+/// before it was taken. Fails on one taken early.
+fn late_after_deadlines(m: &mut Machine, sink: &Watched) -> Vec<usize> {
+    let tb = m.timebase();
+    let deadlines = results(m, TIMER_INTERRUPTS as usize);
+    let takes = &sink.timer_takes;
+    assert_eq!(takes.len(), TIMER_INTERRUPTS as usize);
+    takes
+        .iter()
+        .zip(&deadlines)
+        .map(|(take, &mtime)| {
+            assert_eq!(take.hart, 0);
+            let deadline = tb.cycles_for_mtime(mtime);
+            assert!(take.at >= deadline, "early: {take:?} before {deadline}");
+            take.recent_starts
+                .iter()
+                .take_while(|&&s| s >= deadline)
+                .count()
+        })
+        .collect()
 }
 
 /// A load that misses everything, then 0 to 15 additions.
@@ -266,31 +318,15 @@ fn late_instructions(dram_latency: u32, work: impl Fn(&mut Asm)) -> Vec<usize> {
     let p = preset(&[&format!("dram.latency={dram_latency}")]);
     let (mut m, sink, stop) = run(&p, 1, 10_000_000, |a| timer_program(a, work));
     assert_eq!(stop, StopReason::Exited(0));
-    let tb = m.timebase();
     assert_eq!(
-        tb,
+        m.timebase(),
         TimeBase {
             timebase_hz: 10_000_000,
             clock_hz: 100_000_000
         },
         "time runs at the preset's clock"
     );
-    let deadlines = results(&mut m, TIMER_INTERRUPTS as usize);
-    let takes = &sink.timer_takes;
-    assert_eq!(takes.len(), TIMER_INTERRUPTS as usize);
-    takes
-        .iter()
-        .zip(&deadlines)
-        .map(|(take, &mtimecmp)| {
-            assert_eq!(take.hart, 0);
-            let deadline = tb.cycles_for_mtime(mtimecmp);
-            assert!(take.at >= deadline, "early: {take:?} before {deadline}");
-            take.recent_starts
-                .iter()
-                .take_while(|&&s| s >= deadline)
-                .count()
-        })
-        .collect()
+    late_after_deadlines(&mut m, &sink)
 }
 
 #[test]
@@ -530,29 +566,10 @@ fn a_sleeping_hart_wakes_at_the_time_it_is_sent_an_ipi() {
 /// deadline, as machine timer interrupts are.
 #[test]
 fn sstc_timer_interrupts_land_at_the_deadline_while_only_time_moves() {
-    const STVEC: u16 = 0x105;
-    const SSTATUS: u16 = 0x100;
-    const STIMECMP: u16 = 0x14d;
-    const MENVCFG: u16 = 0x30a;
-    const MIDELEG: u16 = 0x303;
-    const MCOUNTEREN: u16 = 0x306;
-    const STIE: i64 = 1 << 5;
-    let arm = |a: &mut Asm| {
-        a.csrr(T0, TIME);
-        a.li(T2, 13);
-        a.mul(T2, T2, S4);
-        a.addi(T2, T2, 200);
-        a.add(T0, T0, T2);
-        a.csrw(STIMECMP, T0);
-        a.sd(T0, S0, 0);
-        a.addi(S0, S0, 8);
-    };
     let p = preset(&[]);
     let (mut m, sink, stop) = run(&p, 1, 10_000_000, |a| {
         let s_main = a.label();
-        let spin = a.label();
         let handler = a.label();
-        let done = a.label();
         // PMP: everything RWX for S; Sstc on; STI delegated and enabled;
         // S may read time.
         a.li(T0, -1);
@@ -577,35 +594,30 @@ fn sstc_timer_interrupts_land_at_the_deadline_while_only_time_moves() {
         a.csrw(0x341, T0);
         a.mret();
         a.bind(s_main);
-        a.li(S0, DATA as i64);
-        a.li(S4, TIMER_INTERRUPTS);
-        arm(a);
-        a.csrsi(SSTATUS, 2);
-        a.bind(spin);
-        a.addi(T1, T1, 1);
-        a.addi(T3, T3, 1);
-        a.j(spin);
-        a.bind(handler);
-        a.addi(S4, S4, -1);
-        a.beqz(S4, done);
-        arm(a);
-        a.sret();
-        a.bind(done);
-        exit(a);
+        let timer = TimerLoop {
+            arm: arm_stimecmp,
+            enable: |a| a.csrsi(SSTATUS, 2),
+            xret: Asm::sret,
+        };
+        timer.emit(a, handler, |a| {
+            a.addi(T1, T1, 1);
+            a.addi(T3, T3, 1);
+        });
     });
     assert_eq!(stop, StopReason::Exited(0));
-    let tb = m.timebase();
-    let deadlines = results(&mut m, TIMER_INTERRUPTS as usize);
-    let takes = &sink.timer_takes;
-    assert_eq!(takes.len(), TIMER_INTERRUPTS as usize);
-    for (take, &stimecmp) in takes.iter().zip(&deadlines) {
-        let deadline = tb.cycles_for_mtime(stimecmp);
-        assert!(take.at >= deadline, "early: {take:?} before {deadline}");
-        let late = take
-            .recent_starts
-            .iter()
-            .take_while(|&&s| s >= deadline)
-            .count();
-        assert_eq!(late, 0, "{take:?}, deadline {deadline}");
-    }
+    let late = late_after_deadlines(&mut m, &sink);
+    assert!(late.iter().all(|&n| n == 0), "{late:?}");
+}
+
+/// Arms Sstc's stimecmp at time + 200 + 13 * s4 ticks and records the
+/// deadline at s0 (clobbers t0, t2).
+fn arm_stimecmp(a: &mut Asm) {
+    a.csrr(T0, TIME);
+    a.li(T2, 13);
+    a.mul(T2, T2, S4);
+    a.addi(T2, T2, 200);
+    a.add(T0, T0, T2);
+    a.csrw(STIMECMP, T0);
+    a.sd(T0, S0, 0);
+    a.addi(S0, S0, 8);
 }
