@@ -568,32 +568,8 @@ fn a_sleeping_hart_wakes_at_the_time_it_is_sent_an_ipi() {
 fn sstc_timer_interrupts_land_at_the_deadline_while_only_time_moves() {
     let p = preset(&[]);
     let (mut m, sink, stop) = run(&p, 1, 10_000_000, |a| {
-        let s_main = a.label();
         let handler = a.label();
-        // PMP: everything RWX for S; Sstc on; STI delegated and enabled;
-        // S may read time.
-        a.li(T0, -1);
-        a.csrw(0x3b0, T0);
-        a.li(T0, 0x1f);
-        a.csrw(0x3a0, T0);
-        a.li(T0, 1);
-        a.slli(T0, T0, 63);
-        a.csrs(MENVCFG, T0);
-        a.li(T0, STIE);
-        a.csrs(MIDELEG, T0);
-        a.csrs(MIE, T0);
-        a.li(T0, 2);
-        a.csrs(MCOUNTEREN, T0);
-        a.la(T0, handler);
-        a.csrw(STVEC, T0);
-        a.li(T0, 3 << 11);
-        a.csrc(MSTATUS, T0);
-        a.li(T0, 1 << 11);
-        a.csrs(MSTATUS, T0);
-        a.la(T0, s_main);
-        a.csrw(0x341, T0);
-        a.mret();
-        a.bind(s_main);
+        enter_s_with_sstc(a, handler);
         let timer = TimerLoop {
             arm: arm_stimecmp,
             enable: |a| a.csrsi(SSTATUS, 2),
@@ -620,4 +596,67 @@ fn arm_stimecmp(a: &mut Asm) {
     a.csrw(STIMECMP, T0);
     a.sd(T0, S0, 0);
     a.addi(S0, S0, 8);
+}
+
+/// From M-mode: gives S every address (PMP), Sstc (menvcfg.STCE) and the
+/// `time` CSR, delegates and enables the supervisor timer interrupt with
+/// `handler` as stvec, and continues in S-mode right after.
+fn enter_s_with_sstc(a: &mut Asm, handler: riscv_core::encode::Label) {
+    let s_mode = a.label();
+    a.li(T0, -1);
+    a.csrw(0x3b0, T0);
+    a.li(T0, 0x1f);
+    a.csrw(0x3a0, T0);
+    a.li(T0, 1);
+    a.slli(T0, T0, 63);
+    a.csrs(MENVCFG, T0);
+    a.li(T0, STIE);
+    a.csrs(MIDELEG, T0);
+    a.csrs(MIE, T0);
+    a.li(T0, 2);
+    a.csrs(MCOUNTEREN, T0);
+    a.la(T0, handler);
+    a.csrw(STVEC, T0);
+    a.li(T0, 3 << 11);
+    a.csrc(MSTATUS, T0);
+    a.li(T0, 1 << 11);
+    a.csrs(MSTATUS, T0);
+    a.la(T0, s_mode);
+    a.csrw(0x341, T0);
+    a.mret();
+    a.bind(s_mode);
+}
+
+/// A machine timer deadline long past (its interrupt masked) does not
+/// hide Sstc's: S-mode waits in WFI for its stimecmp and wakes exactly at
+/// it, on one hart (every hart waits) and beside a busy one.
+#[test]
+fn a_past_masked_mtimecmp_does_not_hide_the_stimecmp_deadline() {
+    let p = preset(&[]);
+    for harts in [1, 2] {
+        let (mut m, sink, stop) = run(&p, harts, 10_000_000, |a| {
+            let spin = a.label();
+            let handler = a.label();
+            let wait = a.label();
+            a.bnez(A0, spin);
+            a.li(T2, MTIMECMP);
+            a.sd(ZERO, T2, 0);
+            enter_s_with_sstc(a, handler);
+            a.li(S0, DATA as i64);
+            a.li(S4, 1);
+            arm_stimecmp(a);
+            a.csrsi(SSTATUS, 2);
+            a.bind(wait);
+            a.wfi();
+            a.j(wait);
+            a.bind(handler);
+            exit(a);
+            a.bind(spin);
+            a.j(spin);
+        });
+        assert_eq!(stop, StopReason::Exited(0), "{harts} harts");
+        let deadline = m.timebase().cycles_for_mtime(results(&mut m, 1)[0]);
+        assert_eq!(sink.timer_takes.len(), 1);
+        assert_eq!(sink.timer_takes[0].at, deadline, "{harts} harts");
+    }
 }

@@ -350,17 +350,24 @@ impl Machine {
         }
     }
 
-    /// The cycle at which hart `h`'s next timer interrupt line rises.
+    /// The cycle after hart `h`'s clock at which one of its timer lines
+    /// (mtimecmp's, and Sstc's stimecmp's) rises next, or `u64::MAX`. A
+    /// line already up (pending, or masked in mie) does not hide the
+    /// other's deadline.
     fn next_deadline(&self, h: usize) -> u64 {
+        let now = self.cycles[h];
+        let ahead = |cmp: u64| match cmp {
+            u64::MAX => u64::MAX,
+            cmp => Some(self.timebase.cycles_for_mtime(cmp))
+                .filter(|&c| c > now)
+                .unwrap_or(u64::MAX),
+        };
         let csr = &self.harts[h].csr;
-        let mut deadline = self.bus.clint.mtimecmp(h);
+        let mut deadline = ahead(self.bus.clint.mtimecmp(h));
         if csr.sstc_enabled() {
-            deadline = deadline.min(csr.stimecmp);
+            deadline = deadline.min(ahead(csr.stimecmp));
         }
-        if deadline == u64::MAX {
-            return u64::MAX;
-        }
-        self.timebase.cycles_for_mtime(deadline)
+        deadline
     }
 
     /// Runs until the guest exits or a budget runs out.
@@ -527,7 +534,7 @@ impl Machine {
             // and then `wake_sleepers` samples it (and catches it up if
             // that woke it); its timer is its deadline.
             if self.harts[h].waiting && !self.harts[h].wakeup_pending() {
-                earliest_deadline = earliest_deadline.min(self.sleep_deadline(h));
+                earliest_deadline = earliest_deadline.min(self.next_deadline(h));
                 continue;
             }
             running += 1;
@@ -543,24 +550,12 @@ impl Machine {
             .min(earliest_deadline.saturating_add(quantum))
     }
 
-    /// The cycle at which a sleeping hart `h` wakes by itself (its timer
-    /// deadline), or never.
-    fn sleep_deadline(&self, h: usize) -> u64 {
-        let deadline = self.next_deadline(h);
-        if deadline > self.cycles[h] {
-            deadline
-        } else {
-            // The line is up but masked in mie: no timer wakes it.
-            u64::MAX
-        }
-    }
-
     /// Whether timed hart `h` sleeps through a turn that ends at `end`: it
     /// waits, nothing wakes it (see `horizon`), and its deadline (if any)
     /// lies beyond the turn.
     fn sleeps_through(&self, h: usize, end: u64) -> bool {
         let hart = &self.harts[h];
-        hart.waiting && !hart.wakeup_pending() && self.sleep_deadline(h) >= end
+        hart.waiting && !hart.wakeup_pending() && self.next_deadline(h) >= end
     }
 
     /// After timed hart `h` stored to a device or made a UIPI operation:
@@ -589,7 +584,7 @@ impl Machine {
     fn catch_up_sleepers<S: TimingSink>(&mut self, now: u64, sink: &mut S) {
         for g in 0..self.harts.len() {
             if self.harts[g].waiting && sink.cycles(g).is_some() {
-                let target = now.min(self.sleep_deadline(g));
+                let target = now.min(self.next_deadline(g));
                 self.idle_until(g, target, sink);
             }
         }
