@@ -475,7 +475,7 @@ impl Machine {
                         // hart idles only to a deadline within its turn:
                         // otherwise it sleeps outside the rounds (see
                         // `horizon`) until something wakes it.
-                        if !timed || slice_end == deadline {
+                        if !timed || (slice_end == deadline && deadline != u64::MAX) {
                             self.idle_until(h, slice_end, sink);
                         }
                     } else {
