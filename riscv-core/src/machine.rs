@@ -295,23 +295,28 @@ impl Machine {
     /// (no CSR write, trap, xRET or WFI): if no device was touched since
     /// it last sampled its lines and its timer line is as it was, only
     /// time moved, so only time is sampled (and an interrupt taken only if
-    /// Sstc's STIP rose). False if its lines must be sampled in full.
-    fn sample_time_only<S: TimingSink>(&mut self, h: usize, sink: &mut S) -> bool {
+    /// Sstc's STIP rose): `Some(whether one was taken)`. `None` if its
+    /// lines must be sampled in full.
+    fn sample_time_only<S: TimingSink>(&mut self, h: usize, sink: &mut S) -> Option<bool> {
         if self.sampled[h].0 != self.bus.device_epoch {
-            return false;
+            return None;
         }
         let mtime = self.timebase.mtime_at(self.cycles[h]);
         let mtip = mtime >= self.bus.clint.mtimecmp(h);
         if mtip != (self.harts[h].csr.mip & MIP_MTIP != 0) {
-            return false;
+            return None;
         }
         let before = self.harts[h].csr.mip;
         self.sample_time(h);
         self.sampled[h] = (self.bus.device_epoch, self.cycles[h]);
-        if self.harts[h].csr.mip != before {
-            self.harts[h].check_interrupts(sink);
-        }
-        true
+        Some(self.harts[h].csr.mip != before && self.harts[h].check_interrupts(sink))
+    }
+
+    /// Samples hart `h`'s lines in full and takes what is due; whether it
+    /// took a trap.
+    fn sample_and_check<S: TimingSink>(&mut self, h: usize, sink: &mut S) -> bool {
+        self.sync_interrupts(h);
+        self.harts[h].check_interrupts(sink)
     }
 
     /// Samples device lines and time into hart `h`'s CSRs.
@@ -339,14 +344,13 @@ impl Machine {
     /// Samples hart `h`'s lines and takes what is due, at the start of its
     /// turn: unless no device was touched and its clock has not moved since
     /// it last did (then nothing can have changed but the CLINT's mtime,
-    /// another hart's).
+    /// another hart's). A trap taken moves the hart's clock.
     fn start_turn<S: TimingSink>(&mut self, h: usize, sink: &mut S) {
         self.bus.current_hart = h;
         if self.sampled[h] == (self.bus.device_epoch, self.cycles[h]) {
             self.bus.set_mtime(self.harts[h].mtime);
-        } else {
-            self.sync_interrupts(h);
-            self.harts[h].check_interrupts(sink);
+        } else if self.sample_and_check(h, sink) {
+            self.follow_sink_clock(h, sink);
         }
     }
 
@@ -398,7 +402,6 @@ impl Machine {
                     continue;
                 }
                 self.start_turn(h, sink);
-                self.follow_sink_clock(h, sink);
                 while self.cycles[h] < end {
                     // Never run past the next timer deadline.
                     let deadline = self.next_deadline(h);
@@ -481,11 +484,19 @@ impl Machine {
                     } else {
                         all_waiting = false;
                     }
-                    if !timed || waiting || requested || !self.sample_time_only(h, sink) {
-                        self.sync_interrupts(h);
-                        self.harts[h].check_interrupts(sink);
+                    let only_time = if timed && !waiting && !requested {
+                        self.sample_time_only(h, sink)
+                    } else {
+                        None
+                    };
+                    let trapped = match only_time {
+                        Some(trapped) => trapped,
+                        None => self.sample_and_check(h, sink),
+                    };
+                    if trapped {
+                        // (idling followed the clock itself)
+                        self.follow_sink_clock(h, sink);
                     }
-                    self.follow_sink_clock(h, sink);
                     if woke {
                         all_waiting = false;
                         break 'turns;
