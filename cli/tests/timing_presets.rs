@@ -247,6 +247,10 @@ fn the_quantum_defaults_to_the_presets_cross_hart_latency() {
     };
     let default = run(&[]);
     assert_eq!(default, run(&["--quantum", "15"]));
+    let mut args = vec!["run", "--workload", "null", "--rounds", "1", "--json"];
+    assert_eq!(json_of(&args)["quantum"], 1000, "functional: instructions");
+    args.extend(["--preset", "sifive-u74"]);
+    assert_eq!(json_of(&args)["quantum"], 22);
     let long = run(&["--quantum", "1000"]);
     assert_ne!(default["cycles"], long["cycles"]);
     assert_eq!(long, run(&["--set", "machine.quantum=1000"]));

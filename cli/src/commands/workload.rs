@@ -268,6 +268,8 @@ pub fn run(args: &RunArgs) -> Result<u8> {
         let mut out = request.describe(args.harts);
         out["preset"] = json!(args.preset);
         out["seed"] = json!(args.seed);
+        // Cycles with a timing model, instructions without.
+        out["quantum"] = json!(machine.config().quantum);
         out["metrics"] = serde_json::to_value(&metrics)?;
         if model.is_some() {
             // The timing model's counters over the region of interest.
@@ -275,8 +277,14 @@ pub fn run(args: &RunArgs) -> Result<u8> {
         }
         println!("{}", serde_json::to_string(&out)?);
     } else {
+        let quantum = machine.config().quantum;
+        let unit = if model.is_some() {
+            "cycles"
+        } else {
+            "instructions"
+        };
         println!(
-            "workload {} ({}), design {}, concurrency {}, rounds {}, {} hart{}",
+            "workload {} ({}), design {}, concurrency {}, rounds {}, {} hart{} (quantum {quantum} {unit})",
             request.workload.name,
             request.workload.program,
             request.design,
