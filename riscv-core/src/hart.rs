@@ -69,10 +69,6 @@ pub struct Hart {
     /// xRET, WFI, traps, device stores): the machine re-samples interrupt
     /// lines before running on.
     pub(crate) sync_request: bool,
-    /// Set by a store to a device or a UIPI operation: another hart's
-    /// interrupt lines may have changed, so a hart waiting in WFI may
-    /// have to wake (the machine then lets it catch up in time).
-    pub(crate) touched_devices: bool,
     /// A CSR write set mcycle/minstret in the current block (its value
     /// then stands as written).
     pub(crate) counters_written: bool,
@@ -106,7 +102,6 @@ impl Hart {
             clock: SinkClock::default(),
             flush_blocks: false,
             sync_request: false,
-            touched_devices: false,
             counters_written: false,
             inst_pc: 0,
             retired: 0,
@@ -130,12 +125,6 @@ impl Hart {
     #[inline]
     pub fn take_sync_request(&mut self) -> bool {
         std::mem::take(&mut self.sync_request)
-    }
-
-    /// Whether the hart stored to a device or made a UIPI operation since
-    /// the last call (see `touched_devices`).
-    pub fn take_device_touch(&mut self) -> bool {
-        std::mem::take(&mut self.touched_devices)
     }
 
     /// WFI ends when any interrupt is pending and enabled in mie, whatever
@@ -853,7 +842,6 @@ impl Hart {
         if !bus.is_ram(paddr) {
             // A device store may raise or clear an interrupt line.
             self.sync_request = true;
-            self.touched_devices = true;
         }
         bus.reservations.on_store(self.id, paddr, size);
         if S::ACTIVE {

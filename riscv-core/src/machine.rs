@@ -279,16 +279,14 @@ impl Machine {
         }
     }
 
-    /// Brings time to hart `h`'s clock: the CLINT's mtime, the hart's and
-    /// Sstc's STIP (the other lines are `sync_interrupts`'). The mtime.
+    /// Brings time to `mtime`, hart `h`'s clock's: the CLINT's mtime, the
+    /// hart's and Sstc's STIP (the other lines are `sync_interrupts`').
     #[inline]
-    fn sample_time(&mut self, h: usize) -> u64 {
-        let mtime = self.timebase.mtime_at(self.cycles[h]);
+    fn set_time(&mut self, h: usize, mtime: u64) {
         self.bus.set_mtime(mtime);
         let hart = &mut self.harts[h];
         hart.mtime = mtime;
         hart.csr.update_stimecmp(mtime);
-        mtime
     }
 
     /// After a slice of timed hart `h` that made no request to sample
@@ -307,7 +305,7 @@ impl Machine {
             return None;
         }
         let before = self.harts[h].csr.mip;
-        self.sample_time(h);
+        self.set_time(h, mtime);
         self.sampled[h] = (self.bus.device_epoch, self.cycles[h]);
         Some(self.harts[h].csr.mip != before && self.harts[h].check_interrupts(sink))
     }
@@ -321,7 +319,8 @@ impl Machine {
 
     /// Samples device lines and time into hart `h`'s CSRs.
     fn sync_interrupts(&mut self, h: usize) {
-        let mtime = self.sample_time(h);
+        let mtime = self.timebase.mtime_at(self.cycles[h]);
+        self.set_time(h, mtime);
         let lines = self.bus.interrupt_lines(h);
         debug_assert_eq!(lines.mtip, self.bus.clint.mtimecmp(h) <= mtime);
         let hart = &mut self.harts[h];
@@ -431,6 +430,7 @@ impl Machine {
                     let mut retired = 0u64;
                     let mut waiting = false;
                     let mut requested = false;
+                    let epoch = self.bus.device_epoch;
                     while progress < slice {
                         let run = hart.run_block(&mut self.bus, sink, slice - progress);
                         progress += run.retired + run.traps;
@@ -456,10 +456,11 @@ impl Machine {
                     }
                     self.instret += retired;
                     remaining -= progress;
-                    // A timed hart that may have woken a waiting one ends
-                    // the round: the woken hart joins the next horizon.
+                    // A timed hart that accessed a device may have woken a
+                    // waiting one: then it ends the round, and the woken
+                    // hart joins the next horizon.
                     let woke =
-                        timed && self.harts[h].take_device_touch() && self.wake_sleepers(h, sink);
+                        timed && self.bus.device_epoch != epoch && self.wake_sleepers(h, sink);
                     if self.bus.simctl.has_events() {
                         self.catch_up_sleepers(self.cycles[h], sink);
                         self.take_sim_events(sink);
@@ -569,7 +570,7 @@ impl Machine {
         hart.waiting && !hart.wakeup_pending() && self.next_deadline(h) >= end
     }
 
-    /// After timed hart `h` stored to a device or made a UIPI operation:
+    /// After timed hart `h` accessed a device (a UIPI operation too):
     /// every sleeping timed hart that now has a wake-up pending idles
     /// until `h`'s time, when it was woken. True if any woke.
     fn wake_sleepers<S: TimingSink>(&mut self, h: usize, sink: &mut S) -> bool {

@@ -121,11 +121,8 @@ fn take_sweep_settings(args: &mut RunArgs) -> Result<()> {
     for set in quanta {
         let value = &set.trim_start()[quantum_set.len()..];
         let quantum = parse_quantum(value).map_err(|e| anyhow!(e))?;
-        if args.quantum.is_some_and(|q| q != quantum) {
-            bail!(
-                "--set {set} and --quantum {} disagree",
-                args.quantum.unwrap_or(0)
-            );
+        if let Some(given) = args.quantum.filter(|&q| q != quantum) {
+            bail!("--set {set} and --quantum {given} disagree");
         }
         args.quantum = Some(quantum);
     }

@@ -27,7 +27,6 @@ impl Hart {
         let fault = |tval| Exception::new(ExceptionCause::StoreAccessFault, tval);
         // Any UIPI operation may raise or drop a user interrupt line.
         self.sync_request = true;
-        self.touched_devices = true;
         match inst.op {
             Op::UipiSend => {
                 let index = self.x[inst.rs1.index()];
