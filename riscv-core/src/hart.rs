@@ -133,6 +133,11 @@ impl Hart {
         self.csr.mip_value() & self.csr.mie != 0
     }
 
+    /// Waiting in WFI with nothing (as last sampled) to end the wait.
+    pub fn asleep(&self) -> bool {
+        self.waiting && !self.wakeup_pending()
+    }
+
     /// Takes a pending, enabled interrupt if there is one, and ends a WFI
     /// whenever an interrupt is pending and enabled in mie, even if the
     /// global enables keep it from being taken. Returns true if one was

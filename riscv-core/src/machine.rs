@@ -490,11 +490,7 @@ impl Machine {
                     } else {
                         None
                     };
-                    let trapped = match only_time {
-                        Some(trapped) => trapped,
-                        None => self.sample_and_check(h, sink),
-                    };
-                    if trapped {
+                    if only_time.unwrap_or_else(|| self.sample_and_check(h, sink)) {
                         // (idling followed the clock itself)
                         self.follow_sink_clock(h, sink);
                     }
@@ -545,7 +541,7 @@ impl Machine {
             // hart's device store or UIPI operation can raise another's,
             // and then `wake_sleepers` samples it (and catches it up if
             // that woke it); its timer is its deadline.
-            if self.harts[h].waiting && !self.harts[h].wakeup_pending() {
+            if self.harts[h].asleep() {
                 earliest_deadline = earliest_deadline.min(self.next_deadline(h));
                 continue;
             }
@@ -566,8 +562,7 @@ impl Machine {
     /// waits, nothing wakes it (see `horizon`), and its deadline (if any)
     /// lies beyond the turn.
     fn sleeps_through(&self, h: usize, end: u64) -> bool {
-        let hart = &self.harts[h];
-        hart.waiting && !hart.wakeup_pending() && self.next_deadline(h) >= end
+        self.harts[h].asleep() && self.next_deadline(h) >= end
     }
 
     /// After timed hart `h` accessed a device (a UIPI operation too):
